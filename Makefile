@@ -1,0 +1,56 @@
+# The two commands a 街道's IT team needs:  `make run`  and  `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install install-test lint check test-sqlite test-postgres bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: install, migrate the embedded SQLite database under ./var, load the demo 街道, serve on :8000
+run: $(VENV)/.installed
+	$(BIN)/minsheng migrate --noinput -v0
+	$(BIN)/minsheng demo
+	$(BIN)/minsheng serve --host $(HOST) --port $(PORT)
+
+## make test: lint, Django checks, the suite on SQLite and (when reachable, always in CI) on PostgreSQL
+test: $(VENV)/.installed-test
+	bash scripts/ensure-test-deps.sh
+	$(MAKE) --no-print-directory lint check test-sqlite test-postgres
+
+lint:
+	$(BIN)/ruff check minsheng bench
+	$(BIN)/ruff format --check minsheng bench
+
+check:
+	MINSHENG_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py check
+	MINSHENG_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
+	MINSHENG_DEBUG=0 MINSHENG_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz \
+	  MINSHENG_ALLOWED_HOSTS=minsheng.example MINSHENG_VAR_DIR=$$(mktemp -d) \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test-sqlite:
+	MINSHENG_VAR_DIR=$$(mktemp -d) $(BIN)/pytest -q
+
+test-postgres:
+	bash scripts/test-postgres.sh $(BIN)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

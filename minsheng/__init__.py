@@ -1,0 +1,5 @@
+"""Minsheng (民生): a grassroots-governance platform."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,20 @@
+"""API plumbing shared by every app: the exception handler mapping domain errors to HTTP statuses."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import IllegalTransition
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, IllegalTransition):
+        return Response({"detail": str(exc), "code": "illegal_transition"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        data = exc.message_dict if hasattr(exc, "message_dict") else {"detail": exc.messages}
+        return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoPermissionDenied):
+        return Response({"detail": str(exc) or "没有权限"}, status=status.HTTP_403_FORBIDDEN)
+    return drf_exception_handler(exc, context)

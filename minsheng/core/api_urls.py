@@ -1,0 +1,3 @@
+"""Core endpoints under /api/v1/ (notifications, calendar)."""
+
+urlpatterns: list = []

@@ -1,0 +1,129 @@
+"""The generic audit log: every save and delete of an audited model becomes an AuditLog row.
+
+Before/after values come from a snapshot of the concrete fields; the acting user and request id come from
+core.context (set by the middleware for web requests and by `acting()` for commands and tasks).
+"""
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from .context import current
+from .models import AuditLog, BaseModel
+
+_SKIP = {"created_at", "updated_at"}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    return {
+        f.attname: _plain(f.value_from_object(instance))
+        for f in instance._meta.concrete_fields
+        if f.attname not in _SKIP
+    }
+
+
+def _is_audited(sender: type) -> bool:
+    return isinstance(sender, type) and issubclass(sender, BaseModel) and sender.audited
+
+
+def record(
+    action: str,
+    instance: models.Model,
+    *,
+    changes: dict | None = None,
+    note: str = "",
+    user: Any = None,
+) -> AuditLog:
+    ctx = current()
+    actor = user if user is not None else (ctx.user if ctx else None)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditLog.objects.create(
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        user=actor,
+        user_repr=str(actor)[:150] if actor else "",
+        request_id=ctx.request_id if ctx else "",
+        ip=ctx.ip if ctx else None,
+        changes=changes or {},
+        note=note[:200],
+    )
+
+
+def _pre_save(sender, instance, raw=False, **kwargs):
+    if raw or not _is_audited(sender) or instance._state.adding or instance.pk is None:
+        instance._audit_before = None
+        return
+    update_fields = kwargs.get("update_fields")
+    qs = sender._base_manager.filter(pk=instance.pk)
+    if update_fields:
+        names = [sender._meta.get_field(n).attname for n in update_fields]
+        before = qs.values(*names).first()
+    else:
+        old = qs.first()
+        before = snapshot(old) if old is not None else None
+    instance._audit_before = {k: _plain(v) for k, v in before.items()} if before else None
+
+
+def _post_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not _is_audited(sender):
+        return
+    after = snapshot(instance)
+    if created:
+        record(
+            AuditLog.Action.CREATE,
+            instance,
+            changes={k: [None, v] for k, v in after.items() if v not in (None, "")},
+        )
+        return
+    before = getattr(instance, "_audit_before", None) or {}
+    diff = {k: [before[k], after.get(k)] for k in before if k in after and before[k] != after.get(k)}
+    if diff:
+        record(AuditLog.Action.UPDATE, instance, changes=diff)
+
+
+def _post_delete(sender, instance, **kwargs):
+    if _is_audited(sender):
+        record(
+            AuditLog.Action.DELETE, instance, changes={k: [v, None] for k, v in snapshot(instance).items()}
+        )
+
+
+def connect_signals() -> None:
+    pre_save.connect(_pre_save, dispatch_uid="minsheng-audit-pre")
+    post_save.connect(_post_save, dispatch_uid="minsheng-audit-post")
+    post_delete.connect(_post_delete, dispatch_uid="minsheng-audit-delete")
+
+
+def history_for(instance: models.Model):
+    ct = ContentType.objects.get_for_model(instance, for_concrete_model=False)
+    return AuditLog.objects.filter(content_type=ct, object_id=str(instance.pk)).select_related("user")
+
+
+def masked_changes(entry: AuditLog, model: type, can_see_pii: bool) -> dict:
+    """The entry's changes with personal fields masked for viewers who may not see them."""
+    from .masking import mask_value
+
+    if can_see_pii:
+        return entry.changes
+    pii = set(getattr(model, "pii_fields", ()))
+    return {
+        k: [mask_value(k, v) for v in pair] if k in pii else pair for k, pair in (entry.changes or {}).items()
+    }

@@ -1,0 +1,24 @@
+"""`minsheng serve`: the production-grade WSGI server (waitress) with static files from WhiteNoise."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "在本机启动 Web 服务（waitress）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args, host, port, threads, **options):
+        from waitress import serve
+
+        from minsheng.wsgi import application
+
+        if not settings.DEBUG:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(self.style.SUCCESS(f"民生 is serving on http://{host}:{port}/  (Ctrl+C to stop)"))
+        serve(application, host=host, port=port, threads=threads, ident="minsheng")

@@ -1,0 +1,45 @@
+"""Row scoping: `Model.objects.visible_to(user)` is the one way views, the API and exports read rows.
+
+A model declares `scope_path` — the lookup to the materialised path of the org node it belongs to (for example
+"node__path"), or "" when its rows belong to no node (visible to anyone holding the capability). A user's scope is
+the set of node paths of their memberships carrying the capability; a row is visible when its node lies in one of
+those subtrees — one indexed prefix query, no Python walk.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str = "org.view"):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        paths = user.scope_paths(capability)
+        if not paths:
+            return self.none()
+        field = getattr(self.model, "scope_path", None)
+        if field is None:
+            raise TypeError(f"{self.model.__name__} declares no scope_path")
+        if field == "":
+            return self
+        condition = Q()
+        for path in paths:
+            condition |= Q(**{f"{field}__startswith": path})
+        return self.filter(condition)
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def get_visible_or_404(queryset_or_model, user, capability: str = "org.view", **lookup):
+    """Fetch one row through the user's scope: out of scope is indistinguishable from absent (404)."""
+    qs = queryset_or_model
+    if isinstance(qs, type):
+        qs = qs.objects.all()
+    try:
+        return qs.visible_to(user, capability).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

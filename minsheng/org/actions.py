@@ -1,0 +1,401 @@
+"""Every change to the organisation registries goes through these functions.
+
+Views, the API, the xlsx importer, the admin-facing commands and the demo loader all call them, so validation,
+permission checks, derived fields and the audit trail are the same whichever door a change comes through.
+Each takes the acting user as `actor`; `actor=None` means the system itself (migrations, the demo bootstrap).
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .choices import ALLOWED_CHILDREN, TERRITORIAL_KINDS, NodeKind, PartyPost, PropertyStatus
+from .models import (
+    Assignment,
+    EstateProperty,
+    Grid,
+    Household,
+    Node,
+    PartyMember,
+    PartyOrg,
+    PropertyCompany,
+    Resident,
+    ResidentTag,
+)
+from .validators import birth_date_from_id, gender_from_id
+
+
+def require(actor, capability: str, node: Node | None = None) -> None:
+    """Raise PermissionDenied unless `actor` (None = the system) holds `capability` at `node`."""
+    if actor is None:
+        return
+    if not actor.has_cap(capability, node):
+        raise PermissionDenied(_("没有权限执行此操作"))
+
+
+def _clean_and_save(obj, *, exclude: Iterable[str] = ()) -> None:
+    obj.full_clean(exclude=list(exclude))
+    obj.save()
+
+
+# -- administrative tree ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_node(
+    *, parent: Node | None, kind: str, name: str, code: str | None = None, geometry=None, actor=None
+):
+    require(actor, "org.change", parent)
+    parent_kind = parent.kind if parent is not None else None
+    if kind not in ALLOWED_CHILDREN.get(parent_kind, set()):
+        raise ValidationError(
+            {
+                "kind": _("“%(kind)s”不能建在“%(parent)s”之下")
+                % {
+                    "kind": NodeKind(kind).label,
+                    "parent": NodeKind(parent_kind).label if parent_kind else _("顶层"),
+                }
+            }
+        )
+    node = Node(kind=kind, name=(name or "").strip(), code=code or None, geometry=geometry or None)
+    node.full_clean(exclude=["path", "depth", "numchild"])
+    node.refresh_derived(parent=parent)
+    if parent is None:
+        return Node.objects.add_root(instance=node)
+    return Node.objects.add_child(Node.objects.get(pk=parent.pk), instance=node)  # fresh numchild
+
+
+@transaction.atomic
+def update_node(node: Node, *, actor=None, **fields) -> Node:
+    require(actor, "org.change", node)
+    node = Node.objects.select_for_update().get(pk=node.pk)
+    renamed = "name" in fields and fields["name"] != node.name
+    for key in ("name", "code", "geometry"):
+        if key in fields:
+            setattr(node, key, fields[key] or (None if key != "name" else ""))
+    node.full_clean(exclude=["path", "depth", "numchild"])
+    node.refresh_derived()
+    node.save()
+    if renamed:
+        for child in Node.objects.filter(path__startswith=node.path, depth__gt=node.depth).order_by("path"):
+            child.refresh_derived()
+            child.save(update_fields=["full_name", "search_key", "updated_at"])
+    return node
+
+
+# -- grids -----------------------------------------------------------------------------------------
+
+
+def next_grid_code(community: Node) -> str:
+    """CJ/T 349-2010 style: the 12-digit division code (county 6 + street 3 + community 3) + a 3-digit sequence."""
+    if not community.code:
+        raise ValidationError({"community": _("所属社区/村没有统计用区划代码，无法生成网格编码")})
+    taken = set(Grid.objects.filter(code__startswith=community.code).values_list("code", flat=True))
+    for seq in range(1, 1000):
+        code = f"{community.code}{seq:03d}"
+        if code not in taken:
+            return code
+    raise ValidationError({"code": _("该社区的网格编码已用尽")})
+
+
+@transaction.atomic
+def create_grid(
+    *,
+    community: Node,
+    name: str,
+    boundary=None,
+    code: str | None = None,
+    worker=None,
+    deputies: Iterable = (),
+    nodes: Iterable[Node] = (),
+    actor=None,
+) -> Grid:
+    require(actor, "org.change", community)
+    if community.kind not in TERRITORIAL_KINDS:
+        raise ValidationError({"community": _("网格必须属于一个社区或村")})
+    grid = Grid(community=community, name=(name or "").strip(), boundary=boundary or None)
+    grid.code = code or next_grid_code(community)
+    grid.worker = worker
+    grid.refresh_derived()
+    _clean_and_save(grid)
+    if deputies:
+        grid.deputies.set(deputies)
+    _set_grid_nodes(grid, nodes)
+    return grid
+
+
+def _set_grid_nodes(grid: Grid, nodes: Iterable[Node]) -> None:
+    nodes = list(nodes)
+    outside = [n.name for n in nodes if not n.path.startswith(grid.community.path)]
+    if outside:
+        raise ValidationError(
+            {"nodes": _("以下节点不在本社区/村内：%(names)s") % {"names": "、".join(outside)}}
+        )
+    grid.nodes.set(nodes)
+
+
+@transaction.atomic
+def update_grid(grid: Grid, *, actor=None, **fields) -> Grid:
+    require(actor, "org.change", grid.community)
+    grid = Grid.objects.select_for_update().get(pk=grid.pk)
+    for key in ("name", "boundary", "worker"):
+        if key in fields:
+            setattr(grid, key, fields[key])
+    grid.refresh_derived()
+    _clean_and_save(grid)
+    if "deputies" in fields:
+        grid.deputies.set(fields["deputies"])
+    if "nodes" in fields:
+        _set_grid_nodes(grid, fields["nodes"])
+    return grid
+
+
+# -- households and residents ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_household(*, node: Node, room: str = "", head_name: str = "", note: str = "", actor=None):
+    require(actor, "org.change", node)
+    household = Household(
+        node=node, room=(room or "").strip(), head_name=(head_name or "").strip(), note=note
+    )
+    household.refresh_derived()
+    _clean_and_save(household)
+    return household
+
+
+def _normalise_resident_fields(fields: dict) -> dict:
+    for key in ("name", "phone", "id_number", "relation", "note"):
+        if key in fields and fields[key] is not None:
+            fields[key] = str(fields[key]).strip()
+    if fields.get("id_number"):
+        fields["id_number"] = fields["id_number"].upper()
+        fields.setdefault("birth_date", None)
+        fields.setdefault("gender", "")
+        fields["birth_date"] = fields["birth_date"] or birth_date_from_id(fields["id_number"])
+        fields["gender"] = fields["gender"] or gender_from_id(fields["id_number"]) or ""
+    return fields
+
+
+@transaction.atomic
+def register_resident(*, name: str, node: Node, tags: Iterable[str] = (), actor=None, **fields) -> Resident:
+    """Register a person. `tags` are ResidentTag codes; birth date and gender default from the ID number."""
+    require(actor, "org.change", node)
+    fields = _normalise_resident_fields({"name": name, **fields})
+    resident = Resident(node=node, **fields)
+    if resident.household_id and resident.household.node_id != node.pk:
+        raise ValidationError({"household": _("所属户的地址与居民地址不一致")})
+    _check_id_unique(resident)
+    resident.search_key = f"{resident.name} " + _pinyin(resident.name)
+    _clean_and_save(resident)
+    if tags:
+        resident.tags.set(_tags(tags))
+    return resident
+
+
+@transaction.atomic
+def update_resident(
+    resident: Resident, *, actor=None, tags: Iterable[str] | None = None, **fields
+) -> Resident:
+    require(actor, "org.change", resident.node)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if "node" in fields:
+        require(actor, "org.change", fields["node"])
+    for key, value in _normalise_resident_fields(dict(fields)).items():
+        setattr(resident, key, value)
+    _check_id_unique(resident)
+    resident.search_key = f"{resident.name} " + _pinyin(resident.name)
+    _clean_and_save(resident)
+    if tags is not None:
+        resident.tags.set(_tags(tags))
+    return resident
+
+
+def _check_id_unique(resident: Resident) -> None:
+    if resident.id_number and (
+        Resident.objects.filter(id_number=resident.id_number).exclude(pk=resident.pk).exists()
+    ):
+        raise ValidationError({"id_number": _("该身份证号码已登记")})
+
+
+def _tags(codes: Iterable[str]) -> list[ResidentTag]:
+    codes = [c for c in codes if c]
+    found = {t.code: t for t in ResidentTag.objects.filter(code__in=codes)}
+    by_name = {t.name: t for t in ResidentTag.objects.filter(name__in=codes)}
+    missing = [c for c in codes if c not in found and c not in by_name]
+    if missing:
+        raise ValidationError({"tags": _("未知的标签：%(tags)s") % {"tags": "、".join(missing)}})
+    return [found.get(c) or by_name[c] for c in codes]
+
+
+def _pinyin(text: str) -> str:
+    from minsheng.core.pinyin import pinyin_key
+
+    return pinyin_key(text)
+
+
+# -- party organisations ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_party_org(*, parent: PartyOrg | None, kind: str, name: str, node: Node, actor=None) -> PartyOrg:
+    require(actor, "org.change", node)
+    if parent is not None and not node.path.startswith(parent.node.path):
+        raise ValidationError({"node": _("下级党组织的所在节点必须在上级党组织的范围内")})
+    org = PartyOrg(kind=kind, name=(name or "").strip(), node=node)
+    org.full_clean(exclude=["path", "depth", "numchild"])
+    if parent is None:
+        return PartyOrg.objects.add_root(instance=org)
+    return PartyOrg.objects.add_child(PartyOrg.objects.get(pk=parent.pk), instance=org)
+
+
+@transaction.atomic
+def add_party_member(
+    *,
+    party_org: PartyOrg,
+    name: str,
+    post: str = PartyPost.MEMBER,
+    phone: str = "",
+    led_node: Node | None = None,
+    resident: Resident | None = None,
+    user=None,
+    joined_on: dt.date | None = None,
+    actor=None,
+) -> PartyMember:
+    require(actor, "org.change", party_org.node)
+    if post in (PartyPost.BUILDING_LEADER, PartyPost.UNIT_LEADER) and led_node is None:
+        raise ValidationError({"led_node": _("楼长/单元长须指定负责的楼栋或单元")})
+    if led_node is not None and led_node.kind not in (NodeKind.BUILDING, NodeKind.UNIT):
+        raise ValidationError({"led_node": _("负责节点必须是楼栋或单元")})
+    member = PartyMember(
+        party_org=party_org,
+        name=(name or "").strip(),
+        post=post,
+        phone=(phone or "").strip(),
+        led_node=led_node,
+        resident=resident,
+        user=user,
+        joined_on=joined_on,
+    )
+    _clean_and_save(member)
+    return member
+
+
+@transaction.atomic
+def link_member_households(member: PartyMember, households: Iterable[Household], *, actor=None) -> None:
+    """党员联户: the households this member keeps in touch with (replaces the previous set)."""
+    require(actor, "org.change", member.party_org.node)
+    households = list(households)
+    outside = [h for h in households if not h.node.path.startswith(member.party_org.node.path)]
+    if outside:
+        raise ValidationError({"households": _("联系户须在该党组织的范围内")})
+    member.households.set(households)
+
+
+# -- responsibility --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_responsibility(
+    *,
+    kind: str,
+    node: Node,
+    user=None,
+    party_member: PartyMember | None = None,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    note: str = "",
+    actor=None,
+) -> Assignment:
+    require(actor, "org.change", node)
+    if user is None and party_member is None:
+        raise ValidationError({"user": _("请指定负责人或负责党员")})
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("截止日期不能早于起始日期")})
+    assignment = Assignment(
+        kind=kind,
+        node=node,
+        user=user,
+        party_member=party_member,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        note=note,
+    )
+    _clean_and_save(assignment)
+    return assignment
+
+
+@transaction.atomic
+def end_assignment(assignment: Assignment, *, on: dt.date, actor=None) -> Assignment:
+    require(actor, "org.change", assignment.node)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.valid_from and on < assignment.valid_from:
+        raise ValidationError({"valid_to": _("截止日期不能早于起始日期")})
+    assignment.valid_to = on
+    assignment.save(update_fields=["valid_to", "updated_at"])
+    return assignment
+
+
+def responsible_for(node: Node, kind: str | None = None, on: dt.date | None = None) -> list[Assignment]:
+    """The current assignments answering for `node`: its own, else the nearest ancestor's (one query)."""
+    ancestor_paths = [node.path[: i * Node.steplen] for i in range(1, node.depth + 1)]
+    qs = (
+        Assignment.objects.current(on)
+        .filter(node__path__in=ancestor_paths)
+        .select_related("node", "user", "party_member")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    rows = list(qs)
+    if not rows:
+        return []
+    deepest = max(a.node.depth for a in rows)
+    return [a for a in rows if a.node.depth == deepest]
+
+
+# -- property --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_property_company(
+    *, name: str, credit_code: str = "", contact: str = "", phone: str = "", is_street_led=False, actor=None
+) -> PropertyCompany:
+    require(actor, "org.change", None)
+    company = PropertyCompany(
+        name=(name or "").strip(),
+        credit_code=(credit_code or "").strip().upper(),
+        contact=contact,
+        phone=phone,
+        is_street_led=is_street_led,
+    )
+    company.search_key = _pinyin(company.name)
+    _clean_and_save(company)
+    return company
+
+
+@transaction.atomic
+def set_estate_property(
+    node: Node, *, status: str, company: PropertyCompany | None = None, actor=None, **fields
+):
+    """Record a 小区's property status. 街道兜底 needs a street-led company; 无物业/自管 have no company."""
+    require(actor, "org.change", node)
+    if node.kind != NodeKind.ESTATE:
+        raise ValidationError({"node": _("物业信息只能登记在小区上")})
+    if status in (PropertyStatus.PROFESSIONAL, PropertyStatus.STREET_FALLBACK) and company is None:
+        raise ValidationError({"company": _("请选择物业企业")})
+    if status == PropertyStatus.STREET_FALLBACK and not company.is_street_led:
+        raise ValidationError({"company": _("街道兜底须由街道领办的物业企业承接")})
+    if status in (PropertyStatus.NONE, PropertyStatus.SELF_MANAGED):
+        company = None
+    profile = EstateProperty.objects.select_for_update().filter(node=node).first() or EstateProperty(
+        node=node
+    )
+    profile.status = status
+    profile.company = company
+    for key, value in fields.items():
+        setattr(profile, key, value)
+    _clean_and_save(profile)
+    return profile

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+admin.site.site_header = "民生 · 系统配置"
+admin.site.site_title = "民生"
+admin.site.index_title = "配置管理"
+
+api_v1 = [
+    path("", include("minsheng.core.api_urls")),
+    path("org/", include("minsheng.org.api.urls")),
+    path("accounts/", include("minsheng.accounts.api.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("minsheng.accounts.urls")),
+    path("org/", include("minsheng.org.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("minsheng.core.urls")),
+]

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the browser tests need from Debian's packages (Chromium and CJK fonts) when we may.
+set -euo pipefail
+if [ -x /usr/bin/chromium ]; then
+  exit 0
+fi
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "installing chromium and CJK fonts for the browser tests…"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI needs /usr/bin/chromium for the browser tests and cannot install it (not root)" >&2
+  exit 1
+else
+  echo "note: /usr/bin/chromium is missing; browser tests will be skipped" >&2
+fi
