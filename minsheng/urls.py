@@ -15,7 +15,9 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("minsheng.accounts.urls")),
+    path("org/io/", include("minsheng.org.io_urls")),
     path("org/", include("minsheng.org.urls")),
+    path("notifications/", include("minsheng.core.notification_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,0 +1,5 @@
+"""The in-app inbox."""
+
+app_name = "notifications"
+
+urlpatterns: list = []
