@@ -1,5 +1,6 @@
-from django.urls import path  # noqa: F401
+from .urls_people import urlpatterns as people_urls
+from .urls_territory import urlpatterns as territory_urls
 
 app_name = "org"
 
-urlpatterns: list = []
+urlpatterns = [*territory_urls, *people_urls]
