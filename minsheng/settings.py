@@ -163,7 +163,7 @@ SECURE_HSTS_SECONDS = int(os.environ.get("MINSHENG_HSTS_SECONDS", "0" if DEBUG e
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"
 if env_bool("MINSHENG_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -201,6 +201,7 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("MINSHENG_LOGIN_LOCKOUT_SECONDS", "90
 # Office hours for deadlines counted in working hours (see docs/decisions/0003-working-calendar.md).
 MINSHENG_WORKING_PERIODS = [("08:30", "12:00"), ("13:30", "17:30")]
 MINSHENG_CASE_PREFIX = os.environ.get("MINSHENG_CASE_PREFIX", "CG")
+MINSHENG_MAP_TILES = os.environ.get("MINSHENG_MAP_TILES", "")
 
 LOGGING = {
     "version": 1,
