@@ -1,0 +1,110 @@
+"""The workbench's navigation: small registries the sidebar, the phone's bottom bar and the home page are drawn from.
+
+Apps register their pages with `register()`. An entry whose URL name does not resolve (yet) is skipped, so an app
+can register before its urls exist, and an entry with a capability is shown only to users holding it somewhere.
+The default entries are registered at the bottom of this module (they live here, not in each AppConfig, so the
+whole menu reads in one place).
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    icon: str
+    capability: str | None = None
+    order: int = 100
+    #: Offered in the phone's bottom bar (the first four such entries the user may see; the rest go under 更多).
+    bottom: bool = False
+
+
+_registry: dict[str, Entry] = {}
+
+
+def register(
+    label, url_name: str, icon: str, capability: str | None = None, order: int = 100, *, bottom: bool = False
+) -> None:
+    """Add (or replace, keyed by URL name) a menu entry. `icon` is a name known to the `icon` template tag."""
+    _registry[url_name] = Entry(label, url_name, icon, capability, order, bottom)
+
+
+def _allowed(entry: Entry, user) -> bool:
+    if entry.capability is None:
+        return True
+    return user.has_cap(entry.capability)
+
+
+def entries_for(user, path: str = "") -> list[dict]:
+    """The entries `user` may see, in menu order, each with its URL and whether it is the current page."""
+    if user is None or not user.is_authenticated or not getattr(user, "is_staff_member", False):
+        return []
+    items = []
+    for entry in sorted(_registry.values(), key=lambda e: (e.order, e.url_name)):
+        if not _allowed(entry, user):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": entry.label, "url": url, "icon": entry.icon, "bottom": entry.bottom})
+    _mark_active(items, path)
+    return items
+
+
+def _mark_active(items: list[dict], path: str) -> None:
+    """The current page is the entry with the longest URL that prefixes the path ("/" only matches itself)."""
+    best = None
+    for item in items:
+        url = item["url"]
+        matches = path == url if url == "/" else path.startswith(url)
+        if matches and (best is None or len(url) > len(best["url"])):
+            best = item
+    for item in items:
+        item["active"] = item is best
+
+
+BOTTOM_BAR_SIZE = 4
+
+
+def bottom_bar(items: list[dict]) -> list[dict]:
+    return [i for i in items if i["bottom"]][:BOTTOM_BAR_SIZE]
+
+
+# -- home page panels -------------------------------------------------------------------------------------------
+# Apps put their own cards on the 工作台 without core importing them: `register_panel(template, build)`, where
+# `build(request)` returns the template's context (or None to leave the panel out for this user).
+
+_panels: dict[str, tuple[int, object]] = {}
+
+
+def register_panel(template: str, build, order: int = 100) -> None:
+    _panels[template] = (order, build)
+
+
+def panels_for(request) -> list[dict]:
+    panels = []
+    for template, (_order, build) in sorted(_panels.items(), key=lambda item: (item[1][0], item[0])):
+        context = build(request)
+        if context is not None:
+            panels.append({"template": template, "context": context})
+    return panels
+
+
+register(_("工作台"), "core:home", "home", order=10, bottom=True)
+register(_("组织架构"), "org:tree", "tree", "org.view", order=20)
+register(_("网格"), "org:grid_list", "grid", "org.view", order=30, bottom=True)
+register(_("网格地图"), "org:grid_map", "map", "org.view", order=40, bottom=True)
+register(_("居民"), "org:resident_list", "people", "org.view", order=50, bottom=True)
+register(_("户"), "org:household_list", "house", "org.view", order=60)
+register(_("党组织"), "org:party_list", "flag", "org.view", order=70)
+register(_("物业"), "org:property_list", "building", "org.view", order=80)
+register(_("包联责任"), "org:assignment_list", "link", "org.view", order=90)
+register(_("台账导入导出"), "org_io:index", "sheet", "org.export", order=100)
+register(_("消息"), "notifications:inbox", "bell", order=110)
+# Superusers hold every capability, so this reads "superusers and account managers".
+register(_("系统配置"), "admin:index", "gear", "accounts.manage", order=900)
