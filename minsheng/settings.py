@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "minsheng.core",
     "minsheng.accounts",
     "minsheng.org",
+    "minsheng.cases",
 ]
 
 MIDDLEWARE = [

@@ -8,11 +8,44 @@ org.import      import registries from xlsx
 org.export      export registries to xlsx (masked unless the role also has org.view_pii and asks for it)
 accounts.manage create accounts and memberships
 core.view_audit read the audit log
+cases.view      see cases located in the subtree (plus cases given to one's units)
+cases.create    register a case (登记)
+cases.accept    受理 / 不予受理 / 并单 / 重新打开
+cases.dispatch  派遣, 改派, 催办, 改分类
+cases.handle    签收, 退单, 办理, 办结反馈, 延期/挂账申请 (only as a member of the lead unit)
+cases.approve   批准延期 / 挂账
+cases.verify    核查 (通过 → 办结, 不通过 → 返工)
+cases.followup  回访, 归档
+cases.supervise 督办, 包案
+cases.configure categories, time limits, routing rules, units
 """
 
 from .choices import Role
 
 R = Role
+
+_CASE_ALL = {
+    "cases.view",
+    "cases.create",
+    "cases.accept",
+    "cases.dispatch",
+    "cases.handle",
+    "cases.approve",
+    "cases.verify",
+    "cases.followup",
+    "cases.supervise",
+    "cases.configure",
+}
+_CASE_DESK = {
+    "cases.view",
+    "cases.create",
+    "cases.accept",
+    "cases.dispatch",
+    "cases.handle",
+    "cases.verify",
+    "cases.followup",
+}
+_CASE_FIELD = {"cases.view", "cases.create", "cases.handle"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     R.STREET_ADMIN: frozenset(
@@ -24,15 +57,28 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "org.export",
             "accounts.manage",
             "core.view_audit",
+            *_CASE_ALL,
         }
     ),
-    R.STREET_LEADER: frozenset({"org.view", "org.view_pii", "org.export", "core.view_audit"}),
-    R.STREET_CADRE: frozenset({"org.view", "org.export"}),
-    R.COMMUNITY_WORKER: frozenset({"org.view", "org.change", "org.view_pii", "org.import", "org.export"}),
-    R.GRID_WORKER: frozenset({"org.view", "org.change", "org.view_pii"}),
-    R.VILLAGE_SUPERVISOR: frozenset({"org.view"}),
-    R.ENTERPRISE_OFFICER: frozenset({"org.view"}),
-    R.PROPERTY_STAFF: frozenset({"org.view"}),
+    R.STREET_LEADER: frozenset(
+        {
+            "org.view",
+            "org.view_pii",
+            "org.export",
+            "core.view_audit",
+            "cases.view",
+            "cases.approve",
+            "cases.supervise",
+        }
+    ),
+    R.STREET_CADRE: frozenset({"org.view", "org.export", *_CASE_DESK}),
+    R.COMMUNITY_WORKER: frozenset(
+        {"org.view", "org.change", "org.view_pii", "org.import", "org.export", *_CASE_DESK}
+    ),
+    R.GRID_WORKER: frozenset({"org.view", "org.change", "org.view_pii", *_CASE_FIELD}),
+    R.VILLAGE_SUPERVISOR: frozenset({"org.view", *_CASE_FIELD}),
+    R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD}),
+    R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle"}),
     R.RESIDENT: frozenset(),
 }
 

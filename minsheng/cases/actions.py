@@ -1,0 +1,805 @@
+"""Every change to a case. Each `do_<verb>` checks the transition table and the actor's rights, locks the case row,
+changes it, writes a CaseEvent and notifies the people concerned — in one transaction.
+
+`actor=None` means the system (the deadline clock, a domain app's automatic step). Time comes from core.clock, so
+the demo can replay two years of history through these same functions.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from minsheng.core import clock
+from minsheng.core.calendar import WorkCalendar
+from minsheng.core.errors import IllegalTransition
+from minsheng.core.pinyin import pinyin_key
+
+from . import deadlines, routing, workflow
+from .attachments import MAX_FILES, validate_upload
+from .choices import (
+    OPEN_STATES,
+    Channel,
+    RequestKind,
+    RequestStatus,
+    Satisfaction,
+    Status,
+    Urgency,
+)
+from .models import (
+    ApprovalRequest,
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CaseKind,
+    CaseSequence,
+    Category,
+    FollowUp,
+    Supervision,
+    Unit,
+)
+
+S = Status
+FOLLOWUP_ATTEMPTS_BEFORE_ARCHIVE = 3
+
+
+# -- plumbing ----------------------------------------------------------------------------------------
+
+
+def _locked(case: Case) -> Case:
+    """Re-read the case under a row lock: two people acting at once serialise here, the second sees the new state."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("node", "lead_unit", "category", "kind")
+        .get(pk=case.pk)
+    )
+
+
+def _event(
+    case: Case, verb: str, actor, *, from_status: str, note: str = "", public=True, **extra
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        created_at=clock.now(),
+        verb=verb,
+        actor=actor,
+        actor_name=str(actor) if actor else _("系统"),
+        from_status=from_status,
+        to_status=case.status,
+        note=note or "",
+        extra=extra,
+        public=public,
+    )
+
+
+def _save(case: Case, *fields: str) -> None:
+    case.save(update_fields=[*fields, "updated_at"])
+
+
+def _attach(case: Case, event: CaseEvent, files: Iterable, actor) -> None:
+    files = list(files or [])
+    if len(files) > MAX_FILES:
+        raise ValidationError({"files": _("一次最多上传 %(n)d 个文件") % {"n": MAX_FILES}})
+    for f in files:
+        mime = validate_upload(f)
+        CaseAttachment.objects.create(
+            case=case,
+            event=event,
+            file=f,
+            name=f.name[:200],
+            content_type=mime,
+            size=f.size,
+            uploaded_by=actor,
+        )
+
+
+def _notify(users, case: Case, title: str, *, level: str = "info", key: str = "") -> None:
+    """Tell people about a case: in-app now, other channels after commit (core notifications)."""
+    from minsheng.core import notifications
+
+    recipients = {u for u in users if u is not None and getattr(u, "is_active", False)}
+    if not recipients:
+        return
+    notifications.notify(
+        recipients,
+        title=title,
+        body=case.title,
+        link=f"/cases/{case.pk}/",
+        level=level,
+        kind="case",
+        source=case,
+        dedupe_key=key or None,
+    )
+
+
+def _key_leader(case: Case) -> list:
+    """包案: the leader hears of every step."""
+    return [case.key_leader] if case.is_key and case.key_leader_id else []
+
+
+def _unit_people(unit: Unit | None) -> list:
+    if unit is None:
+        return []
+    return list(unit.members.filter(is_active=True)) + ([unit.leader] if unit.leader_id else [])
+
+
+def _next_number(now: dt.datetime) -> str:
+    year = now.astimezone(clock_tz()).year
+    seq, _created = CaseSequence.objects.select_for_update().get_or_create(year=year)
+    CaseSequence.objects.filter(pk=year).update(last=F("last") + 1)
+    seq.refresh_from_db()
+    return f"{settings.MINSHENG_CASE_PREFIX}-{year}-{seq.last:06d}"
+
+
+def clock_tz():
+    from minsheng.core.calendar import TZ
+
+    return TZ
+
+
+# -- intake ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_register(
+    *,
+    actor,
+    kind: CaseKind | str,
+    channel: str,
+    category: Category,
+    description: str,
+    node=None,
+    grid=None,
+    lat: float | None = None,
+    lng: float | None = None,
+    title: str = "",
+    urgency: str = Urgency.NORMAL,
+    address: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_user=None,
+    anonymous: bool = False,
+    source=None,
+    files: Iterable = (),
+) -> Case:
+    """登记: a new case from any door. Location comes from a picked node, or a point (→ its grid and community)."""
+    from minsheng.org.models import Grid
+
+    if isinstance(kind, str):
+        kind = CaseKind.objects.get(code=kind)
+    errors = {}
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = _("请填写诉求内容")
+    elif len(description) > 4000:
+        errors["description"] = _("诉求内容不能超过4000字")
+    if channel not in Channel.values:
+        errors["channel"] = _("未知的来源渠道")
+    if urgency not in Urgency.values:
+        errors["urgency"] = _("未知的紧急程度")
+    if category is None or not category.is_active:
+        errors["category"] = _("请选择有效的诉求分类")
+    if lat is not None or lng is not None:
+        if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            errors["location"] = _("经纬度无效")
+        elif grid is None:
+            grid = Grid.objects.containing(lat, lng).select_related("community").first()
+    if node is None and grid is not None:
+        node = grid.community
+    if node is None:
+        errors["node"] = _("请选择发生地点（小区/楼栋）或提供位置")
+    if errors:
+        raise ValidationError(errors)
+    if grid is None:
+        grid = node.covering_grids.first() or _grid_for_ancestors(node)
+    if actor is not None and not actor.has_cap("cases.create", node) and reporter_user != actor:
+        raise PermissionDenied(_("没有权限在该地点登记诉求"))
+    now = clock.now()
+    case = Case(
+        number=_next_number(now),
+        kind=kind,
+        channel=channel,
+        category=category,
+        title=(title or description[:30]).strip()[:100],
+        description=description,
+        urgency=urgency,
+        node=node,
+        grid=grid,
+        lat=lat,
+        lng=lng,
+        address=address.strip()[:200],
+        reporter_name="" if anonymous else reporter_name.strip()[:50],
+        reporter_phone=reporter_phone.strip()[:20],
+        reporter_user=reporter_user,
+        anonymous=anonymous,
+        first_receiver=actor if actor is not None and actor.has_cap("cases.create") else None,
+        status=S.REGISTERED,
+    )
+    limit = deadlines.limit_for(category, urgency)
+    case.accept_due = deadlines.due_after(now, limit.accept_hours, "working_hours")
+    if source is not None:
+        case.source = source
+    case.search_key = _search_key(case)
+    case.reported_at = now
+    case.full_clean(exclude=["number", "search_key"])
+    case.save()
+    event = _event(case, "register", actor, from_status="", note=description[:200])
+    _attach(case, event, files, actor)
+    return case
+
+
+def _grid_for_ancestors(node):
+    from minsheng.org.models import Grid
+
+    ancestors = [node.path[: i * node.steplen] for i in range(node.depth, 0, -1)]
+    return Grid.objects.filter(nodes__path__in=ancestors).order_by("-nodes__depth").first()
+
+
+def _search_key(case: Case) -> str:
+    return f"{case.title} {pinyin_key(case.title)}"[:500]
+
+
+@transaction.atomic
+def do_accept(case: Case, *, actor, note: str = "") -> Case:
+    """受理/立案: the clock for 办结 starts now."""
+    case = _locked(case)
+    workflow.check(case, "accept", actor)
+    old = case.status
+    now = clock.now()
+    case.status = S.ACCEPTED
+    case.accepted_at = now
+    if case.first_receiver_id is None and actor is not None:
+        case.first_receiver = actor
+    _set_finish_clock(case, now)
+    _save(case, "status", "accepted_at", "first_receiver", "finish_due", "finish_warn_at")
+    _event(case, "accept", actor, from_status=old, note=note)
+    return case
+
+
+def _set_finish_clock(case: Case, start: dt.datetime, *, extra_days: int = 0) -> None:
+    cal = WorkCalendar()
+    limit = deadlines.limit_for(case.category, case.urgency)
+    due = deadlines.due_after(start, limit.finish_amount, limit.finish_unit, cal)
+    if extra_days:
+        due = cal.add_working_days(due, extra_days)
+    case.finish_due = due
+    case.finish_warn_at = deadlines.warn_at(start, due, limit.finish_unit, cal)
+    case.warned_at = None
+    case.overdue_at = None
+
+
+@transaction.atomic
+def do_reject(case: Case, *, actor, reason: str) -> Case:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写不予受理的理由")})
+    case = _locked(case)
+    workflow.check(case, "reject", actor)
+    old = case.status
+    case.status = S.REJECTED
+    _save(case, "status")
+    _event(case, "reject", actor, from_status=old, note=reason)
+    _notify([case.reporter_user], case, _("您的诉求 %(n)s 未予受理") % {"n": case.number})
+    return case
+
+
+@transaction.atomic
+def do_merge(case: Case, *, into: Case, actor, note: str = "") -> Case:
+    """并单: this case joins an earlier one on the same problem; both keep a link, the reporter is told."""
+    if into.pk == case.pk:
+        raise ValidationError({"into": _("不能与自身并单")})
+    case = _locked(case)
+    target = Case.objects.select_for_update().get(pk=into.pk)
+    workflow.check(case, "merge", actor)
+    if target.status in (S.REJECTED, S.MERGED):
+        raise IllegalTransition(_("目标案件已不予受理或已并单，不能并入"))
+    old = case.status
+    case.status = S.MERGED
+    case.merged_into = target
+    _save(case, "status", "merged_into")
+    _event(case, "merge", actor, from_status=old, note=note, into=target.number)
+    _event(
+        target,
+        "merged_in",
+        actor,
+        from_status=target.status,
+        note=note,
+        merged_case=case.number,
+        public=False,
+    )
+    _notify([case.reporter_user], case, _("您的诉求已并入 %(n)s 一并办理") % {"n": target.number})
+    return case
+
+
+# -- dispatch and handling ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_dispatch(
+    case: Case,
+    *,
+    actor,
+    unit: Unit | None = None,
+    handler=None,
+    co_units: Iterable[Unit] = (),
+    note: str = "",
+) -> Case:
+    """派遣 (or 改派 when already dispatched): one lead unit, optional handler and co-handling units.
+
+    Without a unit the routing rules choose (see cases.routing); a person chosen must belong to the unit.
+    """
+    case = _locked(case)
+    workflow.check(case, "dispatch", actor)
+    if unit is None:
+        suggestion = routing.suggest(case)
+        if suggestion is None:
+            raise ValidationError({"unit": _("没有匹配的派遣规则，请手动选择主办单位")})
+        unit, handler = suggestion.unit, handler or suggestion.handler
+    if not unit.is_active:
+        raise ValidationError({"unit": _("该单位已停用")})
+    if handler is not None and not unit.members.filter(pk=handler.pk).exists():
+        raise ValidationError({"handler": _("承办人不属于主办单位")})
+    co_units = [u for u in co_units if u.pk != unit.pk]
+    old = case.status
+    now = clock.now()
+    case.status = S.DISPATCHED
+    case.lead_unit = unit
+    case.handler = handler
+    case.dispatched_at = now
+    limit = deadlines.limit_for(case.category, case.urgency)
+    case.sign_due = deadlines.due_after(now, limit.sign_hours, "working_hours")
+    _save(case, "status", "lead_unit", "handler", "dispatched_at", "sign_due")
+    case.co_units.set(co_units)
+    verb = "redispatch" if old == S.DISPATCHED else "dispatch"
+    _event(
+        case,
+        verb,
+        actor,
+        from_status=old,
+        note=note,
+        unit=unit.name,
+        handler=str(handler) if handler else "",
+        co_units=[u.name for u in co_units],
+    )
+    people = [handler] if handler else _unit_people(unit)
+    for co in co_units:
+        people += _unit_people(co)
+    _notify(people + _key_leader(case), case, _("新派遣案件 %(n)s") % {"n": case.number})
+    return case
+
+
+@transaction.atomic
+def do_sign(case: Case, *, actor) -> Case:
+    case = _locked(case)
+    workflow.check(case, "sign", actor)
+    old = case.status
+    case.status = S.HANDLING
+    case.signed_at = clock.now()
+    if case.handler_id is None:
+        case.handler = actor
+    _save(case, "status", "signed_at", "handler")
+    _event(case, "sign", actor, from_status=old)
+    _notify(_key_leader(case), case, _("案件 %(n)s 已签收") % {"n": case.number})
+    return case
+
+
+@transaction.atomic
+def do_return(case: Case, *, actor, reason: str) -> Case:
+    """退单: not ours — back to the dispatcher with the reason."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写退单理由")})
+    case = _locked(case)
+    workflow.check(case, "return", actor)
+    old = case.status
+    unit = case.lead_unit
+    case.status = S.RETURNED
+    case.return_count += 1
+    case.handler = None
+    _save(case, "status", "return_count", "handler")
+    _event(case, "return", actor, from_status=old, note=reason, unit=unit.name if unit else "")
+    _notify([case.first_receiver, *_key_leader(case)], case, _("案件 %(n)s 被退单") % {"n": case.number})
+    return case
+
+
+@transaction.atomic
+def do_request(case: Case, *, actor, kind: str, reason: str, days: int | None = None) -> ApprovalRequest:
+    """申请延期 (days more) or 申请挂账 (long-term or seasonal work)."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写申请理由")})
+    if kind == RequestKind.EXTENSION and (not days or days < 1 or days > 60):
+        raise ValidationError({"days": _("延期天数应为1至60个工作日")})
+    case = _locked(case)
+    workflow.check(case, "request_extension" if kind == RequestKind.EXTENSION else "request_shelve", actor)
+    if case.requests.filter(kind=kind, status=RequestStatus.PENDING).exists():
+        raise IllegalTransition(_("已有待审批的同类申请"))
+    request = ApprovalRequest.objects.create(
+        case=case,
+        kind=kind,
+        days=days if kind == RequestKind.EXTENSION else None,
+        reason=reason,
+        requested_by=actor,
+    )
+    _event(case, f"request_{kind}", actor, from_status=case.status, note=reason, days=days, public=False)
+    approvers = [case.lead_unit.leader] if case.lead_unit and case.lead_unit.leader_id else []
+    _notify(approvers + _key_leader(case), case, _("案件 %(n)s 有待审批的申请") % {"n": case.number})
+    return request
+
+
+@transaction.atomic
+def do_decide(request: ApprovalRequest, *, actor, approve: bool, note: str = "") -> ApprovalRequest:
+    """批准/驳回 an extension (the deadline moves) or a shelving (the case rests in 挂账)."""
+    request = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.PENDING:
+        raise IllegalTransition(_("该申请已审批"))
+    case = _locked(request.case)
+    workflow.check(case, "decide", actor)
+    request.status = RequestStatus.APPROVED if approve else RequestStatus.DENIED
+    request.decided_by = actor
+    request.decided_at = clock.now()
+    request.decision_note = note
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
+    old = case.status
+    if approve and request.kind == RequestKind.EXTENSION:
+        cal = WorkCalendar()
+        case.finish_due = cal.add_working_days(case.finish_due or clock.now(), request.days)
+        case.finish_warn_at = deadlines.warn_at(clock.now(), case.finish_due, "working_days", cal)
+        case.warned_at = None
+        case.overdue_at = None
+        case.extension_count += 1
+        _save(case, "finish_due", "finish_warn_at", "warned_at", "overdue_at", "extension_count")
+    elif approve and request.kind == RequestKind.SHELVE:
+        case.status = S.SHELVED
+        _save(case, "status")
+    verb = f"{request.kind}_{'approved' if approve else 'denied'}"
+    _event(case, verb, actor, from_status=old, note=note, days=request.days, public=False)
+    _notify([request.requested_by], case, _("案件 %(n)s 的申请已审批") % {"n": case.number})
+    return request
+
+
+@transaction.atomic
+def do_resume(case: Case, *, actor, note: str = "") -> Case:
+    case = _locked(case)
+    workflow.check(case, "resume", actor)
+    old = case.status
+    case.status = S.HANDLING
+    _set_finish_clock(case, clock.now())
+    _save(case, "status", "finish_due", "finish_warn_at", "warned_at", "overdue_at")
+    _event(case, "resume", actor, from_status=old, note=note)
+    return case
+
+
+@transaction.atomic
+def do_reply(case: Case, *, actor, note: str, files: Iterable = ()) -> Case:
+    """办结反馈: the handler reports what was done (with photos) and asks for verification."""
+    if not (note or "").strip():
+        raise ValidationError({"note": _("请填写办理结果")})
+    case = _locked(case)
+    workflow.check(case, "reply", actor)
+    old = case.status
+    case.status = S.REPLIED
+    case.replied_at = clock.now()
+    _save(case, "status", "replied_at")
+    event = _event(case, "reply", actor, from_status=old, note=note)
+    _attach(case, event, files, actor)
+    _notify(
+        [case.first_receiver, *_key_leader(case)],
+        case,
+        _("案件 %(n)s 已办结反馈，待核查") % {"n": case.number},
+    )
+    return case
+
+
+@transaction.atomic
+def do_verify(case: Case, *, actor, passed: bool, note: str = "", files: Iterable = ()) -> Case:
+    """核查: passed → 办结 (on time or not is fixed now); failed → 返工, back to the handler."""
+    if not passed and not (note or "").strip():
+        raise ValidationError({"note": _("核查不通过时请填写原因")})
+    case = _locked(case)
+    workflow.check(case, "verify", actor)
+    old = case.status
+    now = clock.now()
+    if passed:
+        case.status = S.RESOLVED if case.kind.requires_follow_up else S.ARCHIVED
+        case.resolved_at = now
+        case.archived_at = None if case.kind.requires_follow_up else now
+        case.resolved_on_time = case.finish_due is None or case.replied_at <= case.finish_due
+        _save(case, "status", "resolved_at", "archived_at", "resolved_on_time")
+        event = _event(case, "verify_pass", actor, from_status=old, note=note)
+        _notify(
+            [case.reporter_user, case.handler, *_key_leader(case)],
+            case,
+            _("案件 %(n)s 已办结") % {"n": case.number},
+        )
+    else:
+        case.status = S.HANDLING
+        case.rework_count += 1
+        _save(case, "status", "rework_count")
+        event = _event(case, "verify_fail", actor, from_status=old, note=note)
+        _notify(
+            [case.handler, *_key_leader(case)], case, _("案件 %(n)s 核查未通过，请返工") % {"n": case.number}
+        )
+    _attach(case, event, files, actor)
+    return case
+
+
+# -- follow-up and evaluation ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_follow_up(
+    case: Case,
+    *,
+    actor,
+    reachable: bool = True,
+    resolved: bool | None = None,
+    satisfaction: str = "",
+    comment: str = "",
+    by_reporter: bool = False,
+) -> Case:
+    """回访: unreachable attempts are counted; a verdict archives the case, or — 不满意 — sends it back (重办)."""
+    case = _locked(case)
+    if by_reporter:
+        if case.status != S.RESOLVED:
+            raise IllegalTransition(_("案件办结后才能评价"))
+    else:
+        workflow.check(case, "follow_up", actor)
+    if reachable and satisfaction not in Satisfaction.values:
+        raise ValidationError({"satisfaction": _("请选择满意度")})
+    old = case.status
+    FollowUp.objects.create(
+        case=case,
+        by=actor,
+        by_reporter=by_reporter,
+        reachable=reachable,
+        resolved=resolved if reachable else None,
+        satisfaction=satisfaction if reachable else "",
+        comment=comment,
+    )
+    case.followup_attempts += 1
+    fields = ["followup_attempts"]
+    if not reachable:
+        _save(case, *fields)
+        _event(case, "follow_up_unreachable", actor, from_status=old, note=comment, public=False)
+        return case
+    case.satisfaction = satisfaction
+    case.resolved_by_feedback = resolved
+    fields += ["satisfaction", "resolved_by_feedback"]
+    if satisfaction == Satisfaction.UNSATISFIED:
+        case.status = S.HANDLING
+        case.redo_count += 1
+        _set_finish_clock(case, clock.now())
+        fields += ["status", "redo_count", "finish_due", "finish_warn_at", "warned_at", "overdue_at"]
+        _save(case, *fields)
+        _event(case, "redo", actor, from_status=old, note=comment, satisfaction=satisfaction)
+        _notify(
+            [
+                case.handler,
+                *(_unit_people(case.lead_unit) if case.handler_id is None else []),
+                *_key_leader(case),
+            ],
+            case,
+            _("案件 %(n)s 回访不满意，需重办") % {"n": case.number},
+            level="warning",
+        )
+    else:
+        case.status = S.ARCHIVED
+        case.archived_at = clock.now()
+        fields += ["status", "archived_at"]
+        _save(case, *fields)
+        _event(
+            case,
+            "follow_up",
+            actor,
+            from_status=old,
+            note=comment,
+            satisfaction=satisfaction,
+            resolved=resolved,
+        )
+    return case
+
+
+@transaction.atomic
+def do_archive(case: Case, *, actor, note: str = "") -> Case:
+    """归档 without a verdict: allowed after repeated unreachable follow-ups, or for kinds that need none."""
+    case = _locked(case)
+    workflow.check(case, "archive", actor)
+    if case.kind.requires_follow_up and case.followup_attempts < FOLLOWUP_ATTEMPTS_BEFORE_ARCHIVE:
+        raise IllegalTransition(
+            _("需先回访（联系不上时至少尝试 %(n)d 次）才能归档") % {"n": FOLLOWUP_ATTEMPTS_BEFORE_ARCHIVE}
+        )
+    old = case.status
+    case.status = S.ARCHIVED
+    case.archived_at = clock.now()
+    _save(case, "status", "archived_at")
+    _event(case, "archive", actor, from_status=old, note=note)
+    return case
+
+
+@transaction.atomic
+def do_reopen(case: Case, *, actor=None, reason: str, by_reporter: bool = False) -> Case:
+    """重新打开 within the kind's window after 办结: back to 已受理, to be dispatched again."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请说明重新打开的原因")})
+    case = _locked(case)
+    if by_reporter:
+        if case.status not in (S.RESOLVED, S.ARCHIVED):
+            raise IllegalTransition(_("案件尚未办结，无需重新打开"))
+    else:
+        workflow.check(case, "reopen", actor)
+    done_at = case.resolved_at or case.archived_at
+    if done_at and clock.now() - done_at > dt.timedelta(days=case.kind.reopen_days):
+        raise IllegalTransition(_("已超过 %(d)d 天的重新打开期限") % {"d": case.kind.reopen_days})
+    old = case.status
+    case.status = S.ACCEPTED
+    case.reopen_count += 1
+    case.resolved_at = None
+    case.archived_at = None
+    case.resolved_on_time = None
+    case.satisfaction = ""
+    _set_finish_clock(case, clock.now())
+    _save(
+        case,
+        "status",
+        "reopen_count",
+        "resolved_at",
+        "archived_at",
+        "resolved_on_time",
+        "satisfaction",
+        "finish_due",
+        "finish_warn_at",
+        "warned_at",
+        "overdue_at",
+    )
+    _event(case, "reopen", actor, from_status=old, note=reason, by_reporter=by_reporter)
+    _notify([case.first_receiver, *_key_leader(case)], case, _("案件 %(n)s 被重新打开") % {"n": case.number})
+    return case
+
+
+# -- accountability ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_supervise(case: Case, *, actor, comment: str) -> Supervision:
+    """督办: a leader puts the case under supervision with a comment; the handlers are told."""
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("请填写督办意见")})
+    case = _locked(case)
+    workflow.check(case, "supervise", actor)
+    entry = Supervision.objects.create(case=case, kind=Supervision.Kind.SUPERVISE, by=actor, comment=comment)
+    case.is_supervised = True
+    _save(case, "is_supervised")
+    _event(case, "supervise", actor, from_status=case.status, note=comment, public=False)
+    people = [case.handler] if case.handler_id else _unit_people(case.lead_unit)
+    _notify(
+        people + [case.first_receiver], case, _("案件 %(n)s 被督办") % {"n": case.number}, level="warning"
+    )
+    return entry
+
+
+@transaction.atomic
+def do_remind(case: Case, *, actor, note: str = "") -> Supervision:
+    """催办: a reminder to whoever holds the case now."""
+    case = _locked(case)
+    workflow.check(case, "remind", actor)
+    entry = Supervision.objects.create(case=case, kind=Supervision.Kind.REMIND, by=actor, comment=note)
+    _event(case, "remind", actor, from_status=case.status, note=note, public=False)
+    people = [case.handler] if case.handler_id else _unit_people(case.lead_unit)
+    _notify(people, case, _("请尽快办理案件 %(n)s") % {"n": case.number}, level="warning")
+    return entry
+
+
+@transaction.atomic
+def do_set_key(case: Case, *, actor, leader, plan: str) -> Case:
+    """包案: one case, one leader, one plan, to the end."""
+    if leader is None:
+        raise ValidationError({"leader": _("请指定包案领导")})
+    if not (plan or "").strip():
+        raise ValidationError({"plan": _("请填写包案方案")})
+    case = _locked(case)
+    workflow.check(case, "set_key", actor)
+    case.is_key = True
+    case.key_leader = leader
+    case.key_plan = plan
+    _save(case, "is_key", "key_leader", "key_plan")
+    _event(case, "set_key", actor, from_status=case.status, note=plan, leader=str(leader), public=False)
+    _notify([leader], case, _("您已包案 %(n)s") % {"n": case.number})
+    return case
+
+
+@transaction.atomic
+def do_recategorize(case: Case, *, actor, category: Category, note: str = "") -> Case:
+    """改分类: the limits follow the new category, and a dispatched case is re-routed by the rules."""
+    if category is None or not category.is_active:
+        raise ValidationError({"category": _("请选择有效的诉求分类")})
+    case = _locked(case)
+    workflow.check(case, "recategorize", actor)
+    old_category = case.category
+    case.category = category
+    fields = ["category"]
+    if case.accepted_at and case.status in OPEN_STATES:
+        _set_finish_clock(case, case.accepted_at)
+        fields += ["finish_due", "finish_warn_at", "warned_at", "overdue_at"]
+    _save(case, *fields)
+    _event(
+        case,
+        "recategorize",
+        actor,
+        from_status=case.status,
+        note=note,
+        old=old_category.name,
+        new=category.name,
+    )
+    if case.status == S.DISPATCHED:
+        suggestion = routing.suggest(case)
+        if suggestion is not None and suggestion.unit.pk != case.lead_unit_id:
+            do_dispatch(
+                case, actor=None, unit=suggestion.unit, handler=suggestion.handler, note=_("改分类后自动改派")
+            )
+            case.refresh_from_db()
+    return case
+
+
+# -- the clock ---------------------------------------------------------------------------------------
+
+
+def run_deadline_clock(now: dt.datetime | None = None) -> dict[str, int]:
+    """The periodic job: yellow warnings at 80 %, red at the deadline with escalation to the unit's leader.
+
+    Idempotent: each case is warned once and escalated once per deadline (warned_at / overdue_at are cleared
+    whenever the deadline moves), so running it every minute or twice in a row changes nothing more.
+    """
+    now = now or clock.now()
+    counts = {"warned": 0, "overdue": 0}
+    open_now = Case.objects.filter(status__in=OPEN_STATES - {S.SHELVED})
+    for pk in open_now.filter(
+        finish_warn_at__lte=now, warned_at__isnull=True, finish_due__gt=now
+    ).values_list("pk", flat=True):
+        counts["warned"] += _warn(pk, now)
+    for pk in open_now.filter(finish_due__lte=now, overdue_at__isnull=True).values_list("pk", flat=True):
+        counts["overdue"] += _escalate(pk, now)
+    return counts
+
+
+@transaction.atomic
+def _warn(pk: int, now: dt.datetime) -> int:
+    case = Case.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=pk)
+    if case.warned_at is not None or case.status not in OPEN_STATES:
+        return 0
+    case.warned_at = now
+    _save(case, "warned_at")
+    _event(
+        case, "deadline_warning", None, from_status=case.status, public=False, due=case.finish_due.isoformat()
+    )
+    people = [case.handler] if case.handler_id else _unit_people(case.lead_unit)
+    _notify(
+        people,
+        case,
+        _("案件 %(n)s 即将到期") % {"n": case.number},
+        level="warning",
+        key=f"warn:{pk}:{case.finish_due}",
+    )
+    return 1
+
+
+@transaction.atomic
+def _escalate(pk: int, now: dt.datetime) -> int:
+    case = Case.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=pk)
+    if case.overdue_at is not None or case.status not in OPEN_STATES:
+        return 0
+    case.overdue_at = now
+    _save(case, "overdue_at")
+    Supervision.objects.create(case=case, kind=Supervision.Kind.ESCALATE, by=None, comment=_("超期自动升级"))
+    _event(case, "overdue", None, from_status=case.status, public=False, due=case.finish_due.isoformat())
+    leader = case.lead_unit.leader if case.lead_unit_id and case.lead_unit.leader_id else None
+    people = [leader, case.handler, case.first_receiver, *_key_leader(case)]
+    _notify(
+        people,
+        case,
+        _("案件 %(n)s 已超期") % {"n": case.number},
+        level="urgent",
+        key=f"overdue:{pk}:{case.finish_due}",
+    )
+    return 1

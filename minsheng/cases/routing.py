@@ -1,0 +1,70 @@
+"""Dispatch suggestions: category × place → lead unit (and person), read from the routing rules and the
+responsibility assignments of the organisation.
+
+The most specific rule wins: the deepest category first, then the deepest place. A `territorial` rule (属地) sends
+the case to the unit of its own 社区/村, handled by the grid's worker — or, with no worker, by whoever the
+responsibility assignments name for the place (社区干部靠小区 …), or by the unit as a whole.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from minsheng.org.actions import responsible_for
+from minsheng.org.choices import AssignmentKind
+
+from .models import Case, RoutingRule, Unit
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    unit: Unit
+    handler: object | None
+    rule: RoutingRule | None
+    reason: str
+
+
+def _prefixes(path: str, steplen: int) -> list[str]:
+    return [path[:i] for i in range(steplen, len(path) + 1, steplen)]
+
+
+def suggest(case: Case) -> Suggestion | None:
+    from minsheng.org.models import Node
+
+    from .models import Category
+
+    category_paths = _prefixes(case.category.path, Category.steplen)
+    node_paths = _prefixes(case.node.path, Node.steplen)
+    rules = list(
+        RoutingRule.objects.filter(
+            Q(category__isnull=True) | Q(category__path__in=category_paths),
+            Q(node__isnull=True) | Q(node__path__in=node_paths),
+        ).select_related("category", "node", "unit")
+    )
+    if not rules:
+        return _territorial(case, None)
+    rule = max(
+        rules,
+        key=lambda r: (r.category.depth if r.category_id else 0, r.node.depth if r.node_id else 0, -r.pk),
+    )
+    if rule.territorial:
+        return _territorial(case, rule)
+    if not rule.unit.is_active:
+        return None
+    return Suggestion(rule.unit, None, rule, str(rule))
+
+
+def _territorial(case: Case, rule: RoutingRule | None) -> Suggestion | None:
+    territory = case.node.territory()
+    if territory is None:
+        return None
+    unit = Unit.objects.filter(node=territory, is_active=True).order_by("pk").first()
+    if unit is None:
+        return None
+    members = set(unit.members.values_list("pk", flat=True))
+    if case.grid_id and case.grid.worker_id in members:
+        return Suggestion(unit, case.grid.worker, rule, "属地：网格员")
+    for assignment in responsible_for(case.node, AssignmentKind.WORKER_TO_ESTATE):
+        if assignment.user_id in members:
+            return Suggestion(unit, assignment.user, rule, "属地：包联社区干部")
+    return Suggestion(unit, None, rule, "属地：社区")
