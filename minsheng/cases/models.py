@@ -193,6 +193,9 @@ class CaseSequence(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class CaseQuerySet(ScopedQuerySet):
     def visible_to(self, user, capability: str = "cases.view"):

@@ -18,16 +18,16 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def register(cw, **kw):
-    defaults = dict(
-        actor=cw.w.grid_a,
-        kind="appeal",
-        channel=Channel.GRID_PATROL,
-        category=cw.cat_sewer,
-        description="3号楼下水道堵塞，污水外溢",
-        node=cw.w.unit_a,
-        reporter_name="高阿姨",
-        reporter_phone="13912345678",
-    )
+    defaults = {
+        "actor": cw.w.grid_a,
+        "kind": "appeal",
+        "channel": Channel.GRID_PATROL,
+        "category": cw.cat_sewer,
+        "description": "3号楼下水道堵塞，污水外溢",
+        "node": cw.w.unit_a,
+        "reporter_name": "高阿姨",
+        "reporter_phone": "13912345678",
+    }
     defaults.update(kw)
     return actions.do_register(**defaults)
 
