@@ -152,6 +152,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 
+# Periodic jobs: run by Celery beat in production, by `minsheng serve` in-process without a broker.
+MINSHENG_PERIODIC_JOBS = {
+    "cases.deadline_clock": {"target": "minsheng.cases.actions.run_deadline_clock", "every": 60},
+}
+CELERY_BEAT_SCHEDULE = {
+    name: {"task": "minsheng.periodic", "schedule": job["every"], "args": (name,)}
+    for name, job in MINSHENG_PERIODIC_JOBS.items()
+}
+
 EMAIL_BACKEND = os.environ.get("MINSHENG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("MINSHENG_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("MINSHENG_EMAIL_PORT", "25"))

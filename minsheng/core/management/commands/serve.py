@@ -20,5 +20,10 @@ class Command(BaseCommand):
 
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            from minsheng.core.periodic import InProcessScheduler
+
+            InProcessScheduler().start()
+            self.stdout.write("periodic jobs run in-process (no broker configured)")
         self.stdout.write(self.style.SUCCESS(f"民生 is serving on http://{host}:{port}/  (Ctrl+C to stop)"))
         serve(application, host=host, port=port, threads=threads, ident="minsheng")
