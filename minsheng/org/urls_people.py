@@ -1,1 +1,37 @@
-urlpatterns: list = []
+"""URLs of the people pages: residents, households, party, property, responsibility (included by org/urls.py)."""
+
+from django.urls import path
+
+from .views import people, people_assignments, people_party, people_property
+
+urlpatterns = [
+    path("residents/", people.resident_list, name="resident_list"),
+    path("residents/new/", people.resident_create, name="resident_create"),
+    path(
+        "residents/household-options/",
+        people.resident_household_options,
+        name="resident_household_options",
+    ),
+    path("residents/<int:pk>/", people.resident_detail, name="resident_detail"),
+    path("residents/<int:pk>/edit/", people.resident_edit, name="resident_edit"),
+    path("residents/<int:pk>/reveal/", people.resident_reveal, name="resident_reveal"),
+    path("households/", people.household_list, name="household_list"),
+    path("households/new/", people.household_create, name="household_create"),
+    path("households/<int:pk>/", people.household_detail, name="household_detail"),
+    path("households/<int:pk>/reveal/", people.household_reveal, name="household_reveal"),
+    path("party/", people_party.party_list, name="party_list"),
+    path("party/<int:pk>/", people_party.party_detail, name="party_detail"),
+    path("party/<int:pk>/members/new/", people_party.party_member_create, name="party_member_create"),
+    path("party/members/<int:pk>/", people_party.party_member_detail, name="party_member_detail"),
+    path("property/", people_property.property_list, name="property_list"),
+    path("property/companies/new/", people_property.property_company_create, name="property_company_create"),
+    path(
+        "property/companies/<int:pk>/",
+        people_property.property_company_detail,
+        name="property_company_detail",
+    ),
+    path("property/estates/<int:pk>/", people_property.estate_property_edit, name="estate_property_edit"),
+    path("assignments/", people_assignments.assignment_list, name="assignment_list"),
+    path("assignments/new/", people_assignments.assignment_create, name="assignment_create"),
+    path("assignments/<int:pk>/end/", people_assignments.assignment_end, name="assignment_end"),
+]
