@@ -1,3 +1,10 @@
-"""Core endpoints under /api/v1/ (notifications, calendar)."""
+"""Core endpoints under /api/v1/: the notification inbox."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .notification_api import NotificationViewSet
+
+router = SimpleRouter()
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = router.urls

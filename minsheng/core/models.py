@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -185,7 +186,7 @@ class WebhookEndpoint(BaseModel):
         WECOM = "wecom", _("企业微信群机器人")
 
     name = models.CharField(_("名称"), max_length=100)
-    url = models.URLField(_("地址"), max_length=500)
+    url = models.URLField(_("地址"), max_length=500, validators=[URLValidator(schemes=["http", "https"])])
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.WECOM)
     node_path = models.CharField(
         _("组织范围"),
