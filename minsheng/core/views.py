@@ -89,6 +89,14 @@ def can_view_history(user, obj) -> bool:
     return user.has_cap("core.view_audit", node) or user.has_cap("org.change", node)
 
 
+def _related_label(model, pk) -> str:
+    """A foreign key's target by name (a node, a person's account), unless that model holds personal data."""
+    if getattr(model, "pii_fields", ()):
+        return f"#{pk}"
+    target = model._base_manager.filter(pk=pk).first()
+    return str(target) if target is not None else f"#{pk}"
+
+
 def _display_value(field, value) -> str:
     if value in (None, "", [], {}):
         return "—"
@@ -101,7 +109,7 @@ def _display_value(field, value) -> str:
             return _("%(type)s 图形") % {"type": value["type"]}
         value = json.dumps(value, ensure_ascii=False)
     elif field is not None and field.is_relation:
-        return "#%s" % value
+        return _related_label(field.related_model, value)
     text = str(value)
     return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
 
@@ -123,7 +131,9 @@ def audit_entries_for(obj, user, limit: int = 50) -> list[dict] | None:
             field = fields.get(key)
             if key in _HIDDEN_HISTORY_FIELDS or (field is not None and not field.editable):
                 continue
-            before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
+            before, after = (
+                (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
+            )
             label = str(field.verbose_name) if field is not None else key
             changes.append((label, _display_value(field, before), _display_value(field, after)))
         entries.append(

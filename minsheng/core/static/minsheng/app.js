@@ -1,4 +1,4 @@
-/* 民生 workbench shell behaviour: the phone's 更多 sheet, auto-submitting selects, confirmations. */
+/* 民生 workbench shell behaviour: the phone's 更多 sheet, tree branches, auto-submitting selects, confirmations. */
 (function () {
   "use strict";
 
@@ -12,6 +12,15 @@
           el.setAttribute("aria-expanded", String(!target.hidden));
         });
       }
+      return;
+    }
+    // The org tree: HTMX loads a node's children on the first click; every click shows or hides them.
+    var branch = event.target.closest(".tree-toggle");
+    if (branch) {
+      var children = document.getElementById(branch.getAttribute("aria-controls"));
+      var open = branch.getAttribute("aria-expanded") === "true";
+      branch.setAttribute("aria-expanded", String(!open));
+      if (children) children.hidden = open;
       return;
     }
     // A click on the dimmed backdrop (not the panel) closes the sheet.

@@ -1,0 +1,252 @@
+"""Forms of the territory pages (org nodes and grids), and the picker fields every org form can use.
+
+Forms only validate and collect input; the views hand `cleaned_data` to org.actions. Choices of nodes and people
+are limited to the acting user's scope, so a tampered POST cannot reach outside it.
+
+Pickers (see the comment at the top of static/minsheng/picker.js): `NodePickerField` and `UserPickerField` are
+ModelChoiceFields whose widget renders only the chosen option and lets picker.js search the rest by name, code or
+pinyin initials, so a 街道 with thousands of buildings never ships them all in a <select>.
+"""
+
+import json
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.accounts.choices import Role
+from minsheng.accounts.models import Membership
+
+from .choices import ALLOWED_CHILDREN, TERRITORIAL_KINDS, NodeKind
+from .models import Node
+from .validators import validate_division_code, validate_geojson_geometry
+
+# -- pickers ----------------------------------------------------------------------------------------------------
+
+
+class _PickerMixin:
+    """Render only the selected options: picker.js fetches the others on demand."""
+
+    def __init__(self, picker: str = "nodes", kinds=None, attrs=None, **kwargs):
+        attrs = {"data-picker": picker, **(attrs or {})}
+        if kinds:
+            attrs["data-picker-kind"] = ",".join(str(k) for k in kinds)
+        super().__init__(attrs=attrs, **kwargs)
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = [str(v) for v in value if v not in (None, "")]
+        if not chosen:
+            return []
+        labels = self._labels(chosen)
+        options = [
+            self.create_option(name, v, labels[v], True, index, attrs=attrs)
+            for index, v in enumerate(chosen)
+            if v in labels
+        ]
+        return [(None, options, 0)]
+
+    def _labels(self, chosen: list[str]) -> dict[str, str]:
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None:
+            return {str(k): str(label) for k, label in self.choices if str(k) in chosen}
+        try:
+            objects = list(queryset.filter(pk__in=chosen))
+        except (ValueError, TypeError, ValidationError):  # a tampered value re-shown with its error
+            return {}
+        return {str(o.pk): self.choices.field.label_from_instance(o) for o in objects}
+
+
+class PickerSelect(_PickerMixin, forms.Select):
+    pass
+
+
+class PickerSelectMultiple(_PickerMixin, forms.SelectMultiple):
+    pass
+
+
+def staff_users_visible_to(user):
+    """Accounts holding a staff role at a node the user may see: who can be named responsible for something."""
+    memberships = Membership.objects.visible_to(user).exclude(role=Role.RESIDENT)
+    return get_user_model().objects.filter(is_active=True, memberships__in=memberships).distinct()
+
+
+class NodePickerField(forms.ModelChoiceField):
+    """An org node among those `user` may see (or, with `capability`, act on), optionally of given kinds."""
+
+    def __init__(self, *, user, kinds=None, capability: str = "org.view", **kwargs):
+        queryset = Node.objects.visible_to(user, capability)
+        if kinds:
+            queryset = queryset.filter(kind__in=kinds)
+        kwargs.setdefault("widget", PickerSelect(picker="nodes", kinds=kinds))
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name or obj.name
+
+
+class NodeMultiplePickerField(forms.ModelMultipleChoiceField):
+    def __init__(self, *, user, kinds=None, capability: str = "org.view", **kwargs):
+        queryset = Node.objects.visible_to(user, capability)
+        if kinds:
+            queryset = queryset.filter(kind__in=kinds)
+        kwargs.setdefault("widget", PickerSelectMultiple(picker="nodes", kinds=kinds))
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name or obj.name
+
+
+class UserPickerField(forms.ModelChoiceField):
+    """A staff account within the user's scope."""
+
+    def __init__(self, *, user, **kwargs):
+        kwargs.setdefault("widget", PickerSelect(picker="users"))
+        super().__init__(queryset=staff_users_visible_to(user), **kwargs)
+
+
+class UserMultiplePickerField(forms.ModelMultipleChoiceField):
+    def __init__(self, *, user, **kwargs):
+        kwargs.setdefault("widget", PickerSelectMultiple(picker="users"))
+        super().__init__(queryset=staff_users_visible_to(user), **kwargs)
+
+
+def apply_action_errors(form: forms.Form, exc: ValidationError | PermissionDenied) -> None:
+    """Show an action's refusal on the form: field messages beside their fields, the rest at the top."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc) or _("没有权限执行此操作"))
+    elif hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# -- GeoJSON ----------------------------------------------------------------------------------------------------
+
+
+class GeoJSONField(forms.CharField):
+    """GeoJSON pasted as text (a geometry, or a Feature whose geometry is taken), checked like the model does."""
+
+    widget = forms.Textarea(attrs={"rows": 5, "class": "code", "spellcheck": "false"})
+    default_error_messages = {
+        "invalid_json": _("不是有效的 GeoJSON 文本（第 %(line)s 行第 %(column)s 列附近有误）"),
+        "not_geometry": _('请填写 GeoJSON 几何对象，例如 {"type": "Polygon", "coordinates": [...]}'),
+    }
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                self.error_messages["invalid_json"],
+                code="invalid_json",
+                params={"line": exc.lineno, "column": exc.colno},
+            ) from exc
+        if isinstance(data, dict) and data.get("type") == "Feature":
+            data = data.get("geometry")
+        if not isinstance(data, dict):
+            raise ValidationError(self.error_messages["not_geometry"], code="not_geometry")
+        return data
+
+    def validate(self, value):
+        super().validate(value)
+        validate_geojson_geometry(value)
+
+
+# -- org nodes --------------------------------------------------------------------------------------------------
+
+
+class NodeForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    code = forms.CharField(
+        label=_("统计用区划代码"),
+        max_length=12,
+        required=False,
+        validators=[validate_division_code],
+        help_text=_("12位数字，社区/村一级通常有；没有可不填"),
+    )
+    geometry = GeoJSONField(
+        label=_("范围或位置（GeoJSON）"),
+        required=False,
+        help_text=_("Polygon、MultiPolygon 或 Point，经纬度坐标（WGS84）"),
+    )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("请填写名称"), code="required")
+        return name
+
+
+class NodeCreateForm(NodeForm):
+    """A child of `parent`: the kinds offered are the ones the tree's grammar allows under it."""
+
+    kind = forms.ChoiceField(label=_("类型"))
+
+    field_order = ["kind", "name", "code", "geometry"]
+
+    def __init__(self, *args, parent: Node, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_CHILDREN.get(parent.kind, set())
+        self.fields["kind"].choices = [(k.value, k.label) for k in NodeKind if k in allowed]
+
+
+# -- grids ------------------------------------------------------------------------------------------------------
+
+_COVERABLE_KINDS = [NodeKind.ESTATE, NodeKind.NATURAL_VILLAGE, NodeKind.BUILDING]
+
+
+class GridForm(forms.Form):
+    name = forms.CharField(label=_("网格名称"), max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"] = UserPickerField(
+            user=user,
+            label=_("网格员"),
+            required=False,
+            help_text=_("不指定时由所属社区/村兜底负责"),
+        )
+        self.fields["deputies"] = UserMultiplePickerField(user=user, label=_("协管员"), required=False)
+        self.fields["nodes"] = NodeMultiplePickerField(
+            user=user, kinds=_COVERABLE_KINDS, label=_("覆盖的小区/自然村/楼栋"), required=False
+        )
+        self.fields["boundary"] = GeoJSONField(
+            label=_("网格边界（GeoJSON）"),
+            required=False,
+            help_text=_("Polygon 或 MultiPolygon，经纬度坐标（WGS84）"),
+        )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("请填写网格名称"), code="required")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        worker, deputies = data.get("worker"), data.get("deputies")
+        if worker is not None and deputies and worker in deputies:
+            self.add_error("deputies", _("网格员不必再列为协管员"))
+        boundary = data.get("boundary")
+        if boundary and boundary.get("type") == "Point":
+            self.add_error("boundary", _("网格边界须为多边形（Polygon 或 MultiPolygon）"))
+        return data
+
+
+class GridCreateForm(GridForm):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["community"] = NodePickerField(
+            user=user, kinds=sorted(TERRITORIAL_KINDS), capability="org.change", label=_("所属社区/村")
+        )
+        self.order_fields(["community", "name", "worker", "deputies", "nodes", "boundary"])
