@@ -120,7 +120,8 @@ def preferences(request):
     else:
         form = PreferenceForm(
             initial={
-                "email_enabled": current.email_enabled,
+                # Shown off when there is no address to send to, so saving quiet hours needs no email.
+                "email_enabled": current.email_enabled and bool(current.email or request.user.email),
                 "email": current.email,
                 "quiet_start": current.quiet_start,
                 "quiet_end": current.quiet_end,

@@ -93,68 +93,72 @@ def notify(
     source_type = ContentType.objects.get_for_model(source) if source is not None else None
     now = timezone.now()
 
+    inbox_fields = {
+        "title": title[:200],
+        "body": body,
+        "link": link,
+        "level": level,
+        "kind": kind,
+        "source_type": source_type,
+        "source_id": str(source.pk) if source is not None else "",
+        "node_path": node_path,
+    }
+    message = {
+        "title": title,
+        "body": body,
+        "link": link,
+        "level": level,
+        "kind": kind,
+        "node_path": node_path,
+        "source": _source_ref(source_type, source),
+        "created_at": now.isoformat(),
+    }
     with transaction.atomic():
-        already = set()
-        if key:
-            already = set(
-                Notification.objects.filter(dedupe_key=key, recipient__in=users).values_list(
-                    "recipient_id", flat=True
-                )
-            )
+        written = _write_inbox(users, key, inbox_fields)
         preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users)}
-        written: list[Notification] = []
-        deliveries: list[Delivery] = []
-        for user in users:
-            if user.pk in already:
-                continue
-            notification = _create_once(
-                Notification,
-                recipient=user,
-                title=title[:200],
-                body=body,
-                link=link,
-                level=level,
-                kind=kind,
-                source_type=source_type,
-                source_id=str(source.pk) if source is not None else "",
-                node_path=node_path,
-                dedupe_key=key,
-            )
-            if notification is None:
-                continue
-            written.append(notification)
-            email = _email_delivery(notification, preferences.get(user.pk), now)
-            if email is not None:
-                deliveries.append(email)
-
-        message = {
-            "title": title,
-            "body": body,
-            "link": link,
-            "level": level,
-            "kind": kind,
-            "node_path": node_path,
-            "source": _source_ref(source_type, source),
-            "created_at": now.isoformat(),
-        }
-        for endpoint in endpoints_for(level, node_path):
-            if key and Delivery.objects.filter(endpoint=endpoint, dedupe_key=key).exists():
-                continue
-            delivery = _create_once(
-                Delivery,
-                channel=Delivery.Channel.WEBHOOK,
-                endpoint=endpoint,
-                message=message,
-                dedupe_key=key,
-                next_attempt_at=not_before(level, endpoint.quiet_start, endpoint.quiet_end, now),
-            )
-            if delivery is not None:
-                deliveries.append(delivery)
-
-        due = [d.pk for d in deliveries if d.next_attempt_at <= now]
+        deliveries = [_email_delivery(n, preferences.get(n.recipient_id), now) for n in written]
+        deliveries += _webhook_deliveries(message, key, now)
+        due = [d.pk for d in deliveries if d is not None and d.next_attempt_at <= now]
         if due:
             transaction.on_commit(partial(_enqueue, due), robust=True)
     return written
+
+
+def _write_inbox(users: list, key: str, fields: dict) -> list[Notification]:
+    """One inbox row per user, skipping those who already hold the dedupe key."""
+    already = set()
+    if key:
+        already = set(
+            Notification.objects.filter(dedupe_key=key, recipient__in=users).values_list(
+                "recipient_id", flat=True
+            )
+        )
+    written = []
+    for user in users:
+        if user.pk not in already:
+            notification = _create_once(Notification, recipient=user, dedupe_key=key, **fields)
+            if notification is not None:
+                written.append(notification)
+    return written
+
+
+def _webhook_deliveries(message: dict, key: str, now: dt.datetime) -> list[Delivery]:
+    """One delivery per interested endpoint that has not yet had this dedupe key."""
+    deliveries = []
+    for endpoint in endpoints_for(message["level"], message["node_path"]):
+        if key and Delivery.objects.filter(endpoint=endpoint, dedupe_key=key).exists():
+            continue
+        delivery = _create_once(
+            Delivery,
+            channel=Delivery.Channel.WEBHOOK,
+            endpoint=endpoint,
+            message=message,
+            dedupe_key=key,
+            next_attempt_at=not_before(message["level"], endpoint.quiet_start, endpoint.quiet_end, now),
+        )
+        if delivery is not None:
+            deliveries.append(delivery)
+    return deliveries
 
 
 def _create_once(model, **fields):
