@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("minsheng.core.api_urls")),
     path("org/", include("minsheng.org.api.urls")),
     path("accounts/", include("minsheng.accounts.api.urls")),
+    path("cases/", include("minsheng.cases.api.urls")),
 ]
 
 urlpatterns = [

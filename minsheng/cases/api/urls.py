@@ -1,0 +1,12 @@
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("categories", views.CategoryViewSet, basename="case-category")
+router.register("kinds", views.KindViewSet, basename="case-kind")
+router.register("units", views.UnitViewSet, basename="case-unit")
+router.register("requests", views.ApprovalRequestViewSet, basename="case-request")
+router.register("", views.CaseViewSet, basename="case")
+
+urlpatterns = router.urls

@@ -1,0 +1,91 @@
+"""The cases REST API: intake, scoped lists, transitions with 409/403/400, events."""
+
+import pytest
+
+from minsheng.cases.choices import Status
+from minsheng.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def create(api, cw, **kw):
+    body = {
+        "channel": "grid_patrol",
+        "category": cw.cat_sewer.pk,
+        "description": "颐和家园1号楼下水道堵塞",
+        "node": cw.w.unit_a.pk,
+        "reporter_name": "高阿姨",
+        "reporter_phone": "13912345678",
+    }
+    body.update(kw)
+    return api.post("/api/v1/cases/", body, format="json")
+
+
+def test_full_loop_through_the_api(cw, api_for):
+    w = cw.w
+    grid = api_for(w.grid_a)
+    worker = api_for(w.worker_a)
+    r = create(grid, cw)
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    assert r.json()["reporter_phone"] == "139****5678"
+    assert worker.post(f"/api/v1/cases/{pk}/accept/", {}, format="json").status_code == 200
+    r = worker.post(f"/api/v1/cases/{pk}/dispatch/", {}, format="json")
+    assert r.status_code == 200 and r.json()["lead_unit"] == cw.unit_a.pk
+    assert "sign" in grid.get(f"/api/v1/cases/{pk}/").json()["actions"]
+    assert grid.post(f"/api/v1/cases/{pk}/sign/").status_code == 200
+    assert grid.post(f"/api/v1/cases/{pk}/reply/", {"note": "已疏通"}, format="json").status_code == 200
+    assert worker.post(f"/api/v1/cases/{pk}/verify/", {"passed": True}, format="json").status_code == 200
+    r = worker.post(
+        f"/api/v1/cases/{pk}/follow-up/", {"satisfaction": "satisfied", "resolved": True}, format="json"
+    )
+    assert r.json()["status"] == Status.ARCHIVED
+    verbs = [e["verb"] for e in grid.get(f"/api/v1/cases/{pk}/events/").json()]
+    assert verbs[0] == "register" and verbs[-1] == "follow_up"
+
+
+def test_illegal_transition_is_409_and_wrong_person_403(cw, api_for):
+    r = create(api_for(cw.w.grid_a), cw)
+    pk = r.json()["id"]
+    r = api_for(cw.w.worker_a).post(f"/api/v1/cases/{pk}/sign/")
+    assert r.status_code == 409 and "登记" in r.json()["detail"]
+    assert api_for(cw.w.grid_a).post(f"/api/v1/cases/{pk}/accept/", {}, format="json").status_code == 403
+
+
+def test_bad_input_is_400_with_fields_and_writes_nothing(cw, api_for):
+    r = create(api_for(cw.w.grid_a), cw, description="", channel="pigeon")
+    assert r.status_code == 400
+    assert {"description", "channel"} <= set(r.json())
+    r = create(api_for(cw.w.grid_a), cw, node=None)
+    assert r.status_code == 400 and "node" in r.json()
+    assert Case.objects.count() == 0
+
+
+def test_scoping_lists_and_details(cw, api_for):
+    pk = create(api_for(cw.w.grid_a), cw).json()["id"]
+    assert api_for(cw.w.grid_b).get(f"/api/v1/cases/{pk}/").status_code == 404
+    assert api_for(cw.w.grid_b).get("/api/v1/cases/").json()["count"] == 0
+    assert api_for(cw.w.admin).get("/api/v1/cases/").json()["count"] == 1
+    r = api_for(cw.w.grid_b).post(f"/api/v1/cases/{pk}/accept/", {}, format="json")
+    assert r.status_code == 404
+
+
+def test_unmasked_reporter_phone_is_audited(cw, api_for):
+    from minsheng.core.models import AuditLog
+
+    pk = create(api_for(cw.w.grid_a), cw).json()["id"]
+    r = api_for(cw.w.worker_a).get(f"/api/v1/cases/{pk}/?unmasked=1")
+    assert r.json()["reporter_phone"] == "13912345678"
+    assert AuditLog.objects.filter(action="view_pii").count() == 1
+    assert api_for(cw.cadre).get(f"/api/v1/cases/{pk}/?unmasked=1").status_code == 403
+
+
+def test_list_filters(cw, api_for):
+    api = api_for(cw.w.grid_a)
+    create(api, cw)
+    create(api, cw, category=cw.cat_consult.pk, description="咨询低保")
+    admin = api_for(cw.w.admin)
+    assert admin.get("/api/v1/cases/?category=05").json()["count"] == 1
+    assert admin.get("/api/v1/cases/?q=xiashuidao").json()["count"] == 1
+    assert admin.get("/api/v1/cases/?status=registered").json()["count"] == 2
+    assert admin.get(f"/api/v1/cases/?grid={cw.grid.pk}").json()["count"] == 2
