@@ -423,26 +423,37 @@ def test_estate_property_rules_give_400s(world, api_for):
 # -- query counts ----------------------------------------------------------------------------------
 
 
-def _fill(world, n):
-    """n rows in every list endpoint, all in community A."""
-    household = actions.register_household(node=world.unit_a, room=f"{n}01")
+def _add_rows(world, endpoint, n):
+    """n more rows for one list endpoint, each with the relations its serializer shows."""
+    household = actions.register_household(node=world.unit_a, room=f"{endpoint}-{n}")
     party = actions.create_party_org(parent=None, kind="committee", name=f"党委{n}", node=world.community_a)
     for i in range(n):
-        node = actions.create_node(parent=world.estate_a, kind=NodeKind.BUILDING, name=f"{n}-{i}号楼")
-        actions.register_resident(
-            name=f"居民{n}-{i}", node=world.unit_a, household=household, tags=["elderly", "alone"]
-        )
-        actions.register_household(node=world.unit_a, room=f"{n}-{i}")
-        actions.create_grid(
-            community=world.community_a,
-            name=f"网格{n}-{i}",
-            worker=world.grid_a,
-            deputies=[world.worker_a],
-            nodes=[node],
-        )
-        member = actions.add_party_member(party_org=party, name=f"党员{n}-{i}", phone="13900000000")
-        actions.link_member_households(member, [household])
-        actions.assign_responsibility(kind=AssignmentKind.MEMBER_TO_BUILDING, node=node, party_member=member)
+        name = f"{n}-{i}"
+        if endpoint == "residents":
+            actions.register_resident(
+                name=name, node=world.unit_a, household=household, tags=["elderly", "alone"]
+            )
+        elif endpoint == "households":
+            actions.register_household(node=world.unit_a, room=name)
+        elif endpoint == "nodes":
+            actions.create_node(parent=world.estate_a, kind=NodeKind.BUILDING, name=name)
+        elif endpoint == "grids":
+            actions.create_grid(
+                community=world.community_a,
+                name=name,
+                worker=world.grid_a,
+                deputies=[world.worker_a],
+                nodes=[world.building_a],
+            )
+        elif endpoint == "party-orgs":
+            actions.create_party_org(parent=party, kind="branch", name=name, node=world.estate_a)
+        elif endpoint == "party-members":
+            member = actions.add_party_member(party_org=party, name=name, phone="13900000000")
+            actions.link_member_households(member, [household])
+        elif endpoint == "assignments":
+            actions.assign_responsibility(
+                kind=AssignmentKind.WORKER_TO_ESTATE, node=world.estate_a, user=world.grid_a, note=name
+            )
 
 
 LIST_ENDPOINTS = ["residents", "households", "nodes", "grids", "party-members", "party-orgs", "assignments"]
@@ -460,9 +471,52 @@ def test_list_query_count_does_not_grow_with_rows(world, api_for, endpoint):
         return len(queries), response.json()["count"]
 
     client.get(url)  # the user's memberships are cached after the first request
-    _fill(world, 5)
+    _add_rows(world, endpoint, 5)
     few, rows_few = count()
-    _fill(world, 25)
+    _add_rows(world, endpoint, 25)
     many, rows_many = count()
     assert rows_many > rows_few >= 1
     assert many == few
+
+
+# -- party members and households ------------------------------------------------------------------
+
+
+def test_party_member_phone_is_masked_and_household_links_stay_in_scope(world, api_for):
+    committee = actions.create_party_org(
+        parent=None, kind="committee", name="颐和社区党委", node=world.community_a
+    )
+    home_a = actions.register_household(node=world.unit_a, room="101", head_name="张三")
+    home_b = actions.register_household(node=world.unit_b, room="202", head_name="李四")
+    client = api_for(world.admin)
+    response = client.post(
+        f"{API}/party-members/",
+        {"party_org": committee.pk, "name": "王党员", "phone": "13500001234", "post": "member"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["phone"] == "135****1234"
+    member = response.json()["id"]
+    response = client.post(
+        f"{API}/party-members/{member}/households/", {"households": [home_b.pk]}, format="json"
+    )
+    assert response.status_code == 400 and "households" in response.json()
+    response = client.post(
+        f"{API}/party-members/{member}/households/", {"households": [home_a.pk]}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["households"] == [home_a.pk]
+
+
+def test_household_room_is_masked_and_duplicates_are_refused(world, api_for):
+    client = api_for(world.grid_a)
+    response = client.post(
+        f"{API}/households/", {"node": world.unit_a.pk, "room": "301", "head_name": "张三"}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["room"] != "301" and "301" not in response.json()["address"]
+    detail = client.get(f"{API}/households/{response.json()['id']}/?unmasked=1").json()
+    assert detail["room"] == "301"
+    response = client.post(f"{API}/households/", {"node": world.unit_a.pk, "room": "301"})
+    assert response.status_code == 400
+    assert any("已经存在" in message for messages in response.json().values() for message in messages)
