@@ -5,6 +5,7 @@ They sit with accounts because capabilities are defined here; nothing in them de
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from minsheng.core.api_pagination import Pagination
@@ -43,6 +44,12 @@ class CapabilityViewMixin:
         ctx = current()
         if ctx is not None:
             ctx.user = request.user
+
+    def get_object(self):
+        """One row through the user's scope (404 outside it, like a missing one); list filters do not apply."""
+        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, obj)
+        return obj
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):

@@ -11,7 +11,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -75,11 +74,6 @@ class TokenView(APIView):
 class AccountsViewSet(CapabilityViewMixin, viewsets.GenericViewSet):
     read_capability = write_capability = "accounts.manage"
     http_method_names = ["get", "post", "head", "options"]
-
-    def get_object(self):
-        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, obj)
-        return obj
 
 
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, AccountsViewSet):

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin
@@ -55,12 +54,6 @@ def with_parent_pk(queryset):
 
 class OrgViewSet(CapabilityViewMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_object(self):
-        """One row through the user's scope (404 outside it); list filters do not apply to a detail."""
-        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, obj)
-        return obj
 
 
 class ReadCreateViewSet(
