@@ -155,6 +155,7 @@ CELERY_TASK_ACKS_LATE = True
 # Periodic jobs: run by Celery beat in production, by `minsheng serve` in-process without a broker.
 MINSHENG_PERIODIC_JOBS = {
     "cases.deadline_clock": {"target": "minsheng.cases.actions.run_deadline_clock", "every": 60},
+    "notifications.deliver_due": {"target": "minsheng.core.tasks.deliver_due", "every": 60},
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "minsheng.periodic", "schedule": job["every"], "args": (name,)}
@@ -212,6 +213,8 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("MINSHENG_LOGIN_LOCKOUT_SECONDS", "90
 MINSHENG_WORKING_PERIODS = [("08:30", "12:00"), ("13:30", "17:30")]
 MINSHENG_CASE_PREFIX = os.environ.get("MINSHENG_CASE_PREFIX", "CG")
 MINSHENG_MAP_TILES = os.environ.get("MINSHENG_MAP_TILES", "")
+#: The site's public address, for links in emails and webhook messages (e.g. https://minsheng.example.gov.cn).
+MINSHENG_SITE_URL = os.environ.get("MINSHENG_SITE_URL", "")
 
 LOGGING = {
     "version": 1,

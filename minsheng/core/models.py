@@ -17,6 +17,8 @@ class BaseModel(models.Model):
     audited = True
     #: Fields holding personal information: masked in the audit log for users without the PII capability.
     pii_fields: tuple[str, ...] = ()
+    #: Fields never copied into the audit log (keys, secret URLs): a fingerprint shows that they changed.
+    audit_secret_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -209,6 +211,7 @@ class WebhookEndpoint(BaseModel):
 
     # A robot's URL carries its key: both are masked wherever the audit log shows changes.
     pii_fields = ("url", "secret")
+    audit_secret_fields = ("url", "secret")
 
     class Meta:
         verbose_name = _("Webhook 推送")

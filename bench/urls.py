@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+from . import baseline
+
+urlpatterns = [
+    path("bench/bare-intake/", baseline.bare_intake),
+    path("", include("minsheng.urls")),
+]
