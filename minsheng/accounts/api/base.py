@@ -47,7 +47,8 @@ class CapabilityViewMixin:
 
     def get_object(self):
         """One row through the user's scope (404 outside it, like a missing one); list filters do not apply."""
-        obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        obj = get_object_or_404(self.get_queryset(), **lookup)
         self.check_object_permissions(self.request, obj)
         return obj
 
