@@ -355,11 +355,8 @@ def _aggregates(now: dt.datetime) -> dict[str, Any]:
 def _metrics(values: dict[str, Any], working_hours: float | None = None) -> Metrics:
     """Build Metrics from one aggregate row (the m_* values)."""
     counts = {
-        name: values[f"m_{name}"] or 0
-        for name in (f.name for f in fields(Metrics))
-        if f"m_{name}" in values and name not in ("handling_hours",)
+        f.name: values[f"m_{f.name}"] or 0 for f in fields(Metrics) if f.type is int and f.name != "replies"
     }
-    counts.pop("replies", None)
     # Every reply is verified once: each failed verification is a rework, each pass is undone by a redo or a
     # reopen or still stands (the case is done); a case in REPLIED has one reply awaiting verification.
     replies = (
@@ -459,7 +456,7 @@ def _labelled(by: str, rows: list[dict]) -> list[tuple[Any, str, dict]]:
             label = key.isoformat()
         elif by in ("org", "category"):
             label = names.get(key, key)
-        elif by in choices:
+        elif by in ("channel", "urgency"):
             label = str(choices.get(key, key))
         elif key is None:
             label = str(_NONE_LABELS.get(by, "—"))
@@ -497,6 +494,15 @@ def breakdown(
 # -- handling time in office hours ------------------------------------------------------------------------
 
 
+def _office_periods() -> list[tuple[int, int]]:
+    """The office periods of a workday as (start, length) in seconds after midnight."""
+    periods = []
+    for a, b in settings.MINSHENG_WORKING_PERIODS:
+        start, end = (t.hour * 3600 + t.minute * 60 for t in map(dt.time.fromisoformat, (a, b)))
+        periods.append((start, end - start))
+    return periods
+
+
 def _office_seconds(field: str):
     """Seconds of office time between local midnight and the moment, as SQL: Σ clamp(time − start, 0, length)."""
     of_day = (
@@ -505,12 +511,9 @@ def _office_seconds(field: str):
         + ExtractSecond(field, tzinfo=TZ)
     )
     total = None
-    for start, end in settings.MINSHENG_WORKING_PERIODS:
-        a, b = dt.time.fromisoformat(start), dt.time.fromisoformat(end)
-        a_s = a.hour * 3600 + a.minute * 60
-        length = b.hour * 3600 + b.minute * 60 - a_s
+    for start, length in _office_periods():
         part = Least(
-            Greatest(of_day - Value(a_s), Value(0), output_field=IntegerField()),
+            Greatest(of_day - Value(start), Value(0), output_field=IntegerField()),
             Value(length),
             output_field=IntegerField(),
         )
@@ -539,13 +542,7 @@ def _working_hours(qs: QuerySet, key=None) -> dict[Any, float | None]:
     if not rows:
         return {}
     cal = WorkCalendar()
-    day_length = sum(
-        (
-            dt.datetime.combine(dt.date.min, dt.time.fromisoformat(b))
-            - dt.datetime.combine(dt.date.min, dt.time.fromisoformat(a))
-        ).total_seconds()
-        for a, b in settings.MINSHENG_WORKING_PERIODS
-    )
+    day_length = sum(length for _start, length in _office_periods())
     days = sorted({_as_date(r[1]) for r in rows})
     before: dict[dt.date, float] = {}
     running, day = 0.0, days[0]
