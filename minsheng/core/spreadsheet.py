@@ -43,8 +43,6 @@ MAX_ROWS = 20_000
 MAX_REPORTED_ERRORS = 1000
 #: How far down the importer looks for the header row: 台账 often carry a title row or two above it.
 HEADER_SEARCH_ROWS = 10
-#: Excel refuses longer cells; a boundary polygon with very many points can exceed it.
-MAX_CELL_CHARS = 32_767
 
 _SEPARATORS = re.compile(r"[、,，;；\n]+")
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "有"}

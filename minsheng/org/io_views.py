@@ -27,6 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Excel 文件（.xlsx）"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
         error_messages={"required": _("请选择要导入的文件"), "empty": _("文件是空的")},
     )
     dry_run = forms.BooleanField(

@@ -8,6 +8,7 @@ that does not exist.
 """
 
 import re
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from minsheng.core.spreadsheet import CellError, Column, Resource, read_code, read_text
+from minsheng.core.spreadsheet import CellError, Column, Resource, read_code, read_list, read_text
 
 from . import actions
 from .choices import AssignmentKind, Gender, NodeKind, PartyOrgKind, PartyPost, PropertyStatus
@@ -278,6 +279,13 @@ class GridResource(OrgResource):
         }
 
     def save(self, row) -> None:
+        if Grid.objects.filter(community=row["community"], name=row["name"]).exists():
+            raise ValidationError(
+                {
+                    "name": _("“%(community)s”已有网格“%(name)s”")
+                    % {"community": row["community"], "name": row["name"]}
+                }
+            )
         actions.create_grid(
             community=row["community"],
             name=row["name"],
@@ -659,7 +667,7 @@ class ResidentResource(OrgResource):
             help=N_("填写后归入该地址该房号的户；户不存在时自动登记"),
         ),
         Column(N_("与户主关系"), "relation", width=10, help=N_("如：户主、配偶、子女")),
-        Column(N_("标签"), "tags", kind="list", width=18, help=N_("多个标签用“、”或“,”分隔")),
+        Column(N_("标签"), "tags", kind="tags", blank=(), width=18, help=N_("多个标签用“、”或“,”分隔")),
         Column(N_("备注"), "note", width=20),
     )
     unique_together = (("id_number",),)
@@ -672,6 +680,18 @@ class ResidentResource(OrgResource):
         "relation": "户主",
         "tags": ["老年人", "独居"],
     }
+
+    @cached_property
+    def _tag_spellings(self) -> set[str]:
+        return {spelling for pair in ResidentTag.objects.values_list("code", "name") for spelling in pair}
+
+    def parse_tags(self, value, column) -> list[str]:
+        """Checked here as well as in the action, so a row's unknown tag is reported with its other mistakes."""
+        tags = read_list(value)
+        unknown = [t for t in tags if t not in self._tag_spellings]
+        if unknown:
+            raise CellError(_("未知的标签：%(tags)s") % {"tags": "、".join(unknown)})
+        return tags
 
     def allowed_values(self, column: Column) -> list[str]:
         if column.field == "tags":

@@ -147,6 +147,7 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(world):
             ["戊", "", "", "", good_id, UNIT_A, "", "", ""],  # row 6: repeats row 5's ID
             ["己", "女", "", "", "", UNIT_A, "", "", ""],  # row 7: fine
             ["", "", "", "", "", UNIT_A, "", "", ""],  # row 8: no name
+            ["庚", "其他", "", "", "", UNIT_A, "", "", "外星人"],  # row 9: two mistakes
         ],
     )
     before = counts()
@@ -158,9 +159,11 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(world):
     assert errors[(4, "标签")] == "未知的标签：外星人"
     assert errors[(6, "身份证号")] == "与第5行重复（身份证号相同）"
     assert errors[(8, "姓名")] == "必填，不能为空"
-    assert {e.row for e in report.errors} == {2, 3, 4, 6, 8}
+    assert errors[(9, "性别")] == "“其他”不是可选值，可选：男、女"
+    assert errors[(9, "标签")] == "未知的标签：外星人"
+    assert {e.row for e in report.errors} == {2, 3, 4, 6, 8, 9}
     assert report.imported == 0
-    assert "5 行有错误" in report.summary() and "整个文件未导入" in report.summary()
+    assert "6 行有错误" in report.summary() and "整个文件未导入" in report.summary()
     assert counts() == before  # rows 5 and 7 were saved in their savepoints, then rolled back with the file
 
 
@@ -323,6 +326,11 @@ def test_grids_party_property_and_assignments_import(world):
     for slug, headers, rows in steps:
         report = run_import(slug, world.worker_a, xlsx(headers, rows))
         assert report.ok, (slug, [str(e) for e in report.errors])
+    slug, headers, rows = steps[0]
+    again = run_import(slug, world.worker_a, xlsx(headers, rows))
+    assert [(e.row, e.column, e.message) for e in again.errors] == [
+        (2, "网格名称", "“颐和社区”已有网格“第一网格”")
+    ]
     grid = Grid.objects.get()
     assert grid.code == "370724001001001" and grid.worker == world.grid_a
     assert list(grid.deputies.all()) == [world.worker_a] and list(grid.nodes.all()) == [world.estate_a]
