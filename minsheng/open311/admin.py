@@ -1,0 +1,36 @@
+"""API keys for Open311 clients: issued, named and switched off here by the 街道 administrator."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Open311Key, Submission
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "active", "short_key", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    readonly_fields = ["key", "created_at", "updated_at"]
+    fields = ["name", "active", "key", "created_at", "updated_at"]
+
+    @admin.display(description=_("密钥"))
+    def short_key(self, obj) -> str:
+        return f"{obj.key[:6]}…"
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Read-only: submissions are written only by the POST requests endpoint."""
+
+    list_display = ["pk", "key", "media_url", "created_at"]
+    list_filter = ["key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
