@@ -20,8 +20,8 @@ Callers scope first, then narrow, then ask::
 `by` is one of DIMENSIONS: month, day, org, category, grid, channel, kind, urgency, lead_unit, handler.
 For "org" and "category" `depth` picks the tree level to group at (default: 社区/村 and 大类).
 `summary(qs, working_hours=True)` and `breakdown(..., working_hours=True)` also give the average handling time in
-office hours on the working-day calendar; that costs two more queries (the calendar overrides and one grouped
-query), still independent of the number of cases. `DEFINITIONS` lists every figure with its Chinese label and
+office hours on the working-day calendar; that costs one more query (grouped by day, see _working_hours) plus
+the calendar's read of its override table, still independent of the number of cases. `DEFINITIONS` lists every figure with its Chinese label and
 formula, for table headers and tooltips.
 
 The population
@@ -34,8 +34,9 @@ The population
 - 应办结 (`due`): accepted cases that are done (办结/归档) or still open and past their finish deadline. Cases still
   within their limit are not yet "due" and do not drag a fresh month's 办结率 down; 挂账 (shelved) cases are 缓办
   and out of it — which is the research formula 按期办结 / (应办结 − 缓办).
-- Breakdowns group by the case's current values: its lead unit and handler today, not at each step. The efficiency
-  board corrects the one place where that misleads (退单 is charged to the unit that sent the case back).
+- Breakdowns group by the case's current values: its lead unit and handler today, not at each step. A case
+  waiting in 退单 belongs to no unit (待派遣) until it is dispatched again. The efficiency board corrects the one
+  place where current values mislead: 退单 is charged to the unit that sent the case back.
 
 Every figure is a conditional Count/Sum/Avg over the queryset: no Python loop over cases, ever.
 """
@@ -46,6 +47,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.db.models import (
     Avg,
     Count,
@@ -428,12 +430,19 @@ def _group_expressions(by: str, depth: int | None) -> dict[str, Any]:
             "g_label": F("handler__display_name"),
             "g_alt": F("handler__username"),
         }
+    if by == "lead_unit":
+        # a returned case waits for the dispatcher, not for the unit that sent it back
+        waiting = Q(status=S.RETURNED)
+        return {
+            "g_key": models.Case(models.When(waiting, then=Value(None)), default=F("lead_unit_id")),
+            "g_label": models.Case(models.When(waiting, then=Value("")), default=F("lead_unit__name")),
+        }
     return {"g_key": F(f"{by}_id"), "g_label": F(f"{by}__name")}
 
 
 _NONE_LABELS = {
     "grid": gettext_lazy("未划网格"),
-    "lead_unit": gettext_lazy("未派遣"),
+    "lead_unit": gettext_lazy("待派遣"),
     "handler": gettext_lazy("未指定承办人"),
 }
 

@@ -340,7 +340,7 @@ def test_breakdown_by_lead_unit(story):
     assert (office.accepted, office.due, office.resolved, office.extended, office.shelved) == (2, 1, 1, 1, 1)
     # 社区B: c9 overdue after 不满意
     assert (unit_b.due, unit_b.resolved, unit_b.completion_rate, unit_b.satisfaction_rate) == (1, 0, 0, 0)
-    assert rows[None].label == "未派遣"
+    assert rows[None].label == "待派遣"
     assert (rows[None].metrics.reported, rows[None].metrics.merged) == (1, 2)  # c8; c7 and c12
     assert list(rows)[:3] == [cw.unit_a.pk, cw.office.pk, cw.unit_b.pk]  # by 受理量
 
@@ -429,13 +429,14 @@ def test_unknown_dimension_is_refused(story):
 
 def test_query_count_does_not_grow_with_the_number_of_cases(cw):
     def queries(call):
+        """Queries run, leaving out the working-day calendar's own (cached) read of its override table."""
         with CaptureQueriesContext(connection) as ctx:
             call()
-        return len(ctx.captured_queries)
+        return len([q for q in ctx.captured_queries if "calendaroverride" not in q["sql"]])
 
     calls = {
         "summary": (lambda: metrics.summary(Case.objects.all(), now=NOW), 1),
-        "summary+hours": (lambda: metrics.summary(Case.objects.all(), now=NOW, working_hours=True), 3),
+        "summary+hours": (lambda: metrics.summary(Case.objects.all(), now=NOW, working_hours=True), 2),
         "by unit": (lambda: metrics.breakdown(Case.objects.all(), by="lead_unit", now=NOW), 1),
         "by month": (lambda: metrics.breakdown(Case.objects.all(), by="month", now=NOW), 1),
         "by org": (lambda: metrics.breakdown(Case.objects.all(), by="org", now=NOW), 2),
