@@ -6,16 +6,16 @@ cannot reach outside the user's scope.
 """
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.masking import mask_id_number, mask_phone
 
-from .choices import AssignmentKind, Gender, NodeKind, PartyPost, PropertyStatus
-from .models import Household, Node, PartyMember, PropertyCompany, ResidentTag
+from .choices import TERRITORIAL_KINDS, AssignmentKind, Gender, NodeKind, PartyPost, PropertyStatus
+from .forms_territory import NodePickerField, UserPickerField
+from .models import Household, PartyMember, PropertyCompany, ResidentTag
 from .validators import birth_date_from_id, gender_from_id, validate_credit_code, validate_id_number
 
 phone_validator = RegexValidator(
@@ -24,54 +24,28 @@ phone_validator = RegexValidator(
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-def add_action_errors(form: forms.Form, exc: ValidationError | PermissionDenied) -> None:
-    """Show an action's refusal on the form: field messages next to their fields, anything else on top."""
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc) or _("没有权限执行此操作"))
-    elif hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+#: Where a household can be: a room in a unit or building, a house in a natural village, or a 小区 without buildings.
+HOUSEHOLD_NODE_KINDS = [NodeKind.UNIT, NodeKind.BUILDING, NodeKind.NATURAL_VILLAGE, NodeKind.ESTATE]
 
 
-class NodeChoiceField(forms.ModelChoiceField):
-    """A node picker: the full name tells apart the many "1号楼"s of a 街道."""
-
-    def label_from_instance(self, obj: Node) -> str:
-        return obj.full_name or obj.name
-
-
-class NodeMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Node) -> str:
-        return obj.full_name or obj.name
+def node_filter(user, label, kinds=None) -> NodePickerField:
+    """The "under this node" filter of a list: a picker that submits the filter bar as soon as a node is chosen."""
+    field = NodePickerField(user=user, kinds=kinds, label=label, required=False)
+    field.widget.attrs.update({"data-picker-submit": "", "placeholder": _("全部")})
+    return field
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj}（{obj.username}）"
+class HouseholdChoiceField(forms.ModelChoiceField):
+    """Households at one address, told apart by the head of household (the room number is personal data)."""
 
-
-def visible_nodes(user, capability: str = "org.view", kinds=None):
-    qs = Node.objects.visible_to(user, capability)
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
-    return qs
-
-
-def staff_users_visible_to(user):
-    """People the user may name as responsible: accounts holding a role somewhere in the user's scope."""
-    User = get_user_model()
-    nodes = Node.objects.visible_to(user)
-    return User.objects.filter(is_active=True, memberships__node__in=nodes).distinct().order_by("pk")
+    def label_from_instance(self, obj: Household) -> str:
+        return obj.head_name or _("户 #%(pk)s") % {"pk": obj.pk}
 
 
 # -- residents -------------------------------------------------------------------------------------
 
 
 class ResidentFilterForm(forms.Form):
-    node = NodeChoiceField(label=_("地址范围"), queryset=Node.objects.none(), required=False)
     tag = forms.ModelChoiceField(
         label=_("标签"),
         queryset=ResidentTag.objects.all(),
@@ -88,7 +62,8 @@ class ResidentFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["node"].queryset = visible_nodes(user)
+        self.fields["node"] = node_filter(user, _("地址范围"))
+        self.order_fields(["node", "tag", "q"])
 
 
 class ResidentForm(forms.Form):
@@ -106,12 +81,12 @@ class ResidentForm(forms.Form):
         required=False,
         validators=[validate_id_number],
     )
-    node = NodeChoiceField(label=_("地址"), queryset=Node.objects.none())
-    household = forms.ModelChoiceField(
+    household = HouseholdChoiceField(
         label=_("所属户"),
         queryset=Household.objects.none(),
         required=False,
         empty_label=_("（不属于任何户）"),
+        help_text=_("可选的是所选地址上登记的户"),
     )
     relation = forms.CharField(label=_("与户主关系"), max_length=20, required=False)
     tags = forms.ModelMultipleChoiceField(
@@ -126,7 +101,8 @@ class ResidentForm(forms.Form):
     def __init__(self, *args, user, resident=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.resident = resident
-        self.fields["node"].queryset = visible_nodes(user, "org.change")
+        self.fields["node"] = NodePickerField(user=user, capability="org.change", label=_("地址"))
+        self.order_fields(["name", "gender", "birth_date", "phone", "id_number", "node", "household"])
         if resident is not None:
             # The edit form never carries personal data back to the browser: it shows the masked value and an
             # empty field keeps what is stored.
@@ -140,8 +116,9 @@ class ResidentForm(forms.Form):
         self.fields["household"].widget.attrs.update(
             {
                 "hx-get": reverse("org:resident_household_options"),
-                "hx-trigger": "change from:#id_node",
-                "hx-include": "#id_node",
+                # picker.js moves the id to its text box; the element named "node" keeps the value.
+                "hx-trigger": "change from:[name=node]",
+                "hx-include": "[name=node]",
                 "hx-swap": "outerHTML",
             }
         )
@@ -187,7 +164,6 @@ class ResidentForm(forms.Form):
 
 
 class HouseholdFilterForm(forms.Form):
-    node = NodeChoiceField(label=_("地址范围"), queryset=Node.objects.none(), required=False)
     q = forms.CharField(
         label=_("搜索"),
         required=False,
@@ -197,23 +173,25 @@ class HouseholdFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["node"].queryset = visible_nodes(user)
-
-
-HOUSEHOLD_NODE_KINDS = (NodeKind.UNIT, NodeKind.BUILDING, NodeKind.NATURAL_VILLAGE, NodeKind.ESTATE)
+        self.fields["node"] = node_filter(user, _("地址范围"))
+        self.order_fields(["node", "q"])
 
 
 class HouseholdForm(forms.Form):
-    node = NodeChoiceField(
-        label=_("地址"), queryset=Node.objects.none(), help_text=_("单元、楼栋、自然村或小区")
-    )
     room = forms.CharField(label=_("门牌/房号"), max_length=50, required=False)
     head_name = forms.CharField(label=_("户主"), max_length=50, required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["node"].queryset = visible_nodes(user, "org.change", HOUSEHOLD_NODE_KINDS)
+        self.fields["node"] = NodePickerField(
+            user=user,
+            kinds=HOUSEHOLD_NODE_KINDS,
+            capability="org.change",
+            label=_("地址"),
+            help_text=_("单元、楼栋、自然村或小区"),
+        )
+        self.order_fields(["node", "room", "head_name", "note"])
 
     def clean(self):
         data = super().clean()
@@ -256,19 +234,20 @@ class PartyMemberForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     post = forms.ChoiceField(label=_("职务"), choices=PartyPost.choices, initial=PartyPost.MEMBER)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False, validators=[phone_validator])
-    led_node = NodeChoiceField(
-        label=_("负责楼栋/单元"),
-        queryset=Node.objects.none(),
-        required=False,
-        help_text=_("楼长、单元长必填"),
-    )
     joined_on = forms.DateField(label=_("入党日期"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, user, party_org, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["led_node"].queryset = visible_nodes(
-            user, "org.view", (NodeKind.BUILDING, NodeKind.UNIT)
-        ).filter(path__startswith=party_org.node.path)
+        led_node = NodePickerField(
+            user=user,
+            kinds=[NodeKind.BUILDING, NodeKind.UNIT],
+            label=_("负责楼栋/单元"),
+            required=False,
+            help_text=_("楼长、单元长必填；须在本党组织的范围内"),
+        )
+        led_node.queryset = led_node.queryset.filter(path__startswith=party_org.node.path)
+        self.fields["led_node"] = led_node
+        self.order_fields(["name", "post", "phone", "led_node", "joined_on"])
 
 
 # -- property --------------------------------------------------------------------------------------
@@ -340,13 +319,11 @@ class PropertyFilterForm(forms.Form):
         choices=[("", _("全部状态")), ("unset", _("未登记"))] + list(PropertyStatus.choices),
         required=False,
     )
-    community = NodeChoiceField(label=_("社区/村"), queryset=Node.objects.none(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = visible_nodes(
-            user, "org.view", (NodeKind.COMMUNITY, NodeKind.VILLAGE)
-        )
+        self.fields["community"] = node_filter(user, _("社区/村"), kinds=sorted(TERRITORIAL_KINDS))
+        self.order_fields(["community", "status"])
 
 
 # -- responsibility --------------------------------------------------------------------------------
@@ -356,20 +333,16 @@ class AssignmentFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"), choices=[("", _("全部类型"))] + list(AssignmentKind.choices), required=False
     )
-    node = NodeChoiceField(label=_("节点范围"), queryset=Node.objects.none(), required=False)
     include_ended = forms.BooleanField(label=_("包括已结束"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["node"].queryset = visible_nodes(user)
+        self.fields["node"] = node_filter(user, _("节点范围"))
+        self.order_fields(["kind", "node", "include_ended"])
 
 
 class AssignmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=AssignmentKind.choices)
-    node = NodeChoiceField(label=_("负责节点"), queryset=Node.objects.none())
-    user = UserChoiceField(
-        label=_("负责人（账号）"), queryset=get_user_model().objects.none(), required=False
-    )
     party_member = forms.ModelChoiceField(
         label=_("负责党员"), queryset=PartyMember.objects.none(), required=False
     )
@@ -379,8 +352,9 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["node"].queryset = visible_nodes(user, "org.change")
-        self.fields["user"].queryset = staff_users_visible_to(user)
+        self.fields["node"] = NodePickerField(user=user, capability="org.change", label=_("负责节点"))
+        self.fields["user"] = UserPickerField(user=user, label=_("负责人（账号）"), required=False)
+        self.order_fields(["kind", "node", "user", "party_member", "valid_from", "valid_to", "note"])
         self.fields["party_member"].queryset = PartyMember.objects.visible_to(user).select_related(
             "party_org"
         )

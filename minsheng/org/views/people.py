@@ -8,7 +8,6 @@ sent, and only that one response carries them (PIPL: each unmasked view is delib
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -21,6 +20,7 @@ from minsheng.core.audit import record
 from minsheng.core.masking import mask_address, mask_id_number, mask_phone
 from minsheng.core.models import AuditLog
 from minsheng.core.scoping import get_visible_or_404
+from minsheng.core.views import staff_required
 
 from .. import actions
 from ..forms_people import (
@@ -28,8 +28,8 @@ from ..forms_people import (
     HouseholdForm,
     ResidentFilterForm,
     ResidentForm,
-    add_action_errors,
 )
+from ..forms_territory import apply_action_errors
 from ..models import Household, Node, PartyMember, Resident
 
 PAGE_SIZE = 50
@@ -53,13 +53,16 @@ def filter_values(form) -> dict:
     return {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
 
 
-def audit_history(obj, user) -> list:
-    """The object's audit entries as the viewer may see them (the shell's helper masks personal fields)."""
-    try:
-        from minsheng.core.audit_view import audit_entries_for
-    except ImportError:
-        return []
-    return audit_entries_for(obj, user)
+def coarse_address(address: str) -> str:
+    """An address down to the 小区/村 with the rest masked. Every row of a deployment shares the street (the tree's
+    root), so it is left out: "颐和社区 颐和家园 ****" rather than "城关街道 颐和社区 ****"."""
+    _street, _, below = address.partition(" ")
+    return mask_address(below or address)
+
+
+def place_under(node: Node, base: Node) -> str:
+    """A node's name below `base`, enough to tell the many "1单元" apart: "1号楼 1单元" under 颐和家园."""
+    return node.full_name.removeprefix(base.full_name).strip() or node.name
 
 
 # -- residents -------------------------------------------------------------------------------------
@@ -81,7 +84,7 @@ class PersonalData:
         return cls(
             mask_phone(resident.phone),
             mask_id_number(resident.id_number),
-            mask_address(resident.address),
+            coarse_address(resident.address),
             masked=True,
         )
 
@@ -96,9 +99,8 @@ def apply_resident_search(queryset, term: str):
     return queryset.filter(condition)
 
 
-@login_required
+@staff_required
 def resident_list(request):
-    require_cap(request.user, "org.view")
     form = ResidentFilterForm(request.GET or None, user=request.user)
     filters = filter_values(form)
     residents = (
@@ -117,7 +119,7 @@ def resident_list(request):
         "org/people/resident_list.html",
         {
             "form": form,
-            "page": page,
+            "page_obj": page,
             "rows": rows,
             "can_change": request.user.has_cap("org.change"),
         },
@@ -129,7 +131,7 @@ def _resident_page(request, resident: Resident, *, reveal: bool):
     party_member = (
         PartyMember.objects.visible_to(user)
         .filter(resident=resident)
-        .select_related("party_org", "led_node")
+        .select_related("party_org__node", "led_node")
         .first()
     )
     household = resident.household
@@ -139,6 +141,7 @@ def _resident_page(request, resident: Resident, *, reveal: bool):
         {
             "resident": resident,
             "personal": PersonalData.of(resident, reveal=reveal),
+            "revealed": reveal,
             "household": household,
             "household_members": (
                 Resident.objects.visible_to(user).filter(household=household).exclude(pk=resident.pk)
@@ -146,10 +149,14 @@ def _resident_page(request, resident: Resident, *, reveal: bool):
                 else []
             ),
             "party_member": party_member,
+            "led_place": (
+                place_under(party_member.led_node, party_member.party_org.node)
+                if party_member and party_member.led_node
+                else ""
+            ),
             "responsible": actions.responsible_for(resident.node),
             "can_reveal": user.has_cap("org.view_pii", resident.node),
             "can_change": user.has_cap("org.change", resident.node),
-            "audit_entries": audit_history(resident, user),
         },
     )
 
@@ -159,14 +166,14 @@ def _visible_resident(request, pk):
     return get_visible_or_404(queryset, request.user, pk=pk)
 
 
-@login_required
+@staff_required
 def resident_detail(request, pk):
     return _resident_page(request, _visible_resident(request, pk), reveal=False)
 
 
 @never_cache
 @require_POST
-@login_required
+@staff_required
 def resident_reveal(request, pk):
     resident = _visible_resident(request, pk)
     if not request.user.has_cap("org.view_pii", resident.node):
@@ -184,7 +191,7 @@ def _resident_form_page(request, form, resident=None):
     return render(request, "org/people/resident_form.html", {"form": form, "resident": resident})
 
 
-@login_required
+@staff_required
 def resident_create(request):
     require_cap(request.user, "org.change")
     initial = {}
@@ -196,14 +203,14 @@ def resident_create(request):
         try:
             resident = actions.register_resident(actor=request.user, **form.action_kwargs())
         except (ValidationError, PermissionDenied) as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, _("已登记居民“%(name)s”") % {"name": resident.name})
             return redirect("org:resident_detail", pk=resident.pk)
     return _resident_form_page(request, form)
 
 
-@login_required
+@staff_required
 def resident_edit(request, pk):
     resident = _visible_resident(request, pk)
     require_cap(request.user, "org.change", resident.node)
@@ -222,14 +229,14 @@ def resident_edit(request, pk):
         try:
             actions.update_resident(resident, actor=request.user, **form.action_kwargs())
         except (ValidationError, PermissionDenied) as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, _("已保存“%(name)s”的信息") % {"name": resident.name})
             return redirect("org:resident_detail", pk=resident.pk)
     return _resident_form_page(request, form, resident)
 
 
-@login_required
+@staff_required
 def resident_household_options(request):
     """The <option>s of the household select for the address chosen on the resident form (HTMX)."""
     form = ResidentForm(user=request.user, initial={"node": request.GET.get("node")})
@@ -239,9 +246,8 @@ def resident_household_options(request):
 # -- households ------------------------------------------------------------------------------------
 
 
-@login_required
+@staff_required
 def household_list(request):
-    require_cap(request.user, "org.view")
     form = HouseholdFilterForm(request.GET or None, user=request.user)
     filters = filter_values(form)
     households = (
@@ -255,11 +261,11 @@ def household_list(request):
         term = filters["q"].strip()
         households = households.filter(Q(head_name__icontains=term) | Q(address__icontains=term))
     page = paginate(request, households.order_by("node__path", "room", "pk"))
-    rows = [(h, mask_address(h.address)) for h in page]
+    rows = [(h, coarse_address(h.address)) for h in page]
     return render(
         request,
         "org/people/household_list.html",
-        {"form": form, "page": page, "rows": rows, "can_change": request.user.has_cap("org.change")},
+        {"form": form, "page_obj": page, "rows": rows, "can_change": request.user.has_cap("org.change")},
     )
 
 
@@ -270,7 +276,7 @@ def _household_page(request, household: Household, *, reveal: bool):
         "org/people/household_detail.html",
         {
             "household": household,
-            "address": household.address if reveal else mask_address(household.address),
+            "address": household.address if reveal else coarse_address(household.address),
             "revealed": reveal,
             "members": [
                 (r, PersonalData.of(r))
@@ -284,7 +290,6 @@ def _household_page(request, household: Household, *, reveal: bool):
             .select_related("party_org"),
             "can_reveal": user.has_cap("org.view_pii", household.node),
             "can_change": user.has_cap("org.change", household.node),
-            "audit_entries": audit_history(household, user),
         },
     )
 
@@ -293,14 +298,14 @@ def _visible_household(request, pk):
     return get_visible_or_404(Household.objects.select_related("node"), request.user, pk=pk)
 
 
-@login_required
+@staff_required
 def household_detail(request, pk):
     return _household_page(request, _visible_household(request, pk), reveal=False)
 
 
 @never_cache
 @require_POST
-@login_required
+@staff_required
 def household_reveal(request, pk):
     household = _visible_household(request, pk)
     if not request.user.has_cap("org.view_pii", household.node):
@@ -309,7 +314,7 @@ def household_reveal(request, pk):
     return _household_page(request, household, reveal=True)
 
 
-@login_required
+@staff_required
 def household_create(request):
     require_cap(request.user, "org.change")
     form = HouseholdForm(request.POST or None, user=request.user)
@@ -317,7 +322,7 @@ def household_create(request):
         try:
             household = actions.register_household(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(
                 request, _("已登记户“%(name)s”") % {"name": household.head_name or household.room}

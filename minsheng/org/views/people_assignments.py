@@ -6,7 +6,6 @@ ancestor's).
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -17,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minsheng.core.scoping import get_visible_or_404
+from minsheng.core.views import staff_required
 
 from .. import actions
 from ..choices import AssignmentKind
-from ..forms_people import AssignmentFilterForm, AssignmentForm, EndAssignmentForm, add_action_errors
+from ..forms_people import AssignmentFilterForm, AssignmentForm, EndAssignmentForm
+from ..forms_territory import apply_action_errors
 from ..models import Assignment, Node
 from .people import filter_values, paginate, require_cap
 
@@ -45,9 +46,8 @@ def period_state(assignment: Assignment, today) -> str:
     return "current"
 
 
-@login_required
+@staff_required
 def assignment_list(request):
-    require_cap(request.user, "org.view")
     user = request.user
     form = AssignmentFilterForm(request.GET or None, user=user)
     filters = filter_values(form)
@@ -74,7 +74,7 @@ def assignment_list(request):
         "org/people/assignment_list.html",
         {
             "form": form,
-            "page": page,
+            "page_obj": page,
             "rows": rows,
             "node": node,
             "responsible": responsible_by_kind(node) if node is not None else None,
@@ -84,7 +84,7 @@ def assignment_list(request):
     )
 
 
-@login_required
+@staff_required
 def assignment_create(request):
     require_cap(request.user, "org.change")
     initial = {"valid_from": timezone.localdate()}
@@ -95,7 +95,7 @@ def assignment_create(request):
         try:
             assignment = actions.assign_responsibility(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, _("已登记包联责任：%(what)s") % {"what": assignment})
             return redirect(reverse("org:assignment_list") + f"?node={assignment.node_id}")
@@ -103,7 +103,7 @@ def assignment_create(request):
 
 
 @require_POST
-@login_required
+@staff_required
 def assignment_end(request, pk):
     assignment = get_visible_or_404(Assignment.objects.select_related("node"), request.user, pk=pk)
     require_cap(request.user, "org.change", assignment.node)

@@ -1,7 +1,6 @@
 """Party organisations and members: the 街道党工委 → 社区党委 → 小区党支部 tree, posts, 楼长/单元长, 党员联户."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -9,24 +8,29 @@ from django.utils.translation import gettext as _
 
 from minsheng.core.masking import mask_phone
 from minsheng.core.scoping import get_visible_or_404
+from minsheng.core.views import staff_required
 
 from .. import actions
 from ..choices import PartyPost
-from ..forms_people import MemberHouseholdsForm, PartyMemberForm, add_action_errors
+from ..forms_people import MemberHouseholdsForm, PartyMemberForm
+from ..forms_territory import apply_action_errors
 from ..models import Household, PartyMember, PartyOrg
-from .people import audit_history, require_cap
+from .people import place_under, require_cap
 
 #: Posts in the order a party organisation lists its people: leadership first, ordinary members last.
 POST_ORDER = {value: index for index, value in enumerate(PartyPost.values)}
 
 
 def _by_post(members):
-    return sorted(members, key=lambda m: (POST_ORDER.get(m.post, len(POST_ORDER)), m.pk))
+    """Leadership first; 楼长 and 单元长 in the order of their buildings and units."""
+    return sorted(
+        members,
+        key=lambda m: (POST_ORDER.get(m.post, len(POST_ORDER)), m.led_node.path if m.led_node else "", m.pk),
+    )
 
 
-@login_required
+@staff_required
 def party_list(request):
-    require_cap(request.user, "org.view")
     orgs = list(
         PartyOrg.objects.visible_to(request.user)
         .select_related("node")
@@ -45,7 +49,7 @@ def party_list(request):
     return render(request, "org/people/party_list.html", {"orgs": orgs})
 
 
-@login_required
+@staff_required
 def party_detail(request, pk):
     user = request.user
     org = get_visible_or_404(PartyOrg.objects.select_related("node"), user, pk=pk)
@@ -68,15 +72,17 @@ def party_detail(request, pk):
             "org": org,
             "parent": parent,
             "children": children,
-            "members": [(m, mask_phone(m.phone)) for m in members],
+            "members": [
+                (m, mask_phone(m.phone), place_under(m.led_node, org.node) if m.led_node else "")
+                for m in members
+            ],
             "post_counts": post_counts,
             "can_change": user.has_cap("org.change", org.node),
-            "audit_entries": audit_history(org, user),
         },
     )
 
 
-@login_required
+@staff_required
 def party_member_create(request, pk):
     org = get_visible_or_404(PartyOrg.objects.select_related("node"), request.user, pk=pk)
     require_cap(request.user, "org.change", org.node)
@@ -85,14 +91,14 @@ def party_member_create(request, pk):
         try:
             member = actions.add_party_member(party_org=org, actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, _("已添加党员“%(name)s”") % {"name": member.name})
             return redirect("org:party_member_detail", pk=member.pk)
     return render(request, "org/people/party_member_form.html", {"form": form, "org": org})
 
 
-@login_required
+@staff_required
 def party_member_detail(request, pk):
     """A member's post and led building, and the households they keep in touch with (a POST sets those)."""
     user = request.user
@@ -113,11 +119,14 @@ def party_member_detail(request, pk):
             try:
                 actions.link_member_households(member, form.cleaned_data["households"], actor=user)
             except (ValidationError, PermissionDenied) as exc:
-                add_action_errors(form, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, _("已更新联系户"))
                 return redirect("org:party_member_detail", pk=member.pk)
-    households = Household.objects.visible_to(user).filter(contact_members=member).select_related("node")
+    households = [
+        (h, place_under(h.node, member.party_org.node))
+        for h in Household.objects.visible_to(user).filter(contact_members=member).select_related("node")
+    ]
     return render(
         request,
         "org/people/party_member_detail.html",
@@ -128,6 +137,5 @@ def party_member_detail(request, pk):
             "assignments": member.assignments.visible_to(user).select_related("node"),
             "form": form,
             "can_change": can_change,
-            "audit_entries": audit_history(member, user),
         },
     )

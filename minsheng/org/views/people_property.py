@@ -1,7 +1,6 @@
 """Property management: companies (the street-led one gives fallback service) and each 小区's property profile."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -9,12 +8,14 @@ from django.utils.translation import gettext as _
 
 from minsheng.core.masking import mask_phone
 from minsheng.core.scoping import get_visible_or_404
+from minsheng.core.views import staff_required
 
 from .. import actions
 from ..choices import NodeKind, PropertyStatus
-from ..forms_people import EstatePropertyForm, PropertyCompanyForm, PropertyFilterForm, add_action_errors
+from ..forms_people import EstatePropertyForm, PropertyCompanyForm, PropertyFilterForm
+from ..forms_territory import apply_action_errors
 from ..models import EstateProperty, Node, PropertyCompany
-from .people import audit_history, filter_values, paginate, require_cap
+from .people import filter_values, paginate, require_cap
 
 #: Badge colour of each status: fallback and no service are what the street has to act on.
 STATUS_BADGE = {
@@ -45,9 +46,8 @@ def _estate_rows(estates, user):
     return rows
 
 
-@login_required
+@staff_required
 def property_list(request):
-    require_cap(request.user, "org.view")
     user = request.user
     form = PropertyFilterForm(request.GET or None, user=user)
     filters = filter_values(form)
@@ -82,16 +82,17 @@ def property_list(request):
             "form": form,
             "summary": summary,
             "red_count": estates.filter(property_profile__is_red_property=True).count(),
-            "page": page,
+            "page_obj": page,
             "rows": _estate_rows(page, user),
             "community": filters.get("community"),
+            "status": status,
             "companies": companies,
             "can_add_company": user.has_cap("org.change"),
         },
     )
 
 
-@login_required
+@staff_required
 def property_company_detail(request, pk):
     user = request.user
     company = get_visible_or_404(PropertyCompany, user, pk=pk)
@@ -105,12 +106,11 @@ def property_company_detail(request, pk):
             "company": company,
             "phone": mask_phone(company.phone),
             "rows": _estate_rows(estates, user),
-            "audit_entries": audit_history(company, user),
         },
     )
 
 
-@login_required
+@staff_required
 def property_company_create(request):
     require_cap(request.user, "org.change")
     form = PropertyCompanyForm(request.POST or None)
@@ -118,14 +118,14 @@ def property_company_create(request):
         try:
             company = actions.create_property_company(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, _("已添加物业企业“%(name)s”") % {"name": company.name})
             return redirect("org:property_company_detail", pk=company.pk)
     return render(request, "org/people/property_company_form.html", {"form": form})
 
 
-@login_required
+@staff_required
 def estate_property_edit(request, pk):
     estate = get_visible_or_404(_estates(request.user), request.user, pk=pk)
     require_cap(request.user, "org.change", estate)
@@ -147,7 +147,7 @@ def estate_property_edit(request, pk):
         try:
             actions.set_estate_property(estate, actor=request.user, **form.action_kwargs())
         except (ValidationError, PermissionDenied) as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, _("已保存“%(name)s”的物业信息") % {"name": estate.name})
             return redirect("org:property_list")
@@ -160,6 +160,5 @@ def estate_property_edit(request, pk):
             "profile": profile,
             "street_led": PropertyCompany.objects.filter(is_street_led=True),
             "responsible": actions.responsible_for(estate),
-            "audit_entries": audit_history(profile, request.user) if profile else [],
         },
     )
