@@ -188,7 +188,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "minsheng.core.api_pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "minsheng.core.api.exception_handler",
@@ -203,6 +203,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1/",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "minsheng.cases.choices.Status",
+        "ApprovalRequestKindEnum": "minsheng.cases.choices.RequestKind",
+        "ApprovalRequestStatusEnum": "minsheng.cases.choices.RequestStatus",
+    },
 }
 
 # Login throttling: this many failures per (identifier, client address) inside the window locks that pair out.

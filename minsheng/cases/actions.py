@@ -10,8 +10,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from minsheng.core import clock
@@ -128,11 +127,16 @@ def _unit_people(unit: Unit | None) -> list:
 
 
 def _next_number(now: dt.datetime) -> str:
+    """The next number of the year. The UPDATE takes the row lock until commit, so numbers never repeat."""
     year = now.astimezone(clock_tz()).year
-    seq, _created = CaseSequence.objects.select_for_update().get_or_create(year=year)
-    CaseSequence.objects.filter(pk=year).update(last=F("last") + 1)
-    seq.refresh_from_db()
-    return f"{settings.MINSHENG_CASE_PREFIX}-{year}-{seq.last:06d}"
+    table = CaseSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
+        row = cursor.fetchone()
+    if row is None:
+        CaseSequence.objects.get_or_create(year=year)
+        return _next_number(now)
+    return f"{settings.MINSHENG_CASE_PREFIX}-{year}-{row[0]:06d}"
 
 
 def clock_tz():
@@ -170,7 +174,7 @@ def do_register(
     from minsheng.org.models import Grid
 
     if isinstance(kind, str):
-        kind = CaseKind.objects.get(code=kind)
+        kind = CaseKind.by_code(kind)
     errors = {}
     description = (description or "").strip()
     if not description:
@@ -195,7 +199,7 @@ def do_register(
     if errors:
         raise ValidationError(errors)
     if grid is None:
-        grid = node.covering_grids.first() or _grid_for_ancestors(node)
+        grid = _grid_covering(node)
     if actor is not None and not actor.has_cap("cases.create", node) and reporter_user != actor:
         raise PermissionDenied(_("没有权限在该地点登记诉求"))
     now = clock.now()
@@ -225,18 +229,34 @@ def do_register(
         case.source = source
     case.search_key = _search_key(case)
     case.reported_at = now
-    case.full_clean(exclude=["number", "search_key"])
+    # Related rows were fetched (and scoped) by the caller, and the sequence makes the number unique: validate
+    # the plain fields only, without a query per foreign key.
+    case.full_clean(
+        exclude=[
+            "number",
+            "search_key",
+            "kind",
+            "category",
+            "node",
+            "grid",
+            "reporter_user",
+            "first_receiver",
+        ],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     case.save()
     event = _event(case, "register", actor, from_status="", note=description[:200])
     _attach(case, event, files, actor)
     return case
 
 
-def _grid_for_ancestors(node):
+def _grid_covering(node):
+    """The grid covering the node or its nearest ancestor (one query over the ancestor paths)."""
     from minsheng.org.models import Grid
 
-    ancestors = [node.path[: i * node.steplen] for i in range(node.depth, 0, -1)]
-    return Grid.objects.filter(nodes__path__in=ancestors).order_by("-nodes__depth").first()
+    paths = [node.path[: i * node.steplen] for i in range(node.depth, 0, -1)]
+    return Grid.objects.filter(nodes__path__in=paths).order_by("-nodes__depth", "pk").first()
 
 
 def _search_key(case: Case) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from minsheng.core.calendar import WorkCalendar
+from minsheng.core.tablecache import cached_table
 
 from .choices import DeadlineState, LimitUnit
 from .models import Category, TimeLimit
@@ -29,22 +30,27 @@ FALLBACK = Limit(accept_hours=2, sign_hours=2, finish_amount=5, finish_unit=Limi
 
 def limit_for(category: Category | None, urgency: str) -> Limit:
     """The TimeLimit row for the deepest ancestor-or-self category that has one, else the default row."""
-    rows = {
-        (row.category.path if row.category_id else ""): row
-        for row in TimeLimit.objects.filter(urgency=urgency).select_related("category")
-    }
+    rows = _limits().get(urgency, {})
     path = category.path if category is not None else ""
     while path:
         if path in rows:
-            return _as_limit(rows[path])
+            return rows[path]
         path = path[: -Category.steplen]
-    if "" in rows:
-        return _as_limit(rows[""])
-    return FALLBACK
+    return rows.get("", FALLBACK)
 
 
-def _as_limit(row: TimeLimit) -> Limit:
-    return Limit(float(row.accept_hours), float(row.sign_hours), float(row.finish_amount), row.finish_unit)
+def _limits() -> dict[str, dict[str, Limit]]:
+    """{urgency: {category path or "": Limit}} — the whole (small) table, cached until a row changes."""
+
+    def load():
+        table: dict[str, dict[str, Limit]] = {}
+        for row in TimeLimit.objects.select_related("category"):
+            table.setdefault(row.urgency, {})[row.category.path if row.category_id else ""] = Limit(
+                float(row.accept_hours), float(row.sign_hours), float(row.finish_amount), row.finish_unit
+            )
+        return table
+
+    return cached_table("case-time-limits", TimeLimit, load)
 
 
 def due_after(

@@ -47,6 +47,16 @@ class CaseKind(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def by_code(cls, code: str) -> "CaseKind":
+        from minsheng.core.tablecache import cached_table
+
+        kinds = cached_table("case-kinds", cls, lambda: {k.code: k for k in cls.objects.all()})
+        try:
+            return kinds[code]
+        except KeyError:
+            raise cls.DoesNotExist(code) from None
+
 
 class Category(MP_Node, BaseModel):
     """The three-level category tree (大类 → 中类 → 小类), each with a code."""

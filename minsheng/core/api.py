@@ -14,6 +14,8 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc), "code": "illegal_transition"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         data = exc.message_dict if hasattr(exc, "message_dict") else {"detail": exc.messages}
+        if "__all__" in data:  # whole-record errors look like every other API's non-field errors
+            data["non_field_errors"] = data.pop("__all__")
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoPermissionDenied):
         return Response({"detail": str(exc) or "没有权限"}, status=status.HTTP_403_FORBIDDEN)

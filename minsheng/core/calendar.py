@@ -14,12 +14,17 @@ from django.conf import settings
 from django.utils import timezone
 
 from .models import CalendarOverride
+from .tablecache import cached_table
 
 TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _overrides() -> dict[dt.date, bool]:
-    return dict(CalendarOverride.objects.values_list("date", "is_workday"))
+    return cached_table(
+        "calendar-overrides",
+        CalendarOverride,
+        lambda: dict(CalendarOverride.objects.values_list("date", "is_workday")),
+    )
 
 
 @lru_cache(maxsize=4096)

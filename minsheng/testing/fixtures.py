@@ -108,3 +108,13 @@ def api_for():
 def _fast_password_hashing(settings):
     """Real hashing is deliberately slow; tests only need it to be a hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached configuration tables must not outlive the test database transaction they were read in."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -73,10 +73,10 @@ class CaseViewSet(
         context = {**self.get_serializer_context(), "unmasked": unmasked}
         return Response(s.CaseDetailSerializer(case, context=context).data)
 
-    @extend_schema(request=s.CaseCreateSerializer, responses=s.CaseDetailSerializer)
+    @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseListSerializer})
     def create(self, request, *args, **kwargs):
         data = _payload(s.CaseCreateSerializer, request)
-        kind = data.get("kind") or CaseKind.objects.get(code="appeal")
+        kind = data.get("kind") or CaseKind.by_code("appeal")
         case = actions.do_register(
             actor=request.user,
             kind=kind,
@@ -94,8 +94,9 @@ class CaseViewSet(
             anonymous=data["anonymous"],
             files=data.get("files", []),
         )
+        # The short form: a phone that just submitted needs the number and the state, not the whole file.
         return Response(
-            s.CaseDetailSerializer(case, context=self.get_serializer_context()).data,
+            s.CaseListSerializer(case, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
 

@@ -28,7 +28,7 @@ def test_full_loop_through_the_api(cw, api_for):
     r = create(grid, cw)
     assert r.status_code == 201, r.content
     pk = r.json()["id"]
-    assert r.json()["reporter_phone"] == "139****5678"
+    assert grid.get(f"/api/v1/cases/{pk}/").json()["reporter_phone"] == "139****5678"
     assert worker.post(f"/api/v1/cases/{pk}/accept/", {}, format="json").status_code == 200
     r = worker.post(f"/api/v1/cases/{pk}/dispatch/", {}, format="json")
     assert r.status_code == 200 and r.json()["lead_unit"] == cw.unit_a.pk

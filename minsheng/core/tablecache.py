@@ -1,0 +1,33 @@
+"""Small configuration tables read on every request (time limits, calendar overrides, case kinds), cached.
+
+The cache is Django's (Redis when REDIS_URL is set, so every process sees an invalidation; process memory in the
+embedded single-process default). Any save or delete of the table's model drops the entry, and a TTL bounds the
+staleness of changes made behind Django's back (raw SQL, another deployment sharing the database).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+TTL_SECONDS = 300
+_registered: dict[str, Any] = {}
+
+
+def cached_table(key: str, model, loader: Callable[[], Any]) -> Any:
+    """The value `loader()` computes from `model`'s rows, cached until a row of it changes."""
+    full_key = f"minsheng:table:{key}"
+    if key not in _registered:
+        _registered[key] = model
+
+        def drop(**kwargs):
+            cache.delete(full_key)
+
+        post_save.connect(drop, sender=model, weak=False, dispatch_uid=f"tablecache-save-{key}")
+        post_delete.connect(drop, sender=model, weak=False, dispatch_uid=f"tablecache-delete-{key}")
+    value = cache.get(full_key)
+    if value is None:
+        value = loader()
+        cache.set(full_key, value, TTL_SECONDS)
+    return value
