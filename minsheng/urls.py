@@ -19,6 +19,8 @@ urlpatterns = [
     path("org/io/", include("minsheng.org.io_urls")),
     path("org/", include("minsheng.org.urls")),
     path("notifications/", include("minsheng.core.notification_urls")),
+    path("cases/", include("minsheng.cases.urls")),
+    path("h5/", include("minsheng.cases.urls_h5")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
