@@ -129,7 +129,7 @@ def audit_entries_for(obj, user, limit: int = 50) -> list[dict] | None:
         changes = []
         for key, pair in masked_changes(entry, model, can_see_pii).items():
             field = fields.get(key)
-            if key in _HIDDEN_HISTORY_FIELDS or (field is not None and not field.editable):
+            if key in _HIDDEN_HISTORY_FIELDS or (field is not None and (field.primary_key or not field.editable)):
                 continue
             before, after = (
                 (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)

@@ -165,7 +165,15 @@ class GeoJSONField(forms.CharField):
 # -- org nodes --------------------------------------------------------------------------------------------------
 
 
-class NodeForm(forms.Form):
+class _StackedForm(forms.Form):
+    """Labels sit above their fields, so they need no trailing colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class NodeForm(_StackedForm):
     name = forms.CharField(label=_("名称"), max_length=100)
     code = forms.CharField(
         label=_("统计用区划代码"),
@@ -205,7 +213,7 @@ class NodeCreateForm(NodeForm):
 _COVERABLE_KINDS = [NodeKind.ESTATE, NodeKind.NATURAL_VILLAGE, NodeKind.BUILDING]
 
 
-class GridForm(forms.Form):
+class GridForm(_StackedForm):
     name = forms.CharField(label=_("网格名称"), max_length=100)
 
     def __init__(self, *args, user, **kwargs):

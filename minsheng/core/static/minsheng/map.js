@@ -93,6 +93,8 @@
           onEachFeature: function (f, layer) {
             layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "map-label" });
             layer.bindPopup(popupFor(el, f.properties));
+            // Opening a popup stops the click from reaching the map, so the polygon asks for the location itself.
+            layer.on("click", function (event) { locate(event.latlng); });
             layer.on("mouseover", function () { layer.setStyle({ fillOpacity: 0.4 }); });
             layer.on("mouseout", function () { layer.setStyle({ fillOpacity: 0.22 }); });
           },
@@ -103,15 +105,13 @@
         if (!data.grids.features.length && status) status.textContent = say(el, "no-grids", "暂无可显示的网格边界");
       });
 
-    map.on("click", function (event) {
-      var lat = event.latlng.lat.toFixed(6);
-      var lng = event.latlng.lng.toFixed(6);
+    function locate(latlng) {
       if (marker) marker.remove();
-      marker = L.circleMarker(event.latlng, { radius: 6, color: "#c8161d", fillColor: "#fff", fillOpacity: 1, weight: 3 })
+      marker = L.circleMarker(latlng, { radius: 6, color: "#c8161d", fillColor: "#fff", fillOpacity: 1, weight: 3, interactive: false })
         .addTo(map);
       if (!status) return;
       status.textContent = say(el, "locating", "正在查询…");
-      var url = el.getAttribute("data-locate") + "?lat=" + lat + "&lng=" + lng;
+      var url = el.getAttribute("data-locate") + "?lat=" + latlng.lat.toFixed(6) + "&lng=" + latlng.lng.toFixed(6);
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
         .then(function (data) {
@@ -125,7 +125,8 @@
           }
         })
         .catch(function () { status.textContent = say(el, "failed", "查询失败，请稍后重试"); });
-    });
+    }
+    map.on("click", function (event) { locate(event.latlng); });
   }
 
   function drawLegend(legend, features) {
