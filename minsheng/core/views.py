@@ -89,6 +89,13 @@ def can_view_history(user, obj) -> bool:
     return user.has_cap("core.view_audit", node) or user.has_cap("org.change", node)
 
 
+def _shown_in_history(key: str, field) -> bool:
+    """Ids, tree bookkeeping and derived columns (pinyin keys, bounding boxes) would only bury the real changes."""
+    if key in _HIDDEN_HISTORY_FIELDS:
+        return False
+    return field is None or (field.editable and not field.primary_key)
+
+
 def _related_label(model, pk) -> str:
     """A foreign key's target by name (a node, a person's account), unless that model holds personal data."""
     if getattr(model, "pii_fields", ()):
@@ -129,7 +136,7 @@ def audit_entries_for(obj, user, limit: int = 50) -> list[dict] | None:
         changes = []
         for key, pair in masked_changes(entry, model, can_see_pii).items():
             field = fields.get(key)
-            if key in _HIDDEN_HISTORY_FIELDS or (field is not None and (field.primary_key or not field.editable)):
+            if not _shown_in_history(key, field):
                 continue
             before, after = (
                 (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
