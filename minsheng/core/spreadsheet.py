@@ -260,6 +260,8 @@ class Resource:
 
     def __init__(self, user) -> None:
         self.user = user
+        #: The fields whose columns the file being imported has (a row gives blank values for the others).
+        self.present_fields: set[str] = set()
 
     # -- description ---------------------------------------------------------------------------
     @property
@@ -573,7 +575,12 @@ def open_workbook(fileobj: BinaryIO):
     head = fileobj.read(8)
     fileobj.seek(0)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileProblem(_("这是旧版 .xls 文件，请在 Excel 或 WPS 中“另存为” .xlsx 格式后再导入"))
+        # The OLE container: an old .xls, or an .xlsx protected with a password (stored encrypted inside one).
+        raise FileProblem(
+            _(
+                "这是旧版 .xls 文件或设置了打开密码的文件，请在 Excel 或 WPS 中取消密码并“另存为” .xlsx 格式后再导入"
+            )
+        )
     if not head.startswith(b"PK"):
         raise FileProblem(_("文件不是 xlsx 格式，请上传 Excel 2007 及以上版本的 .xlsx 文件"))
     try:
@@ -687,6 +694,7 @@ def _import_rows(
     mapping: dict[int, Column],
     report: ImportReport,
 ) -> None:
+    resource.present_fields = {c.field for c in mapping.values()}
     absent = [c for c in resource.columns if c not in mapping.values()]
     seen: dict[tuple[str, ...], dict[tuple, int]] = {key: {} for key in resource.unique_together}
     for number, cells in enumerate(rows, start=header_row + 1):

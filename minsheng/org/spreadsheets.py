@@ -534,7 +534,14 @@ class EstatePropertyResource(OrgResource):
     title = N_("小区物业")
     model = EstateProperty
     columns = (
-        Column(N_("小区"), "node", kind="node", required=True, width=30, help=N_("已登记的小区会被更新")),
+        Column(
+            N_("小区"),
+            "node",
+            kind="node",
+            required=True,
+            width=30,
+            help=N_("已登记的小区会被更新（表格中没有的列保持原值）"),
+        ),
         Column(N_("物业状态"), "status", kind="choice", choices=PropertyStatus, required=True, width=10),
         Column(
             N_("物业企业"),
@@ -569,7 +576,12 @@ class EstatePropertyResource(OrgResource):
         return values
 
     def save(self, row) -> None:
-        fields = {k: v for k, v in row.items() if k not in ("node", "status", "company")}
+        # An update: columns the file does not have leave the 小区's values as they are.
+        fields = {
+            k: v
+            for k, v in row.items()
+            if k in self.present_fields and k not in ("node", "status", "company")
+        }
         actions.set_estate_property(
             row["node"], status=row["status"], company=row["company"], actor=self.user, **fields
         )

@@ -615,3 +615,24 @@ def test_commands_import_and_export(world, tmp_path, capsys):
     assert sheet_rows(out.read_bytes())[1][3] == "138****5678"
     with pytest.raises(CommandError, match="没有导出台账的权限"):
         call_command("export_registry", "residents", str(out), "--user", "grid_b")
+
+
+def test_an_estate_row_updates_only_the_columns_the_file_has(world):
+    company = actions.create_property_company(name="城关物业", is_street_led=True)
+    actions.set_estate_property(
+        world.estate_a,
+        status="street_fallback",
+        company=company,
+        committee_chair="刘主任",
+        committee_phone="13500000000",
+    )
+    file = xlsx(
+        ["小区", "物业状态", "物业企业", "红色物业", "业委会电话"],
+        [["颐和家园", "街道兜底", "城关物业", "是", ""]],
+    )
+    report = run_import("estates", world.worker_a, file)
+    assert report.ok, report.errors
+    estate = world.estate_a.property_profile
+    estate.refresh_from_db()
+    assert estate.is_red_property and estate.committee_chair == "刘主任"  # no 业委会主任 column: kept
+    assert estate.committee_phone == ""  # the column is there and blank: cleared
