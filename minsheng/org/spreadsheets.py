@@ -17,6 +17,7 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from minsheng.accounts.models import User
 from minsheng.core.spreadsheet import CellError, Column, Resource, read_code, read_list, read_text
 
 from . import actions
@@ -88,20 +89,9 @@ class OrgResource(Resource):
         )
 
     def parse_nodes(self, value, column) -> list[Node]:
-        errors, nodes = [], []
-        for part in re.split(r"[、,，;；\n]+", read_text(value)):
-            if part.strip():
-                try:
-                    nodes.append(self.parse_node(part, column))
-                except CellError as exc:
-                    errors.append(str(exc))
-        if errors:
-            raise CellError("；".join(errors))
-        return nodes
+        return self._each(value, column, self.parse_node)
 
     def parse_user(self, value, column):
-        from minsheng.accounts.models import User
-
         text = read_code(value) if isinstance(value, int | float) else read_text(value)
         if text not in self._users:
             user = User.objects.filter(Q(username=text) | Q(phone=text), is_active=True).first()
@@ -111,16 +101,20 @@ class OrgResource(Resource):
         return self._users[text]
 
     def parse_users(self, value, column) -> list:
-        errors, users = [], []
-        for part in re.split(r"[、,，;；\n]+", read_text(value)):
-            if part.strip():
-                try:
-                    users.append(self.parse_user(part.strip(), column))
-                except CellError as exc:
-                    errors.append(str(exc))
+        return self._each(value, column, self.parse_user)
+
+    @staticmethod
+    def _each(value, column, parse) -> list:
+        """A list cell: every item looked up, every missing one reported together."""
+        errors, found = [], []
+        for item in read_list(value):
+            try:
+                found.append(parse(item, column))
+            except CellError as exc:
+                errors.append(str(exc))
         if errors:
             raise CellError("；".join(errors))
-        return users
+        return found
 
     def parse_party_org(self, value, column) -> PartyOrg:
         text = read_text(value)
