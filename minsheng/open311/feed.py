@@ -23,12 +23,13 @@ from minsheng.core.masking import mask_id_number, mask_phone
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from .formats import Open311Error, param, w3c
+from .formats import Open311Error, is_number, param, w3c
 from .models import Submission
 
 CLOSED_STATES = DONE_STATES | VOID_STATES
 DEFAULT_WINDOW = dt.timedelta(days=90)
 MAX_RESULTS = 1000
+MAX_PAGE = 100_000  # far beyond any real history, and keeps the SQL offset within the database's integers
 #: Below the 小区/村: never published.
 PRIVATE_KINDS = {NodeKind.BUILDING, NodeKind.UNIT}
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -70,7 +71,7 @@ def search(params) -> list[Case]:
         page, size = 1, MAX_RESULTS
     else:
         queryset = _filter(queryset, params, errors)
-        page = _integer(params, "page", 1, None, errors)
+        page = _integer(params, "page", 1, MAX_PAGE, errors)
         size = _integer(params, "page_size", MAX_RESULTS, MAX_RESULTS, errors)
     if errors:
         raise Open311Error(400, *errors)
@@ -115,15 +116,12 @@ def _list(params, name: str) -> list[str]:
     return [item.strip() for item in param(params, name).split(",") if item.strip()]
 
 
-def _integer(params, name: str, default: int, maximum: int | None, errors: list[str]) -> int:
+def _integer(params, name: str, default: int, maximum: int, errors: list[str]) -> int:
     raw = param(params, name)
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
-        if maximum is None:
-            errors.append(_("%(name)s 须为正整数") % {"name": name})
-        else:
-            errors.append(_("%(name)s 须为 1 至 %(max)d 的整数") % {"name": name, "max": maximum})
+    if not is_number(raw) or not 1 <= int(raw) <= maximum:
+        errors.append(_("%(name)s 须为 1 至 %(max)d 的整数") % {"name": name, "max": maximum})
         return default
     return int(raw)
 

@@ -39,9 +39,19 @@ class Open311Error(Exception):
         self.descriptions = descriptions
 
 
+def clean(text: str) -> str:
+    """Drop control characters: XML cannot carry them and PostgreSQL refuses NUL in text."""
+    return _NOT_XML.sub("", text)
+
+
 def param(data, name: str) -> str:
     """A request parameter; blank is the same as missing (the spec's rule for optional arguments)."""
-    return (data.get(name) or "").strip()
+    return clean(data.get(name) or "").strip()
+
+
+def is_number(raw: str) -> bool:
+    """Plain ASCII digits: str.isdigit() alone also accepts characters such as "²" that int() refuses."""
+    return raw.isascii() and raw.isdigit()
 
 
 def w3c(moment) -> str | None:
@@ -54,7 +64,7 @@ def w3c(moment) -> str | None:
 def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _NOT_XML.sub("", str(value))
+    return clean(str(value))
 
 
 def _element(name: str, value) -> Element:

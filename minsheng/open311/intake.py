@@ -22,7 +22,7 @@ from minsheng.org.choices import TERRITORIAL_KINDS, NodeKind
 from minsheng.org.models import Grid, Node
 
 from . import actions, services
-from .formats import Open311Error, param
+from .formats import Open311Error, is_number, param
 
 MAX_DESCRIPTION = 4000
 MAX_ADDRESS = 200
@@ -50,7 +50,7 @@ def submit(data, key):
         errors.append(_("attribute[urgency] 的取值无效：%(v)s") % {"v": urgency})
     estate = _place(attrs.pop("estate", ""), errors)
 
-    description = (data.get("description") or "").strip()
+    description = param(data, "description")
     if len(description) > MAX_DESCRIPTION:
         errors.append(_("description 不能超过 %(n)d 个字符") % {"n": MAX_DESCRIPTION})
 
@@ -142,7 +142,7 @@ def _address_id(raw: str, errors: list[str]) -> Node | None:
     if not raw:
         return None
     node = None
-    if raw.isdigit():
+    if is_number(raw) and len(raw) <= 12:
         lookup = {"code": raw} if len(raw) == 12 else {"pk": int(raw)}
         node = Node.objects.filter(**lookup).first()
     if node is None:
@@ -153,7 +153,7 @@ def _address_id(raw: str, errors: list[str]) -> Node | None:
 def _place(raw: str, errors: list[str]) -> Node | None:
     if not raw:
         return None
-    node = services.places().filter(pk=int(raw)).first() if raw.isdigit() else None
+    node = services.places().filter(pk=int(raw)).first() if is_number(raw) and len(raw) < 12 else None
     if node is None:
         errors.append(_("attribute[estate] 的取值无效：%(v)s") % {"v": raw})
     return node

@@ -8,6 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from minsheng.cases import deadlines
+from minsheng.cases.choices import LimitUnit
+
 from . import feed, intake, services
 from .actions import find_key
 from .formats import Open311Error, param, render, render_error
@@ -89,11 +92,16 @@ def request_list(request, fmt):
 
 
 def _create(request, fmt):
-    key = find_key(param(request.POST, "api_key") or param(request.GET, "api_key"))
+    key = find_key(param(request.POST, "api_key"))
     if key is None:
         raise Open311Error(403, _("api_key 缺失或无效，无法提交诉求"))
     case = intake.submit(request.POST, key)
-    notice = _("诉求已登记，编号 %(number)s；受理后将按时限办理，可凭编号查询进度") % {"number": case.number}
+    limit = deadlines.limit_for(case.category, case.urgency)
+    notice = _("诉求已登记，编号 %(number)s；受理后 %(amount)s 个%(unit)s内办结，可凭编号查询进度") % {
+        "number": case.number,
+        "amount": f"{limit.finish_amount:g}",
+        "unit": LimitUnit(limit.finish_unit).label,
+    }
     body = [{"service_request_id": case.number, "service_notice": notice, "account_id": None}]
     return render(body, fmt, "service_requests")
 

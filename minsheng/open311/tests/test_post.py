@@ -37,7 +37,10 @@ def test_post_registers_an_online_appeal_and_returns_its_number(client, cw, api_
     (body,) = json_of(response)
     case = Case.objects.get()
     assert body["service_request_id"] == case.number
-    assert case.number in body["service_notice"]
+    assert (
+        body["service_notice"]
+        == f"诉求已登记，编号 {case.number}；受理后 24 个自然小时内办结，可凭编号查询进度"
+    )
     assert body["account_id"] is None
     assert case.kind.code == "appeal" and case.channel == Channel.ONLINE
     assert case.status == Status.REGISTERED
@@ -152,9 +155,12 @@ def test_address_string_is_matched_to_the_places_it_names(client, cw, api_key, a
 def test_address_id_takes_a_node_id_or_a_division_code(client, cw, api_key):
     assert post(client, **form(api_key, address_id="370724001002")).status_code == 200
     assert Case.objects.get().node == cw.w.community_b
-    response = post(client, **form(api_key, address_id="999999"))
-    assert response.status_code == 400
-    assert "999999" in errors_of(response, "json")[0][1]
+    assert post(client, **form(api_key, address_id=str(cw.w.estate_a.pk))).status_code == 200
+    assert Case.objects.latest("pk").node == cw.w.estate_a
+    for unknown in ("999999", "9" * 30, "²", "颐和家园"):
+        response = post(client, **form(api_key, address_id=unknown))
+        assert response.status_code == 400
+        assert unknown in errors_of(response, "json")[0][1]
 
 
 def test_the_estate_attribute_locates_the_case(client, cw, api_key):
@@ -204,3 +210,9 @@ def test_post_needs_no_csrf_token(cw, api_key):
     assert (
         strict.post(f"{BASE}/requests.json", form(api_key, address_id=str(cw.w.unit_a.pk))).status_code == 200
     )
+
+
+def test_control_characters_are_dropped_and_line_breaks_kept(client, cw, api_key):
+    data = form(api_key, address_id=str(cw.w.unit_a.pk), description="井盖\x00缺失\x07\n东门旁")
+    assert post(client, **data).status_code == 200
+    assert Case.objects.get().description == "井盖缺失\n东门旁"

@@ -204,7 +204,7 @@ def test_page_and_page_size_walk_the_list_newest_first(client, cw, register, tim
     pages = [numbers(get_json(client, page=p, page_size=2)) for p in (1, 2, 3, 4)]
     assert pages == [newest_first[:2], newest_first[2:4], newest_first[4:], []]
     assert numbers(get_json(client, page_size=3)) == newest_first[:3]
-    for bad in ({"page": "0"}, {"page_size": "1001"}, {"page": "two"}):
+    for bad in ({"page": "0"}, {"page_size": "1001"}, {"page": "two"}, {"page": "²"}, {"page": "9" * 30}):
         assert client.get(f"{BASE}/requests.json", bad).status_code == 400
 
 
