@@ -100,6 +100,10 @@
           },
         }).addTo(map);
         fit(map, polygons.getLayers().length ? polygons : outlines);
+        // A street has dozens of grids: a name shows only once its grid is wide enough on screen to hold it.
+        var fitLabels = function () { polygons.eachLayer(function (layer) { fitLabel(map, layer); }); };
+        map.on("zoomend", fitLabels);
+        fitLabels();
         el.setAttribute("data-grid-count", String(polygons.getLayers().length));
         if (legend) drawLegend(legend, data.communities.features);
         if (!data.grids.features.length && status) status.textContent = say(el, "no-grids", "暂无可显示的网格边界");
@@ -127,6 +131,15 @@
         .catch(function () { status.textContent = say(el, "failed", "查询失败，请稍后重试"); });
     }
     map.on("click", function (event) { locate(event.latlng); });
+  }
+
+  function fitLabel(map, layer) {
+    var tooltip = layer.getTooltip();
+    var label = tooltip && tooltip.getElement();
+    if (!label) return;
+    var bounds = layer.getBounds();
+    var width = map.latLngToLayerPoint(bounds.getNorthEast()).x - map.latLngToLayerPoint(bounds.getSouthWest()).x;
+    label.style.visibility = width > label.offsetWidth + 8 ? "" : "hidden";
   }
 
   function drawLegend(legend, features) {
