@@ -418,6 +418,9 @@ def test_breakdown_working_hours_per_group(story):
     # grid_a resolved c1 c2 c3 c4 c6 c10 c11: 9 + 54 + 16.5 + 24 + 24 + 9 + 9 office hours
     assert rows[w.grid_a.pk].handling_working_hours == pytest.approx(145.5 / 7)
     assert rows[w.grid_b.pk].handling_working_hours is None  # nothing resolved
+    units = {r.key: r.metrics for r in metrics.breakdown(december(), by="lead_unit", now=NOW, working_hours=True)}
+    assert units[story.cw.unit_a.pk].handling_working_hours == pytest.approx(145.5 / 7)  # the same seven cases
+    assert units[story.cw.office.pk].handling_working_hours == pytest.approx(54)  # c5
     months = metrics.breakdown(Case.objects.all(), by="month", now=NOW, working_hours=True)
     assert months[1].metrics.handling_working_hours == pytest.approx(199.5 / 8)
 
