@@ -79,6 +79,7 @@ from django.utils.translation import gettext_lazy
 
 from minsheng.core import clock
 from minsheng.core.calendar import TZ, WorkCalendar
+from minsheng.org.models import Node
 
 from .choices import DONE_STATES, OPEN_STATES, Channel, Satisfaction, Status, Urgency
 from .models import Case, Category
@@ -132,6 +133,7 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("overdue_open", gettext_lazy("超期未办结"), gettext_lazy("在办（挂账除外）且已过办结时限")),
     Definition("resolved_late", gettext_lazy("超期办结"), gettext_lazy("办结反馈晚于办结时限的办结件")),
     Definition("shelved", gettext_lazy("挂账"), gettext_lazy("挂账中的案件")),
+    Definition("awaiting_verification", gettext_lazy("待核查"), gettext_lazy("已办结反馈、尚未核查的案件")),
     Definition("rated", gettext_lazy("参评"), gettext_lazy("回访或自评给出满意度的案件（以最近一次为准）")),
     Definition("unreachable", gettext_lazy("联系不上"), gettext_lazy("办结后回访过但未能给出评价的案件")),
     Definition("returns", gettext_lazy("退单次数"), gettext_lazy("承办单位退回派遣的次数")),
@@ -164,6 +166,7 @@ class Metrics:
     extended: int = 0  # 应办结 cases with an approved extension
     open: int = 0  # 在办 (including shelved)
     shelved: int = 0  # 挂账
+    awaiting_verification: int = 0  # 待核查: replied, not yet verified
     overdue_open: int = 0  # open, not shelved, past finish_due
     rated: int = 0  # 参评
     satisfied: int = 0
@@ -331,8 +334,7 @@ def _conditions(now: dt.datetime) -> dict[str, Q]:
         "unsatisfied": rated & Q(satisfaction=Satisfaction.UNSATISFIED),
         "solved": rated & Q(resolved_by_feedback=True),
         "unreachable": done & Q(satisfaction="", followup_attempts__gt=0),
-        # counted in _aggregates, used for the number of replies
-        "_replied": Q(status=S.REPLIED),
+        "awaiting_verification": Q(status=S.REPLIED),
     }
 
 
@@ -360,17 +362,9 @@ def _metrics(values: dict[str, Any], working_hours: float | None = None) -> Metr
         f.name: values[f"m_{f.name}"] or 0 for f in fields(Metrics) if f.type is int and f.name != "replies"
     }
     # Every reply is verified once: each failed verification is a rework, each pass is undone by a redo or a
-    # reopen or still stands (the case is done); a case in REPLIED has one reply awaiting verification.
-    replies = (
-        counts["reworks"]
-        + counts["redos"]
-        + counts["reopens"]
-        + counts["resolved"]
-        + (values["m__replied"] or 0)
-    )
-    handling = values["m_handling"]
-    if handling is not None and not isinstance(handling, dt.timedelta):
-        handling = dt.timedelta(microseconds=float(handling))  # some backends hand back microseconds
+    # reopen or still stands (the case is done); a case awaiting verification holds one reply not yet judged.
+    replies = sum(counts[k] for k in ("reworks", "redos", "reopens", "resolved", "awaiting_verification"))
+    handling = values["m_handling"]  # a timedelta on every backend (DurationField)
     return Metrics(
         **counts,
         replies=replies,
@@ -407,8 +401,6 @@ DEFAULT_DEPTH = {"org": 2, "category": 1}
 
 def _group_expressions(by: str, depth: int | None) -> dict[str, Any]:
     """The key (and, where a join gives it, the label) to group by, as `g_key` / `g_label` expressions."""
-    from minsheng.org.models import Node
-
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}; choose from {', '.join(DIMENSIONS)}")
     if by == "month":
@@ -450,8 +442,6 @@ _NONE_LABELS = {
 def _labelled(by: str, rows: list[dict]) -> list[tuple[Any, str, dict]]:
     """(key, label, aggregate row) for each group; tree levels need one more query for their names."""
     if by in ("org", "category"):
-        from minsheng.org.models import Node
-
         model = Node if by == "org" else Category
         names = dict(model.objects.filter(path__in=[r["g_key"] for r in rows]).values_list("path", "name"))
     choices = {"channel": dict(Channel.choices), "urgency": dict(Urgency.choices)}.get(by, {})

@@ -223,6 +223,7 @@ EXPECTED_DECEMBER = {
     "extended": 1,  # c5
     "open": 3,  # c9 c13 c14
     "shelved": 1,  # c13
+    "awaiting_verification": 0,
     "overdue_open": 1,  # c9
     "rated": 8,  # c1 c2 c3 c4 c5 c6 c11 + c9 (its latest verdict: 不满意); c10 unreachable
     "satisfied": 5,  # c1 c3 c4 c5 c11
@@ -259,7 +260,11 @@ def test_every_metric_matches_the_hand_count(story):
 
 def test_replies_derived_from_counters_equal_the_reply_events(story):
     """`replies` comes from the case counters; the events are the ground truth it must agree with."""
+    t = Teller(story.cw)
+    case = t.reply_and_pass(t.to_handling(dec(22, 9)), dec(22, 14), passed=False)
+    t.do(dec(23, 10), actions.do_reply, case, actor=case.handler, note="再次处理")  # now awaiting 核查
     live = december().exclude(status="merged")
+    assert metrics.summary(live, now=NOW).awaiting_verification == 1
     assert (
         metrics.summary(live, now=NOW).replies
         == CaseEvent.objects.filter(case__in=live, verb="reply").count()
@@ -418,8 +423,12 @@ def test_breakdown_working_hours_per_group(story):
     # grid_a resolved c1 c2 c3 c4 c6 c10 c11: 9 + 54 + 16.5 + 24 + 24 + 9 + 9 office hours
     assert rows[w.grid_a.pk].handling_working_hours == pytest.approx(145.5 / 7)
     assert rows[w.grid_b.pk].handling_working_hours is None  # nothing resolved
-    units = {r.key: r.metrics for r in metrics.breakdown(december(), by="lead_unit", now=NOW, working_hours=True)}
-    assert units[story.cw.unit_a.pk].handling_working_hours == pytest.approx(145.5 / 7)  # the same seven cases
+    units = {
+        r.key: r.metrics for r in metrics.breakdown(december(), by="lead_unit", now=NOW, working_hours=True)
+    }
+    assert units[story.cw.unit_a.pk].handling_working_hours == pytest.approx(
+        145.5 / 7
+    )  # the same seven cases
     assert units[story.cw.office.pk].handling_working_hours == pytest.approx(54)  # c5
     months = metrics.breakdown(Case.objects.all(), by="month", now=NOW, working_hours=True)
     assert months[1].metrics.handling_working_hours == pytest.approx(199.5 / 8)
