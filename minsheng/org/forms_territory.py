@@ -28,10 +28,12 @@ from .validators import validate_division_code, validate_geojson_geometry
 class _PickerMixin:
     """Render only the selected options: picker.js fetches the others on demand."""
 
-    def __init__(self, picker: str = "nodes", kinds=None, attrs=None, **kwargs):
+    def __init__(self, picker: str = "nodes", kinds=None, capability: str = "org.view", attrs=None, **kwargs):
         attrs = {"data-picker": picker, **(attrs or {})}
         if kinds:
             attrs["data-picker-kind"] = ",".join(str(k) for k in kinds)
+        if capability != "org.view":
+            attrs["data-picker-cap"] = capability
         super().__init__(attrs=attrs, **kwargs)
 
     def optgroups(self, name, value, attrs=None):
@@ -78,7 +80,7 @@ class NodePickerField(forms.ModelChoiceField):
         queryset = Node.objects.visible_to(user, capability)
         if kinds:
             queryset = queryset.filter(kind__in=kinds)
-        kwargs.setdefault("widget", PickerSelect(picker="nodes", kinds=kinds))
+        kwargs.setdefault("widget", PickerSelect(picker="nodes", kinds=kinds, capability=capability))
         super().__init__(queryset=queryset, **kwargs)
 
     def label_from_instance(self, obj) -> str:
@@ -90,7 +92,7 @@ class NodeMultiplePickerField(forms.ModelMultipleChoiceField):
         queryset = Node.objects.visible_to(user, capability)
         if kinds:
             queryset = queryset.filter(kind__in=kinds)
-        kwargs.setdefault("widget", PickerSelectMultiple(picker="nodes", kinds=kinds))
+        kwargs.setdefault("widget", PickerSelectMultiple(picker="nodes", kinds=kinds, capability=capability))
         super().__init__(queryset=queryset, **kwargs)
 
     def label_from_instance(self, obj) -> str:

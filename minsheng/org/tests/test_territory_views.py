@@ -1,6 +1,7 @@
 """Territory pages: tree, nodes, grids, the grid map endpoints and the pickers, seen by each persona."""
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from minsheng.core.models import AuditLog
@@ -157,6 +158,31 @@ def test_user_picker_is_scoped_and_matches_pinyin(world, client_for):
     assert [r["text"] for r in by_pinyin] == ["社区A网格员"]
     everyone = {r["text"] for r in client_for(world.admin).get(reverse("org:pick_users")).json()["results"]}
     assert "居民小王" not in everyone  # residents are never offered as responsible staff
+
+
+def test_node_picker_can_ask_for_nodes_the_user_may_change(world, client_for):
+    from minsheng.accounts import actions as account_actions
+    from minsheng.accounts.choices import Role
+
+    cadre = account_actions.create_user(username="cadre", password=None, display_name="科室干部")
+    account_actions.grant_membership(user=cadre, role=Role.STREET_CADRE, node=world.street)
+    client = client_for(cadre)
+    assert client.get(reverse("org:pick_nodes"), {"q": "cgjd"}).json()["results"]
+    assert client.get(reverse("org:pick_nodes"), {"q": "cgjd", "cap": "org.change"}).json()["results"] == []
+
+
+def test_picker_field_renders_only_the_chosen_node(world):
+    from minsheng.org.forms_territory import NodePickerField
+
+    class Form(forms.Form):
+        node = NodePickerField(user=world.admin, kinds=[NodeKind.ESTATE], capability="org.change")
+
+    html = str(Form(initial={"node": world.estate_a.pk})["node"])
+    assert html.count("<option") == 1 and "城关街道 颐和社区 颐和家园" in html
+    assert 'data-picker="nodes"' in html and 'data-picker-kind="estate"' in html
+    assert 'data-picker-cap="org.change"' in html
+    assert Form({"node": world.estate_b.pk}).is_valid()
+    assert not Form({"node": world.community_a.pk}).is_valid()  # not a 小区
 
 
 # -- point in grid ----------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@
  *     data-picker          "nodes" | "users" (endpoints from <body data-pick-nodes / data-pick-users>) or a URL
  *     data-picker-kind     nodes only: comma-separated kinds (street, community, village, estate, natural_village,
  *                          building, unit)
+ *     data-picker-cap      nodes only: "org.change" to offer only nodes the user may change (default org.view)
  *     data-picker-label    <input> only: the text shown for the current value
  *     data-picker-submit   submit the form as soon as a choice is made or cleared (filter bars)
  *     placeholder          shown in the text box
@@ -154,6 +155,8 @@
     var params = new URLSearchParams({ q: q });
     var kind = this.el.getAttribute("data-picker-kind");
     if (kind) params.set("kind", kind);
+    var cap = this.el.getAttribute("data-picker-cap");
+    if (cap) params.set("cap", cap);
     if (this.request) this.request.abort();
     this.request = new AbortController();
     var self = this;
