@@ -1,0 +1,102 @@
+/* The case workbench's small behaviours (no framework; HTMX does the requests).
+ *
+ *   .filters-toggle               shows the filters a phone hides (the enclosing .filters gets .open)
+ *   input[data-check-all]         ticks every input[name=cases] of the bulk form; [data-selected-count] counts them
+ *   .actions details              one step open at a time
+ *   select[data-unit-select]      in the dispatch form: the handler list shows the chosen unit's people only
+ *   [data-locate]                 fills #id_lat / #id_lng from the phone's position
+ *   [data-recheck]                asks the duplicates panel again when the place or the category changes
+ */
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".filters-toggle");
+    if (toggle) {
+      var bar = toggle.closest(".filters");
+      bar.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", String(bar.classList.contains("open")));
+    }
+    var locate = event.target.closest("[data-locate]");
+    if (locate) locateMe(locate);
+  });
+
+  // -- bulk selection --------------------------------------------------------------------------------------
+  function countSelected() {
+    var n = document.querySelectorAll("input[name=cases]:checked").length;
+    document.querySelectorAll("[data-selected-count]").forEach(function (el) { el.textContent = String(n); });
+    document.querySelectorAll("[data-needs-selection]").forEach(function (el) { el.disabled = n === 0; });
+  }
+
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.matches("input[data-check-all]")) {
+      document.querySelectorAll("input[name=cases]").forEach(function (box) { box.checked = target.checked; });
+    }
+    if (target.matches("input[name=cases], input[data-check-all]")) countSelected();
+    if (target.matches("select[data-unit-select]")) filterHandlers(target);
+    if (target.closest("[data-recheck]")) recheck();
+    if (target.matches("input[name=anonymous]")) {
+      var name = document.getElementById("id_reporter_name");
+      if (name) name.disabled = target.checked;
+    }
+  });
+
+  // -- one open step at a time -----------------------------------------------------------------------------
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      var opened = event.target;
+      if (!opened.matches || !opened.matches(".actions details") || !opened.open) return;
+      opened.closest(".actions").querySelectorAll("details[open]").forEach(function (other) {
+        if (other !== opened) other.open = false;
+      });
+      var first = opened.querySelector("textarea, input:not([type=hidden]), select");
+      if (first && window.matchMedia("(min-width: 769px)").matches) first.focus();
+    },
+    true
+  );
+
+  // -- dispatch: the handler list follows the unit ---------------------------------------------------------
+  function filterHandlers(unitSelect) {
+    var handler = document.getElementById(unitSelect.getAttribute("data-unit-select"));
+    if (!handler) return;
+    var unit = unitSelect.value;
+    var keep = false;
+    handler.querySelectorAll("optgroup").forEach(function (group) {
+      var show = !unit || group.getAttribute("data-unit") === unit;
+      group.hidden = !show;
+      group.disabled = !show;
+      if (show && group.querySelector("option:checked")) keep = true;
+    });
+    if (!keep) handler.value = "";
+  }
+
+  // -- intake ----------------------------------------------------------------------------------------------
+  function recheck() {
+    var box = document.getElementById("id_description");
+    if (box && window.htmx) window.htmx.trigger(box, "recheck");
+  }
+
+  function locateMe(button) {
+    var status = document.getElementById(button.getAttribute("data-locate"));
+    function say(text) { if (status) status.textContent = text; }
+    if (!navigator.geolocation) return say(button.getAttribute("data-i18n-unsupported"));
+    say(button.getAttribute("data-i18n-locating"));
+    navigator.geolocation.getCurrentPosition(
+      function (position) {
+        document.getElementById("id_lat").value = position.coords.latitude.toFixed(6);
+        document.getElementById("id_lng").value = position.coords.longitude.toFixed(6);
+        say(button.getAttribute("data-i18n-done"));
+        recheck();
+      },
+      function () { say(button.getAttribute("data-i18n-failed")); },
+      { enableHighAccuracy: true, timeout: 10000 }
+    );
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-unit-select]").forEach(filterHandlers);
+    countSelected();
+  });
+})();

@@ -1,0 +1,364 @@
+"""The staff workbench's case lists: 待办, 已办, 我督办的, 超期 and 全部, with filters and bulk dispatch.
+
+Every list starts from `Case.objects.visible_to(user)` and narrows it; 待办 adds, per capability, the states in
+which the user is the one to act (see `todo_condition`). A page is one count and one row query whatever its size:
+rows come with their related names in the same query, and the deadline colour is computed in Python from the
+row itself (cases.deadlines.state_of), not per row in the database.
+"""
+
+from dataclasses import dataclass
+
+import django_filters as df
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from minsheng.core import clock
+from minsheng.core.errors import IllegalTransition
+from minsheng.core.views import staff_required
+from minsheng.org.models import Grid, Node
+
+from .. import actions
+from ..choices import OPEN_STATES, STATUS_COLORS, DeadlineState, RequestStatus, Status
+from ..deadlines import state_of
+from ..filtersets import CaseFilter
+from ..forms import category_filter_choices
+from ..models import ApprovalRequest, Case, CaseEvent, Supervision, Unit
+
+S = Status
+PAGE_SIZES = (20, 50, 100)
+DISPATCHABLE = (S.ACCEPTED, S.RETURNED)
+DEADLINE_BADGES = {
+    DeadlineState.GREEN: "badge-green",
+    DeadlineState.YELLOW: "badge-orange",
+    DeadlineState.RED: "badge-red",
+}
+
+
+# -- which cases are whose -------------------------------------------------------------------------------------
+
+
+def scope(user, capability: str) -> Q | None:
+    """Cases located where the user holds `capability`; None when nowhere (an empty Q would mean everywhere)."""
+    if user.is_superuser:
+        return Q()
+    paths = user.scope_paths(capability)
+    if not paths:
+        return None
+    condition = Q()
+    for path in paths:
+        condition |= Q(node__path__startswith=path)
+    return condition
+
+
+def todo_condition(user) -> Q:
+    """The cases waiting for this user now, by what each of their roles does in the loop.
+
+    受理 登记 cases and 派遣 已受理/已退单 ones where they hold those rights; 签收 what was dispatched to their units
+    and 办理 what they signed for; 核查 待核查 cases; 回访 办结 ones; 审批 pending requests (as approver or as the
+    lead unit's leader, the same people workflow.allowed lets decide).
+    """
+    parts = []
+
+    def where(capability: str, **filters) -> None:
+        place = scope(user, capability)
+        if place is not None:
+            parts.append(place & Q(**filters))
+
+    where("cases.accept", status=S.REGISTERED)
+    where("cases.dispatch", status__in=DISPATCHABLE)
+    where("cases.verify", status=S.REPLIED)
+    where("cases.followup", status=S.RESOLVED)
+    if user.has_cap("cases.handle"):
+        units = Unit.objects.filter(members=user).values("pk")
+        parts.append(Q(status=S.DISPATCHED, lead_unit__in=units))
+        parts.append(Q(status=S.HANDLING, handler=user))
+    deciders = Q(lead_unit__leader=user)
+    approve = scope(user, "cases.approve")
+    if approve is not None:
+        deciders |= approve
+    pending = ApprovalRequest.objects.filter(status=RequestStatus.PENDING).values("case_id")
+    parts.append(Q(status=S.HANDLING, pk__in=pending) & deciders)
+    condition = Q(pk__in=[])
+    for part in parts:
+        condition |= part
+    return condition
+
+
+def overdue_condition(now) -> Q:
+    return Q(status__in=OPEN_STATES - {S.SHELVED}, finish_due__lt=now)
+
+
+@dataclass(frozen=True)
+class CaseList:
+    name: str
+    label: str
+    empty: str
+
+
+LISTS = {
+    "todo": CaseList("todo", gettext_lazy("待办"), gettext_lazy("没有等您处理的案件。")),
+    "done": CaseList("done", gettext_lazy("已办"), gettext_lazy("您还没有办理过案件。")),
+    "supervised": CaseList("supervised", gettext_lazy("我督办的"), gettext_lazy("您没有督办或包案的案件。")),
+    "overdue": CaseList("overdue", gettext_lazy("超期"), gettext_lazy("没有超期的案件。")),
+    "all": CaseList("all", gettext_lazy("全部"), gettext_lazy("没有案件。")),
+}
+
+
+def list_queryset(name: str, user, now):
+    """One of the lists, scoped and ordered (most urgent or most recent first), before the filters."""
+    qs = Case.objects.visible_to(user)
+    if name == "todo":
+        return qs.filter(todo_condition(user)).order_by(
+            Coalesce("finish_due", "accept_due").asc(nulls_last=True), "pk"
+        )
+    if name == "done":
+        mine = CaseEvent.objects.filter(case=OuterRef("pk"), actor=user).order_by("-created_at")
+        return (
+            qs.filter(pk__in=CaseEvent.objects.filter(actor=user).values("case_id"))
+            .annotate(my_last=Subquery(mine.values("created_at")[:1]))
+            .order_by("-my_last", "-pk")
+        )
+    if name == "supervised":
+        supervised = Supervision.objects.filter(by=user).values("case_id")
+        return qs.filter(Q(pk__in=supervised) | Q(is_key=True, key_leader=user)).order_by(
+            "-reported_at", "-pk"
+        )
+    if name == "overdue":
+        return qs.filter(overdue_condition(now)).order_by("finish_due", "pk")
+    if name == "all":
+        return qs.order_by("-reported_at", "-pk")
+    raise Http404
+
+
+class StaleState(IllegalTransition):
+    """The case moved on since the page was loaded (someone else acted first)."""
+
+
+@transaction.atomic
+def act_on(case: Case, expected, run):
+    """Run `run(case)` only if the case is still in one of the `expected` states, holding its row lock throughout.
+
+    A form carries the state its page showed. Without this, a second tab's 派遣 on a case dispatched a moment ago
+    would silently re-dispatch it (派遣 is also legal from 已派遣, as 改派).
+    """
+    locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    if locked.status not in expected:
+        raise StaleState(
+            _("案件状态已变为“%(status)s”，可能已有他人处理，请查看最新情况")
+            % {"status": Status(locked.status).label}
+        )
+    return run(locked)
+
+
+# -- filters ---------------------------------------------------------------------------------------------------
+
+
+class OneOfMany(forms.SelectMultiple):
+    """One status picked in a plain select, read as the list the status filter expects (?status=a&status=b links
+    still work)."""
+
+    allow_multiple_selected = False
+
+
+class WorkbenchFilter(CaseFilter):
+    """CaseFilter with the deadline colour, and widgets a person can use (selects instead of id boxes)."""
+
+    deadline = df.ChoiceFilter(
+        choices=[(s.value, s.label) for s in DeadlineState if s != DeadlineState.NONE],
+        method="filter_deadline",
+        label=gettext_lazy("期限"),
+    )
+
+    def __init__(self, data=None, queryset=None, *, user, now, **kwargs):
+        # An empty select submits "status=": drop blanks, so they mean "any" rather than an invalid choice.
+        if data is not None:
+            data = data.copy()
+            for key in list(data):
+                values = [v for v in data.getlist(key) if v.strip()]
+                if values:
+                    data.setlist(key, values)
+                else:
+                    del data[key]
+        super().__init__(data, queryset, **kwargs)
+        self.now = now
+        fields = self.form.fields
+        fields["status"].widget = OneOfMany(choices=[("", _("全部状态")), *Status.choices])
+        fields["category"].widget = forms.Select(choices=category_filter_choices())
+        grids = Grid.objects.visible_to(user, "cases.view").order_by("code").values_list("pk", "name")
+        fields["grid"].widget = forms.Select(choices=[("", _("全部网格")), *grids])
+        units = Unit.objects.filter(is_active=True).order_by("kind", "name").values_list("pk", "name")
+        fields["unit"].widget = forms.Select(choices=[("", _("全部主办单位")), *units])
+        fields["channel"].choices = [("", _("全部渠道")), *fields["channel"].choices[1:]]
+        fields["urgency"].choices = [("", _("全部")), *fields["urgency"].choices[1:]]
+        fields["deadline"].choices = [("", _("全部")), *fields["deadline"].choices[1:]]
+        fields["kind"].empty_label = _("全部类型")
+        fields["q"].widget.attrs.update({"placeholder": _("编号、标题或拼音"), "type": "search"})
+
+    def filter_deadline(self, qs, name, value):
+        live = Q(status__in=OPEN_STATES - {S.SHELVED}, finish_due__isnull=False)
+        if value == DeadlineState.RED:
+            return qs.filter(live, finish_due__lt=self.now)
+        if value == DeadlineState.YELLOW:
+            return qs.filter(live, finish_due__gte=self.now, finish_warn_at__lte=self.now)
+        return qs.filter(live, finish_due__gte=self.now).exclude(finish_warn_at__lte=self.now)
+
+    def under_node(self):
+        """The node of the 地点 filter, for the picker's label."""
+        value = self.form.cleaned_data.get("under") if self.form.is_valid() else None
+        return Node.objects.filter(pk=value).first() if value else None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.data) and any(k not in ("page", "per_page") for k in self.data)
+
+
+def filtered(request, name: str, now):
+    """(the filter, the filtered queryset) of list `name` for this request."""
+    user = request.user
+    base = list_queryset(name, user, now)
+    f = WorkbenchFilter(request.GET, queryset=base, user=user, now=now, request=request)
+    return f, f.qs
+
+
+# -- rows -------------------------------------------------------------------------------------------------------
+
+
+def rows_of(cases, user, now) -> list[dict]:
+    """What a list row shows, computed without further queries (the related rows came with the cases)."""
+    rows = []
+    for case in cases:
+        state = state_of(case, now)
+        rows.append(
+            {
+                "case": case,
+                "status_badge": f"badge-{STATUS_COLORS.get(case.status, 'gray')}",
+                "deadline": state,
+                "deadline_label": DeadlineState(state).label,
+                "deadline_badge": DEADLINE_BADGES.get(state, ""),
+                "dispatchable": case.status in DISPATCHABLE and user.has_cap("cases.dispatch", case.node),
+            }
+        )
+    return rows
+
+
+def page_size(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        return PAGE_SIZES[0]
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def export_url(request, name: str) -> str:
+    """The ledger of the list on screen: the same list and filters."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("per_page", None)
+    query["list"] = name
+    return f"{reverse('cases:export')}?{query.urlencode()}"
+
+
+@staff_required
+def case_list(request, name: str):
+    user = request.user
+    now = clock.now()
+    f, qs = filtered(request, name, now)
+    qs = qs.select_related("category", "node", "grid", "lead_unit", "handler").annotate(
+        pending=Exists(ApprovalRequest.objects.filter(case=OuterRef("pk"), status=RequestStatus.PENDING))
+    )
+    page = Paginator(qs, page_size(request)).get_page(request.GET.get("page"))
+    rows = rows_of(page, user, now)
+    visible = Case.objects.visible_to(user)
+    return render(
+        request,
+        "cases/workbench/list.html",
+        {
+            "list": LISTS[name],
+            "lists": LISTS.values(),
+            "filter": f,
+            "under": f.under_node(),
+            "page_obj": page,
+            "rows": rows,
+            "counts": {
+                "todo": visible.filter(todo_condition(user)).count(),
+                "overdue": visible.filter(overdue_condition(now)).count(),
+            },
+            "can_create": user.has_cap("cases.create"),
+            "can_export": user.has_cap("org.export"),
+            "can_unmask": user.has_cap("org.export") and user.has_cap("org.view_pii"),
+            "export_url": export_url(request, name),
+            "can_dispatch": any(r["dispatchable"] for r in rows),
+            "units": Unit.objects.filter(is_active=True).order_by("kind", "name"),
+            "page_sizes": PAGE_SIZES,
+        },
+    )
+
+
+# -- bulk dispatch ---------------------------------------------------------------------------------------------
+
+
+def _back(request):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("cases:todo")
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc) or _("没有权限执行此操作")
+
+
+@require_POST
+@staff_required
+def bulk_dispatch(request):
+    """派遣 several cases at once, each to its suggested unit or all to one chosen unit.
+
+    Each case is its own transaction (actions.do_dispatch), so one that fails — already dispatched by someone
+    else, no routing rule, out of the user's rights — is reported by number and the others still go.
+    """
+    user = request.user
+    ids = [int(v) for v in request.POST.getlist("cases") if v.isdigit()]
+    if not ids:
+        messages.warning(request, _("请先勾选要派遣的案件"))
+        return _back(request)
+    unit = None
+    if request.POST.get("unit"):
+        unit = Unit.objects.filter(pk=request.POST["unit"], is_active=True).first()
+        if unit is None:
+            messages.error(request, _("所选主办单位不存在或已停用"))
+            return _back(request)
+    cases = Case.objects.visible_to(user).filter(pk__in=ids).select_related("node", "category").order_by("pk")
+    done, failed = [], []
+    for case in cases:
+        try:
+            dispatched = act_on(case, DISPATCHABLE, lambda c: actions.do_dispatch(c, actor=user, unit=unit))
+        except (IllegalTransition, ValidationError, PermissionDenied) as exc:
+            failed.append(_("%(number)s：%(reason)s") % {"number": case.number, "reason": _reason(exc)})
+        else:
+            done.append(
+                _("%(number)s → %(unit)s") % {"number": case.number, "unit": dispatched.lead_unit.name}
+            )
+    missing = len(ids) - len(done) - len(failed)
+    if done:
+        messages.success(request, _("已派遣 %(n)d 件：%(list)s") % {"n": len(done), "list": "；".join(done)})
+    if failed:
+        messages.error(
+            request, _("%(n)d 件未能派遣：%(list)s") % {"n": len(failed), "list": "；".join(failed)}
+        )
+    if missing:
+        messages.error(request, _("%(n)d 件案件不存在或无权查看") % {"n": missing})
+    return _back(request)
