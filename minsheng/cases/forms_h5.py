@@ -56,6 +56,10 @@ class PhoneForm(forms.Form):
     phone = PhoneField()
 
 
+class PhoneCodeForm(PhoneForm):
+    code = CodeField()
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", h5.home, name="home"),
     path("new/", h5.submit, name="submit"),
     path("new/code/", h5.send_code, name="send_code"),
+    path("new/code/check/", h5.check_code, name="check_code"),
     path("new/places/<int:pk>/buildings/", h5.buildings, name="buildings"),
     path("new/locate/", h5.locate, name="locate"),
     path("submitted/<str:number>/", h5.submitted, name="submitted"),

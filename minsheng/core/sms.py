@@ -139,6 +139,8 @@ def check_code(phone: str, code: str, *, purpose: str = "h5", consume: bool = Tr
         return False
     if consume:
         consume_code(phone, purpose=purpose)
+    else:
+        cache.delete(keys["tries"])  # whoever knows the code needs no more guesses: checking again is free
     return True
 
 

@@ -25,6 +25,12 @@ INSIDE = {"lat": "36.505", "lng": "118.505"}
 
 
 @pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploaded photos go to a scratch folder, not the installation's media."""
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
 def outbox(settings):
     settings.MINSHENG_SMS_BACKEND = "minsheng.core.sms.LocmemBackend"
     sms.outbox.clear()
@@ -174,12 +180,25 @@ def test_a_code_still_works_just_before_it_expires(cw, client):
         assert submit(client, cw, code).status_code == 302
 
 
+def test_the_form_can_check_a_code_before_sending_without_using_it_up(db, client):
+    code = code_for(client)
+    url = reverse("h5:check_code")
+    wrong = "000000" if code != "000000" else "111111"
+    response = client.post(url, {"phone": PHONE, "code": wrong})
+    assert response.status_code == 400
+    assert response.json()["error"] == "验证码不正确或已过期，请重新获取"
+    assert client.post(url, {"phone": PHONE, "code": "12"}).json()["error"] == "验证码是6位数字"
+    assert client.post(url, {"phone": PHONE, "code": code}).json() == {"ok": True}
+    assert sms.check_code(PHONE, code), "checking did not use the code up"
+
+
 def test_five_wrong_tries_kill_the_code(db, client):
     code = code_for(client)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(4):
         assert not sms.check_code(PHONE, wrong)
     assert sms.check_code(PHONE, code, consume=False), "the fifth try may still be the right one"
+    assert sms.check_code(PHONE, code), "a right code spends no tries: the form checks it, then the server does"
 
     cache.clear()
     code = code_for(client)

@@ -34,6 +34,7 @@ from .. import actions
 from ..choices import Channel, Satisfaction, Status
 from ..forms_h5 import (
     PLACE_KINDS,
+    PhoneCodeForm,
     PhoneForm,
     RateForm,
     ReopenForm,
@@ -152,14 +153,15 @@ STEPS = [
     gettext_lazy("办结"),
     gettext_lazy("评价"),
 ]
-_STEP_OF = {
+#: The last step each state has completed; the step after it is the one under way.
+_STEP_DONE = {
     S.REGISTERED: 0,
     S.ACCEPTED: 1,
-    S.DISPATCHED: 2,
-    S.RETURNED: 2,
-    S.HANDLING: 2,
-    S.SHELVED: 2,
-    S.REPLIED: 2,
+    S.DISPATCHED: 1,
+    S.RETURNED: 1,
+    S.HANDLING: 1,
+    S.SHELVED: 1,
+    S.REPLIED: 1,
     S.RESOLVED: 3,
     S.ARCHIVED: 4,
 }
@@ -173,10 +175,10 @@ def resident_status(case: Case) -> dict:
 
 
 def _steps(case: Case) -> list[dict]:
-    current = _STEP_OF.get(case.status)
-    if current is None:  # 不予受理 / 并单: the loop stops here
+    done = _STEP_DONE.get(case.status)
+    if done is None:  # 不予受理 / 并单: the loop stops here
         return []
-    return [{"label": label, "done": i <= current, "current": i == current} for i, label in enumerate(STEPS)]
+    return [{"label": label, "done": i <= done, "current": i == done + 1} for i, label in enumerate(STEPS)]
 
 
 def _event_words(event, unit: str) -> tuple[str, str]:
@@ -210,7 +212,8 @@ def _event_words(event, unit: str) -> tuple[str, str]:
         label = Satisfaction(extra["satisfaction"]).label if extra.get("satisfaction") else ""
         if verb == "redo":
             return _("重新办理"), _("评价为“%(s)s”，已安排重新办理") % {"s": label}
-        return _("已评价"), _("评价：%(s)s") % {"s": label}
+        headline = _("已评价") if event.actor_id is None else _("已回访")
+        return headline, _("评价：%(s)s") % {"s": label}
     if verb == "reopen":
         if extra.get("by_reporter"):
             return _("重新办理"), _("您申请重新办理：%(reason)s") % {"reason": event.note}
@@ -532,6 +535,19 @@ def send_code(request):
             "resend_after": sms.RESEND_SECONDS,
         }
     )
+
+
+@require_POST
+def check_code(request):
+    """Check the code before the form is sent: a wrong code must not cost the resident the photos they chose
+    (a browser cannot put files back into a re-shown form). The try counts like any other; the code stays."""
+    form = PhoneCodeForm(request.POST)
+    if not form.is_valid():
+        error = next(iter(form.errors.values()))[0]
+        return JsonResponse({"ok": False, "error": error}, status=400)
+    if not sms.check_code(form.cleaned_data["phone"], form.cleaned_data["code"], consume=False):
+        return JsonResponse({"ok": False, "error": _("验证码不正确或已过期，请重新获取")}, status=400)
+    return JsonResponse({"ok": True})
 
 
 def _buildings_of(parent: Node) -> list[Node]:
