@@ -1,4 +1,4 @@
-"""Name lists for the demonstration 街道. Every name here is invented; only 颐和家园, 月庄 and 衡里炉 come from the
+"""Name lists for the demonstration 街道. Every name here is invented; only 颐和家园, 月庄, 衡里炉 and 锦城物业 come from the
 source article, and even those carry no real people or addresses.
 """
 
