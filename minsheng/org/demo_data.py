@@ -1,5 +1,5 @@
-"""Name lists for the demonstration 街道. Every name here is invented; only 颐和家园, 月庄, 衡里炉 and 锦城物业 come from the
-source article, and even those carry no real people or addresses.
+"""Name lists for the demonstration 街道. Every name here is invented; only 颐和家园, 月庄, 衡里炉 and 锦城物业
+come from the source article, and even those carry no real people or addresses.
 """
 
 #: 社区: (name, number of grids, its 小区). A community never has more grids than 小区, so every grid covers one.
