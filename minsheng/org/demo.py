@@ -107,7 +107,7 @@ def _say(out, message: str) -> None:
 
 
 def _snap(geometry):
-    """Round coordinates to 1e-6° (about 0.1 m): readable GeoJSON, and neighbouring grids keep shared edges."""
+    """Round to 1e-6° (about 0.1 m): readable GeoJSON, and neighbouring grids keep their shared edges."""
     return shapely.set_precision(geometry, 1e-6)
 
 
@@ -125,7 +125,7 @@ def _ellipse(radius: float):
 
 
 def _scatter(rng, region, n: int, spacing: float, existing=()) -> list[Point]:
-    """`n` random points in `region`, none closer than `spacing` to another; the spacing relaxes if it must."""
+    """`n` random points in `region`, none closer than `spacing`; the spacing relaxes if it must."""
     points: list[Point] = []
     minx, miny, maxx, maxy = region.bounds
     inside = prep(region)
@@ -141,7 +141,7 @@ def _scatter(rng, region, n: int, spacing: float, existing=()) -> list[Point]:
 
 
 def _voronoi(seeds: list[Point], region) -> list:
-    """The Voronoi cells of `seeds` clipped to `region`, in the order of the seeds: they tile the region exactly."""
+    """The Voronoi cells of `seeds` clipped to `region`, in seed order: they tile the region exactly."""
     cells = list(shapely.voronoi_polygons(MultiPoint(seeds), extend_to=region).geoms)
     ordered = [next(c for c in cells if c.contains(seed)) for seed in seeds]
     return [_snap(cell.intersection(region)) for cell in ordered]
@@ -341,7 +341,7 @@ class Territory:
 
 
 class DemoStreet:
-    """Builds the demo in steps; each step reads what the earlier ones made (nodes before grids, people before posts)."""
+    """Builds the demo in steps, each using what earlier ones made: nodes before grids, people before posts."""
 
     def __init__(self):
         self.rng = random.Random(SEED)
@@ -365,7 +365,7 @@ class DemoStreet:
         return self.admin
 
     def account(self, username, role, nodes, *, title, name=None, phone=None):
-        """A demo account (all share PASSWORD) with a membership at each node; staff get 1990000xxxx phones."""
+        """A demo account (all share PASSWORD) with a membership at each node; staff phones: 1990000xxxx."""
         gender = self.rng.choice((Gender.MALE, Gender.FEMALE))
         user = accounts.create_user(
             username=username,
@@ -574,7 +574,7 @@ class DemoStreet:
     # -- grids -------------------------------------------------------------------------------------
 
     def create_grids(self) -> None:
-        """One grid per shape; deputies are the community's workers or, in a two-grid village, the other worker."""
+        """One grid per shape; the deputy is a 社区工作者 or, in a two-grid village, the other grid's worker."""
         for t in self.territories:
             for g, shape in enumerate(t.shapes):
                 if t.kind == NodeKind.COMMUNITY:
@@ -662,7 +662,7 @@ class DemoStreet:
             self.account(username, Role.PROPERTY_STAFF, [estate], title=f"{estate.name}物业项目经理")
 
     def credit_code(self, division: str) -> str:
-        """A GB 32100 code: 9 (工商) 1 (企业), the division, an invented organisation code, the check character."""
+        """GB 32100: 9 (工商) 1 (企业), the division, an invented organisation code, the check character."""
         alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
         body = f"91{division}MA" + "".join(self.rng.choice(alphabet) for _ in range(7))
         return body + uscc_check_char(body)
@@ -704,7 +704,7 @@ class DemoStreet:
         return person
 
     def plan_party(self) -> None:
-        """Decide who holds which post before registering anyone, so party members carry the 党员 tag from the start."""
+        """Posts are decided before anyone is registered, so party members carry the 党员 tag from the start."""
         rng = self.rng
         for t in self.territories:
             if t.kind == NodeKind.COMMUNITY:

@@ -1,6 +1,6 @@
-"""The demo 街道: its size and shape, a map whose grids tile the street, and a load that is idempotent and audited.
+"""The demo 街道: its size and shape, grids that tile the street, and a load that is idempotent and audited.
 
-Loading takes seconds, so the module loads it once inside a transaction that is rolled back at the end; each test
+Loading takes seconds, so the module loads it once, inside a transaction rolled back at the end; each test
 runs in its own savepoint on top of it.
 """
 
