@@ -341,7 +341,7 @@ class Territory:
 
 
 class DemoStreet:
-    """Builds the demo in steps, each using what earlier ones made: nodes before grids, people before posts."""
+    """Builds the demo in steps, each using what earlier ones made: nodes before grids, people first."""
 
     def __init__(self):
         self.rng = random.Random(SEED)
