@@ -67,6 +67,10 @@ def send_sms(phone: str, text: str) -> None:
 # -- verification codes -------------------------------------------------------------------------------------
 
 
+class SendFailed(Exception):
+    """The backend could not send the message (the gateway is down, refused the text …)."""
+
+
 class RateLimited(Exception):
     """Too many codes asked for; the message says when to try again."""
 
@@ -95,7 +99,7 @@ def _count(key: str, window: int) -> int:
 
 
 def send_code(phone: str, *, ip: str | None, purpose: str = "h5") -> None:
-    """Send a fresh code to `phone` (the previous one stops working). Raises RateLimited."""
+    """Send a fresh code to `phone` (the previous one stops working). Raises RateLimited or SendFailed."""
     keys = _keys(purpose, phone)
     if cache.get(keys["wait"]):
         raise RateLimited(
@@ -111,12 +115,16 @@ def send_code(phone: str, *, ip: str | None, purpose: str = "h5") -> None:
         keys["code"], {"digest": _digest(purpose, phone, code), "expires": time.time() + CODE_TTL}, CODE_TTL
     )
     cache.delete(keys["tries"])
-    minutes = CODE_TTL // 60
-    send_sms(
-        phone,
-        _("【民生诉求】您的验证码是 %(code)s，%(m)d 分钟内有效。如非本人操作，请忽略本短信。")
-        % {"code": code, "m": minutes},
-    )
+    text = _("【民生诉求】您的验证码是 %(code)s，%(m)d 分钟内有效。如非本人操作，请忽略本短信。") % {
+        "code": code,
+        "m": CODE_TTL // 60,
+    }
+    try:
+        send_sms(phone, text)
+    except Exception as exc:  # a plug-in's failure, whatever its kind: the resident may try again at once
+        logger.exception("短信发送失败 %s", mask_phone(phone))
+        cache.delete_many([keys["code"], keys["wait"]])
+        raise SendFailed(_("短信发送失败，请稍后再试")) from exc
 
 
 def check_code(phone: str, code: str, *, purpose: str = "h5", consume: bool = True) -> bool:

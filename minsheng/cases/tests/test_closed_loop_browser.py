@@ -51,12 +51,25 @@ def png(top: tuple, bottom: tuple, width: int = 160, height: int = 120) -> bytes
     )
 
 
-@pytest.fixture(autouse=True)
-def _case_defaults(transactional_db):
-    """The default kinds and categories come from a data migration, and an earlier transactional test's flush
-    removes them: put them back the way the migration does (it changes nothing when they are there)."""
+def add_case_defaults():
+    """The default kinds and categories, put in the way their data migration does (nothing changes when they are
+    there). A transactional test's closing flush removes them along with everything else."""
     defaults = importlib.import_module("minsheng.cases.migrations.0002_defaults")
     defaults.add_defaults(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _case_defaults(transactional_db):
+    """An earlier transactional test may have flushed the defaults away."""
+    add_case_defaults()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _leave_case_defaults(django_db_blocker):
+    """… and so does the last test here: leave the migrated state behind for the tests that follow."""
+    yield
+    with django_db_blocker.unblock():
+        add_case_defaults()
 
 
 @pytest.fixture(autouse=True)

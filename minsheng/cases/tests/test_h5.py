@@ -142,6 +142,20 @@ def test_the_default_backend_writes_the_code_to_the_log_with_the_phone_masked(db
     assert re.search(r"验证码是 \d{6}", caplog.text)
 
 
+class BrokenGateway:
+    def send(self, phone, text):
+        raise ConnectionError("gateway down")
+
+
+def test_a_failing_gateway_is_a_clear_503_and_the_phone_may_ask_again(db, client, settings):
+    settings.MINSHENG_SMS_BACKEND = f"{__name__}.BrokenGateway"
+    response = ask_code(client)
+    assert response.status_code == 503
+    assert response.json()["error"] == "短信发送失败，请稍后再试"
+    settings.MINSHENG_SMS_BACKEND = "minsheng.core.sms.LocmemBackend"
+    assert ask_code(client).status_code == 200, "no 60-second wait after a message that never left"
+
+
 def test_asking_a_code_for_a_bad_number_is_a_clear_400(db, client):
     response = ask_code(client, phone="12345")
     assert response.status_code == 400
@@ -198,7 +212,9 @@ def test_five_wrong_tries_kill_the_code(db, client):
     for _ in range(4):
         assert not sms.check_code(PHONE, wrong)
     assert sms.check_code(PHONE, code, consume=False), "the fifth try may still be the right one"
-    assert sms.check_code(PHONE, code), "a right code spends no tries: the form checks it, then the server does"
+    assert sms.check_code(PHONE, code), (
+        "a right code spends no tries: the form checks it, then the server does"
+    )
 
     cache.clear()
     code = code_for(client)

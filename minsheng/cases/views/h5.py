@@ -520,7 +520,8 @@ def attachment(request, number, pk):
 
 @require_POST
 def send_code(request):
-    """获取验证码 (fetch from the form). 400 for a bad number, 429 when asked too often."""
+    """获取验证码 (fetch from the form). 400 for a bad number, 429 when asked too often, 503 when the SMS
+    gateway fails."""
     form = PhoneForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"ok": False, "error": form.errors["phone"][0]}, status=400)
@@ -528,6 +529,8 @@ def send_code(request):
         sms.send_code(form.cleaned_data["phone"], ip=request.META.get("REMOTE_ADDR"))
     except sms.RateLimited as exc:
         return JsonResponse({"ok": False, "error": str(exc), "retry_after": exc.retry_after}, status=429)
+    except sms.SendFailed as exc:
+        return JsonResponse({"ok": False, "error": str(exc)}, status=503)
     return JsonResponse(
         {
             "ok": True,
