@@ -79,7 +79,8 @@ def test_todo_follows_the_case_round_the_loop(cw, client_for):
     case = actions.do_accept(case, actor=w.worker_a)
     assert numbers(worker.get("/cases/")) == {case.number}  # 待派遣
     case = actions.do_dispatch(case, actor=w.worker_a, unit=cw.unit_a, handler=w.grid_a)
-    assert numbers(grid.get("/cases/")) == {case.number}  # 待签收, for the unit
+    assert numbers(grid.get("/cases/")) == {case.number}  # 待签收, by the person named
+    assert numbers(worker.get("/cases/")) == set()  # not by every member of the unit
     case = actions.do_sign(case, actor=w.grid_a)
     assert numbers(grid.get("/cases/")) == {case.number}  # 办理中, as handler
     assert numbers(worker.get("/cases/")) == set()  # someone else's handling
@@ -130,6 +131,8 @@ def test_filters_status_category_search_and_deadline(cw, client_for, _monday):
     assert numbers(client.get("/cases/all/?deadline=yellow")) == {sewer.number}
     response = client.get("/cases/all/?status=bogus&category=nope&page=999")
     assert response.status_code == 200 and numbers(response) == set()
+    page = client.get("/cases/all/").content.decode()
+    assert "全部渠道" in page and "---------" not in page
 
 
 def test_list_query_count_does_not_grow_with_the_page(cw, client_for):
@@ -520,3 +523,20 @@ def test_efficiency_and_metrics_pages(cw, client_for, _monday):
     assert response.status_code == 200 and response.context["form"].errors
     grid_b = client_for(w.grid_b).get("/cases/metrics/")
     assert {h["label"]: h["value"] for h in grid_b.context["headline"]}["受理量"] == "0"
+
+
+@pytest.mark.parametrize("persona", ["admin", "worker_a", "grid_a", "grid_b"])
+def test_every_page_renders_for_every_persona(cw, client_for, persona):
+    case = actions.do_accept(register(cw, lat=36.505, lng=118.505), actor=cw.w.worker_a)
+    client = client_for(getattr(cw.w, persona))
+    pages = ["/cases/", "/cases/done/", "/cases/supervised/", "/cases/overdue/", "/cases/all/", "/cases/new/"]
+    pages += ["/cases/map/", "/cases/recurring/", "/cases/efficiency/", "/cases/metrics/"]
+    if persona != "grid_b":
+        pages.append(f"/cases/{case.pk}/")
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "{#" not in page and "{%" not in page, url  # no template syntax leaking into the page
+    if persona == "grid_b":
+        assert client.get(f"/cases/{case.pk}/").status_code == 404

@@ -30,7 +30,7 @@ from minsheng.core.views import staff_required
 from minsheng.org.models import Grid, Node
 
 from .. import actions
-from ..choices import OPEN_STATES, STATUS_COLORS, DeadlineState, RequestStatus, Status
+from ..choices import OPEN_STATES, STATUS_COLORS, Channel, DeadlineState, RequestStatus, Status, Urgency
 from ..deadlines import state_of
 from ..filtersets import CaseFilter
 from ..forms import category_filter_choices
@@ -65,8 +65,8 @@ def scope(user, capability: str) -> Q | None:
 def todo_condition(user) -> Q:
     """The cases waiting for this user now, by what each of their roles does in the loop.
 
-    受理 登记 cases and 派遣 已受理/已退单 ones where they hold those rights; 签收 what was dispatched to their units
-    and 办理 what they signed for; 核查 待核查 cases; 回访 办结 ones; 审批 pending requests (as approver or as the
+    受理 登记 cases and 派遣 已受理/已退单 ones where they hold those rights; 签收 what was dispatched to them (or to
+    their unit, without a named handler) and 办理 what they signed for; 核查 待核查 cases; 回访 办结 ones; 审批 pending requests (as approver or as the
     lead unit's leader, the same people workflow.allowed lets decide).
     """
     parts = []
@@ -82,7 +82,10 @@ def todo_condition(user) -> Q:
     where("cases.followup", status=S.RESOLVED)
     if user.has_cap("cases.handle"):
         units = Unit.objects.filter(members=user).values("pk")
-        parts.append(Q(status=S.DISPATCHED, lead_unit__in=units))
+        # a case dispatched to a named person waits for that person, not for the whole unit
+        parts.append(
+            Q(status=S.DISPATCHED, lead_unit__in=units) & (Q(handler__isnull=True) | Q(handler=user))
+        )
         parts.append(Q(status=S.HANDLING, handler=user))
     deciders = Q(lead_unit__leader=user)
     approve = scope(user, "cases.approve")
@@ -200,9 +203,10 @@ class WorkbenchFilter(CaseFilter):
         fields["grid"].widget = forms.Select(choices=[("", _("全部网格")), *grids])
         units = Unit.objects.filter(is_active=True).order_by("kind", "name").values_list("pk", "name")
         fields["unit"].widget = forms.Select(choices=[("", _("全部主办单位")), *units])
-        fields["channel"].choices = [("", _("全部渠道")), *fields["channel"].choices[1:]]
-        fields["urgency"].choices = [("", _("全部")), *fields["urgency"].choices[1:]]
-        fields["deadline"].choices = [("", _("全部")), *fields["deadline"].choices[1:]]
+        # The widget lists its own copy of the choices (django-filter puts "---------" first): say what empty means.
+        fields["channel"].widget.choices = [("", _("全部渠道")), *Channel.choices]
+        fields["urgency"].widget.choices = [("", _("全部")), *Urgency.choices]
+        fields["deadline"].widget.choices = [("", _("全部")), *self.filters["deadline"].extra["choices"]]
         fields["kind"].empty_label = _("全部类型")
         fields["q"].widget.attrs.update({"placeholder": _("编号、标题或拼音"), "type": "search"})
 
@@ -219,9 +223,16 @@ class WorkbenchFilter(CaseFilter):
         value = self.form.cleaned_data.get("under") if self.form.is_valid() else None
         return Node.objects.filter(pk=value).first() if value else None
 
+    #: Filters behind 更多筛选 (the bar opens by itself when one of them is in use).
+    MORE = ("category", "under", "grid", "channel", "kind", "urgency", "unit")
+
     @property
     def active(self) -> bool:
-        return bool(self.data) and any(k not in ("page", "per_page") for k in self.data)
+        return any(k not in ("page", "per_page", "list") for k in self.data)
+
+    @property
+    def more_active(self) -> bool:
+        return any(k in self.MORE for k in self.data)
 
 
 def filtered(request, name: str, now):

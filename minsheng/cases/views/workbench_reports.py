@@ -78,6 +78,11 @@ class RecurringForm(forms.Form):
         return data.get("days") or 90, data.get("min_count") or 3
 
 
+def _parents(node: Node) -> str:
+    """A 小区's 社区/村, from its full name without the street (every row shares it) and without itself."""
+    return " ".join(node.full_name.split(" ")[1:-1])
+
+
 @staff_required
 def recurring(request):
     """Places and 大类 that keep coming back: where to go before the next call (未诉先办)."""
@@ -112,7 +117,7 @@ def recurring(request):
     estate_rows = [
         {
             "place": estates[r["place"]].name if r["place"] in estates else "—",
-            "area": (estates[r["place"]].full_name if r["place"] in estates else ""),
+            "area": _parents(estates[r["place"]]) if r["place"] in estates else "",
             "category": r["category_name"],
             "count": r["n"],
             "last": r["last"],

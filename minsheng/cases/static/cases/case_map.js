@@ -58,7 +58,7 @@
 
   function init(el) {
     var status = document.getElementById(el.getAttribute("data-status"));
-    var map = L.map(el, { attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: el.hasAttribute("data-scroll-zoom") });
+    var map = L.map(el, { attributionControl: false, zoomSnap: 0.25, maxZoom: 19, scrollWheelZoom: el.hasAttribute("data-scroll-zoom") });
     var tiles = el.getAttribute("data-tiles");
     if (tiles) L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
     var grids = L.featureGroup().addTo(map);
@@ -104,9 +104,10 @@
     });
 
     Promise.all([loadGrids, loadCases]).then(function () {
+      // The cases decide the view; with none, the grids do. Never so close that the grid around is lost.
       var bounds = clusters.getBounds();
       if (!bounds.isValid()) bounds = grids.getBounds();
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 16 });
       else map.setView(FALLBACK_VIEW.center, FALLBACK_VIEW.zoom);
     });
   }

@@ -15,15 +15,15 @@
       color: [BLUE, GREEN, ORANGE, RED],
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
-      grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 8, top: 56, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.labels },
       yAxis: [
-        { type: "value", name: t.count, minInterval: 1 },
-        { type: "value", name: "%", min: 0, max: 100, splitLine: { show: false } },
+        { type: "value", minInterval: 1 },
+        { type: "value", min: 0, max: 100, splitLine: { show: false }, axisLabel: { formatter: "{value}%" } },
       ],
       series: [
-        { name: t.accepted, type: "bar", data: data.accepted },
-        { name: t.resolved, type: "bar", data: data.resolved },
+        { name: t.accepted, type: "bar", barMaxWidth: 28, data: data.accepted },
+        { name: t.resolved, type: "bar", barMaxWidth: 28, data: data.resolved },
         { name: t.on_time_rate, type: "line", yAxisIndex: 1, data: data.on_time_rate, connectNulls: true },
         { name: t.satisfaction_rate, type: "line", yAxisIndex: 1, data: data.satisfaction_rate, connectNulls: true },
       ],
@@ -46,8 +46,8 @@
         axisLabel: { width: 96, overflow: "truncate" },
       },
       series: [
-        { name: t.accepted, type: "bar", data: data.accepted.slice().reverse() },
-        { name: t.overdue, type: "bar", data: data.overdue.slice().reverse() },
+        { name: t.accepted, type: "bar", barMaxWidth: 18, data: data.accepted.slice().reverse() },
+        { name: t.overdue, type: "bar", barMaxWidth: 18, data: data.overdue.slice().reverse() },
       ],
     };
   }
