@@ -21,6 +21,7 @@ urlpatterns = [
     path("notifications/", include("minsheng.core.notification_urls")),
     path("cases/", include("minsheng.cases.urls")),
     path("h5/", include("minsheng.cases.urls_h5")),
+    path("open311/v2/", include("minsheng.open311.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -419,7 +419,15 @@ def do_return(case: Case, *, actor, reason: str) -> Case:
     case.return_count += 1
     case.handler = None
     _save(case, "status", "return_count", "handler")
-    _event(case, "return", actor, from_status=old, note=reason, unit=unit.name if unit else "")
+    _event(
+        case,
+        "return",
+        actor,
+        from_status=old,
+        note=reason,
+        unit=unit.name if unit else "",
+        unit_id=unit.pk if unit else None,
+    )
     _notify([case.first_receiver, *_key_leader(case)], case, _("案件 %(n)s 被退单") % {"n": case.number})
     return case
 

@@ -4,6 +4,7 @@ Before/after values come from a snapshot of the concrete fields; the acting user
 core.context (set by the middleware for web requests and by `acting()` for commands and tasks).
 """
 
+import copy
 import datetime
 import decimal
 import hashlib
@@ -84,16 +85,20 @@ def _pre_save(sender, instance, raw=False, **kwargs):
         instance._audit_before = None
         return
     update_fields = kwargs.get("update_fields")
-    qs = sender._base_manager.filter(pk=instance.pk)
     if update_fields:
         names = [sender._meta.get_field(n).attname for n in update_fields]
-        before = qs.values(*names).first()
-        secret = set(getattr(sender, "audit_secret_fields", ()))
-        before = {k: _fingerprint(v) if k in secret else v for k, v in before.items()} if before else None
     else:
-        old = qs.first()
-        before = snapshot(old) if old is not None else None
-    instance._audit_before = {k: _plain(v) for k, v in before.items()} if before else None
+        names = [f.attname for f in sender._meta.concrete_fields if f.attname not in _SKIP]
+    loaded = getattr(instance, "_loaded_values", None)
+    if loaded is not None and all(n in loaded for n in names):
+        before = {n: loaded[n] for n in names}  # as read from the database (BaseModel.from_db): no query
+    else:
+        before = sender._base_manager.filter(pk=instance.pk).values(*names).first()
+    if before is None:
+        instance._audit_before = None
+        return
+    secret = set(getattr(sender, "audit_secret_fields", ()))
+    instance._audit_before = {k: _fingerprint(v) if k in secret else _plain(v) for k, v in before.items()}
 
 
 def _post_save(sender, instance, created, raw=False, **kwargs):
@@ -101,16 +106,18 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
         return
     after = snapshot(instance)
     if created:
-        record(
-            AuditLog.Action.CREATE,
-            instance,
-            changes={k: [None, v] for k, v in after.items() if v not in (None, "")},
-        )
-        return
-    before = getattr(instance, "_audit_before", None) or {}
-    diff = {k: [before[k], after.get(k)] for k in before if k in after and before[k] != after.get(k)}
-    if diff:
-        record(AuditLog.Action.UPDATE, instance, changes=diff)
+        changes = {k: [None, v] for k, v in after.items() if v not in (None, "")}
+        record(AuditLog.Action.CREATE, instance, changes=changes)
+    else:
+        before = getattr(instance, "_audit_before", None) or {}
+        diff = {k: [before[k], after.get(k)] for k in before if k in after and before[k] != after.get(k)}
+        if diff:
+            record(AuditLog.Action.UPDATE, instance, changes=diff)
+    # the instance now mirrors its row: a later save of it diffs against these values without a query
+    instance._loaded_values = {
+        f.attname: copy.deepcopy(v) if isinstance(v := f.value_from_object(instance), dict | list) else v
+        for f in sender._meta.concrete_fields
+    }
 
 
 def _post_delete(sender, instance, **kwargs):

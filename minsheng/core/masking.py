@@ -27,14 +27,18 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
 
 
+#: Full addresses are the node names from the street down: 街道 社区/村 小区/自然村 楼栋 单元 房号.
+COARSE_PARTS = 3
+
+
 def mask_address(address: str | None) -> str:
-    """Keep the coarse part (up to the 小区/村) and hide building, unit and room."""
+    """Keep the coarse part (街道, 社区/村, 小区/自然村) and hide building, unit and room."""
     if not address:
         return ""
     parts = str(address).split(" ")
-    if len(parts) <= 2:
+    if len(parts) <= COARSE_PARTS:
         return address
-    return " ".join(parts[:2]) + " ****"
+    return " ".join(parts[:COARSE_PARTS]) + " ****"
 
 
 def mask_value(field: str, value: Any) -> Any:

@@ -1,10 +1,13 @@
 """Shared models: the base model every registry inherits, the audit log, calendar overrides, notifications."""
 
+import copy
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import DEFERRED
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +26,18 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
         ordering = ["pk"]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the values as loaded: the audit log diffs against them without reading the row again."""
+        instance = super().from_db(db, field_names, values)
+        if cls.audited:
+            instance._loaded_values = {
+                name: copy.deepcopy(value) if isinstance(value, dict | list) else value
+                for name, value in zip(field_names, values, strict=True)
+                if value is not DEFERRED
+            }
+        return instance
 
 
 class AuditLog(models.Model):

@@ -121,15 +121,16 @@ def _display_value(field, value) -> str:
     return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
 
 
-def audit_entries_for(obj, user, limit: int = 50) -> list[dict] | None:
+def audit_entries_for(obj, user, limit: int = 50, *, revealed: bool = False) -> list[dict] | None:
     """The object's history ready for core/_audit_history.html, or None when `user` may not read it.
 
-    Personal fields are masked for users without org.view_pii at the object's node.
+    Personal fields stay masked unless the page is an audited reveal (`revealed`) by a user holding org.view_pii
+    at the object's node: the history must not be a way around the audited "查看完整信息".
     """
     if not can_view_history(user, obj):
         return None
     model = type(obj)
-    can_see_pii = user.has_cap("org.view_pii", scope_node(obj))
+    can_see_pii = revealed and user.has_cap("org.view_pii", scope_node(obj))
     fields = {f.attname: f for f in model._meta.concrete_fields}
     entries = []
     for entry in history_for(obj)[:limit]:

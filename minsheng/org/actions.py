@@ -48,6 +48,9 @@ def _clean_and_save(obj, *, exclude: Iterable[str] = ()) -> None:
 def create_node(
     *, parent: Node | None, kind: str, name: str, code: str | None = None, geometry=None, actor=None
 ):
+    if parent is None and actor is not None and not actor.is_superuser:
+        # a new 街道/乡镇 at the top of the tree is a deployment decision, not a registry edit
+        raise PermissionDenied(_("只有系统管理员可以新建顶层街道/乡镇"))
     require(actor, "org.change", parent)
     parent_kind = parent.kind if parent is not None else None
     if kind not in ALLOWED_CHILDREN.get(parent_kind, set()):

@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from itertools import count
 
 import shapely
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils.functional import cached_property
 from shapely.affinity import scale
 from shapely.geometry import MultiPoint, Point
 from shapely.ops import unary_union
@@ -364,12 +367,19 @@ class DemoStreet:
         self.admin = self.account("admin", Role.STREET_ADMIN, nodes=(), title="街道管理员")
         return self.admin
 
+    @cached_property
+    def password_hash(self) -> str:
+        """The shared demo password, hashed once (hashing is slow on purpose)."""
+        validate_password(PASSWORD)
+        return make_password(PASSWORD)
+
     def account(self, username, role, nodes, *, title, name=None, phone=None):
         """A demo account (all share PASSWORD) with a membership at each node; staff phones: 1990000xxxx."""
         gender = self.rng.choice((Gender.MALE, Gender.FEMALE))
         user = accounts.create_user(
             username=username,
-            password=PASSWORD,
+            password=None,
+            password_hash=self.password_hash,
             display_name=name or self.people.name(gender),
             phone=phone or next(self.staff_phones),
             title=f"{title}（演示）",

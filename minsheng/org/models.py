@@ -79,7 +79,7 @@ class Node(MP_Node, BaseModel):
     def refresh_derived(self, parent: "Node | None" = None) -> None:
         """Full name, pinyin key and centre point from name, parent and geometry (pass `parent` for a new node)."""
         if parent is None and self.depth and self.depth > 1:
-            parent = self.get_parent()
+            parent = Node.objects.get(path=self.path[: -self.steplen])
         self.full_name = f"{parent.full_name} {self.name}" if parent is not None else self.name
         self.search_key = pinyin_key(self.name)
         if self.geometry:

@@ -68,8 +68,23 @@ class World:
     resident: Any
 
 
+def ensure_reference_data() -> None:
+    """Re-seed what data migrations put in (tags, case kinds, categories, limits). A transactional test's flush
+    empties every table, so the tests after it would otherwise run without them. Idempotent."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in (
+        ("minsheng.org.migrations.0002_default_tags", "add_tags"),
+        ("minsheng.cases.migrations.0002_defaults", "add_defaults"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def world(db) -> World:
+    ensure_reference_data()
     return World(**build_world(PASSWORD))
 
 

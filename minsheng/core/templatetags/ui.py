@@ -63,13 +63,14 @@ def url_or(url_name: str, *args, default: str = ""):
 
 
 @register.inclusion_tag("core/_audit_history.html", takes_context=True)
-def audit_history(context, obj):
-    """`{% audit_history obj %}`: the object's change history, if the viewer may read it (see can_view_history)."""
+def audit_history(context, obj, revealed=False):
+    """`{% audit_history obj revealed %}`: the object's change history, if the viewer may read it (see
+    can_view_history); personal fields unmasked only on an audited reveal (`revealed` true)."""
     from minsheng.core.views import audit_entries_for
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"entries": audit_entries_for(obj, user) if user is not None else None}
+    return {"entries": audit_entries_for(obj, user, revealed=bool(revealed)) if user is not None else None}
 
 
 _KIND_BADGES = {

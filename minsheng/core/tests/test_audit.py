@@ -44,3 +44,21 @@ def test_secret_fields_are_fingerprinted_not_copied():
     assert "secret-key" not in flat
     before, after = entries[1].changes["url"]
     assert before.startswith("sha256:") and before != after
+
+
+def test_in_place_changes_to_json_fields_are_still_seen(world):
+    node = world.community_a
+    node.refresh_from_db()
+    node.geometry["coordinates"][0][0] = [118.499, 36.5]
+    node.geometry["coordinates"][0][-1] = [118.499, 36.5]
+    node.save(update_fields=["geometry"])
+    entry = history_for(node).first()
+    assert entry.action == AuditLog.Action.UPDATE and "geometry" in entry.changes
+
+
+def test_updates_need_no_extra_read(world, django_assert_num_queries):
+    person = actions.register_resident(name="张三", node=world.unit_a, phone="13912345678")
+    person = Resident.objects.get(pk=person.pk)
+    person.note = "独居老人"
+    with django_assert_num_queries(2):  # the UPDATE and the audit row — no SELECT of the old values
+        person.save(update_fields=["note"])

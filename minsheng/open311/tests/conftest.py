@@ -14,7 +14,6 @@ from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
@@ -22,11 +21,6 @@ from referencing.jsonschema import DRAFT4
 from minsheng.cases import actions
 from minsheng.cases.choices import Channel
 from minsheng.cases.tests import conftest as cases_conftest
-
-# Interim, until "minsheng.open311" is in INSTALLED_APPS: its models cannot load before that, and a failing
-# import here would stop the whole suite from collecting.
-if not apps.is_installed("minsheng.open311"):
-    collect_ignore_glob = ["test_*.py"]
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=TZ)  # a Monday

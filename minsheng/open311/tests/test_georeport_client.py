@@ -4,23 +4,12 @@ The client calls raise_for_status() and parses XML with xmltodict, so these test
 content type or an element name is off. live_server runs in its own thread, hence a transactional database.
 """
 
-import importlib
-
 import pytest
-from django.apps import apps
 from georeport import GeoReport
 
 from minsheng.cases import actions
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _case_defaults(transactional_db):
-    """The default kinds and categories come from a data migration, and an earlier transactional test's flush
-    removes them: put them back the way the migration does (it changes nothing when they are there)."""
-    defaults = importlib.import_module("minsheng.cases.migrations.0002_defaults")
-    defaults.add_defaults(apps, None)
 
 
 @pytest.fixture

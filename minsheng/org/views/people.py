@@ -56,8 +56,9 @@ def filter_values(form) -> dict:
 def coarse_address(address: str) -> str:
     """An address down to the 小区/村 with the rest masked. Every row of a deployment shares the street (the tree's
     root), so it is left out: "颐和社区 颐和家园 ****" rather than "城关街道 颐和社区 ****"."""
-    _street, _, below = address.partition(" ")
-    return mask_address(below or address)
+    masked = mask_address(address)
+    _street, _, below = masked.partition(" ")
+    return below or masked
 
 
 def place_under(node: Node, base: Node) -> str:
