@@ -540,3 +540,39 @@ def test_every_page_renders_for_every_persona(cw, client_for, persona):
         assert "{#" not in page and "{%" not in page, url  # no template syntax leaking into the page
     if persona == "grid_b":
         assert client.get(f"/cases/{case.pk}/").status_code == 404
+
+
+# -- the metrics API (minsheng/cases/api/metrics.py) --------------------------------------------------------
+
+
+def api_get(view, user, **params):
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    request = APIRequestFactory().get("/api/v1/cases/metrics/", params)
+    force_authenticate(request, user)
+    response = view.as_view()(request)
+    response.render()
+    return response
+
+
+def test_metrics_and_efficiency_api(cw):
+    from minsheng.cases.api.metrics import EfficiencyView, MetricsView
+
+    w = cw.w
+    actions.do_dispatch(actions.do_accept(register(cw), actor=w.worker_a), actor=w.worker_a)
+    actions.do_accept(in_community_b(cw), actor=w.admin)
+    data = api_get(MetricsView, w.admin, by="org").data
+    assert data["summary"]["accepted"] == 2
+    assert [(r["label"], r["accepted"]) for r in data["breakdown"]] == [("颐和社区", 1), ("龙泉社区", 1)]
+    assert {"key": "on_time_rate", "label": "按期办结率"}.items() <= data["definitions"][7].items()
+    assert api_get(MetricsView, w.worker_a).data["summary"]["accepted"] == 1  # scoped
+    assert api_get(MetricsView, w.admin, node=w.community_b.pk).data["summary"]["accepted"] == 1
+    response = api_get(
+        MetricsView, w.worker_a, node=w.community_b.pk, start="2026-03-05", end="2026-03-01", by="x"
+    )
+    assert response.status_code == 400 and {"node", "by"} <= set(response.data)
+    assert "end" in api_get(MetricsView, w.admin, start="2026-03-05", end="2026-03-01").data
+    board = api_get(EfficiencyView, w.admin, by="lead_unit").data
+    assert board["by"] == "lead_unit" and [r["label"] for r in board["rows"]] == ["颐和社区居委会"]
+    assert board["rules"]["red_overdue"] == 4
+    assert api_get(EfficiencyView, w.resident).status_code == 403
