@@ -576,3 +576,10 @@ def test_metrics_and_efficiency_api(cw):
     assert board["by"] == "lead_unit" and [r["label"] for r in board["rows"]] == ["颐和社区居委会"]
     assert board["rules"]["red_overdue"] == 4
     assert api_get(EfficiencyView, w.resident).status_code == 403
+
+
+def test_home_page_shows_what_waits(cw, client_for):
+    case = register(cw)
+    page = client_for(cw.w.worker_a).get("/").content.decode()
+    assert "诉求待办" in page and "待办 1" in page and f"/cases/{case.pk}/" in page
+    assert "待办 0" in client_for(cw.w.grid_b).get("/").content.decode()

@@ -178,8 +178,14 @@ def test_register_dispatch_handle_verify(browser, live_server, cw, history, size
     fits(grid)
     shot(grid, "2-registered")
 
-    # The community worker finds it in 待办, accepts it and dispatches it to the suggested unit and person.
+    # The community worker sees it on the 工作台 and in 待办, accepts it and dispatches it to the suggested unit
+    # and person.
     page = worker.page
+    page.goto("/")
+    expect(page.locator("main")).to_contain_text("诉求待办")
+    expect(page.locator("main").get_by_role("link", name=case.title[:28])).to_be_visible()
+    fits(worker)
+    shot(worker, "3a-home")
     page.goto("/cases/")
     row = page.locator(".case-table tbody tr", has_text=case.number)
     expect(row).to_contain_text("登记")

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from minsheng.core import clock
+from minsheng.core import clock, navigation
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.views import staff_required
 from minsheng.org.models import Grid, Node
@@ -373,3 +373,25 @@ def bulk_dispatch(request):
     if missing:
         messages.error(request, _("%(n)d 件案件不存在或无权查看") % {"n": missing})
     return _back(request)
+
+
+# -- the 工作台 panel --------------------------------------------------------------------------------------------
+
+HOME_CASES = 5
+
+
+def home_panel(request):
+    """The 工作台's case card: how much waits for the user, how much is overdue, and the most urgent few."""
+    user = request.user
+    if not user.has_cap("cases.view"):
+        return None
+    now = clock.now()
+    visible = Case.objects.visible_to(user)
+    counts = visible.aggregate(
+        todo=Count("pk", filter=todo_condition(user)), overdue=Count("pk", filter=overdue_condition(now))
+    )
+    urgent = list_queryset("todo", user, now).select_related("category", "node")[:HOME_CASES]
+    return {"counts": counts, "rows": rows_of(urgent, user, now), "can_create": user.has_cap("cases.create")}
+
+
+navigation.register_panel("cases/workbench/_home_panel.html", home_panel, order=5)
