@@ -21,6 +21,7 @@ from minsheng.core.pinyin import pinyin_key
 from . import deadlines, routing, workflow
 from .attachments import MAX_FILES, validate_upload
 from .choices import (
+    CLOCK_STATES,
     OPEN_STATES,
     Channel,
     RequestKind,
@@ -781,7 +782,7 @@ def run_deadline_clock(now: dt.datetime | None = None) -> dict[str, int]:
     """
     now = now or clock.now()
     counts = {"warned": 0, "overdue": 0}
-    open_now = Case.objects.filter(status__in=OPEN_STATES - {S.SHELVED})
+    open_now = Case.objects.filter(status__in=CLOCK_STATES)
     for pk in open_now.filter(
         finish_warn_at__lte=now, warned_at__isnull=True, finish_due__gt=now
     ).values_list("pk", flat=True):
@@ -794,7 +795,7 @@ def run_deadline_clock(now: dt.datetime | None = None) -> dict[str, int]:
 @transaction.atomic
 def _warn(pk: int, now: dt.datetime) -> int:
     case = Case.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=pk)
-    if case.warned_at is not None or case.status not in OPEN_STATES:
+    if case.warned_at is not None or case.status not in CLOCK_STATES:
         return 0
     case.warned_at = now
     _save(case, "warned_at")
@@ -815,7 +816,7 @@ def _warn(pk: int, now: dt.datetime) -> int:
 @transaction.atomic
 def _escalate(pk: int, now: dt.datetime) -> int:
     case = Case.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=pk)
-    if case.overdue_at is not None or case.status not in OPEN_STATES:
+    if case.overdue_at is not None or case.status not in CLOCK_STATES:
         return 0
     case.overdue_at = now
     _save(case, "overdue_at")

@@ -30,6 +30,9 @@ OPEN_STATES = frozenset(
         Status.REPLIED,
     }
 )
+#: States in which the 办结 clock runs against the handling side: warned at 80 %, escalated when overdue. A case in
+#: 待核查 is the verifier's (it was late only if the reply was), one in 挂账 rests, one in 登记 has no deadline yet.
+CLOCK_STATES = frozenset({Status.ACCEPTED, Status.DISPATCHED, Status.RETURNED, Status.HANDLING})
 #: States in which the work is done (办结 and after).
 DONE_STATES = frozenset({Status.RESOLVED, Status.ARCHIVED})
 #: States that end the case without handling.

@@ -77,10 +77,18 @@ def warn_at(start: dt.datetime, due: dt.datetime, unit: str, cal: WorkCalendar |
 
 
 def state_of(case, now: dt.datetime) -> str:
-    """Green / yellow / red for an open case with a finish deadline; NONE otherwise."""
-    from .choices import OPEN_STATES, Status
+    """Green / yellow / red while the clock runs (CLOCK_STATES); a reply decides it in 待核查; NONE otherwise."""
+    from .choices import CLOCK_STATES, Status
 
-    if case.status not in OPEN_STATES or case.finish_due is None or case.status == Status.SHELVED:
+    if case.finish_due is None:
+        return DeadlineState.NONE
+    if case.status == Status.REPLIED:
+        return (
+            DeadlineState.RED
+            if case.replied_at and case.replied_at > case.finish_due
+            else DeadlineState.GREEN
+        )
+    if case.status not in CLOCK_STATES:
         return DeadlineState.NONE
     if now > case.finish_due:
         return DeadlineState.RED

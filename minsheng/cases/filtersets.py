@@ -1,12 +1,12 @@
 """Filters of the case lists, shared by the workbench and the API so both answer the same question the same way."""
 
 import django_filters as df
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import clock
 
-from .choices import OPEN_STATES, Channel, Status, Urgency
+from .choices import CLOCK_STATES, Channel, Status, Urgency
 from .models import Case, CaseKind, Category
 
 
@@ -57,7 +57,9 @@ class CaseFilter(df.FilterSet):
 
     def filter_overdue(self, qs, name, value):
         now = clock.now()
-        overdue = Q(status__in=OPEN_STATES - {Status.SHELVED}, finish_due__lt=now)
+        overdue = Q(status__in=CLOCK_STATES, finish_due__lt=now) | Q(
+            status=Status.REPLIED, replied_at__gt=F("finish_due")
+        )
         return qs.filter(overdue) if value else qs.exclude(overdue)
 
     def filter_q(self, qs, name, value):

@@ -81,7 +81,7 @@ from minsheng.core import clock
 from minsheng.core.calendar import TZ, WorkCalendar
 from minsheng.org.models import Node
 
-from .choices import DONE_STATES, OPEN_STATES, Channel, Satisfaction, Status, Urgency
+from .choices import CLOCK_STATES, DONE_STATES, OPEN_STATES, Channel, Satisfaction, Status, Urgency
 from .models import Case, Category
 
 S = Status
@@ -130,7 +130,11 @@ DEFINITIONS: tuple[Definition, ...] = (
     ),
     Definition("open", gettext_lazy("在办"), gettext_lazy("尚未办结的案件（含挂账）")),
     Definition("overdue", gettext_lazy("超期"), gettext_lazy("超期未办结 + 超期办结")),
-    Definition("overdue_open", gettext_lazy("超期未办结"), gettext_lazy("在办（挂账除外）且已过办结时限")),
+    Definition(
+        "overdue_open",
+        gettext_lazy("超期未办结"),
+        gettext_lazy("承办中已过办结时限，或办结反馈晚于时限且待核查"),
+    ),
     Definition("resolved_late", gettext_lazy("超期办结"), gettext_lazy("办结反馈晚于办结时限的办结件")),
     Definition("shelved", gettext_lazy("挂账"), gettext_lazy("挂账中的案件")),
     Definition("awaiting_verification", gettext_lazy("待核查"), gettext_lazy("已办结反馈、尚未核查的案件")),
@@ -301,8 +305,10 @@ def _conditions(now: dt.datetime) -> dict[str, Q]:
     """The sets of cases the counts are made of. Every one leaves out merged cases (their group counts once)."""
     live = ~Q(status=S.MERGED)
     done = Q(status__in=DONE_STATES)
-    working = Q(status__in=OPEN_STATES - {S.SHELVED})
-    overdue_open = working & Q(finish_due__lt=now)
+    # open past the deadline: still with the handler (CLOCK_STATES), or replied too late and awaiting 核查
+    overdue_open = Q(status__in=CLOCK_STATES, finish_due__lt=now) | Q(
+        status=S.REPLIED, replied_at__gt=F("finish_due")
+    )
     dispatched = live & Q(dispatched_at__isnull=False)
     signed_on_time = Q(signed_at__gte=F("dispatched_at"), signed_at__lte=F("sign_due"))
     # a duplicate that came in after the handler had reported the work done: the problem came back
