@@ -407,6 +407,7 @@ def test_follow_with_the_right_phone_and_code(cw):
     assert "小区下水道堵塞" in page.content.decode()
     assert "139****5678" in page.content.decode()
     assert PHONE not in page.content.decode()
+    assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
 
 
 def test_every_failure_to_follow_reads_the_same(cw):
@@ -474,6 +475,23 @@ def test_the_timeline_shows_public_events_in_plain_words_and_no_staff_names(cw):
     for secret in ["内部", "督办意见", "延期理由", "社区A工作者", "社区A网格员", "街道领导"]:
         assert secret not in page
     assert "after.jpg" in page, "the photo of the result is shown"
+
+
+def test_a_rejected_case_gives_its_reason_and_a_merged_one_the_progress_of_the_joint_case(cw):
+    rejected = register(cw)
+    actions.do_reject(rejected, actor=cw.w.worker_a, reason="属于物业合同纠纷，请通过法律途径解决")
+    page = following(cw, rejected).get(reverse("h5:case", args=[rejected.number])).content.decode()
+    assert "不予受理" in page and "属于物业合同纠纷，请通过法律途径解决" in page
+
+    earlier = register(cw, phone=OTHER_PHONE)
+    actions.do_accept(earlier, actor=cw.w.worker_a)
+    cache.clear()  # the same phone asks for a second code at once
+    merged = register(cw)
+    actions.do_merge(merged, into=earlier, actor=cw.w.worker_a, note="内部：同一处下水道")
+    page = following(cw, merged).get(reverse("h5:case", args=[merged.number])).content.decode()
+    assert "与其他居民反映的同一问题合并办理" in page
+    assert "合并后的办理进度：已受理" in page
+    assert earlier.number not in page and "内部" not in page
 
 
 def test_photos_are_served_to_the_follower_only(cw, client):

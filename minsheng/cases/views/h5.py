@@ -9,6 +9,7 @@ Residents see the public events only, in plain words, and never a staff member's
 """
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.core import clock, sms
@@ -118,7 +120,7 @@ def _followed_case(request, number: str) -> Case | None:
 
 
 def _not_found_redirect(number: str):
-    return redirect(f"{reverse('h5:track')}?number={number}")
+    return redirect(f"{reverse('h5:track')}?{urlencode({'number': number[:32]})}")
 
 
 # -- what residents read -------------------------------------------------------------------------------------
@@ -209,7 +211,7 @@ def _event_words(event, unit: str) -> tuple[str, str]:
     if verb == "verify_fail":
         return _("继续办理"), _("核查发现问题尚未完全解决，继续办理")
     if verb in ("follow_up", "redo"):
-        label = Satisfaction(extra["satisfaction"]).label if extra.get("satisfaction") else ""
+        label = dict(Satisfaction.choices).get(extra.get("satisfaction"), "")
         if verb == "redo":
             return _("重新办理"), _("评价为“%(s)s”，已安排重新办理") % {"s": label}
         headline = _("已评价") if event.actor_id is None else _("已回访")
@@ -251,18 +253,22 @@ def resident_timeline(case: Case) -> list[dict]:
 
 
 def _reopen_window(case: Case) -> dict | None:
-    """Whether the resident may reopen now, and until when; None while the case is not done."""
-    if case.status not in (S.RESOLVED, S.ARCHIVED):
+    """Whether the resident may reopen now, and until when; None while the case is not done, or for a kind that
+    cannot be reopened at all."""
+    days = case.kind.reopen_days
+    if case.status not in (S.RESOLVED, S.ARCHIVED) or not days:
         return None
     done_at = case.resolved_at or case.archived_at
-    days = case.kind.reopen_days
     until = done_at + dt.timedelta(days=days) if done_at else None
     return {"open": until is None or clock.now() <= until, "until": until, "days": days}
 
 
 # -- pages ---------------------------------------------------------------------------------------------------
+# What a page shows depends on who asks (the signed cookie, the account): never_cache keeps shared proxies and
+# browser caches from showing one resident's case to the next person.
 
 
+@never_cache
 @require_GET
 def home(request):
     """Three big doors (report, follow, mine) and the cases this browser remembers."""
@@ -274,6 +280,7 @@ def home(request):
     return render(request, "cases/h5/home.html", {"recent": recent})
 
 
+@never_cache
 def submit(request):
     """反映问题: anyone with a phone; a signed-in resident's own number needs no code."""
     verified_phone = _account_phone(request.user)
@@ -347,7 +354,8 @@ def _register(request, form: SubmitForm, verified_phone: str) -> Case | None:
             files=data.get("photos", []),
         )
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
+        by_field = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        for field, errors in by_field.items():
             if field == "node" and form.place is None:
                 errors = [_("您的位置不在本街道的网格范围内，请选择小区")]
             form.add_error(_ENGINE_FIELDS.get(field), errors)
@@ -357,6 +365,7 @@ def _register(request, form: SubmitForm, verified_phone: str) -> Case | None:
     return case
 
 
+@never_cache
 @require_GET
 def submitted(request, number):
     case = _followed_case(request, number)
@@ -372,6 +381,7 @@ def submitted(request, number):
 NOT_FOUND = gettext_lazy("找不到这条诉求。请核对诉求编号、手机号和验证码后重试。")
 
 
+@never_cache
 def track(request):
     """查询进度: number + phone + a code sent to that phone. Any mismatch reads the same."""
     if request.method == "POST":
@@ -393,6 +403,7 @@ def track(request):
     return render(request, "cases/h5/track.html", {"form": form})
 
 
+@never_cache
 @require_GET
 def link(request, token):
     """A signed follow link: remembered in this browser, then the case."""
@@ -405,6 +416,7 @@ def link(request, token):
     return _grant(request, redirect("h5:case", number=case.number), case)
 
 
+@never_cache
 def case_detail(request, number, *, rate_form=None, reopen_form=None, status=200):
     case = _followed_case(request, number)
     if case is None:
@@ -428,7 +440,7 @@ def case_detail(request, number, *, rate_form=None, reopen_form=None, status=200
 
 
 def _category_label(category) -> str:
-    """ "大类 · 中类" for a resident: the top of the tree says more than a leaf's name alone."""
+    """The category as 大类 · 中类: for a resident the top of the tree says more than the second level alone."""
     if category.depth == 1:
         return category.name
     top = Category.objects.filter(path=category.path[: Category.steplen]).first()
@@ -487,6 +499,7 @@ def _message(exc: Exception) -> str:
     return str(exc)
 
 
+@never_cache
 @login_required
 @require_GET
 def mine(request):
@@ -497,6 +510,7 @@ def mine(request):
     return render(request, "cases/h5/mine.html", {"page": page, "rows": rows})
 
 
+@never_cache
 @require_GET
 def attachment(request, number, pk):
     """A photo or file of a public event, for whoever may follow the case."""
