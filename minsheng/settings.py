@@ -226,6 +226,9 @@ MINSHENG_CASE_PREFIX = os.environ.get("MINSHENG_CASE_PREFIX", "CG")
 MINSHENG_MAP_TILES = os.environ.get("MINSHENG_MAP_TILES", "")
 #: The site's public address, for links in emails and webhook messages (e.g. https://minsheng.example.gov.cn).
 MINSHENG_SITE_URL = os.environ.get("MINSHENG_SITE_URL", "")
+#: Where verification codes for the residents' pages go: the default writes them to the log (demo, intranet
+#: without an SMS gateway); a deployment points this at its gateway's backend class (minsheng/core/sms.py).
+MINSHENG_SMS_BACKEND = os.environ.get("MINSHENG_SMS_BACKEND", "minsheng.core.sms.LogBackend")
 #: Open311 GeoReport v2 (docs/open311.md): the jurisdiction this endpoint answers for.
 MINSHENG_OPEN311_JURISDICTION = os.environ.get("MINSHENG_OPEN311_JURISDICTION", "chengguan.local")
 

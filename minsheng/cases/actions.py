@@ -55,6 +55,7 @@ def _locked(case: Case) -> Case:
     return (
         Case.objects.select_for_update(of=("self",))
         .select_related("node", "lead_unit", "category", "kind")
+        .defer("node__geometry")  # a polygon: large to decode, and no action needs it
         .get(pk=case.pk)
     )
 
@@ -113,6 +114,18 @@ def _notify(users, case: Case, title: str, *, level: str = "info", key: str = ""
         kind="case",
         source=case,
         dedupe_key=key or None,
+    )
+
+
+def _tell_reporter(case: Case, title: str) -> None:
+    """The reporter, if they have an account, hears of the outcome — with a link to the residents' page."""
+    from minsheng.core import notifications
+
+    user = case.reporter_user
+    if user is None or not user.is_active:
+        return
+    notifications.notify(
+        user, title=title, body=case.title, link=f"/h5/case/{case.number}/", kind="case", source=case
     )
 
 
@@ -257,7 +270,8 @@ def _grid_covering(node):
     from minsheng.org.models import Grid
 
     paths = [node.path[: i * node.steplen] for i in range(node.depth, 0, -1)]
-    return Grid.objects.filter(nodes__path__in=paths).order_by("-nodes__depth", "pk").first()
+    covering = Grid.objects.filter(nodes__path__in=paths).defer("boundary")
+    return covering.order_by("-nodes__depth", "pk").first()
 
 
 def _search_key(case: Case) -> str:
@@ -303,7 +317,7 @@ def do_reject(case: Case, *, actor, reason: str) -> Case:
     case.status = S.REJECTED
     _save(case, "status")
     _event(case, "reject", actor, from_status=old, note=reason)
-    _notify([case.reporter_user], case, _("您的诉求 %(n)s 未予受理") % {"n": case.number})
+    _tell_reporter(case, _("您的诉求 %(n)s 未予受理") % {"n": case.number})
     return case
 
 
@@ -331,7 +345,7 @@ def do_merge(case: Case, *, into: Case, actor, note: str = "") -> Case:
         merged_case=case.number,
         public=False,
     )
-    _notify([case.reporter_user], case, _("您的诉求已并入 %(n)s 一并办理") % {"n": target.number})
+    _tell_reporter(case, _("您的诉求已并入 %(n)s 一并办理") % {"n": target.number})
     return case
 
 
@@ -373,7 +387,8 @@ def do_dispatch(
     limit = deadlines.limit_for(case.category, case.urgency)
     case.sign_due = deadlines.due_after(now, limit.sign_hours, "working_hours")
     _save(case, "status", "lead_unit", "handler", "dispatched_at", "sign_due")
-    case.co_units.set(co_units)
+    if co_units or old != S.ACCEPTED:  # a first dispatch without co-handlers has nothing to set or clear
+        case.co_units.set(co_units)
     verb = "redispatch" if old == S.DISPATCHED else "dispatch"
     _event(
         case,
@@ -537,11 +552,8 @@ def do_verify(case: Case, *, actor, passed: bool, note: str = "", files: Iterabl
         case.resolved_on_time = case.finish_due is None or case.replied_at <= case.finish_due
         _save(case, "status", "resolved_at", "archived_at", "resolved_on_time")
         event = _event(case, "verify_pass", actor, from_status=old, note=note)
-        _notify(
-            [case.reporter_user, case.handler, *_key_leader(case)],
-            case,
-            _("案件 %(n)s 已办结") % {"n": case.number},
-        )
+        _notify([case.handler, *_key_leader(case)], case, _("案件 %(n)s 已办结") % {"n": case.number})
+        _tell_reporter(case, _("您的诉求 %(n)s 已办结，欢迎评价") % {"n": case.number})
     else:
         case.status = S.HANDLING
         case.rework_count += 1

@@ -12,8 +12,9 @@ from django.db.models import Q
 
 from minsheng.org.actions import responsible_for
 from minsheng.org.choices import AssignmentKind
+from minsheng.org.models import Grid, Node
 
-from .models import Case, RoutingRule, Unit
+from .models import Case, Category, RoutingRule, Unit
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,6 @@ def _prefixes(path: str, steplen: int) -> list[str]:
 
 
 def suggest(case: Case) -> Suggestion | None:
-    from minsheng.org.models import Node
-
-    from .models import Category
 
     category_paths = _prefixes(case.category.path, Category.steplen)
     node_paths = _prefixes(case.node.path, Node.steplen)
@@ -39,7 +37,9 @@ def suggest(case: Case) -> Suggestion | None:
         RoutingRule.objects.filter(
             Q(category__isnull=True) | Q(category__path__in=category_paths),
             Q(node__isnull=True) | Q(node__path__in=node_paths),
-        ).select_related("category", "node", "unit")
+        )
+        .select_related("category", "node", "unit")
+        .defer("node__geometry")
     )
     if not rules:
         return _territorial(case, None)
@@ -62,8 +62,9 @@ def _territorial(case: Case, rule: RoutingRule | None) -> Suggestion | None:
     if unit is None:
         return None
     members = set(unit.members.values_list("pk", flat=True))
-    if case.grid_id and case.grid.worker_id in members:
-        return Suggestion(unit, case.grid.worker, rule, "属地：网格员")
+    worker_id = Grid.objects.filter(pk=case.grid_id).values_list("worker_id", flat=True).first()
+    if worker_id in members:
+        return Suggestion(unit, unit.members.get(pk=worker_id), rule, "属地：网格员")
     for assignment in responsible_for(case.node, AssignmentKind.WORKER_TO_ESTATE):
         if assignment.user_id in members:
             return Suggestion(unit, assignment.user, rule, "属地：包联社区干部")

@@ -7,7 +7,8 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.db import connection, models
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
 from . import navigation
@@ -41,8 +42,11 @@ def staff_required(view):
 def home(request):
     user = request.user
     if not user.is_staff_member:
-        # Where login lands: a resident is told kindly where to go instead (status 200, nothing went wrong).
-        return not_staff_response(request)
+        # Where login lands: a resident goes to their own appeals (the phone pages), if they are installed.
+        try:
+            return redirect("h5:mine")
+        except NoReverseMatch:
+            return not_staff_response(request)
     memberships = sorted(user.active_memberships, key=lambda m: m.node.path)
     return render(
         request,

@@ -93,7 +93,8 @@ class Node(MP_Node, BaseModel):
         if self.kind in TERRITORIAL_KINDS:
             return self
         prefixes = [self.path[: i * self.steplen] for i in range(1, self.depth)]
-        return Node.objects.filter(path__in=prefixes, kind__in=TERRITORIAL_KINDS).order_by("-depth").first()
+        ancestors = Node.objects.filter(path__in=prefixes, kind__in=TERRITORIAL_KINDS).defer("geometry")
+        return ancestors.order_by("-depth").first()
 
 
 class GridQuerySet(ScopedQuerySet):

@@ -44,10 +44,10 @@ def test_logout_is_post_only(world, client_for):
 def test_resident_is_told_kindly_the_workbench_is_not_for_them(world, client_for):
     client = client_for(world.resident)
     home = client.get(reverse("core:home"))
-    assert home.status_code == 200
-    body = home.content.decode()
-    assert "工作台仅供工作人员使用" in body
-    assert reverse("org:tree") not in body  # no staff menu
+    assert home.status_code == 302 and home["Location"] == reverse("h5:mine")  # their own appeals
+    body = client.get(reverse("org:tree")).content.decode()
+    assert reverse("h5:home") in body  # pointed to the residents' pages
+    assert reverse("org:grid_list") not in body  # no staff menu
     for url in (reverse("org:tree"), reverse("org:grid_list"), reverse("org:grid_map")):
         page = client.get(url)
         assert page.status_code == 403 and "工作台仅供工作人员使用" in page.content.decode()
