@@ -394,4 +394,4 @@ def home_panel(request):
     return {"counts": counts, "rows": rows_of(urgent, user, now), "can_create": user.has_cap("cases.create")}
 
 
-navigation.register_panel("cases/workbench/_home_panel.html", home_panel, order=5)
+navigation.register_panel("cases/workbench/_home_panel.html", home_panel, order=20)

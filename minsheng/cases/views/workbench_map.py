@@ -76,7 +76,7 @@ def map_data(request):
         )
     message = ""
     if total > len(features):
-        message = _("共 %(total)d 件，地图上显示最近的 %(shown)d 件，请缩小筛选范围") % {
+        message = _("共 %(total)d 件，地图上只显示列表中的前 %(shown)d 件，请缩小筛选范围") % {
             "total": total,
             "shown": len(features),
         }
