@@ -244,9 +244,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 class DispatchForm(_StackedForm):
     """派遣: the handler list comes grouped by unit (see the template); the action checks the person belongs."""
 
-    unit = UnitChoiceField(
-        label=_("主办单位"), required=False, empty_label=_("按派遣规则自动选择"), help_text=None
-    )
+    unit = UnitChoiceField(label=_("主办单位"), required=False, empty_label=_("按派遣规则自动选择"))
     handler = forms.ModelChoiceField(
         label=_("承办人"),
         required=False,

@@ -371,6 +371,26 @@ def _shapes(case) -> list[dict]:
     return shapes
 
 
+def _dispatch_context(case, form) -> dict:
+    """The dispatch form is drawn by hand (handlers grouped by unit): what it shows chosen — the routing rules'
+    suggestion at first, the person's own choice when a submission comes back with an error."""
+    suggestion = routing.suggest(case)
+    if form.is_bound:
+        unit, handler = form["unit"].value(), form["handler"].value()
+        co_units = form["co_units"].value() or []
+    else:
+        unit = suggestion.unit.pk if suggestion else None
+        handler = suggestion.handler.pk if suggestion and suggestion.handler else None
+        co_units = []
+    return {
+        "suggestion": suggestion,
+        "units": _units_with_members(),
+        "dispatch_unit": str(unit or ""),
+        "dispatch_handler": str(handler or ""),
+        "dispatch_co": [str(v) for v in co_units],
+    }
+
+
 def _visible_case(request, pk) -> Case:
     queryset = Case.objects.select_related(
         "kind",
@@ -426,26 +446,8 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
         "map_tiles": getattr(settings, "MINSHENG_MAP_TILES", ""),
     }
     if "dispatch" in verbs:
-        suggestion = routing.suggest(case)
-        context["suggestion"] = suggestion
-        context["units"] = _units_with_members()
-        dispatch = next(p for p in context["panels"] if p["verb"] == "dispatch")
-        form = dispatch["form"]
-        context["dispatch_unit"] = (
-            str(form["unit"].value() or "")
-            if form.is_bound
-            else str(suggestion.unit.pk)
-            if suggestion
-            else ""
-        )
-        context["dispatch_handler"] = (
-            str(form["handler"].value() or "")
-            if form.is_bound
-            else str(suggestion.handler.pk)
-            if suggestion and suggestion.handler
-            else ""
-        )
-        context["dispatch_co"] = [str(v) for v in (form["co_units"].value() or [])] if form.is_bound else []
+        form = next(p["form"] for p in context["panels"] if p["verb"] == "dispatch")
+        context.update(_dispatch_context(case, form))
     if "merge" in verbs:
         matches = duplicates.suggest(
             description=case.description, node=case.node, grid=case.grid, category=case.category, exclude=case
