@@ -99,11 +99,11 @@ def load(out=None) -> list:
         _say(out, "演示诉求已存在，未做改动。")
         return []
     admin = User.objects.get(username="admin")
-    now = timezone.now()
-    with transaction.atomic(), acting(admin), notifications.muted():
-        history = History(street, admin, now)
-        history.configure()
-        history.plan()
+    with acting(admin), notifications.muted():
+        with transaction.atomic():
+            history = History(street, admin, timezone.now())
+            history.configure()
+            history.plan()
         history.run(out)
     _say(out, history.summary())
     return []
@@ -268,20 +268,25 @@ class History:
         self.at(when, run)
 
     def run(self, out=None) -> None:
-        month = None
-        while self.queue:
-            step = heapq.heappop(self.queue)
-            if step.when >= self.now:
-                break
-            if out is not None and step.when.month != month:
-                month = step.when.month
-                out.write(f"  回放 {step.when:%Y-%m}（已登记 {self.counts['registered']} 件）\n")
+        """Replay in time order, one transaction per simulated day: the server stays responsive meanwhile, and
+        what is written is always a consistent history up to that day."""
+        while self.queue and self.queue[0].when < self.now:
+            day = self.queue[0].when.astimezone(TZ).date()
+            if out is not None and day.day == 1:
+                out.write(f"  回放 {day:%Y-%m}（已登记 {self.counts['registered']} 件）\n")
                 out.flush()
-            with clock.at(step.when):
-                try:
-                    step.run()
-                except IllegalTransition:
-                    self.counts["skipped"] += 1
+            with transaction.atomic():
+                while (
+                    self.queue
+                    and self.queue[0].when < self.now
+                    and self.queue[0].when.astimezone(TZ).date() == day
+                ):
+                    step = heapq.heappop(self.queue)
+                    with clock.at(step.when):
+                        try:
+                            step.run()
+                        except IllegalTransition:
+                            self.counts["skipped"] += 1
 
     def tick(self) -> None:
         result = actions.run_deadline_clock()
