@@ -96,9 +96,13 @@ def panels_for(request) -> list[dict]:
 
 
 register(_("工作台"), "core:home", "home", order=10, bottom=True)
+register(_("诉求案件"), "cases:todo", "inbox", "cases.view", order=12, bottom=True)
+register(_("登记诉求"), "cases:create", "plus", "cases.create", order=13)
+register(_("案件地图"), "cases:map", "pin", "cases.view", order=14)
+register(_("统计分析"), "cases:metrics", "chart", "cases.view", order=15)
 register(_("组织架构"), "org:tree", "tree", "org.view", order=20)
 register(_("网格"), "org:grid_list", "grid", "org.view", order=30, bottom=True)
-register(_("网格地图"), "org:grid_map", "map", "org.view", order=40, bottom=True)
+register(_("网格地图"), "org:grid_map", "map", "org.view", order=40)
 register(_("居民"), "org:resident_list", "people", "org.view", order=50, bottom=True)
 register(_("户"), "org:household_list", "house", "org.view", order=60)
 register(_("党组织"), "org:party_list", "flag", "org.view", order=70)

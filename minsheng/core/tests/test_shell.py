@@ -76,11 +76,11 @@ def test_menu_skips_pages_that_do_not_exist_yet(world, client_for, monkeypatch):
 
 
 def test_bottom_bar_keeps_the_most_used_entries(world, client_for):
-    response = client_for(world.grid_a).get(reverse("org:grid_map"))
+    response = client_for(world.grid_a).get(reverse("org:grid_list"))
     bottom = response.context["nav_bottom"]
     assert 1 <= len(bottom) <= navigation.BOTTOM_BAR_SIZE
-    assert bottom[0]["label"] == "工作台"
-    assert [i["label"] for i in bottom if i["active"]] == ["网格地图"]
+    assert [i["label"] for i in bottom][:2] == ["工作台", "诉求案件"]
+    assert [i["label"] for i in bottom if i["active"]] == ["网格"]
     assert 'class="bottom-nav"' in response.content.decode()
 
 
