@@ -149,3 +149,11 @@ def test_audit_history_names_people_and_hides_bookkeeping(world):
     assert ("网格员", "—", "社区A网格员") in update["changes"]
     labels = {label for e in audit_entries_for(world.estate_a, world.admin) for label, *_ in e["changes"]}
     assert "path" not in labels and "depth" not in labels
+
+
+def test_an_english_catalogue_ships():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert translation.gettext("诉求案件") == "Cases"
+        assert translation.gettext("网格员") == "Grid worker"
