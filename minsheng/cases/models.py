@@ -16,7 +16,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from minsheng.core.models import BaseModel
 from minsheng.core.pinyin import pinyin_key
-from minsheng.core.scoping import ScopedQuerySet
+from minsheng.core.scoping import ScopedQuerySet, subtree_condition
 
 from .choices import (
     Channel,
@@ -215,8 +215,9 @@ class CaseQuerySet(ScopedQuerySet):
         if user.is_superuser:
             return self
         condition = Q(reporter_user=user)
-        for path in user.scope_paths(capability):
-            condition |= Q(node__path__startswith=path)
+        paths = user.scope_paths(capability)
+        if paths:
+            condition |= subtree_condition(Case, "node__path", paths)
         if user.has_cap(capability):
             unit_ids = list(user.units.values_list("pk", flat=True))
             if unit_ids:
