@@ -74,7 +74,7 @@ class ParentField(ScopedRelatedField):
     def get_attribute(self, instance):
         if hasattr(instance, "parent_pk"):
             return PKOnlyObject(pk=instance.parent_pk)
-        parent = instance.get_parent()
+        parent = type(instance).objects.get_parent(instance)
         return PKOnlyObject(pk=parent.pk if parent else None)
 
 

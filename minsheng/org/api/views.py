@@ -265,6 +265,7 @@ class HouseholdViewSet(UnmaskMixin, ReadCreateViewSet):
             Household.objects.visible_to(self.request.user)
             .select_related("node")
             .annotate(member_count=Count("members"))
+            .order_by("pk")  # the aggregate's GROUP BY drops the model's default ordering
         )
 
 
