@@ -37,7 +37,7 @@ from .models import Case, Category, RoutingRule, Unit
 
 SEED = 20260301
 DAYS = int(os.environ.get("MINSHENG_DEMO_HISTORY_DAYS", 2 * 365))
-CASES_PER_DAY = 32  # workdays; half on rest days: ≈ 20,000 over two years
+CASES_PER_DAY = 34  # workdays; half on rest days: ≈ 20,500 over two years
 MERGE_RATE = 0.04
 REJECT_RATE = 0.03
 
