@@ -95,3 +95,15 @@ def state_of(case, now: dt.datetime) -> str:
     if case.finish_warn_at and now >= case.finish_warn_at:
         return DeadlineState.YELLOW
     return DeadlineState.GREEN
+
+
+def overdue_q(now: dt.datetime):
+    """Open past the deadline: still with the handling side (CLOCK_STATES), or replied too late and awaiting 核查.
+    The one definition the lists, the filters and the metrics share."""
+    from django.db.models import F, Q
+
+    from .choices import CLOCK_STATES, Status
+
+    return Q(status__in=CLOCK_STATES, finish_due__lt=now) | Q(
+        status=Status.REPLIED, replied_at__gt=F("finish_due")
+    )

@@ -1,12 +1,13 @@
 """Filters of the case lists, shared by the workbench and the API so both answer the same question the same way."""
 
 import django_filters as df
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import clock
 
-from .choices import CLOCK_STATES, Channel, Status, Urgency
+from .choices import Channel, Status, Urgency
+from .deadlines import overdue_q
 from .models import Case, CaseKind, Category
 
 
@@ -56,10 +57,7 @@ class CaseFilter(df.FilterSet):
         return qs.filter(node__path__startswith=node.path) if node else qs.none()
 
     def filter_overdue(self, qs, name, value):
-        now = clock.now()
-        overdue = Q(status__in=CLOCK_STATES, finish_due__lt=now) | Q(
-            status=Status.REPLIED, replied_at__gt=F("finish_due")
-        )
+        overdue = overdue_q(clock.now())
         return qs.filter(overdue) if value else qs.exclude(overdue)
 
     def filter_q(self, qs, name, value):

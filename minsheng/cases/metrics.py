@@ -81,7 +81,8 @@ from minsheng.core import clock
 from minsheng.core.calendar import TZ, WorkCalendar
 from minsheng.org.models import Node
 
-from .choices import CLOCK_STATES, DONE_STATES, OPEN_STATES, Channel, Satisfaction, Status, Urgency
+from .choices import DONE_STATES, OPEN_STATES, Channel, Satisfaction, Status, Urgency
+from .deadlines import overdue_q
 from .models import Case, Category
 
 S = Status
@@ -306,9 +307,7 @@ def _conditions(now: dt.datetime) -> dict[str, Q]:
     live = ~Q(status=S.MERGED)
     done = Q(status__in=DONE_STATES)
     # open past the deadline: still with the handler (CLOCK_STATES), or replied too late and awaiting 核查
-    overdue_open = Q(status__in=CLOCK_STATES, finish_due__lt=now) | Q(
-        status=S.REPLIED, replied_at__gt=F("finish_due")
-    )
+    overdue_open = overdue_q(now)
     dispatched = live & Q(dispatched_at__isnull=False)
     signed_on_time = Q(signed_at__gte=F("dispatched_at"), signed_at__lte=F("sign_due"))
     # a duplicate that came in after the handler had reported the work done: the problem came back

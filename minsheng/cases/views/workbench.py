@@ -12,9 +12,8 @@ import django_filters as df
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,12 +25,14 @@ from django.views.decorators.http import require_POST
 
 from minsheng.core import clock, navigation
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.pagination import CappedPaginator, capped_count
+from minsheng.core.scoping import subtree_condition
 from minsheng.core.views import staff_required
 from minsheng.org.models import Grid, Node
 
 from .. import actions
 from ..choices import OPEN_STATES, STATUS_COLORS, Channel, DeadlineState, RequestStatus, Status, Urgency
-from ..deadlines import state_of
+from ..deadlines import overdue_q, state_of
 from ..filtersets import CaseFilter
 from ..forms import category_filter_choices
 from ..models import ApprovalRequest, Case, CaseEvent, Supervision, Unit
@@ -56,10 +57,7 @@ def scope(user, capability: str) -> Q | None:
     paths = user.scope_paths(capability)
     if not paths:
         return None
-    condition = Q()
-    for path in paths:
-        condition |= Q(node__path__startswith=path)
-    return condition
+    return subtree_condition(Case, "node__path", paths)
 
 
 def todo_condition(user) -> Q:
@@ -100,7 +98,7 @@ def todo_condition(user) -> Q:
 
 
 def overdue_condition(now) -> Q:
-    return Q(status__in=OPEN_STATES - {S.SHELVED}, finish_due__lt=now)
+    return overdue_q(now)
 
 
 @dataclass(frozen=True)
@@ -289,7 +287,7 @@ def case_list(request, name: str):
     qs = qs.select_related("category", "node", "grid", "lead_unit", "handler").annotate(
         pending=Exists(ApprovalRequest.objects.filter(case=OuterRef("pk"), status=RequestStatus.PENDING))
     )
-    page = Paginator(qs, page_size(request)).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, page_size(request)).get_page(request.GET.get("page"))
     rows = rows_of(page, user, now)
     visible = Case.objects.visible_to(user)
     return render(
@@ -303,8 +301,8 @@ def case_list(request, name: str):
             "page_obj": page,
             "rows": rows,
             "counts": {
-                "todo": visible.filter(todo_condition(user)).count(),
-                "overdue": visible.filter(overdue_condition(now)).count(),
+                "todo": capped_count(visible.filter(todo_condition(user))),
+                "overdue": capped_count(visible.filter(overdue_condition(now))),
             },
             "can_create": user.has_cap("cases.create"),
             "can_export": user.has_cap("org.export"),
@@ -387,9 +385,10 @@ def home_panel(request):
         return None
     now = clock.now()
     visible = Case.objects.visible_to(user)
-    counts = visible.aggregate(
-        todo=Count("pk", filter=todo_condition(user)), overdue=Count("pk", filter=overdue_condition(now))
-    )
+    counts = {
+        "todo": capped_count(visible.filter(todo_condition(user))),
+        "overdue": capped_count(visible.filter(overdue_condition(now))),
+    }
     urgent = list_queryset("todo", user, now).select_related("category", "node")[:HOME_CASES]
     return {"counts": counts, "rows": rows_of(urgent, user, now), "can_create": user.has_cap("cases.create")}
 
