@@ -339,7 +339,7 @@ class History:
         )
         c = self.counts
         return (
-            f"已生成两年演示诉求：{c['registered']} 件（并单 {c['merged']}，不予受理 {c['rejected']}，退单 {c['returned']}，"
+            f"已回放 {DAYS} 天的演示诉求：{c['registered']} 件（并单 {c['merged']}，不予受理 {c['rejected']}，退单 {c['returned']}，"
             f"延期 {c['extended']}，返工 {c['reworked']}，重办 {c['redone']}，重新打开 {c['reopened']}，包案 {c['key']}，"
             f"超期升级 {c['escalated']}），当前在办 {open_count} 件。"
         )

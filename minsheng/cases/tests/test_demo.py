@@ -46,7 +46,7 @@ def test_every_path_of_the_loop_appears(history):
     assert Case.objects.filter(status__in=DONE_STATES).exists()
     assert Case.objects.filter(status__in=[Status.DISPATCHED, Status.HANDLING]).exists()  # work in hand today
     assert Supervision.objects.filter(kind=Supervision.Kind.ESCALATE).exists()
-    assert "已生成两年演示诉求" in history.out
+    assert "已回放 30 天的演示诉求" in history.out
 
 
 def test_events_follow_the_clock_of_each_case(history):
