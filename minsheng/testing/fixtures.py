@@ -133,3 +133,24 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def browser():
+    """The system's Chromium driven by Playwright (never a downloaded browser), started without the background
+    networking a closed intranet machine would refuse."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = require_chromium()
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()

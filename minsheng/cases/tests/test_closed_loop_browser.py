@@ -18,7 +18,6 @@ from django.apps import apps
 from minsheng.cases.choices import Satisfaction, Status
 from minsheng.cases.models import Case
 from minsheng.core import sms
-from minsheng.testing.fixtures import require_chromium
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there unless told it is fine.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -84,25 +83,6 @@ def _sms_outbox(settings):
     sms.outbox.clear()
     yield
     sms.outbox.clear()
-
-
-@pytest.fixture
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = require_chromium()
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 class Staff:

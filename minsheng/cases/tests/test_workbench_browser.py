@@ -18,7 +18,6 @@ from minsheng.cases import actions
 from minsheng.cases.choices import Channel, Status
 from minsheng.cases.models import Case, Category
 from minsheng.core import clock
-from minsheng.testing.fixtures import require_chromium
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there unless told it is fine.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -59,25 +58,6 @@ def _case_defaults(transactional_db):
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    executable = require_chromium()
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
