@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "minsheng.org",
     "minsheng.cases",
     "minsheng.open311",
+    "minsheng.agri",
+    "minsheng.iot",
 ]
 
 MIDDLEWARE = [

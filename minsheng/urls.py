@@ -11,6 +11,8 @@ api_v1 = [
     path("org/", include("minsheng.org.api.urls")),
     path("accounts/", include("minsheng.accounts.api.urls")),
     path("cases/", include("minsheng.cases.api.urls")),
+    path("agri/", include("minsheng.agri.api.urls")),
+    path("iot/", include("minsheng.iot.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +24,8 @@ urlpatterns = [
     path("cases/", include("minsheng.cases.urls")),
     path("h5/", include("minsheng.cases.urls_h5")),
     path("open311/v2/", include("minsheng.open311.urls")),
+    path("agri/", include("minsheng.agri.urls")),
+    path("iot/", include("minsheng.iot.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -49,7 +49,7 @@ def create_user(
 
 
 CONFIG_GROUP = "街道管理员（系统配置）"
-CONFIG_APPS = ("core", "accounts", "org", "cases", "open311")
+CONFIG_APPS = ("core", "accounts", "org", "cases", "open311", "agri", "iot")
 
 
 def _config_group() -> Group:

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AgriConfig(AppConfig):
+    name = "minsheng.agri"
+    label = "agri"
+    verbose_name = _("农产品质量安全")
