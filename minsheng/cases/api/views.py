@@ -100,6 +100,12 @@ class CaseViewSet(
             status=status.HTTP_201_CREATED,
         )
 
+    @extend_schema(responses=s.FollowUpRecordSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def followups(self, request, pk=None):
+        """回访 records: each attempt, reachable or not, with the verdict."""
+        return Response(s.FollowUpRecordSerializer(self.get_object().followups.all(), many=True).data)
+
     @extend_schema(responses=s.EventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):

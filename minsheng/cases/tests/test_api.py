@@ -40,6 +40,8 @@ def test_full_loop_through_the_api(cw, api_for):
         f"/api/v1/cases/{pk}/follow-up/", {"satisfaction": "satisfied", "resolved": True}, format="json"
     )
     assert r.json()["status"] == Status.ARCHIVED
+    followups = worker.get(f"/api/v1/cases/{pk}/followups/").json()
+    assert [(f["satisfaction"], f["reachable"]) for f in followups] == [("satisfied", True)]
     verbs = [e["verb"] for e in grid.get(f"/api/v1/cases/{pk}/events/").json()]
     assert verbs[0] == "register" and verbs[-1] == "follow_up"
 
