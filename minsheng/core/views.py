@@ -1,6 +1,7 @@
 """The workbench shell's own pages (home, the residents' notice, health check) and helpers every app's views use:
 `staff_required` and the audit history of an object."""
 
+import datetime
 import functools
 import json
 
@@ -9,6 +10,7 @@ from django.db import connection, models
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from . import navigation
@@ -121,6 +123,11 @@ def _display_value(field, value) -> str:
         value = json.dumps(value, ensure_ascii=False)
     elif field is not None and field.is_relation:
         return _related_label(field.related_model, value)
+    elif isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:  # stored as ISO text in the log; shown in the 街道's local time, to the minute
+            return localtime(datetime.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            pass
     text = str(value)
     return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
 
