@@ -62,6 +62,17 @@ GLOSSARY = {
     "我督办的": "Supervised by me", "全部案件": "All cases", "效能": "Efficiency", "密码": "Password",
     "户主": "Head of household", "标签": "Tags", "地址": "Address", "性别": "Gender", "出生日期": "Born",
     "身份证号": "ID number", "网格编码": "Grid code", "网格名称": "Grid name", "统计用区划代码": "Division code",
+    "主办单位 / 承办人": "Lead unit / handler", "全部功能": "All features", "关闭": "Close", "地图": "Map",
+    "地点": "Place", "基层治理平台": "Grassroots governance", "我最近办理": "My recent work",
+    "我的任职": "My posts", "批量派遣": "Bulk dispatch", "暂无任职。": "No posts yet.", "每页": "Per page",
+    "民生 · 基层治理平台": "Minsheng · Grassroots governance", "没有符合条件的案件": "No matching cases",
+    "诉求": "Appeal", "街道、社区、网格工作人员登录": "Sign-in for street, community and grid staff",
+    "导出台账": "Export ledger", "查询": "Search", "更多筛选": "More filters", "全部状态": "All statuses",
+    "办理": "Handling", "诉求信息": "Appeal", "反映人与责任人": "Reporter and people in charge",
+    "办理过程": "Timeline", "变更记录": "Change history", "只显示您当前可以执行的操作": "Only the steps you may take now",
+    "统计指标": "Figures", "效能看板": "Efficiency board", "高发问题": "Recurring problems",
+    "反映问题": "Report a problem", "我的诉求": "My appeals", "查询进度": "Track progress",
+    "我要反映": "Report a problem", "提交": "Submit", "获取验证码": "Get code",
     "消息中心": "Inbox", "全部已读": "Mark all read", "简体中文": "Simplified Chinese", "English": "English",
 }
 
