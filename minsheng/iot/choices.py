@@ -1,0 +1,63 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SensorKind(models.TextChoices):
+    AIR_TEMP = "air_temp", _("空气温度")
+    AIR_HUMIDITY = "air_humidity", _("空气湿度")
+    SOIL_TEMP = "soil_temp", _("土壤温度")
+    SOIL_MOISTURE = "soil_moisture", _("土壤含水量")
+    CO2 = "co2", _("二氧化碳浓度")
+    LIGHT = "light", _("光照强度")
+
+
+#: SenML units (IANA registry) each kind reports in.
+DEFAULT_UNITS = {
+    SensorKind.AIR_TEMP: "Cel",
+    SensorKind.AIR_HUMIDITY: "%RH",
+    SensorKind.SOIL_TEMP: "Cel",
+    SensorKind.SOIL_MOISTURE: "%EL",
+    SensorKind.CO2: "ppm",
+    SensorKind.LIGHT: "lx",
+}
+
+
+class GrowthStage(models.TextChoices):
+    """Stages of sweet cherry under cover, as the farm-advice sources divide them."""
+
+    DORMANT = "dormant", _("休眠/采后")
+    BUDBREAK = "budbreak", _("扣棚至萌芽")
+    PREBLOOM = "prebloom", _("萌芽至开花")
+    BLOOM = "bloom", _("花期")
+    FRUIT_SET = "fruit_set", _("落花至坐果")
+    EXPANSION = "expansion", _("果实膨大期")
+    COLOURING = "colouring", _("着色至采收")
+
+
+class AlarmType(models.TextChoices):
+    THRESHOLD = "threshold", _("超限")
+    OFFLINE = "offline", _("离线/无数据")
+
+
+class Severity(models.TextChoices):
+    """ThingsBoard's five levels; RANK orders them so that the highest wins."""
+
+    CRITICAL = "critical", _("紧急")
+    MAJOR = "major", _("重要")
+    MINOR = "minor", _("次要")
+    WARNING = "warning", _("警告")
+    INDETERMINATE = "indeterminate", _("不确定")
+
+
+RANK = {
+    Severity.INDETERMINATE: 0,
+    Severity.WARNING: 1,
+    Severity.MINOR: 2,
+    Severity.MAJOR: 3,
+    Severity.CRITICAL: 4,
+}
+
+
+class AlarmStatus(models.TextChoices):
+    ACTIVE = "active", _("活动")
+    CLEARED = "cleared", _("已清除")
