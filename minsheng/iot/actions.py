@@ -1,0 +1,185 @@
+"""Every change to an alarm: raise (or extend, escalate, de-escalate), acknowledge, assign, clear, comment.
+
+Each runs in one transaction with the alarm row locked, so the consumer and a person acting at once serialise.
+`actor=None` is the system (the rules). A critical alarm opens a case of kind 告警处置 in the appeals engine —
+or joins the open case of another alarm of the same greenhouse, so one incident makes one case.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from minsheng.core import clock
+
+from .choices import AlarmStatus, Severity
+from .models import Alarm, AlarmComment, Sensor
+
+log = logging.getLogger(__name__)
+
+#: Capability to act on alarms. The iot app has no capabilities of its own yet: those who handle cases at the
+#: greenhouse's village act on its alarms.
+CAP_MANAGE = "cases.handle"
+#: Category code of the cases alarms open (02 安全隐患 in the default tree); settings.IOT_ALARM_CASE_CATEGORY.
+DEFAULT_CASE_CATEGORY = "02"
+
+
+def _locked(alarm: Alarm) -> Alarm:
+    return (
+        Alarm.objects.select_for_update(of=("self",)).select_related("sensor", "greenhouse").get(pk=alarm.pk)
+    )
+
+
+def _note(alarm: Alarm, text: str, actor=None) -> AlarmComment:
+    return AlarmComment.objects.create(alarm=alarm, created_at=clock.now(), author=actor, text=text)
+
+
+def _check(actor, alarm: Alarm) -> None:
+    if actor is not None and not actor.has_cap(CAP_MANAGE, alarm.greenhouse.village):
+        raise PermissionDenied(_("没有权限处理该告警"))
+
+
+@transaction.atomic
+def raise_alarm(sensor: Sensor, type: str, severity: str, *, at, details: dict | None = None) -> Alarm:
+    """Raise a new alarm, or count a repeat of the active one (moving it on and changing its severity)."""
+    alarm = (
+        Alarm.objects.select_for_update(of=("self",))
+        .filter(sensor=sensor, type=type, status=AlarmStatus.ACTIVE)
+        .first()
+    )
+    if alarm is None:
+        try:
+            with transaction.atomic():
+                alarm = Alarm.objects.create(
+                    sensor=sensor,
+                    greenhouse_id=sensor.greenhouse_id,
+                    type=type,
+                    severity=severity,
+                    started_at=at,
+                    last_at=at,
+                    details=details or {},
+                )
+        except IntegrityError:  # another consumer raised it a moment ago: count ours as a repeat
+            return raise_alarm(sensor, type, severity, at=at, details=details)
+        _note(alarm, _("告警产生：%(severity)s") % {"severity": alarm.get_severity_display()})
+    else:
+        changes = {"count": F("count") + 1, "details": details or alarm.details}
+        if at > alarm.last_at:
+            changes["last_at"] = at
+        # A repeat is not a change anyone made: an UPDATE without the audit log's signal.
+        Alarm.objects.filter(pk=alarm.pk).update(**changes)
+        old = alarm.severity
+        alarm.refresh_from_db()
+        if severity != old:
+            alarm.severity = severity
+            alarm.save(update_fields=["severity", "updated_at"])
+            _note(
+                alarm,
+                _("级别由%(old)s变为%(new)s")
+                % {"old": Severity(old).label, "new": alarm.get_severity_display()},
+            )
+    if alarm.severity == Severity.CRITICAL and alarm.case_id is None:
+        _open_case(alarm)
+    return alarm
+
+
+def _open_case(alarm: Alarm) -> None:
+    """Link the alarm to its greenhouse's open alarm case, or open one (告警处置, channel 系统生成)."""
+    from minsheng.cases.actions import do_register
+    from minsheng.cases.choices import OPEN_STATES, Urgency
+    from minsheng.cases.models import Category
+
+    sibling = (
+        Alarm.objects.filter(greenhouse_id=alarm.greenhouse_id, case__status__in=OPEN_STATES)
+        .exclude(pk=alarm.pk)
+        .values_list("case_id", flat=True)
+        .first()
+    )
+    if sibling is None:
+        code = getattr(settings, "IOT_ALARM_CASE_CATEGORY", DEFAULT_CASE_CATEGORY)
+        category = Category.objects.filter(code=code, is_active=True).first()
+        if category is None:
+            log.error("iot: no active case category %s: critical alarm %s opens no case", code, alarm.pk)
+            return
+        greenhouse = alarm.greenhouse
+        values = {
+            "greenhouse": greenhouse.name,
+            "sensor": alarm.sensor.get_kind_display(),
+            "code": alarm.sensor.code,
+            "value": alarm.details.get("value", ""),
+        }
+        try:
+            case = do_register(
+                actor=None,
+                kind="alarm",
+                channel="system",
+                category=category,
+                node=greenhouse.village,
+                title=_("%(greenhouse)s紧急告警") % values,
+                description=_("%(greenhouse)s %(sensor)s（%(code)s）紧急告警，当前值 %(value)s。") % values,
+                urgency=Urgency.URGENT,
+                source=alarm,
+            )
+        except ValidationError as exc:
+            log.error("iot: case for alarm %s not registered: %s", alarm.pk, exc)
+            return
+        sibling = case.pk
+        _note(alarm, _("已生成处置案件 %(number)s") % {"number": case.number})
+    alarm.case_id = sibling
+    alarm.save(update_fields=["case", "updated_at"])
+
+
+@transaction.atomic
+def acknowledge(alarm: Alarm, *, actor) -> Alarm:
+    alarm = _locked(alarm)
+    _check(actor, alarm)
+    if alarm.acknowledged:
+        return alarm
+    alarm.acknowledged = True
+    alarm.acked_at = clock.now()
+    alarm.acked_by = actor
+    alarm.save(update_fields=["acknowledged", "acked_at", "acked_by", "updated_at"])
+    _note(alarm, _("已确认"), actor)
+    return alarm
+
+
+@transaction.atomic
+def clear(alarm: Alarm, *, actor=None, at=None, note: str = "") -> Alarm:
+    """Clear an active alarm (the rules when the value is back, or a person). A cleared alarm stays cleared;
+    the next breach raises a new one."""
+    alarm = _locked(alarm)
+    _check(actor, alarm)
+    if alarm.status == AlarmStatus.CLEARED:
+        return alarm
+    alarm.status = AlarmStatus.CLEARED
+    alarm.cleared_at = at or clock.now()
+    alarm.save(update_fields=["status", "cleared_at", "updated_at"])
+    _note(alarm, note or (_("已恢复正常，自动清除") if actor is None else _("已手动清除")), actor)
+    return alarm
+
+
+@transaction.atomic
+def assign(alarm: Alarm, *, actor, assignee) -> Alarm:
+    alarm = _locked(alarm)
+    _check(actor, alarm)
+    if assignee is not None and not assignee.has_cap(CAP_MANAGE, alarm.greenhouse.village):
+        raise ValidationError({"assignee": _("该人员无权处理此大棚的告警")})
+    alarm.assignee = assignee
+    alarm.save(update_fields=["assignee", "updated_at"])
+    _note(alarm, _("指派给%(name)s") % {"name": assignee} if assignee else _("取消指派"), actor)
+    return alarm
+
+
+@transaction.atomic
+def comment(alarm: Alarm, *, actor, text: str) -> AlarmComment:
+    alarm = _locked(alarm)
+    _check(actor, alarm)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("请填写备注内容")})
+    if len(text) > 2000:
+        raise ValidationError({"text": _("备注不能超过2000字")})
+    return _note(alarm, text, actor)

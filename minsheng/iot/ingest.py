@@ -1,0 +1,208 @@
+"""From payload to stored readings: parse (SenML or plain JSON), map names to sensors, calibrate, store once, and
+hand the new readings to the alarm rules.
+
+A SenML name, after the base name is joined on, is the sensor's code. Storage is idempotent on (sensor, ts): the
+rows already present are looked up first (so a replay neither stores nor counts a repeat), and the insert ignores
+conflicts for the race between two consumers. On PostgreSQL a COPY into a staging table followed by
+INSERT … ON CONFLICT DO NOTHING would be faster for large batches — a later optimisation.
+
+Bad input is counted and described, never raised: one bad record costs only itself.
+"""
+
+import datetime as dt
+import json
+import logging
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from . import senml
+from .models import Gateway, Reading, Sensor
+
+log = logging.getLogger(__name__)
+
+#: Readings stamped further ahead than this are refused (a device with a wrong clock).
+MAX_FUTURE = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Sample:
+    code: str
+    ts: dt.datetime
+    value: float
+
+
+@dataclass
+class Stats:
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def reject(self, reason: str) -> None:
+        self.rejected += 1
+        if len(self.errors) < 50:
+            self.errors.append(reason)
+
+    def add(self, other: "Stats") -> None:
+        self.received += other.received
+        self.stored += other.stored
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+        self.errors.extend(other.errors[: max(0, 50 - len(self.errors))])
+
+    def as_dict(self) -> dict:
+        return {
+            "received": self.received,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "errors": self.errors,
+        }
+
+
+def _moment(seconds: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+
+
+def parse(payload, now: float | None = None) -> tuple[list[Sample], Stats]:
+    """Decode a payload: SenML (a JSON array of records) or our plain form, {"sensor", "ts", "value"} or a list.
+
+    In the plain form `ts` is absolute Unix seconds or an ISO 8601 time with offset; missing means now.
+    """
+    stats = Stats()
+    now = time.time() if now is None else now
+    if isinstance(payload, bytes | str):
+        try:
+            payload = json.loads(payload)
+        except (ValueError, UnicodeDecodeError) as exc:
+            stats.received += 1
+            stats.reject(_("不是有效的 JSON：%(error)s") % {"error": exc})
+            return [], stats
+    plain = isinstance(payload, dict) or (
+        isinstance(payload, list)
+        and bool(payload)
+        and isinstance(payload[0], dict)
+        and "sensor" in payload[0]
+    )
+    samples: list[Sample] = []
+    if plain:
+        items = payload if isinstance(payload, list) else [payload]
+        stats.received += len(items)
+        for index, item in enumerate(items):
+            try:
+                samples.append(_plain(item, now))
+            except ValueError as exc:
+                stats.reject(_("第%(n)d条记录：%(reason)s") % {"n": index + 1, "reason": exc})
+        return samples, stats
+    records, errors = senml.resolve(payload, now=now)
+    stats.received += len(records) + len(errors)
+    for error in errors:
+        stats.reject(str(error))
+    for record in records:
+        if record.value_field != "v":
+            stats.reject(_("%(name)s：传感器读数必须是数值（v）") % {"name": record.name})
+            continue
+        samples.append(Sample(record.name, _moment(record.time), float(record.value)))
+    return samples, stats
+
+
+def _plain(item, now: float) -> Sample:
+    if not isinstance(item, dict):
+        raise ValueError(_("不是 JSON 对象"))
+    code, value, ts = item.get("sensor"), item.get("value"), item.get("ts", now)
+    if not isinstance(code, str) or not code:
+        raise ValueError(_("缺少传感器编码 sensor"))
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise ValueError(_("value 必须是有限数值"))
+    if isinstance(ts, str):
+        moment = parse_datetime(ts)
+        if moment is None or moment.tzinfo is None:
+            raise ValueError(_("ts 须为 Unix 秒或带时区的 ISO 8601 时间"))
+    elif isinstance(ts, int | float) and not isinstance(ts, bool) and math.isfinite(ts) and ts > 0:
+        moment = _moment(ts)
+    else:
+        raise ValueError(_("ts 须为 Unix 秒或带时区的 ISO 8601 时间"))
+    return Sample(code, moment, float(value))
+
+
+def store(samples: list[Sample], *, gateway=None, evaluate: bool = True) -> Stats:
+    """Store a batch once and run the alarm rules on the readings that are new. With `gateway`, only that
+    gateway's sensors are accepted (the HTTP door)."""
+    from . import rules
+
+    stats = Stats()
+    if not samples:
+        return stats
+    limit = dt.datetime.now(tz=dt.UTC) + MAX_FUTURE
+    sensors_qs = Sensor.objects.filter(code__in={s.code for s in samples}, is_active=True)
+    if gateway is not None:
+        sensors_qs = sensors_qs.filter(gateway=gateway)
+    sensors = {s.code: s for s in sensors_qs.select_related("greenhouse")}
+    rows: dict[tuple[int, dt.datetime], Reading] = {}
+    for sample in samples:
+        sensor = sensors.get(sample.code)
+        if sensor is None:
+            stats.reject(_("未知或未启用的传感器：%(code)s") % {"code": sample.code})
+        elif sample.ts > limit:
+            stats.reject(_("%(code)s：时间晚于当前时间") % {"code": sample.code})
+        elif (sensor.pk, sample.ts) in rows:
+            stats.duplicates += 1
+        else:
+            value = sample.value + sensor.calibration_offset
+            rows[sensor.pk, sample.ts] = Reading(sensor=sensor, ts=sample.ts, value=value)
+    if not rows:
+        return stats
+    existing = set(
+        Reading.objects.filter(sensor_id__in={k[0] for k in rows}, ts__in={k[1] for k in rows}).values_list(
+            "sensor_id", "ts"
+        )
+    )
+    new = [row for key, row in rows.items() if key not in existing]
+    stats.duplicates += len(rows) - len(new)
+    with transaction.atomic():
+        Reading.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+        _touch(new)
+    stats.stored = len(new)
+    if evaluate and new:
+        rules.evaluate(new)
+    return stats
+
+
+def _touch(readings: list[Reading]) -> None:
+    """Move each sensor's last_seen/last_value forward (never back: a late replay is older than the news)."""
+    newest: dict[int, Reading] = {}
+    for reading in readings:
+        if reading.sensor_id not in newest or reading.ts > newest[reading.sensor_id].ts:
+            newest[reading.sensor_id] = reading
+    for sensor_id, reading in newest.items():
+        Sensor.objects.filter(Q(last_seen__isnull=True) | Q(last_seen__lt=reading.ts), pk=sensor_id).update(
+            last_seen=reading.ts, last_value=reading.value
+        )
+
+
+def ingest(payload, *, gateway=None, now: float | None = None) -> Stats:
+    """Parse and store one payload (the HTTP door; the MQTT consumer batches parse and store itself)."""
+    samples, stats = parse(payload, now=now)
+    stats.add(store(samples, gateway=gateway))
+    if gateway is not None:
+        Gateway.objects.filter(pk=gateway.pk).update(last_seen=dt.datetime.now(tz=dt.UTC))
+    if stats.rejected:
+        log.warning(
+            "iot ingest: %d of %d records rejected: %s", stats.rejected, stats.received, stats.errors[:5]
+        )
+    return stats
+
+
+def by_sensor(readings: list[Reading]) -> dict[int, list[Reading]]:
+    grouped: dict[int, list[Reading]] = defaultdict(list)
+    for reading in sorted(readings, key=lambda r: r.ts):
+        grouped[reading.sensor_id].append(reading)
+    return grouped
