@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChemClass(models.TextChoices):
+    ORGANOPHOSPHATE = "organophosphate", _("有机磷类")
+    CARBAMATE = "carbamate", _("氨基甲酸酯类")
+    OTHER = "other", _("其他")
+    UNKNOWN = "unknown", _("未登记")
+
+
+class RuleKind(models.TextChoices):
+    FULL_BAN = "full_ban", _("全面禁用")
+    SCOPED_BAN = "scoped_ban", _("在部分范围禁用")
+
+
+class ProducerKind(models.TextChoices):
+    GROWER = "grower", _("种植户")
+    FAMILY_FARM = "family_farm", _("家庭农场")
+    COOPERATIVE = "cooperative", _("合作社")
+    ENTERPRISE = "enterprise", _("企业")
+    NEW_OPERATOR = "new_operator", _("新型经营主体")
+
+
+class SampleLevel(models.TextChoices):
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+    STREET = "street", _("街道")
+
+
+class SampleStatus(models.TextChoices):
+    SAMPLED = "sampled", _("待检测")
+    REPEATING = "repeating", _("初筛阳性待复测")
+    CONFIRMING = "confirming", _("速测阳性待定量确证")
+    PASSED = "passed", _("合格")
+    FAILED = "failed", _("不合格")
+    CANCELLED = "cancelled", _("已取消")
+    INVALID = "invalid", _("无效")
+
+
+#: Samples that count in no pass rate and no quota.
+EXCLUDED_STATES = {SampleStatus.CANCELLED, SampleStatus.INVALID}
+
+
+class RapidMethod(models.TextChoices):
+    ENZYME = "enzyme_inhibition", _("酶抑制率法")
+    GOLD = "colloidal_gold", _("胶体金免疫层析")
+
+
+class RapidResult(models.TextChoices):
+    NEGATIVE = "negative", _("阴性")
+    SUSPECT = "suspect", _("可疑")
+    POSITIVE = "positive", _("阳性")
+
+
+class LabVerdict(models.TextChoices):
+    PASS = "pass", _("合格")
+    OVER_LIMIT = "over_limit", _("超标")
+    BANNED = "banned", _("检出禁用农药")
+    NO_LIMIT = "no_limit", _("无限量标准")
