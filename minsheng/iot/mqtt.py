@@ -1,0 +1,184 @@
+"""The MQTT consumer behind `minsheng ingest`.
+
+Topics: `minsheng/<cluster>/<greenhouse>/<device>/senml` (a SenML pack) or `…/json` (the plain form); the payload
+format is recognised from the payload itself, and the names in it (sensor codes) decide where readings go.
+
+Delivery is at least once from broker to database: QoS 1, a persistent session (clean start off, a session expiry),
+and manual acknowledgement — a message is acknowledged only after its batch is committed, so a crash or a database
+outage leaves it with the broker, which delivers it again; the idempotent store makes the replay harmless.
+The network thread only queues messages; the consumer's own thread parses, batches (by size or time) and stores.
+"""
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import paho.mqtt.client as mqtt
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from .ingest import Stats, parse, store
+
+log = logging.getLogger(__name__)
+
+TOPIC = "minsheng/+/+/+/+"
+SESSION_EXPIRY = 7 * 24 * 3600  # the broker keeps our queue for a week of outage
+
+
+@dataclass
+class Options:
+    host: str = "127.0.0.1"
+    port: int = 1883
+    client_id: str = "minsheng-ingest"
+    topic: str = TOPIC
+    username: str = ""
+    password: str = ""
+    batch_size: int = 2000
+    batch_seconds: float = 0.5
+    keepalive: int = 30
+
+    @classmethod
+    def from_settings(cls, **overrides) -> "Options":
+        values = dict(getattr(settings, "IOT_MQTT", {}))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+class Consumer:
+    def __init__(self, options: Options | None = None):
+        self.options = options or Options.from_settings()
+        self.stats = Stats()
+        self.messages = 0
+        self.subscribed = threading.Event()
+        #: Whether the broker still held our session at the last connect (None before connecting).
+        self.session_present: bool | None = None
+        self._inbox: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
+        self._stop = threading.Event()
+        self.client = mqtt.Client(
+            callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+            client_id=self.options.client_id,
+            protocol=mqtt.MQTTv5,
+            manual_ack=True,
+        )
+        if self.options.username:
+            self.client.username_pw_set(self.options.username, self.options.password)
+        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
+        self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
+        self.client.on_message = self._on_message
+        self.client.on_disconnect = self._on_disconnect
+
+    # -- network thread: connect, subscribe, queue --------------------------------------------------------
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties):
+        if reason_code.is_failure:
+            log.warning("iot mqtt: connection refused: %s", reason_code)
+            return
+        self.session_present = flags.session_present
+        log.info("iot mqtt: connected (session present: %s)", flags.session_present)
+        client.subscribe(self.options.topic, qos=1)
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
+        self.subscribed.set()
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties):
+        self.subscribed.clear()
+        if not self._stop.is_set():
+            log.warning("iot mqtt: disconnected (%s); reconnecting with backoff", reason_code)
+
+    def _on_message(self, client, userdata, message):
+        self._inbox.put(message)
+
+    # -- consumer thread: batch, store, acknowledge ------------------------------------------------------
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(
+        self, *, until: Callable[["Consumer"], bool] | None = None, timeout: float | None = None
+    ) -> Stats:
+        """Consume until stop() is called, `until(self)` holds, or `timeout` seconds have passed."""
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = SESSION_EXPIRY
+        self.client.connect_async(
+            self.options.host,
+            self.options.port,
+            keepalive=self.options.keepalive,
+            clean_start=False,
+            properties=properties,
+        )
+        self.client.loop_start()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            while not self._stop.is_set():
+                if until is not None and until(self):
+                    break
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+                batch = self._collect()
+                if batch:
+                    self._flush(batch)
+        finally:
+            leftover = self._drain()
+            if leftover and self.client.is_connected():
+                self._flush(leftover)
+            self.client.disconnect()
+            self.client.loop_stop()
+        return self.stats
+
+    def _collect(self) -> list:
+        """Wait for a message, then gather more until the batch is full or its time is up."""
+        try:
+            batch = [self._inbox.get(timeout=0.2)]
+        except queue.Empty:
+            return []
+        closes = time.monotonic() + self.options.batch_seconds
+        while len(batch) < self.options.batch_size:
+            left = closes - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                batch.append(self._inbox.get(timeout=left))
+            except queue.Empty:
+                break
+        return batch
+
+    def _drain(self) -> list:
+        batch = []
+        while True:
+            try:
+                batch.append(self._inbox.get_nowait())
+            except queue.Empty:
+                return batch
+
+    def _flush(self, batch: list) -> None:
+        samples = []
+        for message in batch:
+            parsed, stats = parse(message.payload)
+            if stats.rejected:
+                log.warning(
+                    "iot mqtt: %s: %d record(s) rejected: %s", message.topic, stats.rejected, stats.errors[:3]
+                )
+            samples.extend(parsed)
+            self.stats.add(stats)
+        delay = 1.0
+        while True:
+            try:
+                self.stats.add(store(samples))
+                break
+            except DatabaseError as exc:
+                # Not acknowledged: the messages stay ours to store. Retry until the database is back.
+                log.error("iot mqtt: database unavailable (%s); retrying in %.0f s", exc, delay)
+                close_old_connections()
+                if self._stop.wait(delay):
+                    return
+                delay = min(delay * 2, 30)
+        for message in batch:
+            if message.qos:
+                self.client.ack(message.mid, message.qos)
+        self.messages += len(batch)

@@ -1,0 +1,82 @@
+"""Through the real Mosquitto: published SenML is stored once, and a persistent session keeps what arrives
+while the consumer is away."""
+
+import threading
+import uuid
+
+import paho.mqtt.client as mqtt
+import pytest
+
+from minsheng.iot.models import Reading
+from minsheng.iot.mqtt import Consumer, Options
+from minsheng.testing.fixtures import require_service
+
+pytestmark = [pytest.mark.mqtt, pytest.mark.django_db]
+HOST, PORT = "127.0.0.1", 1883
+PACK = b'[{"bn":"gh1-","bt":1780000000,"n":"t1","v":18},{"n":"t1","t":60,"v":18.5},{"n":"h1","v":61}]'
+
+
+@pytest.fixture
+def broker():
+    require_service("Mosquitto", HOST, PORT)
+    prefix = f"test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    forget_session(f"{prefix}-consumer")
+
+
+def forget_session(client_id: str) -> None:
+    """Connect once with a clean start and no expiry: the broker drops the test's persistent session."""
+    client = mqtt.Client(
+        callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5
+    )
+    client.connect(HOST, PORT, clean_start=True)
+    client.disconnect()
+
+
+def publish(topic: str, *payloads: bytes) -> None:
+    client = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.connect(HOST, PORT)
+    client.loop_start()
+    for payload in payloads:
+        client.publish(topic, payload, qos=1).wait_for_publish(timeout=5)
+    client.disconnect()
+    client.loop_stop()
+
+
+def consumer(prefix: str) -> Consumer:
+    return Consumer(
+        Options(
+            host=HOST, port=PORT, client_id=f"{prefix}-consumer", topic=f"{prefix}/+/+/+/+", batch_seconds=0.1
+        )
+    )
+
+
+def test_the_same_message_published_twice_is_stored_once(farm, broker):
+    topic = f"{broker}/yingyue/gh1/gw1/senml"
+    c = consumer(broker)
+
+    def publisher():
+        if c.subscribed.wait(timeout=5):
+            publish(topic, PACK, PACK, b"{garbage", b'[{"n":"unknown-sensor","v":1}]')
+
+    thread = threading.Thread(target=publisher)
+    thread.start()
+    stats = c.run(until=lambda c: c.messages >= 4, timeout=10)
+    thread.join()
+    assert c.messages == 4
+    assert (stats.stored, stats.duplicates, stats.rejected) == (3, 3, 2)
+    assert Reading.objects.filter(sensor=farm.temp).count() == 2
+    assert Reading.objects.filter(sensor=farm.humidity).count() == 1
+
+
+def test_messages_sent_while_the_consumer_is_away_arrive_when_it_returns(farm, broker):
+    topic = f"{broker}/yingyue/gh1/gw1/json"
+    first = consumer(broker)
+    first.run(until=lambda c: c.subscribed.is_set(), timeout=5)
+    assert first.session_present is False
+    publish(topic, b'{"sensor": "gh1-h1", "ts": 1780000000, "value": 58}')
+    again = consumer(broker)
+    again.run(until=lambda c: c.messages >= 1, timeout=10)
+    assert again.session_present is True
+    assert again.messages == 1
+    assert Reading.objects.get(sensor=farm.humidity).value == 58
