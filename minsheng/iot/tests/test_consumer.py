@@ -1,0 +1,37 @@
+"""The consumer's batch step without a broker: a database outage is retried, acknowledgement waits for storage."""
+
+import paho.mqtt.client as mqtt
+import pytest
+
+from minsheng.iot.models import Reading
+from minsheng.iot.mqtt import Consumer, Options
+
+pytestmark = pytest.mark.django_db
+PACK = b'[{"bn":"gh1-","bt":1780000000,"n":"t1","v":18},{"n":"t1","t":60,"v":18.5},{"n":"h1","v":61}]'
+
+
+def test_a_database_outage_is_retried_and_nothing_is_acknowledged_before_it_is_stored(farm, monkeypatch):
+    from django.db import OperationalError
+
+    from minsheng.iot import mqtt as consumer_module
+
+    c = Consumer(Options())
+    acked, calls = [], []
+    real_store = consumer_module.store
+
+    def flaky_store(samples):
+        calls.append(len(samples))
+        if len(calls) == 1:
+            assert acked == []
+            raise OperationalError("database is down")
+        return real_store(samples)
+
+    monkeypatch.setattr(consumer_module, "store", flaky_store)
+    monkeypatch.setattr(c.client, "ack", lambda mid, qos: acked.append(mid))
+    monkeypatch.setattr(c._stop, "wait", lambda delay: False)  # no real backoff sleep in a test
+    message = mqtt.MQTTMessage(mid=7, topic=b"minsheng/yingyue/gh1/gw1/senml")
+    message.payload, message.qos = PACK, 1
+    c._flush([message])
+    assert calls == [3, 3]
+    assert acked == [7]
+    assert Reading.objects.count() == 3
