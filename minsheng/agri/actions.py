@@ -52,7 +52,7 @@ def can_record(user, node) -> bool:
     )
 
 
-def _require_recorder(user, node) -> None:
+def require_recorder(user, node) -> None:
     if not can_record(user, node):
         raise PermissionDenied(_("您不负责该村，不能在此登记"))
 
@@ -84,7 +84,7 @@ def create_producer(
     phone: str = "",
 ) -> Producer:
     _check_village(village)
-    _require_recorder(actor, village)
+    require_recorder(actor, village)
     if kind not in ProducerKind.values:
         raise ValidationError({"kind": _("未知的主体类型")})
     producer = Producer(
@@ -107,7 +107,7 @@ def create_store(
     *, actor, name: str, village, licence_no: str = "", designated_outlet: bool = False, address: str = ""
 ) -> AgriInputStore:
     _check_village(village)
-    _require_recorder(actor, village)
+    require_recorder(actor, village)
     store = AgriInputStore(
         name=(name or "").strip(),
         village=village,
@@ -136,7 +136,7 @@ def record_sample(
 ) -> Sample:
     """抽样: the sampler is the actor; a sample comes from a registered producer or a named market stall."""
     _check_village(village)
-    _require_recorder(actor, village)
+    require_recorder(actor, village)
     errors = {}
     if commodity is None:
         errors["commodity"] = _("请选择抽检品种")
@@ -206,7 +206,7 @@ def record_rapid_test(
     confirmed rapid-test positive awaiting a lab result; two repeats without a positive → 合格.
     """
     sample = Sample.objects.select_for_update().get(pk=sample.pk)
-    _require_recorder(actor, sample.village)
+    require_recorder(actor, sample.village)
     if sample.status not in (S.SAMPLED, S.REPEATING):
         raise ValidationError(_("该样品已有检测结论，不能再录入速测结果"))
     previous = list(sample.rapid_tests.order_by("repeat_index"))
@@ -251,7 +251,7 @@ def record_lab_results(*, actor, sample: Sample, results) -> list[LabResult]:
     with no limit on record for that date is refused rather than passed: the limit has to be entered first.
     """
     sample = Sample.objects.select_for_update().select_related("commodity", "village").get(pk=sample.pk)
-    _require_recorder(actor, sample.village)
+    require_recorder(actor, sample.village)
     if sample.status != S.CONFIRMING:
         raise ValidationError(_("只有速测阳性（复测确认）的样品可以录入定量结果"))
     if not results:
@@ -329,7 +329,7 @@ def _open_rectification(sample: Sample, rows: list[LabResult]) -> None:
 
 def void_sample(*, actor, sample: Sample, invalid: bool = False) -> Sample:
     """取消 (never tested) or 作废 (invalid, e.g. a spoiled extract): either way it leaves pass rates and quotas."""
-    _require_recorder(actor, sample.village)
+    require_recorder(actor, sample.village)
     if sample.status in EXCLUDED_STATES or sample.status == S.FAILED:
         raise ValidationError(_("该样品当前状态不能取消或作废"))
     if not invalid and sample.status != S.SAMPLED:

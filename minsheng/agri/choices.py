@@ -58,3 +58,19 @@ class LabVerdict(models.TextChoices):
     OVER_LIMIT = "over_limit", _("超标")
     BANNED = "banned", _("检出禁用农药")
     NO_LIMIT = "no_limit", _("无限量标准")
+
+
+class CertificateStyle(models.TextChoices):
+    PRODUCER = "producer", _("生产者开具")
+    PURCHASER = "purchaser", _("收购者开具")
+
+
+class CertificateBasis(models.TextChoices):
+    QUALITY_CONTROL = "quality_control", _("质量安全控制符合要求")
+    SELF_TEST = "self_test", _("自行检测合格")
+    COMMISSIONED_TEST = "commissioned_test", _("委托检测合格")
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    VOID = "void", _("已作废")

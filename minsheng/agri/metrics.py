@@ -101,3 +101,10 @@ def weekly_quota(iso_year: int, iso_week: int, *, samples=None, minimum: int | N
         sampled_at__lt=high,
     ).count()
     return WeeklyQuota(iso_year, iso_week, count, minimum)
+
+
+def certificate_share(samples=None) -> float | None:
+    """Share (percent) of sampled batches that carried a 承诺达标合格证, cancelled and invalid samples left out."""
+    qs = (Sample.objects.all() if samples is None else samples).exclude(status__in=EXCLUDED_STATES)
+    total = qs.count()
+    return round(qs.filter(certificate_shown=True).count() * 100 / total, 2) if total else None
