@@ -74,3 +74,19 @@ class CertificateBasis(models.TextChoices):
 class CertificateStatus(models.TextChoices):
     VALID = "valid", _("有效")
     VOID = "void", _("已作废")
+
+
+class CheckResult(models.TextChoices):
+    YES = "yes", _("符合")
+    NO = "no", _("不符合")
+    NA = "na", _("不适用")
+
+
+#: The store-inspection checklist (code, question). Codes are stable; the wording may change.
+STORE_CHECKLIST = [
+    ("ledger", _("建立并如实记录农药购销台账")),
+    ("no_banned", _("未经营禁用农药")),
+    ("restricted_outlet", _("限制使用农药仅在定点经营门店销售并实名登记")),
+    ("waste_recovery", _("开展农药包装废弃物回收")),
+    ("licence_displayed", _("农药经营许可证在有效期内并公示")),
+]

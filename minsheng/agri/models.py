@@ -18,6 +18,7 @@ from .choices import (
     CertificateBasis,
     CertificateStatus,
     CertificateStyle,
+    CheckResult,
     ChemClass,
     LabVerdict,
     ProducerKind,
@@ -381,3 +382,60 @@ class Certificate(BaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+# -- store inspections ----------------------------------------------------------------------------------------
+
+
+class StoreInspection(BaseModel):
+    """A monthly inspection of an agri-input store; a 不符合 item opens a rectification case, and the re-check is
+    another inspection pointing back at this one."""
+
+    store = models.ForeignKey(AgriInputStore, on_delete=models.PROTECT, related_name="inspections")
+    month = models.DateField(_("检查月份"), help_text=_("该月1日"))
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    inspected_at = models.DateTimeField(_("检查时间"))
+    recheck_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rechecks",
+        verbose_name=_("复查"),
+    )
+    note = models.CharField(_("备注"), max_length=500, blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("整改"),
+    )
+
+    scope_path = "store__village__path"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("农资门店检查")
+        verbose_name_plural = _("农资门店检查")
+        ordering = ["-inspected_at"]
+
+    @property
+    def findings(self):
+        return [item for item in self.items.all() if item.result == CheckResult.NO]
+
+
+class InspectionItem(BaseModel):
+    inspection = models.ForeignKey(StoreInspection, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(_("检查项"), max_length=30)
+    result = models.CharField(_("结果"), max_length=5, choices=CheckResult.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("检查项")
+        verbose_name_plural = _("检查项")
+        ordering = ["inspection", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "code"], name="agri_inspection_item_unique")
+        ]

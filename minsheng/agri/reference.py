@@ -160,8 +160,13 @@ SCOPED_BANS = [
 ]
 
 #: The category rectification cases opened by a failed sample are filed under (code, name, parent code).
-CASE_CATEGORIES = [("20", "农产品质量安全", None), ("2001", "农残抽检不合格", "20")]
+CASE_CATEGORIES = [
+    ("20", "农产品质量安全", None),
+    ("2001", "农残抽检不合格", "20"),
+    ("2002", "农资门店检查问题", "20"),
+]
 RECTIFICATION_CATEGORY = "2001"
+STORE_CATEGORY = "2002"
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -229,10 +234,10 @@ def load(apps) -> None:
             )
             if created:
                 rule.scopes.set([nodes[n] for n in scopes])
-    _add_case_categories(apps)
+    add_case_categories(apps)
 
 
-def _add_case_categories(apps) -> None:
+def add_case_categories(apps) -> None:
     Category = apps.get_model("cases", "Category")
     for code, name, parent_code in CASE_CATEGORIES:
         if Category.objects.filter(code=code).exists():
