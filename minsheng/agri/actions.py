@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from minsheng.accounts.choices import Role
 from minsheng.core import clock
 from minsheng.org.choices import TERRITORIAL_KINDS
+from minsheng.org.validators import validate_credit_code
 
 from . import reference
 from .choices import (
@@ -87,6 +88,11 @@ def create_producer(
     require_recorder(actor, village)
     if kind not in ProducerKind.values:
         raise ValidationError({"kind": _("未知的主体类型")})
+    if credit_code.strip():
+        try:
+            validate_credit_code(credit_code)
+        except ValidationError as exc:
+            raise ValidationError({"credit_code": exc.messages}) from exc
     producer = Producer(
         name=(name or "").strip(),
         kind=kind,
@@ -146,6 +152,8 @@ def record_sample(
         errors["producer"] = _("请选择生产经营主体或填写市场摊位")
     if producer is not None and producer.village_id != village.pk:
         errors["producer"] = _("该主体不在所选村")
+    if sampled_at is not None and sampled_at > clock.now():
+        errors["sampled_at"] = _("抽样时间不能晚于当前时间")
     if errors:
         raise ValidationError(errors)
     return Sample.objects.create(

@@ -29,7 +29,7 @@ def grower(aw):
         name="王家庄豇豆合作社",
         kind=ProducerKind.COOPERATIVE,
         village=aw.village_1,
-        credit_code="93370724MA3C12345X",
+        credit_code="93370724MA3C12345T",
         crops=[aw.commodity("豇豆")],
         area_mu=Decimal("120.5"),
     )
@@ -185,12 +185,28 @@ def test_supervisor_records_only_in_his_villages(aw):
     assert list(Sample.objects.visible_to(aw.supervisor)) == [sample]
 
 
-def test_sample_needs_a_source_and_a_known_level(aw):
+def test_sample_needs_a_source_a_known_level_and_a_past_time(aw):
     with pytest.raises(ValidationError) as err:
         actions.record_sample(
-            actor=aw.supervisor, commodity=aw.commodity("豇豆"), village=aw.village_1, level="province"
+            actor=aw.supervisor,
+            commodity=aw.commodity("豇豆"),
+            village=aw.village_1,
+            level="province",
+            sampled_at=dt.datetime(2999, 1, 1, tzinfo=TZ),
         )
-    assert set(err.value.message_dict) == {"level", "producer"}
+    assert set(err.value.message_dict) == {"level", "producer", "sampled_at"}
+
+
+def test_producer_credit_code_is_checked(aw):
+    with pytest.raises(ValidationError) as err:
+        actions.create_producer(
+            actor=aw.supervisor,
+            name="错码合作社",
+            kind=ProducerKind.COOPERATIVE,
+            village=aw.village_1,
+            credit_code="93370724MA3C12345X",
+        )
+    assert "credit_code" in err.value.message_dict
 
 
 def test_pass_rate_by_level_and_period_excludes_cancelled_and_invalid(aw, grower):
