@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 import qrcode
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -92,8 +92,20 @@ def issue_certificate(
         issued_by=actor,
         **fields,
     )
-    certificate.full_clean(exclude=["producer", "commodity", "issued_by", "token"], validate_unique=False)
-    certificate.save()
+    certificate.full_clean(
+        exclude=["number", "producer", "commodity", "issued_by", "token"], validate_unique=False
+    )
+    for attempt in range(3):
+        # two issuers at the same moment may draw the same number: the unique index refuses one, who draws again
+        try:
+            with transaction.atomic():
+                certificate.save()
+            return certificate
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            certificate.pk = None
+            certificate.number = _next_number(today)
     return certificate
 
 

@@ -150,3 +150,13 @@ def test_share_of_sampled_batches_with_a_certificate(aw, farm):
             certificate_shown=shown,
         )
     assert certificate_share() == 50.0
+
+
+def test_a_number_drawn_twice_is_drawn_again(aw, farm, monkeypatch):
+    """Two issuers at the same moment: the unique number refuses the second, which draws the next number."""
+    first = issue(aw, farm)
+    drawn = iter([first.number, "HGZ20260520-0002"])
+    monkeypatch.setattr(certificates, "_next_number", lambda day: next(drawn))
+    second = issue(aw, farm)
+    assert second.number == "HGZ20260520-0002"
+    assert Certificate.objects.count() == 2
