@@ -38,12 +38,20 @@ def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
 
 
 def pass_rate(
-    samples=None, *, level: str | None = None, start: dt.date | None = None, end: dt.date | None = None
+    samples=None,
+    *,
+    level: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    commodity: str | None = None,
 ):
-    """Over `samples` (a scoped queryset; all samples by default), cancelled and invalid ones left out."""
+    """Over `samples` (a scoped queryset; all samples by default), cancelled and invalid ones left out;
+    `commodity` names a node of the tree and takes everything under it (蔬菜, 豆类蔬菜, 豇豆)."""
     qs = (Sample.objects.all() if samples is None else samples).exclude(status__in=EXCLUDED_STATES)
     if level:
         qs = qs.filter(level=level)
+    if commodity:
+        qs = qs.filter(commodity_id__in=descendants_of(commodity))
     if start:
         qs = qs.filter(sampled_at__gte=_local_bounds(start, start)[0])
     if end:
@@ -108,3 +116,15 @@ def certificate_share(samples=None) -> float | None:
     qs = (Sample.objects.all() if samples is None else samples).exclude(status__in=EXCLUDED_STATES)
     total = qs.count()
     return round(qs.filter(certificate_shown=True).count() * 100 / total, 2) if total else None
+
+
+def quota_streak(until: dt.date, *, samples=None, minimum: int | None = None, limit: int = 104) -> int:
+    """How many consecutive ISO weeks, ending with the one containing `until`, met the quota."""
+    streak, day = 0, until
+    while streak < limit:
+        year, week, _weekday = day.isocalendar()
+        if not weekly_quota(year, week, samples=samples, minimum=minimum).met:
+            break
+        streak += 1
+        day -= dt.timedelta(days=7)
+    return streak

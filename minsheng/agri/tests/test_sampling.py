@@ -243,3 +243,26 @@ def test_weekly_quota_counts_street_vegetable_batches_in_the_iso_week(aw):
     sample_of(aw, "辣椒", sampled_at=monday + dt.timedelta(days=6, hours=23))
     assert weekly_quota(2026, 21).met
     assert weekly_quota(2026, 21, minimum=12).met is False
+
+
+def test_pass_rate_by_commodity_takes_the_subtree(aw, grower):
+    ok = sample_of(aw, "豇豆")
+    enzyme(aw, ok, "0.3", "0.29")
+    pepper = sample_of(aw, "辣椒")
+    enzyme(aw, pepper, "0.3", "0.1")
+    enzyme(aw, pepper, "0.3", "0.1")
+    actions.record_lab_results(actor=aw.supervisor, sample=pepper, results=[(aw.pesticide("克百威"), "0.2")])
+    assert pass_rate(commodity="豆类蔬菜").rate == 100.0
+    assert pass_rate(commodity="茄果类蔬菜").rate == 0.0
+    assert (pass_rate(commodity="蔬菜").passed, pass_rate(commodity="蔬菜").failed) == (1, 1)
+
+
+def test_quota_streak_counts_consecutive_weeks_met(aw):
+    from minsheng.agri.metrics import quota_streak
+
+    # weeks 19, 20 and 21 of 2026 met (2 batches each against a quota of 2); week 18 did not
+    for monday in (dt.date(2026, 5, 4), dt.date(2026, 5, 11), dt.date(2026, 5, 18)):
+        for hour in (9, 10):
+            sample_of(aw, sampled_at=dt.datetime.combine(monday, dt.time(hour), tzinfo=TZ))
+    assert quota_streak(dt.date(2026, 5, 24), minimum=2) == 3
+    assert quota_streak(dt.date(2026, 5, 25), minimum=2) == 0  # week 22 has nothing yet
