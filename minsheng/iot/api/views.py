@@ -1,6 +1,9 @@
 """The HTTP door for devices without MQTT: the same payloads as the broker's topics."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,6 +12,16 @@ from ..devices import GatewayTokenAuthentication, IsGateway
 from ..ingest import ingest
 
 MAX_BODY = 1024 * 1024
+
+
+class GatewayTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the devices' `Authorization: Device <token>` header in the OpenAPI schema."""
+
+    target_class = "minsheng.iot.devices.GatewayTokenAuthentication"
+    name = "deviceToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Device <token>"}
 
 
 class IngestView(APIView):
@@ -20,6 +33,10 @@ class IngestView(APIView):
     authentication_classes = [GatewayTokenAuthentication]
     permission_classes = [IsGateway]
 
+    @extend_schema(
+        request={"application/json": OpenApiTypes.OBJECT, "application/senml+json": OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 413: OpenApiTypes.OBJECT},
+    )
     def post(self, request):
         body = request.body
         if len(body) > MAX_BODY:
