@@ -1,3 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "iot"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("alarms/", views.alarm_list, name="alarms"),
+    path("alarms/bulk/", views.alarm_bulk, name="alarm_bulk"),
+    path("alarms/<int:pk>/", views.alarm_detail, name="alarm"),
+    path("alarms/<int:pk>/<str:what>/", views.alarm_act, name="alarm_act"),
+    path("greenhouses/<int:pk>/", views.greenhouse_detail, name="greenhouse"),
+    path("greenhouses/<int:pk>/chart.json", views.greenhouse_chart, name="greenhouse_chart"),
+    path("devices/", views.devices, name="devices"),
+    path("map/", views.cluster_map, name="map"),
+    path("map/data.json", views.map_data, name="map_data"),
+]

@@ -1,0 +1,411 @@
+"""The greenhouse workbench: the alarm console, an alarm's page, a greenhouse's page with its charts, device health
+and the cluster map.
+
+Reading goes through `visible_to(user, CAP_VIEW)`; every change goes through `iot.actions`, which checks the right
+to act at the greenhouse's village, so a bulk action can refuse one alarm and still do the others.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from minsheng.core import clock
+from minsheng.core.scoping import get_visible_or_404
+from minsheng.core.views import staff_required
+from minsheng.org.choices import NodeKind
+from minsheng.org.models import Node
+
+from . import actions
+from .choices import RANK, AlarmStatus, Severity
+from .models import Alarm, Greenhouse, Reading, Sensor, Threshold
+from .rules import DEFAULT_OFFLINE_MINUTES, SITE_TZ, limits
+
+#: Reading the greenhouse pages is reading case work at the village: whoever may see its cases sees its alarms.
+CAP_VIEW = "cases.view"
+SEVERITY_BADGE = {
+    Severity.CRITICAL: "badge-red",
+    Severity.MAJOR: "badge-orange",
+    Severity.MINOR: "badge-blue",
+    Severity.WARNING: "badge-gray",
+    Severity.INDETERMINATE: "badge-gray",
+}
+#: Map colours by worst active alarm (and "none" for a quiet greenhouse).
+SEVERITY_COLOUR = {
+    Severity.CRITICAL: "#c8161d",
+    Severity.MAJOR: "#e8710a",
+    Severity.MINOR: "#d4a106",
+    Severity.WARNING: "#5b7db8",
+    Severity.INDETERMINATE: "#8a93a3",
+    "none": "#2e9d5b",
+}
+DEFAULT_LOW_BATTERY = 20
+CHART_HOURS = 24
+
+
+def _choice(request, name: str, allowed, default: str) -> str:
+    value = request.GET.get(name, default)
+    return value if value in allowed else default
+
+
+def _int(request, name: str, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(request.GET.get(name, default)), low), high)
+    except (TypeError, ValueError):
+        return default
+
+
+def alarms_for(user):
+    return Alarm.objects.visible_to(user, CAP_VIEW).select_related("sensor", "greenhouse", "case", "assignee")
+
+
+def _with_badges(alarms):
+    for alarm in alarms:
+        alarm.badge = SEVERITY_BADGE.get(alarm.severity, "badge-gray")
+        yield alarm
+
+
+@require_GET
+@staff_required
+def alarm_list(request):
+    status = _choice(request, "status", {"active", "cleared", "all"}, "active")
+    ack = _choice(request, "ack", {"yes", "no", "all"}, "all")
+    severity = _choice(request, "severity", set(Severity.values) | {""}, "")
+    qs = alarms_for(request.user)
+    if status != "all":
+        qs = qs.filter(status=status)
+    if ack != "all":
+        qs = qs.filter(acknowledged=ack == "yes")
+    if severity:
+        qs = qs.filter(severity=severity)
+    greenhouse = request.GET.get("greenhouse", "")
+    if greenhouse.isdigit():
+        qs = qs.filter(greenhouse_id=int(greenhouse))
+    page = Paginator(qs.order_by("-last_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "iot/alarm_list.html",
+        {
+            "page_obj": page,
+            "alarms": list(_with_badges(page.object_list)),
+            "status": status,
+            "ack": ack,
+            "severity": severity,
+            "severities": Severity.choices,
+            "greenhouses": Greenhouse.objects.visible_to(request.user, CAP_VIEW).only("pk", "name"),
+            "greenhouse": greenhouse,
+        },
+    )
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+ACTS = {"acknowledge", "clear", "assign", "comment"}
+BULK = {"acknowledge": actions.acknowledge, "clear": actions.clear}
+
+
+@require_POST
+@staff_required
+def alarm_bulk(request):
+    """Acknowledge or clear the ticked alarms one by one: a refusal of one is reported and the others go on."""
+    action = BULK.get(request.POST.get("action", ""))
+    ids = [int(v) for v in request.POST.getlist("alarms") if v.isdigit()]
+    if action is None or not ids:
+        messages.error(request, _("请勾选告警并选择操作"))
+        return _back(request, reverse("iot:alarms"))
+    done, failed = 0, []
+    for alarm in alarms_for(request.user).filter(pk__in=ids):
+        try:
+            action(alarm, actor=request.user)
+            done += 1
+        except (PermissionDenied, ValidationError) as exc:
+            reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            failed.append(_("%(alarm)s：%(reason)s") % {"alarm": alarm, "reason": reason})
+    if done:
+        messages.success(request, _("已处理 %(n)d 条告警") % {"n": done})
+    for text in failed:
+        messages.error(request, text)
+    return _back(request, reverse("iot:alarms"))
+
+
+def _assignable(alarm: Alarm):
+    """People who may handle the alarm: members at the village or above holding the capability to act."""
+    village = alarm.greenhouse.village
+    prefixes = [village.path[:i] for i in range(village.steplen, len(village.path) + 1, village.steplen)]
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__node__path__in=prefixes)
+        .distinct()
+        .order_by("username")[:200]
+    )
+    return [u for u in users if u.has_cap(actions.CAP_MANAGE, village)]
+
+
+@require_GET
+@staff_required
+def alarm_detail(request, pk: int):
+    alarm = get_visible_or_404(alarms_for(request.user), request.user, CAP_VIEW, pk=pk)
+    alarm.badge = SEVERITY_BADGE.get(alarm.severity, "badge-gray")
+    can_act = request.user.has_cap(actions.CAP_MANAGE, alarm.greenhouse.village)
+    return render(
+        request,
+        "iot/alarm_detail.html",
+        {
+            "alarm": alarm,
+            "comments": alarm.comments.select_related("author"),
+            "can_act": can_act,
+            "people": _assignable(alarm) if can_act else [],
+        },
+    )
+
+
+@require_POST
+@staff_required
+def alarm_act(request, pk: int, what: str):
+    if what not in ACTS:
+        raise Http404
+    """One of acknowledge / clear / assign / comment on one alarm, through the actions."""
+    alarm = get_visible_or_404(alarms_for(request.user), request.user, CAP_VIEW, pk=pk)
+    try:
+        if what == "acknowledge":
+            actions.acknowledge(alarm, actor=request.user)
+        elif what == "clear":
+            actions.clear(alarm, actor=request.user, note=request.POST.get("note", "").strip()[:2000])
+        elif what == "assign":
+            pk_text = request.POST.get("assignee", "")
+            assignee = None
+            if pk_text:
+                people = {str(u.pk): u for u in _assignable(alarm)}
+                if pk_text not in people:
+                    raise ValidationError({"assignee": _("该人员无权处理此大棚的告警")})
+                assignee = people[pk_text]
+            actions.assign(alarm, actor=request.user, assignee=assignee)
+        elif what == "comment":
+            actions.comment(alarm, actor=request.user, text=request.POST.get("text", ""))
+        messages.success(request, _("已保存"))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    return redirect("iot:alarm", pk=alarm.pk)
+
+
+def _worst(alarms) -> str | None:
+    worst = None
+    for alarm in alarms:
+        if worst is None or RANK[alarm.severity] > RANK[worst]:
+            worst = alarm.severity
+    return worst
+
+
+@require_GET
+@staff_required
+def greenhouse_detail(request, pk: int):
+    greenhouse = get_visible_or_404(
+        Greenhouse.objects.select_related("village", "cluster"), request.user, CAP_VIEW, pk=pk
+    )
+    active = list(
+        _with_badges(
+            greenhouse.alarms.filter(status=AlarmStatus.ACTIVE)
+            .select_related("sensor", "case")
+            .order_by("-last_at")
+        )
+    )
+    return render(
+        request,
+        "iot/greenhouse.html",
+        {
+            "greenhouse": greenhouse,
+            "sensors": greenhouse.sensors.order_by("kind", "code"),
+            "active": active,
+            "low_battery": DEFAULT_LOW_BATTERY,
+        },
+    )
+
+
+def _limit_steps(threshold: Threshold, start: dt.datetime, end: dt.datetime) -> tuple[list, list]:
+    """The day/night limits as step lines: a point at the window's start and at each local day/night boundary."""
+    tset = threshold.threshold_set
+    moments = [start]
+    day = start.astimezone(SITE_TZ).date()
+    while True:
+        for t in (tset.day_starts, tset.night_starts):
+            moment = dt.datetime.combine(day, t, tzinfo=SITE_TZ)
+            if start < moment < end:
+                moments.append(moment)
+        day += dt.timedelta(days=1)
+        if dt.datetime.combine(day, dt.time(0), tzinfo=SITE_TZ) >= end:
+            break
+    moments = sorted(moments) + [end]
+    lows, highs = [], []
+    for moment in moments:
+        low, high = limits(threshold, min(moment, end - dt.timedelta(seconds=1)))
+        lows.append([moment.isoformat(), low])
+        highs.append([moment.isoformat(), high])
+    return lows, highs
+
+
+@require_GET
+@staff_required
+def greenhouse_chart(request, pk: int):
+    """The last 24 h per sensor kind: each sensor's readings, the limits in force and the alarm periods."""
+    greenhouse = get_visible_or_404(Greenhouse, request.user, CAP_VIEW, pk=pk)
+    end = clock.now()
+    start = end - dt.timedelta(hours=CHART_HOURS)
+    sensors = list(greenhouse.sensors.filter(is_active=True).order_by("kind", "code"))
+    thresholds = {
+        t.kind: t
+        for t in Threshold.objects.select_related("threshold_set").filter(
+            threshold_set__crop=greenhouse.crop, threshold_set__stage=greenhouse.stage
+        )
+    }
+    points: dict[int, list] = {s.pk: [] for s in sensors}
+    for sensor_id, ts, value in (
+        Reading.objects.filter(sensor__in=sensors, ts__gte=start, ts__lte=end)
+        .order_by("ts")
+        .values_list("sensor_id", "ts", "value")
+    ):
+        points[sensor_id].append([ts.isoformat(), round(value, 2)])
+    alarms = greenhouse.alarms.filter(started_at__lte=end).filter(
+        Q(status=AlarmStatus.ACTIVE) | Q(cleared_at__gte=start)
+    )
+    kinds: dict[str, dict] = {}
+    for sensor in sensors:
+        entry = kinds.setdefault(
+            sensor.kind,
+            {
+                "kind": sensor.kind,
+                "label": sensor.get_kind_display(),
+                "unit": sensor.unit,
+                "series": [],
+                "bands": [],
+            },
+        )
+        entry["series"].append({"name": sensor.code, "data": points[sensor.pk]})
+    for kind, entry in kinds.items():
+        threshold = thresholds.get(kind)
+        if threshold is not None:
+            entry["min"], entry["max"] = _limit_steps(threshold, start, end)
+        for alarm in alarms:
+            if alarm.sensor.kind == kind:
+                entry["bands"].append(
+                    {
+                        "from": max(alarm.started_at, start).isoformat(),
+                        "to": (alarm.cleared_at or end).isoformat(),
+                        "severity": alarm.severity,
+                        "label": alarm.get_severity_display(),
+                        "colour": SEVERITY_COLOUR[alarm.severity],
+                    }
+                )
+    return JsonResponse({"start": start.isoformat(), "end": end.isoformat(), "kinds": list(kinds.values())})
+
+
+@require_GET
+@staff_required
+def devices(request):
+    """Sensors that went silent for `minutes` (never heard counts too) and sensors low on battery."""
+    default = getattr(settings, "IOT_OFFLINE_MINUTES", DEFAULT_OFFLINE_MINUTES)
+    minutes = _int(request, "minutes", default, 1, 60 * 24 * 30)
+    battery = _int(request, "battery", DEFAULT_LOW_BATTERY, 1, 100)
+    sensors = (
+        Sensor.objects.visible_to(request.user, CAP_VIEW).filter(is_active=True).select_related("greenhouse")
+    )
+    since = clock.now() - dt.timedelta(minutes=minutes)
+    silent = sensors.filter(Q(last_seen__lt=since) | Q(last_seen__isnull=True)).order_by("last_seen", "code")
+    low = sensors.filter(battery__lt=battery).order_by("battery", "code")
+    return render(
+        request,
+        "iot/devices.html",
+        {
+            "minutes": minutes,
+            "battery": battery,
+            "silent": silent[:500],
+            "silent_count": silent.count(),
+            "low": low[:500],
+            "low_count": low.count(),
+            "total": sensors.count(),
+        },
+    )
+
+
+@require_GET
+@staff_required
+def cluster_map(request):
+    legend = [(s.value, s.label, SEVERITY_COLOUR[s]) for s in Severity] + [
+        ("none", _("无告警"), SEVERITY_COLOUR["none"])
+    ]
+    return render(
+        request,
+        "iot/map.html",
+        {"legend": legend, "map_tiles": getattr(settings, "MINSHENG_MAP_TILES", "")},
+    )
+
+
+@require_GET
+@staff_required
+def map_data(request):
+    """{villages, greenhouses} as GeoJSON: the villages' outlines from org, a greenhouse at its own point or, without
+    one, at its village's centre; each coloured by its worst active alarm."""
+    greenhouses = list(
+        Greenhouse.objects.visible_to(request.user, CAP_VIEW).select_related("village", "cluster")
+    )
+    active: dict[int, list] = {}
+    for alarm in Alarm.objects.filter(greenhouse__in=greenhouses, status=AlarmStatus.ACTIVE).only(
+        "greenhouse_id", "severity"
+    ):
+        active.setdefault(alarm.greenhouse_id, []).append(alarm)
+    village_ids = {g.village_id for g in greenhouses}
+    villages = Node.objects.filter(pk__in=village_ids, kind=NodeKind.VILLAGE)
+    village_features = [
+        {"type": "Feature", "geometry": v.geometry, "properties": {"name": v.name}}
+        for v in villages
+        if v.geometry
+    ]
+    features = []
+    for g in greenhouses:
+        lat, lng = (
+            (g.lat, g.lng) if g.lat is not None and g.lng is not None else (g.village.lat, g.village.lng)
+        )
+        if lat is None or lng is None:
+            continue
+        worst = _worst(active.get(g.pk, []))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lng, lat]},
+                "properties": {
+                    "name": g.name,
+                    "village": g.village.name,
+                    "cluster": g.cluster.name if g.cluster else "",
+                    "stage": g.get_stage_display(),
+                    "alarms": len(active.get(g.pk, [])),
+                    "worst": worst or "none",
+                    "worst_label": Severity(worst).label if worst else _("无告警"),
+                    "colour": SEVERITY_COLOUR[worst or "none"],
+                    "url": reverse("iot:greenhouse", args=[g.pk]),
+                },
+            }
+        )
+    return JsonResponse(
+        {
+            "villages": {"type": "FeatureCollection", "features": village_features},
+            "greenhouses": {"type": "FeatureCollection", "features": features},
+            "unplaced": len(greenhouses) - len(features),
+        }
+    )
