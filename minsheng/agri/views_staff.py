@@ -1,0 +1,219 @@
+"""The workbench pages of the supervision ledger: samples, certificates and the dashboard. Rows are read through
+`visible_to`, so a village supervisor sees his villages and the 街道 sees them all; changes go through the actions."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minsheng.cases.choices import OPEN_STATES
+from minsheng.cases.models import Case
+from minsheng.core import clock
+from minsheng.core.masking import mask_phone
+from minsheng.core.scoping import get_visible_or_404
+from minsheng.core.views import staff_required
+from minsheng.org.choices import NodeKind
+from minsheng.org.models import Node
+
+from . import certificates, inspections, metrics
+from .choices import SampleLevel
+from .forms import CertificateForm, SampleFilterForm, VoidForm, add_action_errors
+from .models import AgriInputStore, Certificate, Producer, Sample
+from .views_field import recording_villages
+
+PAGE_SIZE = 30
+
+
+def page_of(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def visible_villages(user):
+    return Node.objects.visible_to(user).filter(kind=NodeKind.VILLAGE).order_by("path")
+
+
+def visible_samples(user):
+    return Sample.objects.visible_to(user).select_related("commodity", "village", "producer", "sampler")
+
+
+# -- samples ---------------------------------------------------------------------------------------------------
+
+
+@staff_required
+def samples(request):
+    form = SampleFilterForm(request.GET or None, villages=visible_villages(request.user))
+    qs = visible_samples(request.user)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["level"]:
+            qs = qs.filter(level=data["level"])
+        if data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["village"]:
+            qs = qs.filter(village=data["village"])
+        tz = timezone.get_current_timezone()
+        if data["start"]:
+            qs = qs.filter(sampled_at__gte=dt.datetime.combine(data["start"], dt.time.min, tzinfo=tz))
+        if data["end"]:
+            end = data["end"] + dt.timedelta(days=1)
+            qs = qs.filter(sampled_at__lt=dt.datetime.combine(end, dt.time.min, tzinfo=tz))
+    return render(
+        request,
+        "agri/sample_list.html",
+        {
+            "form": form,
+            "page_obj": page_of(request, qs),
+            "can_record": recording_villages(request.user).exists(),
+        },
+    )
+
+
+@staff_required
+def sample_detail(request, pk: int):
+    sample = get_visible_or_404(visible_samples(request.user), request.user, pk=pk)
+    lab_results = sample.lab_results.select_related(
+        "pesticide", "limit__standard", "limit__commodity", "rule"
+    )
+    return render(
+        request,
+        "agri/sample_detail.html",
+        {
+            "sample": sample,
+            "tests": sample.rapid_tests.select_related("tester", "pesticide").order_by("repeat_index"),
+            "lab_results": lab_results,
+        },
+    )
+
+
+# -- certificates ----------------------------------------------------------------------------------------------
+
+
+@staff_required
+def certificate_list(request):
+    qs = Certificate.objects.visible_to(request.user).select_related("producer", "commodity")
+    page = page_of(request, qs)
+    for certificate in page:
+        certificate.masked_phone = mask_phone(certificate.contact_phone)
+    return render(
+        request,
+        "agri/certificate_list.html",
+        {"page_obj": page, "void_form": VoidForm(), "can_issue": recording_villages(request.user).exists()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def certificate_issue(request):
+    villages = recording_villages(request.user)
+    if not villages.exists():
+        raise PermissionDenied(_("您没有负责的村，不能开具合格证"))
+    producers = Producer.objects.visible_to(request.user).filter(village__in=villages).order_by("name")
+    form = CertificateForm(request.POST or None, producers=producers)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        count = data.pop("count")
+        try:
+            issued = certificates.issue_batch(actor=request.user, count=count, **data)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已开具 %(count)d 张合格证：%(first)s 起")
+                % {"count": len(issued), "first": issued[0].number},
+            )
+            return redirect("agri:certificates")
+    return render(request, "agri/certificate_form.html", {"form": form})
+
+
+@require_POST
+@staff_required
+def certificate_void(request, pk: int):
+    certificate = get_visible_or_404(Certificate, request.user, pk=pk)
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写作废原因"))
+        return redirect("agri:certificates")
+    try:
+        certificates.void_certificate(
+            actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("合格证 %(number)s 已作废") % {"number": certificate.number})
+    return redirect("agri:certificates")
+
+
+# -- dashboard -------------------------------------------------------------------------------------------------
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def weekly_series(samples_qs, today: dt.date, weeks: int = 8) -> list[dict]:
+    rows = []
+    for back in range(weeks - 1, -1, -1):
+        year, week, _day = (today - dt.timedelta(weeks=back)).isocalendar()
+        quota = metrics.weekly_quota(year, week, samples=samples_qs)
+        rows.append({"label": f"{year % 100:02d}W{week:02d}", "count": quota.count, "minimum": quota.minimum})
+    return rows
+
+
+@staff_required
+def dashboard(request):
+    user = request.user
+    now = clock.now()
+    today = timezone.localdate(now)
+    scoped = Sample.objects.visible_to(user)
+    year, week, _day = today.isocalendar()
+    quota = metrics.weekly_quota(year, week, samples=scoped)
+    inspected, stores = inspections.coverage(
+        today.year, today.month, stores=AgriInputStore.objects.visible_to(user)
+    )
+    overdue = (
+        Case.objects.visible_to(user, "cases.view")
+        .filter(kind__code="rectification", status__in=OPEN_STATES, finish_due__lt=now)
+        .order_by("finish_due")
+    )
+    year_start = today.replace(month=1, day=1)
+    overall = metrics.pass_rate(scoped, start=year_start, end=today)
+    by_level = [
+        {"label": label, "rate": metrics.pass_rate(scoped, level=value, start=year_start, end=today)}
+        for value, label in SampleLevel.choices
+    ]
+    chart = {
+        "weeks": weekly_series(scoped, today),
+        "levels": [
+            {"label": str(row["label"]), "passed": row["rate"].passed, "failed": row["rate"].failed}
+            for row in by_level
+        ],
+        "i18n": {"count": _("抽检批次"), "minimum": _("周任务"), "passed": _("合格"), "failed": _("不合格")},
+    }
+    return render(
+        request,
+        "agri/dashboard.html",
+        {
+            "pass_rate": overall,
+            "pass_rate_text": _percent(overall.rate),
+            "by_level": [{**row, "text": _percent(row["rate"].rate)} for row in by_level],
+            "quota": quota,
+            "quota_percent": min(100, round(quota.count * 100 / quota.minimum)) if quota.minimum else 100,
+            "inspected": inspected,
+            "stores": stores,
+            "coverage_text": _percent(inspected * 100 / stores if stores else None),
+            "overdue_count": overdue.count(),
+            "overdue": overdue[:10],
+            "certificate_share": _percent(
+                metrics.certificate_share(scoped.filter(sampled_at__date__gte=year_start))
+            ),
+            "year": today.year,
+            "chart": chart,
+        },
+    )
