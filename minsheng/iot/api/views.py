@@ -1,15 +1,29 @@
 """The HTTP door for devices without MQTT: the same payloads as the broker's topics."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import exceptions, generics, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from minsheng.core.scoping import get_visible_or_404
+
+from .. import actions
 from ..devices import GatewayTokenAuthentication, IsGateway
 from ..ingest import ingest
+from ..models import Alarm, Greenhouse, Reading, Sensor
+from ..views import CAP_VIEW
+from .serializers import (
+    AlarmSerializer,
+    ClearSerializer,
+    GreenhouseSerializer,
+    RangeSerializer,
+    ReadingSerializer,
+)
 
 MAX_BODY = 1024 * 1024
 
@@ -45,3 +59,65 @@ class IngestView(APIView):
         stats = ingest(body, gateway=request.auth)
         ok = stats.stored + stats.duplicates > 0 or not stats.rejected
         return Response(stats.as_dict(), status=status.HTTP_200_OK if ok else status.HTTP_400_BAD_REQUEST)
+
+
+class AlarmViewSet(viewsets.ReadOnlyModelViewSet):
+    """Alarms in the user's scope, newest first; `?status=active|cleared`, `?acknowledged=true|false`."""
+
+    serializer_class = AlarmSerializer
+    filterset_fields = ["status", "acknowledged", "severity", "greenhouse"]
+
+    def get_queryset(self):
+        return (
+            Alarm.objects.visible_to(self.request.user, CAP_VIEW)
+            .select_related("sensor", "greenhouse")
+            .order_by("-last_at", "-pk")
+        )
+
+    def _act(self, action, **kwargs):
+        alarm = self.get_object()
+        try:
+            alarm = action(alarm, actor=self.request.user, **kwargs)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        return Response(AlarmSerializer(alarm).data)
+
+    @extend_schema(request=None, responses=AlarmSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._act(actions.acknowledge)
+
+    @extend_schema(request=ClearSerializer, responses=AlarmSerializer)
+    @action(detail=True, methods=["post"])
+    def clear(self, request, pk=None):
+        serializer = ClearSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._act(actions.clear, note=serializer.validated_data.get("note", ""))
+
+
+class GreenhouseViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = GreenhouseSerializer
+    filterset_fields = ["village", "cluster", "stage"]
+
+    def get_queryset(self):
+        return Greenhouse.objects.visible_to(self.request.user, CAP_VIEW).select_related("village")
+
+
+class SensorReadingsView(generics.ListAPIView):
+    """Readings of one sensor in `?start=&end=` (ISO 8601; default the last 24 h, at most 31 days)."""
+
+    serializer_class = ReadingSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    @extend_schema(parameters=[RangeSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        sensor = get_visible_or_404(Sensor, self.request.user, CAP_VIEW, pk=self.kwargs["pk"])
+        span = RangeSerializer(data=self.request.query_params)
+        span.is_valid(raise_exception=True)
+        return Reading.objects.filter(
+            sensor=sensor, ts__gte=span.validated_data["start"], ts__lte=span.validated_data["end"]
+        ).order_by("ts")[:50000]

@@ -1,0 +1,62 @@
+"""The alarms, greenhouses and readings API: scoped like the pages, actions through iot.actions, bad input 400."""
+
+import datetime as dt
+
+import pytest
+
+from minsheng.iot import actions
+from minsheng.iot.choices import AlarmType, Severity
+from minsheng.iot.models import Reading
+
+pytestmark = pytest.mark.django_db
+T = dt.datetime(2026, 4, 10, 2, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def alarm(farm):
+    return actions.raise_alarm(farm.temp, AlarmType.THRESHOLD, Severity.MAJOR, at=T)
+
+
+def test_alarms_are_scoped_and_filterable(alarm, farm, api_for):
+    api = api_for(farm.w.admin)
+    body = api.get("/api/v1/iot/alarms/", {"status": "active"}).json()
+    assert [a["id"] for a in body["results"]] == [alarm.pk]
+    assert api.get("/api/v1/iot/alarms/", {"status": "cleared"}).json()["results"] == []
+    other = api_for(farm.w.worker_a)
+    assert other.get("/api/v1/iot/alarms/").json()["results"] == []
+    assert other.get(f"/api/v1/iot/alarms/{alarm.pk}/").status_code == 404
+    assert other.post(f"/api/v1/iot/alarms/{alarm.pk}/acknowledge/").status_code == 404
+    assert other.get("/api/v1/iot/greenhouses/").json()["results"] == []
+
+
+def test_acknowledge_and_clear(alarm, farm, api_for):
+    api = api_for(farm.w.admin)
+    acked = api.post(f"/api/v1/iot/alarms/{alarm.pk}/acknowledge/").json()
+    assert acked["acknowledged"] is True
+    assert (
+        api.post(f"/api/v1/iot/alarms/{alarm.pk}/clear/", {"note": "x" * 2001}, format="json").status_code
+        == 400
+    )
+    cleared = api.post(f"/api/v1/iot/alarms/{alarm.pk}/clear/", {"note": "已处理"}, format="json").json()
+    assert cleared["status"] == "cleared"
+    assert alarm.comments.filter(text="已处理").exists()
+
+
+def test_readings_for_a_time_range(farm, api_for):
+    for minutes in (0, 10, 20):
+        Reading.objects.create(
+            sensor=farm.temp, ts=T + dt.timedelta(minutes=minutes), value=18 + minutes / 10
+        )
+    api = api_for(farm.w.admin)
+    url = f"/api/v1/iot/sensors/{farm.temp.pk}/readings/"
+    body = api.get(url, {"start": T.isoformat(), "end": (T + dt.timedelta(minutes=10)).isoformat()}).json()
+    assert [r["value"] for r in body] == [18.0, 19.0]
+    bad = api.get(url, {"start": "yesterday"})
+    assert bad.status_code == 400 and "start" in str(bad.json())
+    backwards = api.get(url, {"start": T.isoformat(), "end": (T - dt.timedelta(hours=1)).isoformat()})
+    assert backwards.status_code == 400
+    assert (
+        api.get(url, {"start": T.isoformat(), "end": (T + dt.timedelta(days=40)).isoformat()}).status_code
+        == 400
+    )
+    assert api_for(farm.w.worker_a).get(url).status_code == 404
