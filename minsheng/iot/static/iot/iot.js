@@ -19,7 +19,7 @@
     });
     var limitStyle = { type: "dashed", width: 1.5 };
     if (kind.min) series.push({ name: kind.minLabel, type: "line", step: "end", showSymbol: false, data: kind.min,
-      lineStyle: Object.assign({ color: "#1d5fbf" }, limitStyle), itemStyle: { color: "#1d5fbf" } });
+      lineStyle: Object.assign({ color: "#0e8a7d" }, limitStyle), itemStyle: { color: "#0e8a7d" } });
     if (kind.max) series.push({ name: kind.maxLabel, type: "line", step: "end", showSymbol: false, data: kind.max,
       lineStyle: Object.assign({ color: "#c8161d" }, limitStyle), itemStyle: { color: "#c8161d" } });
     if (kind.bands.length && series.length) {
@@ -33,9 +33,10 @@
     }
     return {
       title: { text: kind.label + (kind.unit ? "（" + kind.unit + "）" : ""), textStyle: { fontSize: 14 } },
+      animation: false,
       tooltip: { trigger: "axis" },
-      legend: { top: 0, right: 0, type: "scroll", width: "55%" },
-      grid: { left: 44, right: 12, top: 40, bottom: 28 },
+      legend: { top: 24, left: 0, type: "scroll" },
+      grid: { left: 44, right: 12, top: 60, bottom: 28 },
       xAxis: { type: "time" },
       yAxis: { type: "value", scale: true },
       series: series
