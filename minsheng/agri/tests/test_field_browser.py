@@ -1,0 +1,86 @@
+"""The village supervisor's field flow in a real Chromium at phone width: a negative test, then a positive one
+with its two repeats. Screenshots go to ./screenshots/ for a person to look at."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from minsheng.agri.models import Sample
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there unless told it is fine.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "screenshots"
+
+
+def test_supervisor_records_a_negative_and_a_positive_with_repeats(browser, live_server, aw, password):
+    from playwright.sync_api import expect
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def shot(name):
+        # What fits on the screen: a full-page capture would paint the fixed bottom bar mid-page.
+        page.locator("#verdict, .result-banner").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"agri-field-{name}.png"))
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("手机号或用户名").fill("sup")
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+
+    # A negative: 豆角 is found as 豇豆, the rate and verdict show as the readings are typed.
+    page.goto(f"{live_server.url}/agri/field/")
+    expect(page.get_by_role("heading", name="现场速测")).to_be_visible()
+    page.get_by_label("1. 抽检品种").fill("豆角")
+    expect(page.locator("#commodity-resolved")).to_have_text("→ 豇豆")
+    page.get_by_label("或：市场摊位").fill("东关集市3号摊")
+    page.get_by_role("radio", name="有", exact=True).check()
+    page.get_by_label("对照组 ΔA0").fill("0.300")
+    page.get_by_label("样品 ΔAt").fill("0.250")
+    expect(page.locator("#verdict-rate")).to_have_text("16.67%")
+    expect(page.locator("#verdict-label")).to_have_text("阴性")
+    expect(page.locator("#prone-warning")).to_be_hidden()
+    shot("1-negative-form")
+    page.get_by_role("button", name="提交检测结果").click()
+    expect(page.locator(".result-banner")).to_have_text("合格：已记录")
+    shot("2-negative-done")
+
+    # A positive on 韭菜: the false-positive warning, then the two repeats on the next screen.
+    page.get_by_role("link", name="再录一条").click()
+    page.get_by_label("1. 抽检品种").fill("韭菜")
+    expect(page.locator("#prone-warning")).to_be_visible()
+    page.get_by_label("或：市场摊位").fill("东关集市5号摊")
+    page.get_by_role("radio", name="没有", exact=True).check()
+    page.get_by_label("对照组 ΔA0").fill("0.303")
+    page.get_by_label("样品 ΔAt").fill("0.131")
+    expect(page.locator("#verdict-rate")).to_have_text("56.77%")
+    expect(page.locator("#verdict-label")).to_have_text("阳性")
+    shot("3-positive-form")
+    page.get_by_role("button", name="提交检测结果").click()
+    expect(page.locator("main")).to_contain_text("请录入第 1 次复测")
+    page.get_by_label("对照组 ΔA0").fill("0.300")
+    page.get_by_label("样品 ΔAt").fill("0.170")
+    expect(page.locator("#verdict-label")).to_have_text("可疑")
+    shot("4-repeat-1")
+    page.get_by_role("button", name="提交复测结果").click()
+    expect(page.locator("main")).to_contain_text("请录入第 2 次复测")
+    page.get_by_label("对照组 ΔA0").fill("0.300")
+    page.get_by_label("样品 ΔAt").fill("0.120")
+    page.get_by_role("button", name="提交复测结果").click()
+    expect(page.locator(".result-banner")).to_contain_text("送检定量确证")
+    shot("5-confirming")
+
+    assert sorted(Sample.objects.values_list("commodity__name", "status")) == [
+        ("豇豆", "passed"),
+        ("韭菜", "confirming"),
+    ]
+    assert errors == [], errors
+    context.close()
