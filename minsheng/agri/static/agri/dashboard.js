@@ -10,13 +10,14 @@
   if (weeks) {
     var c1 = echarts.init(weeks);
     c1.setOption({
+      animation: false,
       tooltip: { trigger: "axis" },
       legend: { data: [t.count, t.minimum] },
       grid: { left: 36, right: 12, top: 36, bottom: 28 },
       xAxis: { type: "category", data: data.weeks.map(function (w) { return w.label; }) },
       yAxis: { type: "value", minInterval: 1 },
       series: [
-        { name: t.count, type: "bar", data: data.weeks.map(function (w) {
+        { name: t.count, type: "bar", color: "#16a34a", data: data.weeks.map(function (w) {
             return { value: w.count, itemStyle: { color: w.count >= w.minimum ? "#16a34a" : "#f59e0b" } };
           }) },
         { name: t.minimum, type: "line", step: "middle", symbol: "none", lineStyle: { type: "dashed", color: "#dc2626" },
@@ -29,6 +30,7 @@
   if (levels) {
     var c2 = echarts.init(levels);
     c2.setOption({
+      animation: false,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: { data: [t.passed, t.failed] },
       grid: { left: 36, right: 12, top: 36, bottom: 28 },
