@@ -18,6 +18,8 @@ cases.verify    核查 (通过 → 办结, 不通过 → 返工)
 cases.followup  回访, 归档
 cases.supervise 督办, 包案
 cases.configure categories, time limits, routing rules, units
+agri.view       see the agricultural supervision pages (samples, certificates, the dashboard)
+agri.record     record samples and rapid tests in the field (村级监管员 in their villages)
 """
 
 from .choices import Role
@@ -58,6 +60,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "accounts.manage",
             "core.view_audit",
             *_CASE_ALL,
+            "agri.view",
+            "agri.record",
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -71,12 +75,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.supervise",
         }
     ),
-    R.STREET_CADRE: frozenset({"org.view", "org.export", *_CASE_DESK}),
+    R.STREET_CADRE: frozenset({"org.view", "org.export", *_CASE_DESK, "agri.view", "agri.record"}),
     R.COMMUNITY_WORKER: frozenset(
         {"org.view", "org.change", "org.view_pii", "org.import", "org.export", *_CASE_DESK}
     ),
     R.GRID_WORKER: frozenset({"org.view", "org.change", "org.view_pii", *_CASE_FIELD}),
-    R.VILLAGE_SUPERVISOR: frozenset({"org.view", *_CASE_FIELD}),
+    R.VILLAGE_SUPERVISOR: frozenset({"org.view", *_CASE_FIELD, "agri.view", "agri.record"}),
     R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD}),
     R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle"}),
     R.RESIDENT: frozenset(),
