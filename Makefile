@@ -21,6 +21,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 install: $(VENV)/.installed
 
+install-test: $(VENV)/.installed-test
+
 ## make run: install, migrate the embedded SQLite database under ./var, load the demo 街道, serve on :8000
 run: $(VENV)/.installed
 	$(BIN)/minsheng migrate --noinput -v0
