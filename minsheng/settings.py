@@ -164,6 +164,8 @@ MINSHENG_PERIODIC_JOBS = {
     "cases.deadline_clock": {"target": "minsheng.cases.actions.run_deadline_clock", "every": 60},
     "notifications.deliver_due": {"target": "minsheng.core.tasks.deliver_due", "every": 60},
     "iot.offline_check": {"target": "minsheng.iot.rules.check_offline", "every": 300},
+    "iot.unack_escalation": {"target": "minsheng.iot.actions.escalate_unacknowledged", "every": 60},
+    "iot.unack_reminders": {"target": "minsheng.iot.alerts.remind_unacknowledged", "every": 60},
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "minsheng.periodic", "schedule": job["every"], "args": (name,)}

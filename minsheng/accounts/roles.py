@@ -20,6 +20,9 @@ cases.supervise 督办, 包案
 cases.configure categories, time limits, routing rules, units
 agri.view       see the agricultural supervision pages (samples, certificates, the dashboard)
 agri.record     record samples and rapid tests in the field (村级监管员 in their villages)
+iot.view        see greenhouses, sensors, charts, alarms and the greenhouse map in the subtree
+iot.handle      acknowledge, assign, clear and comment on greenhouse alarms in the subtree
+iot.configure   greenhouses, sensors, gateways and thresholds (the admin)
 """
 
 from .choices import Role
@@ -85,6 +88,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle"}),
     R.RESIDENT: frozenset(),
 }
+
+# Smart greenhouses: the street's office sees and handles every village, leaders read, the village's own cadres and
+# supervisors handle their villages, grid workers read (they pass on what they see). See decision 0009.
+_IOT = {
+    R.STREET_ADMIN: {"iot.view", "iot.handle", "iot.configure"},
+    R.STREET_LEADER: {"iot.view"},
+    R.STREET_CADRE: {"iot.view", "iot.handle"},
+    R.COMMUNITY_WORKER: {"iot.view", "iot.handle"},
+    R.VILLAGE_SUPERVISOR: {"iot.view", "iot.handle"},
+    R.GRID_WORKER: {"iot.view"},
+}
+for _role, _caps in _IOT.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | _caps
 
 #: Roles whose members count as staff (the workbench); residents use the H5 pages.
 STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})

@@ -18,7 +18,7 @@ from minsheng.core.calendar import WorkCalendar
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.pinyin import pinyin_key
 
-from . import deadlines, routing, workflow
+from . import deadlines, routing, signals, workflow
 from .attachments import MAX_FILES, validate_upload
 from .choices import (
     CLOCK_STATES,
@@ -63,7 +63,7 @@ def _locked(case: Case) -> Case:
 def _event(
     case: Case, verb: str, actor, *, from_status: str, note: str = "", public=True, **extra
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         created_at=clock.now(),
         verb=verb,
@@ -75,6 +75,8 @@ def _event(
         extra=extra,
         public=public,
     )
+    signals.case_event.send(sender=Case, case=case, event=event)
+    return event
 
 
 def _save(case: Case, *fields: str) -> None:

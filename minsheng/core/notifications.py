@@ -86,13 +86,14 @@ def notify(
     source: Any = None,
     dedupe_key: str | None = None,
     node: Any = None,
+    email: bool = True,
 ) -> list[Notification]:
     """Tell `recipients` (users, or one user) something; return the inbox rows written.
 
     `source` is the object the notification is about; its org node (found through the model's `scope_path`, or
     given as `node`) decides which node-scoped webhooks hear of it. With `dedupe_key`, a repeat call writes
     nothing for a recipient — or a webhook — that already had that key: the deadline clock and sensor alarms
-    call this on every tick.
+    call this on every tick. `email=False` leaves out the email copies (an app's own preferences said no).
     """
     if level not in _RANK:
         raise ValueError(f"unknown notification level {level!r}")
@@ -133,7 +134,7 @@ def notify(
     with transaction.atomic():
         written = _write_inbox(users, key, inbox_fields)
         preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users)}
-        deliveries = [_email_delivery(n, preferences.get(n.recipient_id), now) for n in written]
+        deliveries = [_email_delivery(n, preferences.get(n.recipient_id), now) for n in written if email]
         deliveries += _webhook_deliveries(message, key, now)
         due = [d.pk for d in deliveries if d is not None and d.next_attempt_at <= now]
         if due:

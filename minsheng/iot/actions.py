@@ -1,10 +1,13 @@
 """Every change to an alarm: raise (or extend, escalate, de-escalate), acknowledge, assign, clear, comment.
 
 Each runs in one transaction with the alarm row locked, so the consumer and a person acting at once serialise.
-`actor=None` is the system (the rules). A critical alarm opens a case of kind 告警处置 in the appeals engine —
-or joins the open case of another alarm of the same greenhouse, so one incident makes one case.
+`actor=None` is the system (the rules). A critical alarm — or one nobody acknowledged for
+`IOT_ALARM_UNACK_CASE_MINUTES` — opens a case of kind 告警处置 in the appeals engine, or joins the open case of
+another alarm of the same greenhouse, so one incident makes one case. When that case closes, its alarms hear of it
+through the `cases.signals.case_event` signal (cases never imports iot).
 """
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -15,14 +18,17 @@ from django.utils.translation import gettext as _
 
 from minsheng.core import clock
 
+from . import alerts
 from .choices import AlarmStatus, Severity
 from .models import Alarm, AlarmComment, Sensor
 
 log = logging.getLogger(__name__)
 
-#: Capability to act on alarms. The iot app has no capabilities of its own yet: those who handle cases at the
-#: greenhouse's village act on its alarms.
-CAP_MANAGE = "cases.handle"
+#: Capability to act on alarms at the greenhouse's village (accounts/roles.py).
+CAP_MANAGE = "iot.handle"
+#: Minutes an active alarm may stay unacknowledged before it opens (or joins) a case;
+#: settings.IOT_ALARM_UNACK_CASE_MINUTES, 0 switches the escalation off.
+DEFAULT_UNACK_CASE_MINUTES = 30
 #: Category code of the cases alarms open (02 安全隐患 in the default tree); settings.IOT_ALARM_CASE_CATEGORY.
 DEFAULT_CASE_CATEGORY = "02"
 
@@ -65,6 +71,7 @@ def raise_alarm(sensor: Sensor, type: str, severity: str, *, at, details: dict |
         except IntegrityError:  # another consumer raised it a moment ago: count ours as a repeat
             return raise_alarm(sensor, type, severity, at=at, details=details)
         _note(alarm, _("告警产生：%(severity)s") % {"severity": alarm.get_severity_display()})
+        alerts.tell(alarm, alerts.CREATED, key="created")
     else:
         changes = {"count": F("count") + 1, "details": details or alarm.details}
         if at > alarm.last_at:
@@ -81,16 +88,22 @@ def raise_alarm(sensor: Sensor, type: str, severity: str, *, at, details: dict |
                 _("级别由%(old)s变为%(new)s")
                 % {"old": Severity(old).label, "new": alarm.get_severity_display()},
             )
+            alerts.tell(
+                alarm, alerts.SEVERITY, key=f"severity:{alarm.count}:{severity}", old=Severity(old).label
+            )
     if alarm.severity == Severity.CRITICAL and alarm.case_id is None:
         _open_case(alarm)
     return alarm
 
 
-def _open_case(alarm: Alarm) -> None:
-    """Link the alarm to its greenhouse's open alarm case, or open one (告警处置, channel 系统生成)."""
+def _open_case(alarm: Alarm, *, unacknowledged_minutes: int | None = None) -> None:
+    """Link the alarm to its greenhouse's open alarm case, or open one (告警处置, channel 系统生成).
+
+    A critical alarm opens an urgent case; one escalated for lying unacknowledged opens a normal one (the
+    severity alone did not call for urgency, the silence did)."""
     from minsheng.cases.actions import do_register
     from minsheng.cases.choices import OPEN_STATES, Urgency
-    from minsheng.cases.models import Category
+    from minsheng.cases.models import Case, Category
 
     sibling = (
         Alarm.objects.filter(greenhouse_id=alarm.greenhouse_id, case__status__in=OPEN_STATES)
@@ -110,7 +123,22 @@ def _open_case(alarm: Alarm) -> None:
             "sensor": alarm.sensor.get_kind_display(),
             "code": alarm.sensor.code,
             "value": alarm.details.get("value", ""),
+            "severity": alarm.get_severity_display(),
+            "minutes": unacknowledged_minutes or 0,
         }
+        if unacknowledged_minutes is None:
+            title = _("%(greenhouse)s紧急告警") % values
+            description = _("%(greenhouse)s %(sensor)s（%(code)s）紧急告警，当前值 %(value)s。") % values
+        else:
+            title = _("%(greenhouse)s告警超时未确认") % values
+            description = (
+                _(
+                    "%(greenhouse)s %(sensor)s（%(code)s）%(severity)s告警已 %(minutes)d 分钟无人确认，"
+                    "当前值 %(value)s。"
+                )
+                % values
+            )
+        urgent = alarm.severity == Severity.CRITICAL
         try:
             case = do_register(
                 actor=None,
@@ -118,9 +146,9 @@ def _open_case(alarm: Alarm) -> None:
                 channel="system",
                 category=category,
                 node=greenhouse.village,
-                title=_("%(greenhouse)s紧急告警") % values,
-                description=_("%(greenhouse)s %(sensor)s（%(code)s）紧急告警，当前值 %(value)s。") % values,
-                urgency=Urgency.URGENT,
+                title=title,
+                description=description,
+                urgency=Urgency.URGENT if urgent else Urgency.NORMAL,
                 source=alarm,
             )
         except ValidationError as exc:
@@ -128,6 +156,12 @@ def _open_case(alarm: Alarm) -> None:
             return
         sibling = case.pk
         _note(alarm, _("已生成处置案件 %(number)s") % {"number": case.number})
+    else:
+        _note(
+            alarm,
+            _("并入处置案件 %(number)s")
+            % {"number": Case.objects.filter(pk=sibling).values_list("number", flat=True).first()},
+        )
     alarm.case_id = sibling
     alarm.save(update_fields=["case", "updated_at"])
 
@@ -158,6 +192,7 @@ def clear(alarm: Alarm, *, actor=None, at=None, note: str = "") -> Alarm:
     alarm.cleared_at = at or clock.now()
     alarm.save(update_fields=["status", "cleared_at", "updated_at"])
     _note(alarm, note or (_("已恢复正常，自动清除") if actor is None else _("已手动清除")), actor)
+    alerts.tell(alarm, alerts.CLEARED, key="cleared")
     return alarm
 
 
@@ -183,3 +218,74 @@ def comment(alarm: Alarm, *, actor, text: str) -> AlarmComment:
     if len(text) > 2000:
         raise ValidationError({"text": _("备注不能超过2000字")})
     return _note(alarm, text, actor)
+
+
+def unack_case_minutes() -> int:
+    return int(getattr(settings, "IOT_ALARM_UNACK_CASE_MINUTES", DEFAULT_UNACK_CASE_MINUTES))
+
+
+def escalate_unacknowledged(now: dt.datetime | None = None) -> int:
+    """Periodic job: an active alarm nobody acknowledged for N minutes opens (or joins) its greenhouse's case.
+
+    Idempotent: an alarm with a case is never escalated again (even once that case is closed — it was handled).
+    Each alarm is re-checked under its row lock, so an acknowledgement arriving meanwhile wins. Returns how many
+    alarms were linked to a case.
+    """
+    minutes = unack_case_minutes()
+    if minutes <= 0:
+        return 0
+    now = now or clock.now()
+    ids = list(
+        Alarm.objects.filter(
+            status=AlarmStatus.ACTIVE,
+            acknowledged=False,
+            case__isnull=True,
+            started_at__lte=now - dt.timedelta(minutes=minutes),
+        )
+        .order_by("started_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    linked = 0
+    for pk in ids:
+        with transaction.atomic():
+            alarm = _locked(Alarm(pk=pk))
+            if alarm.status != AlarmStatus.ACTIVE or alarm.acknowledged or alarm.case_id is not None:
+                continue
+            waited = int((now - alarm.started_at).total_seconds() // 60)
+            _open_case(alarm, unacknowledged_minutes=waited)
+            linked += alarm.case_id is not None
+    return linked
+
+
+def on_case_event(sender, *, case, event, **kwargs) -> None:
+    """A case went from open to closed (or back): say so on each of its alarms.
+
+    A closed case does not clear an alarm — only the readings (or a person) can say the greenhouse is back in
+    range. An alarm still active under a closed case counts as handled by the case: no more reminders, no new
+    escalation; the next breach after it clears raises a new alarm, which opens a new case if it must.
+    A case merged into another hands its alarms to that case.
+    """
+    from minsheng.cases.choices import OPEN_STATES, Status
+
+    was_open, is_open = event.from_status in OPEN_STATES, case.status in OPEN_STATES
+    if not event.from_status or (was_open == is_open and case.status != Status.MERGED):
+        return
+    alarms = list(Alarm.objects.select_for_update(of=("self",)).filter(case_id=case.pk).order_by("pk"))
+    if not alarms:
+        return
+    values = {"number": case.number, "status": case.get_status_display()}
+    target = case.merged_into if case.status == Status.MERGED else None
+    for alarm in alarms:
+        if target is not None:
+            alarm.case = target
+            alarm.save(update_fields=["case", "updated_at"])
+            _note(alarm, _("处置案件 %(number)s 已并入 %(target)s") % {**values, "target": target.number})
+        elif is_open:
+            _note(alarm, _("处置案件 %(number)s 已重新打开（%(status)s）") % values)
+        elif alarm.status == AlarmStatus.ACTIVE:
+            _note(
+                alarm,
+                _("处置案件 %(number)s 已%(status)s；告警仍在活动，视为已由案件处置，不再提醒") % values,
+            )
+        else:
+            _note(alarm, _("处置案件 %(number)s 已%(status)s") % values)

@@ -310,3 +310,47 @@ class AlarmComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30]
+
+
+def default_notify_severities() -> list[str]:
+    return [Severity.CRITICAL, Severity.MAJOR]
+
+
+class AlarmNotificationPreference(BaseModel):
+    """What one person wants to hear about greenhouse alarms (告警通知设置).
+
+    Without a row, people who may handle a greenhouse's alarms hear of critical and major ones there; people who
+    may only read (leaders) hear of nothing until they ask. The inbox is always written; email follows the
+    person's general notification settings (address, quiet hours) and can be switched off here for alarms.
+    Empty `clusters` and `villages` mean everywhere in the person's scope.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="iot_alarm_preference",
+        verbose_name=_("用户"),
+    )
+    enabled = models.BooleanField(_("接收告警通知"), default=True)
+    severities = models.JSONField(_("告警级别"), default=default_notify_severities, blank=True)
+    clusters = models.ManyToManyField(Cluster, blank=True, related_name="+", verbose_name=_("片区"))
+    villages = models.ManyToManyField(
+        "org.Node",
+        blank=True,
+        related_name="+",
+        verbose_name=_("村"),
+        limit_choices_to={"kind": "village"},
+    )
+    email = models.BooleanField(_("同时发送邮件"), default=True)
+    on_cleared = models.BooleanField(_("告警清除时通知"), default=True)
+    reminders = models.BooleanField(_("未确认时提醒"), default=True)
+
+    scope_path = ""
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("告警通知设置")
+        verbose_name_plural = _("告警通知设置")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -31,8 +31,8 @@ from .choices import RANK, AlarmStatus, Severity
 from .models import Alarm, Greenhouse, Reading, Sensor, Threshold
 from .rules import DEFAULT_OFFLINE_MINUTES, SITE_TZ, limits
 
-#: Reading the greenhouse pages is reading case work at the village: whoever may see its cases sees its alarms.
-CAP_VIEW = "cases.view"
+#: Reading the greenhouse pages (accounts/roles.py: iot.view, scoped by village).
+CAP_VIEW = "iot.view"
 SEVERITY_BADGE = {
     Severity.CRITICAL: "badge-red",
     Severity.MAJOR: "badge-orange",
