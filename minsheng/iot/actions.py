@@ -289,3 +289,39 @@ def on_case_event(sender, *, case, event, **kwargs) -> None:
             )
         else:
             _note(alarm, _("处置案件 %(number)s 已%(status)s") % values)
+
+
+@transaction.atomic
+def set_preferences(
+    user,
+    *,
+    actor,
+    enabled: bool,
+    severities,
+    clusters=(),
+    villages=(),
+    email: bool = True,
+    on_cleared: bool = True,
+    reminders: bool = True,
+):
+    """Save one person's alarm notification preferences (only their own, or a superuser's doing)."""
+    from .models import AlarmNotificationPreference
+
+    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
+        raise PermissionDenied(_("只能修改自己的通知设置"))
+    severities = [s for s in Severity.values if s in set(severities or [])]
+    if enabled and not severities:
+        raise ValidationError({"severities": _("请至少选择一个告警级别，或关闭告警通知")})
+    for village in villages:
+        if not user.has_cap(alerts.CAP_VIEW, village):
+            raise ValidationError({"villages": _("只能选择自己可查看的村")})
+    pref, _created = AlarmNotificationPreference.objects.select_for_update().get_or_create(user=user)
+    pref.enabled = enabled
+    pref.severities = severities
+    pref.email = email
+    pref.on_cleared = on_cleared
+    pref.reminders = reminders
+    pref.save()
+    pref.clusters.set(clusters)
+    pref.villages.set(villages)
+    return pref

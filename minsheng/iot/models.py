@@ -294,6 +294,17 @@ class Alarm(BaseModel):
     def __str__(self) -> str:
         return f"{self.sensor} {self.get_type_display()}"
 
+    @property
+    def handled_by_case(self) -> bool:
+        """Still active, but its case is closed: the case handled it (no reminders, no new escalation)."""
+        from minsheng.cases.choices import OPEN_STATES
+
+        return (
+            self.status == AlarmStatus.ACTIVE
+            and self.case_id is not None
+            and self.case.status not in OPEN_STATES
+        )
+
 
 class AlarmComment(models.Model):
     """A person's note or a system note (author empty) on an alarm."""

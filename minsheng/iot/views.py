@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,9 +27,10 @@ from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import actions
-from .choices import RANK, AlarmStatus, Severity
-from .models import Alarm, Greenhouse, Reading, Sensor, Threshold
+from . import actions, alerts, summary
+from .choices import AlarmStatus, Severity
+from .forms import AlarmPreferenceForm
+from .models import Alarm, AlarmNotificationPreference, Cluster, Greenhouse, Reading, Sensor, Threshold
 from .rules import DEFAULT_OFFLINE_MINUTES, SITE_TZ, limits
 
 #: Reading the greenhouse pages (accounts/roles.py: iot.view, scoped by village).
@@ -50,6 +52,8 @@ SEVERITY_COLOUR = {
     "none": "#2e9d5b",
 }
 DEFAULT_LOW_BATTERY = 20
+#: How often the console and the greenhouse page ask for news (settings.IOT_LIVE_POLL_SECONDS).
+LIVE_POLL_SECONDS = 15
 CHART_HOURS = 24
 
 
@@ -75,9 +79,8 @@ def _with_badges(alarms):
         yield alarm
 
 
-@require_GET
-@staff_required
-def alarm_list(request):
+def _filtered(request):
+    """The console's alarms for the request's filters (shared by the page and its live JSON)."""
     status = _choice(request, "status", {"active", "cleared", "all"}, "active")
     ack = _choice(request, "ack", {"yes", "no", "all"}, "all")
     severity = _choice(request, "severity", set(Severity.values) | {""}, "")
@@ -91,20 +94,53 @@ def alarm_list(request):
     greenhouse = request.GET.get("greenhouse", "")
     if greenhouse.isdigit():
         qs = qs.filter(greenhouse_id=int(greenhouse))
-    page = Paginator(qs.order_by("-last_at", "-pk"), 50).get_page(request.GET.get("page"))
+    filters = {"status": status, "ack": ack, "severity": severity, "greenhouse": greenhouse}
+    return qs.order_by("-last_at", "-pk"), filters
+
+
+def _poll_ms() -> int:
+    return int(getattr(settings, "IOT_LIVE_POLL_SECONDS", LIVE_POLL_SECONDS) * 1000)
+
+
+@require_GET
+@staff_required
+def alarm_list(request):
+    qs, filters = _filtered(request)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "iot/alarm_list.html",
         {
             "page_obj": page,
             "alarms": list(_with_badges(page.object_list)),
-            "status": status,
-            "ack": ack,
-            "severity": severity,
+            **filters,
             "severities": Severity.choices,
             "greenhouses": Greenhouse.objects.visible_to(request.user, CAP_VIEW).only("pk", "name"),
-            "greenhouse": greenhouse,
+            "summary": summary.of_alarms(alarms_for(request.user)),
+            "poll_ms": _poll_ms(),
         },
+    )
+
+
+@require_GET
+@staff_required
+def alarm_list_live(request):
+    """The console's live data: the current page's rows (rendered) and the header summary, for a poll."""
+    qs, _filters = _filtered(request)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    alarms = list(_with_badges(page.object_list))
+    rows = render_to_string("iot/_alarm_rows.html", {"alarms": alarms}, request=request)
+    head = summary.of_alarms(alarms_for(request.user))
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "ids": [a.pk for a in alarms],
+            "stamp": max((a.updated_at for a in alarms), default=None),
+            "rows_html": rows,
+            "summary": head.as_dict(),
+            "summary_html": render_to_string("iot/_summary.html", {"summary": head}, request=request),
+            "now": clock.now().isoformat(),
+        }
     )
 
 
@@ -206,26 +242,11 @@ def alarm_act(request, pk: int, what: str):
     return redirect("iot:alarm", pk=alarm.pk)
 
 
-def _worst(alarms) -> str | None:
-    worst = None
-    for alarm in alarms:
-        if worst is None or RANK[alarm.severity] > RANK[worst]:
-            worst = alarm.severity
-    return worst
-
-
 @require_GET
 @staff_required
 def greenhouse_detail(request, pk: int):
     greenhouse = get_visible_or_404(
         Greenhouse.objects.select_related("village", "cluster"), request.user, CAP_VIEW, pk=pk
-    )
-    active = list(
-        _with_badges(
-            greenhouse.alarms.filter(status=AlarmStatus.ACTIVE)
-            .select_related("sensor", "case")
-            .order_by("-last_at")
-        )
     )
     return render(
         request,
@@ -233,9 +254,49 @@ def greenhouse_detail(request, pk: int):
         {
             "greenhouse": greenhouse,
             "sensors": greenhouse.sensors.order_by("kind", "code"),
-            "active": active,
             "low_battery": DEFAULT_LOW_BATTERY,
+            "poll_ms": _poll_ms(),
+            **_greenhouse_alarms(greenhouse),
         },
+    )
+
+
+def _greenhouse_alarms(greenhouse: Greenhouse) -> dict:
+    active = list(
+        _with_badges(
+            greenhouse.alarms.filter(status=AlarmStatus.ACTIVE)
+            .select_related("sensor", "case")
+            .order_by("-last_at")
+        )
+    )
+    return {
+        "active": active,
+        "summary": summary.by_greenhouse([greenhouse.pk]).get(greenhouse.pk, summary.Summary()),
+    }
+
+
+@require_GET
+@staff_required
+def greenhouse_live(request, pk: int):
+    """The greenhouse page's live part: its alarm summary and active alarms (rendered), and the sensors' last values."""
+    greenhouse = get_visible_or_404(Greenhouse, request.user, CAP_VIEW, pk=pk)
+    context = _greenhouse_alarms(greenhouse)
+    return JsonResponse(
+        {
+            "summary": context["summary"].as_dict(),
+            "active_ids": [a.pk for a in context["active"]],
+            "alarms_html": render_to_string("iot/_greenhouse_alarms.html", context, request=request),
+            "sensors": [
+                {
+                    "id": s.pk,
+                    "code": s.code,
+                    "last_value": s.last_value,
+                    "last_seen": s.last_seen.isoformat() if s.last_seen else None,
+                }
+                for s in greenhouse.sensors.order_by("kind", "code")
+            ],
+            "now": clock.now().isoformat(),
+        }
     )
 
 
@@ -365,11 +426,7 @@ def map_data(request):
     greenhouses = list(
         Greenhouse.objects.visible_to(request.user, CAP_VIEW).select_related("village", "cluster")
     )
-    active: dict[int, list] = {}
-    for alarm in Alarm.objects.filter(greenhouse__in=greenhouses, status=AlarmStatus.ACTIVE).only(
-        "greenhouse_id", "severity"
-    ):
-        active.setdefault(alarm.greenhouse_id, []).append(alarm)
+    summaries = summary.by_greenhouse([g.pk for g in greenhouses])
     village_ids = {g.village_id for g in greenhouses}
     villages = Node.objects.filter(pk__in=village_ids, kind=NodeKind.VILLAGE)
     village_features = [
@@ -384,7 +441,8 @@ def map_data(request):
         )
         if lat is None or lng is None:
             continue
-        worst = _worst(active.get(g.pk, []))
+        state = summaries.get(g.pk, summary.Summary())
+        worst = state.highest
         features.append(
             {
                 "type": "Feature",
@@ -394,9 +452,11 @@ def map_data(request):
                     "village": g.village.name,
                     "cluster": g.cluster.name if g.cluster else "",
                     "stage": g.get_stage_display(),
-                    "alarms": len(active.get(g.pk, [])),
+                    "alarms": state.total,
+                    "unacknowledged": state.unacknowledged,
+                    "by_severity": state.as_dict()["by_severity"],
                     "worst": worst or "none",
-                    "worst_label": Severity(worst).label if worst else _("无告警"),
+                    "worst_label": state.highest_label or _("无告警"),
                     "colour": SEVERITY_COLOUR[worst or "none"],
                     "url": reverse("iot:greenhouse", args=[g.pk]),
                 },
@@ -408,4 +468,108 @@ def map_data(request):
             "greenhouses": {"type": "FeatureCollection", "features": features},
             "unplaced": len(greenhouses) - len(features),
         }
+    )
+
+
+# -- clusters ---------------------------------------------------------------------------------------------------
+
+
+def _cluster_rows(greenhouses) -> list[dict]:
+    """One row per cluster holding a visible greenhouse (plus 未划片区), with its roll-up: two grouped queries."""
+    counts: dict = {}
+    for cluster_id in greenhouses.values_list("cluster_id", flat=True):
+        counts[cluster_id] = counts.get(cluster_id, 0) + 1
+    summaries = summary.by_cluster(greenhouses)
+    clusters = {c.pk: c for c in Cluster.objects.filter(pk__in=[k for k in counts if k is not None])}
+    rows = []
+    for cluster_id, n in counts.items():
+        state = summaries.get(cluster_id, summary.Summary())
+        rows.append(
+            {
+                "cluster": clusters.get(cluster_id),
+                "greenhouses": n,
+                "summary": state,
+                "badge": SEVERITY_BADGE.get(state.highest, "badge-green"),
+            }
+        )
+    rank = {s: i for i, s in enumerate(Severity)}
+    rows.sort(
+        key=lambda r: (
+            rank.get(r["summary"].highest, len(rank)),
+            -r["summary"].total,
+            r["cluster"].name if r["cluster"] else "~",
+        )
+    )
+    return rows
+
+
+@require_GET
+@staff_required
+def cluster_list(request):
+    greenhouses = Greenhouse.objects.visible_to(request.user, CAP_VIEW)
+    return render(
+        request, "iot/clusters.html", {"rows": _cluster_rows(greenhouses), "badges": SEVERITY_BADGE}
+    )
+
+
+@require_GET
+@staff_required
+def cluster_detail(request, pk: int):
+    """One cluster's greenhouses in the user's scope, the worst first. A cluster with none of them is a 404."""
+    cluster = Cluster.objects.filter(pk=pk).first()
+    greenhouses = list(
+        Greenhouse.objects.visible_to(request.user, CAP_VIEW).filter(cluster_id=pk).select_related("village")
+    )
+    if cluster is None or not greenhouses:
+        raise Http404
+    summaries = summary.by_greenhouse([g.pk for g in greenhouses])
+    rank = {s: i for i, s in enumerate(Severity)}
+    rows = []
+    for g in greenhouses:
+        state = summaries.get(g.pk, summary.Summary())
+        rows.append(
+            {"greenhouse": g, "summary": state, "badge": SEVERITY_BADGE.get(state.highest, "badge-green")}
+        )
+    rows.sort(
+        key=lambda r: (
+            rank.get(r["summary"].highest, len(rank)),
+            -r["summary"].unacknowledged,
+            r["greenhouse"].code,
+        )
+    )
+    total = summary.Summary()
+    for state in summaries.values():
+        for severity, n in state.by_severity.items():
+            total.add(severity, n, 0)
+        total.unacknowledged += state.unacknowledged
+    return render(request, "iot/cluster.html", {"cluster": cluster, "rows": rows, "summary": total})
+
+
+# -- notification preferences -----------------------------------------------------------------------------------
+
+
+@staff_required
+def preferences(request):
+    """告警通知设置: the person's own alarm notification preferences."""
+    pref = AlarmNotificationPreference.objects.filter(user=request.user).first()
+    form = AlarmPreferenceForm(request.POST or None, user=request.user, instance=pref)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_preferences(request.user, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("告警通知设置已保存"))
+            return redirect("iot:preferences")
+    return render(
+        request,
+        "iot/preferences.html",
+        {
+            "form": form,
+            "saved": pref is not None,
+            "can_handle": request.user.has_cap(actions.CAP_MANAGE),
+            "remind_minutes": alerts.remind_minutes(),
+            "unack_minutes": actions.unack_case_minutes(),
+        },
     )

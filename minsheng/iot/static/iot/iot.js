@@ -43,34 +43,101 @@
     };
   }
 
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+  }
+
+  /* Ask `load` again every `ms` while the page is visible; a hidden tab waits and catches up when shown. */
+  function every(ms, load) {
+    if (!ms) return;
+    setInterval(function () { if (!document.hidden) load(); }, ms);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) load(); });
+  }
+
+  function poll(el) { return parseInt(el.getAttribute("data-poll") || "0", 10); }
+
   var charts = document.getElementById("iot-charts");
   if (charts && window.echarts) {
-    fetch(charts.getAttribute("data-source"), { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (data) {
-        charts.innerHTML = "";
-        var drawn = [];
-        data.kinds.forEach(function (kind) {
-          kind.minLabel = say(charts, "min", "min");
-          kind.maxLabel = say(charts, "max", "max");
+    var drawn = {};
+    var drawCharts = function (data) {
+      var seen = {};
+      data.kinds.forEach(function (kind) {
+        kind.minLabel = say(charts, "min", "min");
+        kind.maxLabel = say(charts, "max", "max");
+        seen[kind.kind] = true;
+        if (!drawn[kind.kind]) {
           var box = document.createElement("div");
           box.className = "iot-chart";
           box.setAttribute("data-kind", kind.kind);
           charts.appendChild(box);
-          var chart = echarts.init(box);
-          chart.setOption(chartOption(kind));
-          drawn.push(chart);
-        });
-        if (!drawn.length) {
-          var empty = document.createElement("p");
-          empty.className = "empty";
-          empty.textContent = say(charts, "none", "");
-          charts.appendChild(empty);
+          drawn[kind.kind] = echarts.init(box);
         }
-        charts.setAttribute("data-chart-count", String(drawn.length));
-        window.addEventListener("resize", function () { drawn.forEach(function (c) { c.resize(); }); });
-      })
-      .catch(function () { charts.textContent = say(charts, "failed", "failed"); });
+        drawn[kind.kind].setOption(chartOption(kind), true);
+      });
+      Object.keys(drawn).forEach(function (k) {
+        if (!seen[k]) { var dom = drawn[k].getDom(); drawn[k].dispose(); dom.remove(); delete drawn[k]; }
+      });
+      var empty = charts.querySelector("p");
+      if (empty) empty.remove();
+      var n = Object.keys(drawn).length;
+      if (!n) {
+        empty = document.createElement("p");
+        empty.className = "empty";
+        empty.textContent = say(charts, "none", "");
+        charts.appendChild(empty);
+      }
+      charts.setAttribute("data-chart-count", String(n));
+      charts.setAttribute("data-updated", data.end);
+    };
+    var loadCharts = function () {
+      getJSON(charts.getAttribute("data-source")).then(drawCharts).catch(function () {
+        if (!Object.keys(drawn).length) charts.textContent = say(charts, "failed", "failed");
+      });
+    };
+    loadCharts();
+    every(poll(charts), loadCharts);
+    window.addEventListener("resize", function () { Object.keys(drawn).forEach(function (k) { drawn[k].resize(); }); });
+  }
+
+  /* The greenhouse page: its alarm card and the sensors' last values. */
+  var ghAlarms = document.getElementById("iot-gh-alarms");
+  if (ghAlarms) {
+    every(poll(ghAlarms), function () {
+      getJSON(ghAlarms.getAttribute("data-live")).then(function (data) {
+        ghAlarms.innerHTML = data.alarms_html;
+        data.sensors.forEach(function (s) {
+          var cell = document.querySelector('[data-sensor-value="' + s.id + '"]');
+          if (cell && s.last_value !== null) cell.textContent = s.last_value.toFixed(1) + " " + cell.getAttribute("data-unit");
+          var seen = document.querySelector('[data-sensor-seen="' + s.id + '"]');
+          if (seen && s.last_seen) {
+            var d = new Date(s.last_seen), pad = function (n) { return (n < 10 ? "0" : "") + n; };
+            seen.textContent = pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes());
+          }
+        });
+      }).catch(function () {});
+    });
+  }
+
+  /* The alarm console: new rows and the header summary without a reload; ticked boxes stay ticked. */
+  var consoleEl = document.getElementById("iot-console");
+  if (consoleEl) {
+    var statusEl = document.getElementById("iot-live-status");
+    every(poll(consoleEl), function () {
+      getJSON(consoleEl.getAttribute("data-live")).then(function (data) {
+        var ticked = {};
+        document.querySelectorAll('input[name="alarms"]:checked').forEach(function (b) { ticked[b.value] = true; });
+        document.getElementById("iot-alarm-rows").innerHTML = data.rows_html;
+        document.querySelectorAll('input[name="alarms"]').forEach(function (b) { if (ticked[b.value]) b.checked = true; });
+        document.getElementById("iot-summary").innerHTML = data.summary_html;
+        document.getElementById("iot-alarm-count").textContent = String(data.count);
+        document.getElementById("iot-alarm-table").hidden = !data.ids.length;
+        document.getElementById("iot-alarm-empty").hidden = !!data.ids.length;
+        var d = new Date(data.now), pad = function (n) { return (n < 10 ? "0" : "") + n; };
+        statusEl.textContent = say(statusEl, "updated", "%(t)s").replace("%(t)s", pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()));
+        consoleEl.setAttribute("data-updated", data.now);
+      }).catch(function () { statusEl.textContent = say(statusEl, "failed", ""); });
+    });
   }
 
   var mapEl = document.getElementById("iot-map");
@@ -96,7 +163,8 @@
             var p = f.properties, box = document.createElement("div");
             box.className = "map-popup";
             [[ "strong", p.name ], [ "span", p.village + (p.cluster ? " · " + p.cluster : "") + " · " + p.stage ],
-             [ "span", say(mapEl, "alarms", "") + "：" + p.alarms + "（" + p.worst_label + "）" ]].forEach(function (part) {
+             [ "span", say(mapEl, "alarms", "") + "：" + p.alarms + "（" + p.worst_label + "）" +
+               (p.unacknowledged ? " · " + say(mapEl, "unack", "") + " " + p.unacknowledged : "") ]].forEach(function (part) {
               var node = document.createElement(part[0]); node.textContent = part[1]; box.appendChild(node);
             });
             var link = document.createElement("a"); link.href = p.url; link.textContent = say(mapEl, "open", ""); box.appendChild(link);
