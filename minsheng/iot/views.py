@@ -118,6 +118,7 @@ def alarm_list(request):
             "greenhouses": Greenhouse.objects.visible_to(request.user, CAP_VIEW).only("pk", "name"),
             "summary": summary.of_alarms(alarms_for(request.user)),
             "poll_ms": _poll_ms(),
+            "poll_seconds": _poll_ms() // 1000,
         },
     )
 
@@ -256,6 +257,7 @@ def greenhouse_detail(request, pk: int):
             "sensors": greenhouse.sensors.order_by("kind", "code"),
             "low_battery": DEFAULT_LOW_BATTERY,
             "poll_ms": _poll_ms(),
+            "poll_seconds": _poll_ms() // 1000,
             **_greenhouse_alarms(greenhouse),
         },
     )

@@ -31,8 +31,11 @@
         label: { show: true, position: "insideTop", fontSize: 11 }
       };
     }
+    var empty = kind.series.every(function (s) { return !s.data.length; });
     return {
       title: { text: kind.label + (kind.unit ? "（" + kind.unit + "）" : ""), textStyle: { fontSize: 14 } },
+      graphic: empty ? [{ type: "text", left: "center", top: "middle",
+        style: { text: kind.noneLabel, fill: "#8a93a3", fontSize: 13 } }] : [],
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { top: 24, left: 0, type: "scroll" },
@@ -65,6 +68,7 @@
       data.kinds.forEach(function (kind) {
         kind.minLabel = say(charts, "min", "min");
         kind.maxLabel = say(charts, "max", "max");
+        kind.noneLabel = say(charts, "none", "");
         seen[kind.kind] = true;
         if (!drawn[kind.kind]) {
           var box = document.createElement("div");
