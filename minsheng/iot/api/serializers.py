@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import summary
 from ..models import Alarm, Greenhouse, Reading
 
 
@@ -8,12 +10,16 @@ class AlarmSerializer(serializers.ModelSerializer):
     sensor = serializers.CharField(source="sensor.code", read_only=True)
     sensor_kind = serializers.CharField(source="sensor.kind", read_only=True)
     greenhouse_name = serializers.CharField(source="greenhouse.name", read_only=True)
+    case_number = serializers.CharField(source="case.number", read_only=True, default=None)
+    case_status = serializers.CharField(source="case.status", read_only=True, default=None)
+    handled_by_case = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Alarm
         fields = [
             "id", "sensor", "sensor_kind", "greenhouse", "greenhouse_name", "type", "severity", "status",
-            "acknowledged", "started_at", "last_at", "acked_at", "cleared_at", "count", "assignee", "case", "details",
+            "acknowledged", "started_at", "last_at", "acked_at", "cleared_at", "count", "assignee", "case",
+            "case_number", "case_status", "handled_by_case", "details",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -22,15 +28,43 @@ class ClearSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class AlarmSummarySerializer(serializers.Serializer):
+    """Active alarms rolled up: total, count per severity, the highest severity, unacknowledged."""
+
+    total = serializers.IntegerField()
+    by_severity = serializers.DictField(child=serializers.IntegerField())
+    highest = serializers.CharField(allow_null=True)
+    highest_label = serializers.CharField()
+    unacknowledged = serializers.IntegerField()
+
+
 class GreenhouseSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
+    alarm_summary = serializers.SerializerMethodField()
 
     class Meta:
         model = Greenhouse
         fields = [
             "id", "name", "code", "village", "village_name", "cluster", "crop", "area_mu", "stage", "lat", "lng",
+            "alarm_summary",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(AlarmSummarySerializer)
+    def get_alarm_summary(self, obj) -> dict:
+        """From the page's summaries the view put in the context (one query per page), else one query."""
+        summaries = self.context.get("summaries")
+        if summaries is None:
+            summaries = summary.by_greenhouse([obj.pk])
+        return summaries.get(obj.pk, summary.Summary()).as_dict()
+
+
+class ClusterSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    code = serializers.CharField()
+    greenhouses = serializers.IntegerField()
+    alarm_summary = AlarmSummarySerializer()
 
 
 class ReadingSerializer(serializers.ModelSerializer):

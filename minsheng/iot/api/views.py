@@ -12,14 +12,15 @@ from rest_framework.views import APIView
 
 from minsheng.core.scoping import get_visible_or_404
 
-from .. import actions
+from .. import actions, summary
 from ..devices import GatewayTokenAuthentication, IsGateway
 from ..ingest import ingest
 from ..models import Alarm, Greenhouse, Reading, Sensor
-from ..views import CAP_VIEW
+from ..views import CAP_VIEW, _cluster_rows
 from .serializers import (
     AlarmSerializer,
     ClearSerializer,
+    ClusterSerializer,
     GreenhouseSerializer,
     RangeSerializer,
     ReadingSerializer,
@@ -70,7 +71,7 @@ class AlarmViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Alarm.objects.visible_to(self.request.user, CAP_VIEW)
-            .select_related("sensor", "greenhouse")
+            .select_related("sensor", "greenhouse", "case")
             .order_by("-last_at", "-pk")
         )
 
@@ -96,11 +97,52 @@ class AlarmViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class GreenhouseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Greenhouses in the user's scope, each with the roll-up of its active alarms."""
+
     serializer_class = GreenhouseSerializer
     filterset_fields = ["village", "cluster", "stage"]
 
     def get_queryset(self):
         return Greenhouse.objects.visible_to(self.request.user, CAP_VIEW).select_related("village")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self._summaries = summary.by_greenhouse([g.pk for g in page])
+        return page
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "_summaries", None) is not None:
+            context["summaries"] = self._summaries
+        return context
+
+
+class ClusterSummaryView(generics.GenericAPIView):
+    """Clusters holding greenhouses in the user's scope (id null: greenhouses in no cluster), with the roll-up of
+    those greenhouses' active alarms."""
+
+    serializer_class = ClusterSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return Greenhouse.objects.visible_to(self.request.user, CAP_VIEW)
+
+    def get(self, request):
+        rows = []
+        for row in _cluster_rows(self.get_queryset()):
+            cluster = row["cluster"]
+            rows.append(
+                {
+                    "id": cluster.pk if cluster else None,
+                    "name": cluster.name if cluster else _("未划片区"),
+                    "code": cluster.code if cluster else "",
+                    "greenhouses": row["greenhouses"],
+                    "alarm_summary": row["summary"].as_dict(),
+                }
+            )
+        return Response(ClusterSerializer(rows, many=True).data)
 
 
 class SensorReadingsView(generics.ListAPIView):

@@ -177,3 +177,18 @@ def test_preferences_page(farm, client_for, password):
     assert list(pref.clusters.all()) == [farm.cluster]
     again = client.get(reverse("iot:preferences"))
     assert again.context["form"].initial["severities"] == ["critical", "minor"]
+
+
+def test_api_rollups(farm, spread, api_for):
+    api = api_for(farm.w.admin)
+    clusters = {c["name"]: c for c in api.get("/api/v1/iot/clusters/").json()}
+    assert clusters["樱悦田园"]["alarm_summary"]["unacknowledged"] == 3
+    assert clusters["樱悦田园"]["greenhouses"] == 2
+    assert clusters["北山片区"]["alarm_summary"]["highest"] == "warning"
+    assert clusters["未划片区"]["id"] is None and clusters["未划片区"]["alarm_summary"]["total"] == 0
+    houses = {g["code"]: g for g in api.get("/api/v1/iot/greenhouses/").json()["results"]}
+    assert houses["gh1"]["alarm_summary"]["by_severity"]["critical"] == 1
+    assert api.get(f"/api/v1/iot/greenhouses/{spread['gh2'].pk}/").json()["alarm_summary"]["total"] == 2
+    assert api_for(farm.w.worker_a).get("/api/v1/iot/clusters/").json() == []
+    alarm = api.get("/api/v1/iot/alarms/", {"severity": "critical"}).json()["results"][0]
+    assert alarm["case_number"] and alarm["case_status"] == "registered" and alarm["handled_by_case"] is False
