@@ -12,6 +12,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,7 +145,7 @@ def tell(alarm: Alarm, what: str, *, key: str, at: dt.datetime | None = None, **
     common = {
         "title": _title(alarm, what, extra),
         "body": body,
-        "link": f"/iot/alarms/{alarm.pk}/",
+        "link": reverse("iot:alarm", args=[alarm.pk]),
         "level": level,
         "kind": "iot.alarm",
         "source": alarm,

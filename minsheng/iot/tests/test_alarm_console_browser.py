@@ -162,6 +162,7 @@ def test_clusters_map_and_preferences(browser, live_server, farm, alarms, passwo
     expect(page.locator("#iot-map")).to_have_attribute("data-greenhouse-count", "1")
     page.locator("#iot-map path.leaflet-interactive").last.click(force=True)
     expect(page.locator(".map-popup")).to_contain_text("未确认 2")
+    expect(page.locator(".leaflet-popup")).to_have_css("opacity", "1")  # the fade-in has finished
     shot("6-map")
 
     page.goto(f"{live_server.url}/iot/alarms/preferences/")
