@@ -205,7 +205,8 @@ def close_case(case: Case, farm, people) -> Case:
     )
     unit.members.set([people.cadre])
     admin = farm.w.admin
-    case_actions.do_accept(case, actor=admin)
+    if case.status == Status.REGISTERED:
+        case_actions.do_accept(case, actor=admin)
     case_actions.do_dispatch(case, actor=admin, unit=unit, handler=people.cadre)
     case_actions.do_sign(case, actor=people.cadre)
     case_actions.do_reply(case, actor=people.cadre, note="已开棚通风，温度回落中")
@@ -279,3 +280,28 @@ def test_a_critical_alarm_joins_the_open_case_and_a_rejected_case_is_noted(farm,
             "不予受理" in t for t in Alarm.objects.get(pk=alarm.pk).comments.values_list("text", flat=True)
         )
     assert Case.objects.get(pk=temp.case_id).status == Status.REJECTED
+
+
+def test_a_merged_case_hands_its_alarms_over_and_a_reopened_one_is_noted(farm, people, settings):
+    settings.IOT_ALARM_UNACK_CASE_MINUTES = 30
+    temp = raise_at(farm.temp, Severity.CRITICAL)
+    first = temp.case
+    other = Greenhouse.objects.create(name="李家2号棚", code="gh2", village=farm.village, stage="bloom")
+    sensor = Sensor.objects.create(code="gh2-t1", greenhouse=other, kind=SensorKind.AIR_TEMP, unit="Cel")
+    second_alarm = raise_at(sensor, Severity.CRITICAL)
+    second = second_alarm.case
+    assert first.pk != second.pk  # two greenhouses, two cases
+    case_actions.do_accept(first, actor=farm.w.admin)
+    case_actions.do_merge(second, into=first, actor=farm.w.admin, note="同一寒潮")
+    second_alarm.refresh_from_db()
+    assert second_alarm.case_id == first.pk
+    assert any(first.number in t for t in second_alarm.comments.values_list("text", flat=True))
+
+    with time_machine.travel(T + dt.timedelta(hours=1), tick=False):
+        closed = close_case(Case.objects.get(pk=first.pk), farm, people)
+        temp.refresh_from_db()
+        assert temp.handled_by_case
+        case_actions.do_reopen(closed, actor=farm.w.admin, reason="夜间再次降温")
+    temp.refresh_from_db()
+    assert not temp.handled_by_case
+    assert "重新打开" in temp.comments.order_by("-pk").first().text
