@@ -20,6 +20,8 @@ cases.supervise 督办, 包案
 cases.configure categories, time limits, routing rules, units
 agri.view       see the agricultural supervision pages (samples, certificates, the dashboard)
 agri.record     record samples and rapid tests in the field (村级监管员 in their villages)
+agri.manage     keep the agri office's ledgers: campaigns, sampling tasks, holiday duty, registry imports
+agri.configure  import the reference data (limits, banned/restricted pesticides) from xlsx
 """
 
 from .choices import Role
@@ -62,6 +64,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             *_CASE_ALL,
             "agri.view",
             "agri.record",
+            "agri.manage",
+            "agri.configure",
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -75,7 +79,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.supervise",
         }
     ),
-    R.STREET_CADRE: frozenset({"org.view", "org.export", *_CASE_DESK, "agri.view", "agri.record"}),
+    R.STREET_CADRE: frozenset(
+        {"org.view", "org.export", *_CASE_DESK, "agri.view", "agri.record", "agri.manage"}
+    ),
     R.COMMUNITY_WORKER: frozenset(
         {"org.view", "org.change", "org.view_pii", "org.import", "org.export", *_CASE_DESK}
     ),
