@@ -615,9 +615,7 @@ class CampaignProduct(BaseModel):
     commodity = models.ForeignKey(
         Commodity, on_delete=models.PROTECT, related_name="+", verbose_name=_("重点品种")
     )
-    pesticides = models.ManyToManyField(
-        Pesticide, blank=True, related_name="+", verbose_name=_("高风险农药")
-    )
+    pesticides = models.ManyToManyField(Pesticide, blank=True, related_name="+", verbose_name=_("高风险农药"))
     source = models.CharField(_("来源"), max_length=300, blank=True)
 
     class Meta:
@@ -695,7 +693,10 @@ class DutyShift(BaseModel):
         "org.Node", on_delete=models.PROTECT, related_name="agri_duty", verbose_name=_("单位")
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agri_duty", verbose_name=_("值班人员")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="agri_duty",
+        verbose_name=_("值班人员"),
     )
     leader = models.BooleanField(_("带班领导"), default=False)
     phone = models.CharField(_("值班电话"), max_length=20, blank=True)
