@@ -42,7 +42,7 @@ class AgriResource(OrgResource):
     """Scoped like the org registries; read with `agri.view`, written with the capability each table names."""
 
     export_capability = "agri.view"
-    import_capability = "agri.manage"
+    import_capability = "agri.record"
     pii_capability = "org.view_pii"
     #: Shown as a group on the import/export page.
     group = N_("登记台账")
@@ -132,7 +132,14 @@ class ProducerResource(AgriResource):
         Column(N_("所在村"), "village", kind="node", required=True, width=26, help=N_("村的全称或简称")),
         Column(N_("统一社会信用代码"), "credit_code", kind="code", width=22),
         Column(N_("主体码"), "subject_code", kind="code", width=18),
-        Column(N_("种植品种"), "crops", kind="commodities", width=20, help=N_("名称或别名，多个用“、”分隔")),
+        Column(
+            N_("种植品种"),
+            "crops",
+            kind="commodities",
+            blank=[],
+            width=20,
+            help=N_("名称或别名，多个用“、”分隔"),
+        ),
         Column(N_("面积(亩)"), "area_mu", kind="decimal", width=10, blank=None),
         Column(N_("联系人"), "contact_name", width=10),
         Column(N_("联系电话"), "phone", kind="phone", pii="phone", width=14),
@@ -255,7 +262,6 @@ class LetterResource(AgriResource):
     slug = "agri-letters"
     title = N_("责任书")
     model = ResponsibilityLetter
-    import_capability = "agri.record"
     group = N_("工作台账")
     columns = (
         Column(N_("层级"), "level", kind="choice", choices=LetterLevel, required=True, width=12),
@@ -299,7 +305,6 @@ class PublicityResource(AgriResource):
     slug = "agri-publicity"
     title = N_("宣传资料发放")
     model = PublicityRecord
-    import_capability = "agri.record"
     group = N_("工作台账")
     columns = (
         Column(N_("发放日期"), "given_on", kind="date", required=True, width=12, blank=None),
@@ -337,7 +342,6 @@ class WasteResource(AgriResource):
     slug = "agri-waste"
     title = N_("包装废弃物回收")
     model = WasteRecovery
-    import_capability = "agri.record"
     group = N_("工作台账")
     columns = (
         Column(N_("回收日期"), "recovered_on", kind="date", required=True, width=12, blank=None),
@@ -428,7 +432,14 @@ class LimitResource(ReferenceResource):
     columns = (
         Column(N_("农药"), "pesticide", kind="pesticide", required=True, width=14),
         Column(N_("食品类别"), "commodity", kind="commodity", required=True, width=16),
-        Column(N_("除外"), "excluded", kind="commodities", width=14, help=N_("该类别下不适用此限量的品种")),
+        Column(
+            N_("除外"),
+            "excluded",
+            kind="commodities",
+            blank=[],
+            width=14,
+            help=N_("该类别下不适用此限量的品种"),
+        ),
         Column(N_("最大残留限量(mg/kg)"), "mg_per_kg", kind="decimal", required=True, width=12, blank=None),
         Column(N_("临时限量"), "temporary", kind="bool", width=8),
         Column(
@@ -481,7 +492,12 @@ class RuleResource(ReferenceResource):
         Column(N_("农药"), "pesticide", kind="pesticide", required=True, width=14),
         Column(N_("类型"), "kind", kind="choice", choices=RuleKind, required=True, width=14),
         Column(
-            N_("禁用范围"), "scopes", kind="commodities", width=20, help=N_("部分范围禁用时必填：食品类别")
+            N_("禁用范围"),
+            "scopes",
+            kind="commodities",
+            blank=[],
+            width=20,
+            help=N_("部分范围禁用时必填：食品类别"),
         ),
         Column(N_("范围原文"), "scope_text", width=24, help=N_("公告中的原文，如“蔬菜、瓜果、茶叶”")),
         Column(
