@@ -242,12 +242,7 @@ def test_export_round_trip_letters_and_producers(aw):
         )
 
     letters = snapshot()
-    assert (
-        _roundtrip(
-            "agri-letters", aw.w.admin, ResponsibilityLetter, ResponsibilityLetter.objects.all().delete
-        )
-        == 3
-    )
+    assert _roundtrip("agri-letters", aw.w.admin, ResponsibilityLetter.objects.all().delete) == 3
     assert snapshot() == letters
 
     def producers():
