@@ -740,3 +740,39 @@ def add_rule(
     rule.save()
     rule.scopes.set(scopes)
     return rule
+
+
+# -- reading tasks and rosters --------------------------------------------------------------------------------
+
+
+def _ancestor_paths(paths: list[str]) -> set[str]:
+    from minsheng.org.models import Node
+
+    step = Node.steplen
+    return {p[:i] for p in paths for i in range(step, len(p), step)}
+
+
+def visible_with_ancestors(queryset, user, capability: str = "agri.view"):
+    """Rows in the user's subtrees, plus rows placed on the nodes above them: a street-level task or duty roster
+    concerns the village supervisors under the street too (they count their samples towards it)."""
+    from django.db.models import Q
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    paths = user.scope_paths(capability)
+    if not paths:
+        return queryset.none()
+    inside = Q()
+    for path in paths:
+        inside |= Q(node__path__startswith=path)
+    return queryset.filter(inside | Q(node__path__in=_ancestor_paths(paths)))
+
+
+def visible_tasks(user):
+    return visible_with_ancestors(SamplingTask.objects.all(), user)
+
+
+def visible_duty(user):
+    return visible_with_ancestors(DutyShift.objects.all(), user)

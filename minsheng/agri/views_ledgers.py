@@ -55,7 +55,6 @@ from .models import (
     PublicityRecord,
     ResponsibilityLetter,
     Sample,
-    SamplingTask,
     WasteRecovery,
 )
 from .spreadsheets import AGRI_TABLES
@@ -351,7 +350,7 @@ def campaign_detail(request, pk: int):
         {
             "campaign": campaign,
             "products": campaign.products.select_related("commodity").prefetch_related("pesticides"),
-            "tasks": SamplingTask.objects.visible_to(request.user, "agri.view").filter(campaign=campaign),
+            "tasks": ledgers.visible_tasks(request.user).filter(campaign=campaign),
             "rate": rate,
             "rate_text": _percent(rate.rate),
             "form": form,
@@ -376,7 +375,7 @@ def campaign_product_remove(request, pk: int):
 
 
 def _visible_tasks(user):
-    return SamplingTask.objects.visible_to(user, "agri.view").select_related("campaign", "node", "commodity")
+    return ledgers.visible_tasks(user).select_related("campaign", "node", "commodity")
 
 
 @staff_required
@@ -457,7 +456,9 @@ def task_pre_holiday(request):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def task_detail(request, pk: int):
-    task = get_visible_or_404(_visible_tasks(request.user), request.user, "agri.view", pk=pk)
+    task = _visible_tasks(request.user).filter(pk=pk).first()
+    if task is None:
+        raise Http404
     scoped = Sample.objects.visible_to(request.user, "agri.view")
     if request.method == "POST":
         count = ledgers.assign_matching(actor=request.user, task=task)
@@ -548,7 +549,7 @@ def duty(request):
                 return redirect(f"{request.path}?year={shift.day.year}")
         status = 400
     periods = ledgers.holiday_periods(year)
-    shifts = DutyShift.objects.visible_to(user, "agri.view").select_related("person", "node")
+    shifts = ledgers.visible_duty(user).select_related("person", "node")
     if periods:
         shifts = shifts.filter(day__gte=periods[0].start, day__lte=periods[-1].end)
     by_day: dict[dt.date, list] = {}

@@ -383,9 +383,7 @@ class TaskViewSet(
     filterset_fields = {"level": ["exact"], "kind": ["exact"], "campaign": ["exact"]}
 
     def get_queryset(self):
-        return SamplingTask.objects.visible_to(self.request.user, "agri.view").select_related(
-            "campaign", "node", "commodity"
-        )
+        return ledgers.visible_tasks(self.request.user).select_related("campaign", "node", "commodity")
 
     def perform_create(self, serializer):
         serializer.instance = ledgers.create_task(actor=self.request.user, **serializer.validated_data)
@@ -452,7 +450,7 @@ class DutyViewSet(
     filterset_fields = {"day": ["exact", "gte", "lte"], "holiday": ["exact"]}
 
     def get_queryset(self):
-        return DutyShift.objects.visible_to(self.request.user, "agri.view").select_related("person", "node")
+        return ledgers.visible_duty(self.request.user).select_related("person", "node")
 
     def perform_create(self, serializer):
         serializer.instance = ledgers.assign_duty(actor=self.request.user, **serializer.validated_data)
