@@ -405,6 +405,7 @@ def tasks(request):
             "rows": rows,
             "suggestions": ledgers.pre_holiday_suggestions(today, tasks=visible) if can_manage else [],
             "pre_days": ledgers.pre_holiday_days(),
+            "calendar_gap": None if is_covered(dt.date(today.year + 1, 1, 1)) else today.year + 1,
             "can_manage": can_manage,
         },
     )
