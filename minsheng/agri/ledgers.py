@@ -464,15 +464,26 @@ class HolidayPeriod:
 
 def holiday_periods(year: int, calendar: WorkCalendar | None = None) -> list[HolidayPeriod]:
     """The statutory holiday periods starting in `year`, from the working-day calendar (admins' overrides
-    included). Empty for a year the holiday library does not cover yet."""
+    included). For a year the holiday library does not cover yet, only the rest days an admin entered with a name
+    (元旦, 春节 …) make periods."""
+    from minsheng.core.models import CalendarOverride
+
     cal = calendar or WorkCalendar()
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     day = first - dt.timedelta(days=10)
+    # For a year the library does not know yet, an admin's rest-day overrides carry the holiday's name.
+    named = dict(
+        CalendarOverride.objects.filter(
+            is_workday=False, date__gte=day, date__lte=last + dt.timedelta(days=10)
+        )
+        .exclude(name="")
+        .values_list("date", "name")
+    )
     periods, run, name = [], [], None
     while day <= last + dt.timedelta(days=10):
         if not cal.is_workday(day):
             run.append(day)
-            label = cal.holiday_name(day) if is_covered(day) else None
+            label = (cal.holiday_name(day) if is_covered(day) else None) or named.get(day)
             if label and name is None:
                 name = label
         else:

@@ -365,6 +365,14 @@ def test_holiday_periods_come_from_the_calendar(aw):
     cache.clear()
     national = {p.name: p for p in ledgers.holiday_periods(2026)}["国庆节"]
     assert national.end == dt.date(2026, 10, 6)
+    # 2027 is not in the library yet: the admin's named rest days make the periods
+    assert ledgers.holiday_periods(2027) == []
+    for day in (dt.date(2027, 1, 1), dt.date(2027, 1, 2), dt.date(2027, 1, 3)):
+        CalendarOverride.objects.create(date=day, is_workday=False, name="元旦" if day.day == 1 else "")
+    cache.clear()
+    assert [(p.name, p.start, p.end) for p in ledgers.holiday_periods(2027)] == [
+        ("元旦", dt.date(2027, 1, 1), dt.date(2027, 1, 3))
+    ]
 
 
 def test_duty_roster_only_on_holidays(aw):
