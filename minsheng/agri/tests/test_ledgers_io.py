@@ -269,3 +269,18 @@ def test_export_is_scoped_and_masked(aw):
     out.seek(0)
     rows = list(load_workbook(out).active.iter_rows(values_only=True))[1:]
     assert [(r[0], r[8]) for r in rows] == [("东关", "138****5678")]  # a supervisor cannot unmask
+
+
+def test_commands_export_and_import(aw, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    out = tmp_path / "rules.xlsx"
+    call_command("agri_export", "agri-rules", str(out), user="admin")
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0][0] == "农药" and len(rows) == PesticideRule.objects.count() + 1
+    assert all(r[-1] for r in rows[1:])  # every shipped rule carries its source
+    with pytest.raises(CommandError, match="没有导入该表的权限"):
+        call_command("agri_import", "agri-rules", str(out), user="sup")
+    # the exported rules are all on record already: every row is reported, nothing written
+    with pytest.raises(CommandError, match="整个文件未导入"):
+        call_command("agri_import", "agri-rules", str(out), user="admin")
