@@ -157,7 +157,7 @@ def letter_coverage(year: int, *, user=None) -> dict[str, Coverage]:
         return model.objects.all() if user is None else model.objects.visible_to(user, capability)
 
     letters = scoped(ResponsibilityLetter).filter(year=year)
-    villages = set(scoped(Node, "org.view").filter(kind=NodeKind.VILLAGE).values_list("pk", flat=True))
+    villages = set(scoped(Node).filter(kind=NodeKind.VILLAGE).values_list("pk", flat=True))
     today = timezone.localdate()
     supervisor_memberships = Membership.objects.filter(
         role=Role.VILLAGE_SUPERVISOR, node_id__in=villages, user__is_active=True
@@ -239,11 +239,17 @@ def task_compliance(task, *, samples=None, until: dt.date | None = None) -> list
     per week)."""
     linked = task_samples(task, samples)
     last = min(task.end, until) if until else task.end
+    low, high = _local_bounds(task.start, task.end)
+    per_day: dict[dt.date, int] = {}
+    for moment in linked.filter(sampled_at__gte=low, sampled_at__lt=high).values_list(
+        "sampled_at", flat=True
+    ):
+        day = timezone.localdate(moment)
+        per_day[day] = per_day.get(day, 0) + 1
     weeks, monday = [], task.start - dt.timedelta(days=task.start.weekday())
     while monday <= last:
         low_day, high_day = max(monday, task.start), min(monday + dt.timedelta(days=6), task.end)
-        low, high = _local_bounds(low_day, high_day)
-        count = linked.filter(sampled_at__gte=low, sampled_at__lt=high).count()
+        count = sum(n for day, n in per_day.items() if low_day <= day <= high_day)
         year, week, _day = monday.isocalendar()
         weeks.append(TaskWeek(year, week, low_day, high_day, count, task.weekly_quota))
         monday += dt.timedelta(days=7)

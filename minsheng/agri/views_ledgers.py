@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minsheng.accounts.choices import Role
+from minsheng.accounts.roles import STAFF_ROLES
 from minsheng.core import clock
 from minsheng.core.calendar import is_covered
 from minsheng.core.scoping import get_visible_or_404
@@ -529,8 +530,7 @@ def duty(request):
     nodes = managed_nodes(user)
     people = (
         get_user_model()
-        .objects.filter(is_active=True, memberships__node__in=nodes)
-        .exclude(memberships__role=Role.RESIDENT)
+        .objects.filter(is_active=True, memberships__node__in=nodes, memberships__role__in=STAFF_ROLES)
         .distinct()
         .order_by("username")
         if can_manage
