@@ -34,7 +34,16 @@ def test_ledger_pages_at_desktop_and_phone_width(browser, live_server, aw, passw
     periods = ledgers.holiday_periods(year)
     if periods:
         ledgers.assign_duty(actor=admin, day=periods[-1].start, node=aw.w.street, person=cadre, leader=True)
-    ledgers.create_task(
+    ledgers.record_letter(
+        actor=admin,
+        level="village",
+        year=today.year,
+        signed_on=today.replace(month=1, day=2),
+        village=aw.village_1,
+        party_a="城关街道办事处",
+        party_b="东关村委会",
+    )
+    task = ledgers.create_task(
         actor=admin,
         name="街道蔬菜周抽检",
         level=SampleLevel.STREET,
@@ -60,6 +69,21 @@ def test_ledger_pages_at_desktop_and_phone_width(browser, live_server, aw, passw
         expect(page.get_by_role("heading", name="抽检任务", exact=True)).to_be_visible()
         expect(page.get_by_role("link", name="街道蔬菜周抽检")).to_be_visible()
         page.screenshot(path=str(SCREENSHOTS / f"agri-ledgers-tasks-{suffix}.png"), full_page=True)
+
+        page.goto(f"{live_server.url}/agri/tasks/{task.pk}/")
+        expect(page.locator("#task-weeks")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / f"agri-ledgers-task-{suffix}.png"), full_page=True)
+
+        page.goto(f"{live_server.url}/agri/letters/")
+        expect(page.get_by_text("东关村委会")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / f"agri-ledgers-letters-{suffix}.png"), full_page=True)
+
+        page.goto(f"{live_server.url}/agri/letters/new/")
+        expect(page.locator("#id_producer")).to_be_hidden()  # 村级 by default: the village only
+        page.select_option("#id_level", "producer")
+        expect(page.locator("#id_producer")).to_be_visible()
+        expect(page.locator("#id_village")).to_be_hidden()
+        page.screenshot(path=str(SCREENSHOTS / f"agri-ledgers-letter-form-{suffix}.png"), full_page=True)
 
         page.goto(f"{live_server.url}/agri/waste/")
         expect(page.locator("#waste-total")).to_have_text("200.50 kg")
