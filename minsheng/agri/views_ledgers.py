@@ -184,9 +184,19 @@ def letter_new(request):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @staff_required
 def letter_scan(request, pk: int):
+    """GET: the scan, in scope only. POST: upload (or replace) the scan of a letter recorded without one."""
+    if request.method == "POST":
+        letter = get_visible_or_404(ResponsibilityLetter, request.user, "agri.record", pk=pk)
+        try:
+            ledgers.attach_scan(actor=request.user, letter=letter, scan=request.FILES.get("scan"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("扫描件已上传"))
+        return redirect(f"{redirect('agri:letters').url}?year={letter.year}")
     letter = get_visible_or_404(ResponsibilityLetter, request.user, "agri.view", pk=pk)
     if not letter.scan:
         raise Http404

@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin, ScopedRelatedField
@@ -119,6 +120,10 @@ class LetterInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
 
+class ScanInputSerializer(serializers.Serializer):
+    scan = serializers.FileField()
+
+
 class CoverageSerializer(serializers.Serializer):
     level = serializers.CharField()
     covered = serializers.IntegerField()
@@ -153,6 +158,15 @@ class LetterViewSet(
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+    @extend_schema(request=ScanInputSerializer, responses={200: LetterSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def scan(self, request, pk=None):
+        """Upload (or replace) the scan of the signed letter: PDF, JPG or PNG up to 10 MB."""
+        letter = self.get_object()
+        data = self._valid(ScanInputSerializer)
+        ledgers.attach_scan(actor=request.user, letter=letter, scan=data["scan"])
+        return Response(LetterSerializer(letter).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int, description="年度，默认今年")],

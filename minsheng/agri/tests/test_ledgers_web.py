@@ -470,3 +470,41 @@ def test_demo_ledgers_load_once(aw, monkeypatch, cadre):
         WasteRecovery.objects.count(),
         DutyShift.objects.count(),
     )
+
+
+def test_scan_uploaded_later(aw, client_for):
+    mine, other = letter(aw, aw.village_1), letter(aw, aw.village_2)
+    c = client_for(aw.supervisor)
+    url = reverse("agri:letter_scan", args=[mine.pk])
+    assert c.post(url, {"scan": SimpleUploadedFile("a.txt", b"x")}).status_code == 302
+    mine.refresh_from_db()
+    assert not mine.scan  # refused: not a PDF or image
+    c.post(url, {"scan": SimpleUploadedFile("signed.pdf", b"%PDF-1.4 signed")})
+    mine.refresh_from_db()
+    assert mine.scan.read() == b"%PDF-1.4 signed"
+    # another village's letter is not his to change
+    assert (
+        c.post(
+            reverse("agri:letter_scan", args=[other.pk]), {"scan": SimpleUploadedFile("x.pdf", b"%PDF")}
+        ).status_code
+        == 404
+    )
+
+
+def test_api_scan_upload(aw, api_for):
+    mine = letter(aw, aw.village_1)
+    api = api_for(aw.supervisor)
+    url = f"/api/v1/agri/letters/{mine.pk}/scan/"
+    bad = api.post(url, {"scan": SimpleUploadedFile("a.exe", b"MZ")}, format="multipart")
+    assert bad.status_code == 400 and "scan" in bad.json()
+    ok = api.post(url, {"scan": SimpleUploadedFile("a.jpg", b"\xff\xd8\xff")}, format="multipart")
+    assert ok.status_code == 200 and ok.json()["has_scan"] is True
+    other = letter(aw, aw.village_2)
+    assert (
+        api.post(
+            f"/api/v1/agri/letters/{other.pk}/scan/",
+            {"scan": SimpleUploadedFile("a.jpg", b"x")},
+            format="multipart",
+        ).status_code
+        == 404
+    )
