@@ -23,6 +23,8 @@ agri.record     record samples and rapid tests in the field (村级监管员 in 
 iot.view        see greenhouses, sensors, charts, alarms and the greenhouse map in the subtree
 iot.handle      acknowledge, assign, clear and comment on greenhouse alarms in the subtree
 iot.configure   greenhouses, sensors, gateways and thresholds (the admin)
+agri.manage     keep the agri office's ledgers: campaigns, sampling tasks, holiday duty, registry imports
+agri.configure  import the reference data (limits, banned/restricted pesticides) from xlsx
 """
 
 from .choices import Role
@@ -65,6 +67,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             *_CASE_ALL,
             "agri.view",
             "agri.record",
+            "agri.manage",
+            "agri.configure",
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -78,7 +82,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.supervise",
         }
     ),
-    R.STREET_CADRE: frozenset({"org.view", "org.export", *_CASE_DESK, "agri.view", "agri.record"}),
+    R.STREET_CADRE: frozenset(
+        {"org.view", "org.export", *_CASE_DESK, "agri.view", "agri.record", "agri.manage"}
+    ),
     R.COMMUNITY_WORKER: frozenset(
         {"org.view", "org.change", "org.view_pii", "org.import", "org.export", *_CASE_DESK}
     ),

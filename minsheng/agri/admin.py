@@ -34,3 +34,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 for model in (Producer, AgriInputStore, Sample, Certificate, StoreInspection):
     admin.site.register(model, ReadOnlyAdmin)
+
+# Ledgers, campaigns, tasks and duty change through agri.ledgers; the admin shows them read-only.
+from .models import (  # noqa: E402
+    Campaign,
+    DutyShift,
+    PublicityRecord,
+    ResponsibilityLetter,
+    SamplingTask,
+    WasteRecovery,
+)
+
+for model in (ResponsibilityLetter, PublicityRecord, WasteRecovery, Campaign, SamplingTask, DutyShift):
+    admin.site.register(model, ReadOnlyAdmin)

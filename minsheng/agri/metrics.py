@@ -128,3 +128,162 @@ def quota_streak(until: dt.date, *, samples=None, minimum: int | None = None, li
         streak += 1
         day -= dt.timedelta(days=7)
     return streak
+
+
+# -- ledgers: letters coverage, waste totals, task compliance, pass rate by campaign ----------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    covered: int
+    total: int
+
+    @property
+    def rate(self) -> float | None:
+        return round(self.covered * 100 / self.total, 2) if self.total else None
+
+
+def letter_coverage(year: int, *, user=None) -> dict[str, Coverage]:
+    """责任书 coverage of a year per level: villages, village supervisors and producers with a letter of that year
+    over all of them (within the user's scope when given)."""
+    from minsheng.accounts.choices import Role
+    from minsheng.accounts.models import Membership
+    from minsheng.org.choices import NodeKind
+    from minsheng.org.models import Node
+
+    from .models import LetterLevel, Producer, ResponsibilityLetter
+
+    def scoped(model, capability="agri.view"):
+        return model.objects.all() if user is None else model.objects.visible_to(user, capability)
+
+    letters = scoped(ResponsibilityLetter).filter(year=year)
+    villages = set(scoped(Node).filter(kind=NodeKind.VILLAGE).values_list("pk", flat=True))
+    today = timezone.localdate()
+    supervisor_memberships = Membership.objects.filter(
+        role=Role.VILLAGE_SUPERVISOR, node_id__in=villages, user__is_active=True
+    ).exclude(valid_to__lt=today)
+    supervisors = set(supervisor_memberships.values_list("user_id", flat=True))
+    producers = set(scoped(Producer).values_list("pk", flat=True))
+
+    def covered(level, field, population):
+        found = set(letters.filter(level=level).values_list(field, flat=True))
+        return Coverage(len(found & population), len(population))
+
+    return {
+        LetterLevel.VILLAGE: covered(LetterLevel.VILLAGE, "village_id", villages),
+        LetterLevel.SUPERVISOR: covered(LetterLevel.SUPERVISOR, "supervisor_id", supervisors),
+        LetterLevel.PRODUCER: covered(LetterLevel.PRODUCER, "producer_id", producers),
+    }
+
+
+@dataclass(frozen=True)
+class WasteTotals:
+    total_kg: object
+    by_village: list
+    by_store: list
+    by_month: list
+
+
+def waste_totals(records=None, *, start: dt.date | None = None, end: dt.date | None = None) -> WasteTotals:
+    """Packaging waste recovered (kg): the total and the sums by village, by store and by month."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    from .models import WasteRecovery
+
+    qs = WasteRecovery.objects.all() if records is None else records
+    if start:
+        qs = qs.filter(recovered_on__gte=start)
+    if end:
+        qs = qs.filter(recovered_on__lte=end)
+    qs = qs.order_by()
+    total = qs.aggregate(kg=Sum("kg"))["kg"] or 0
+    by_village = list(
+        qs.values("village_id", "village__name").annotate(kg=Sum("kg")).order_by("-kg", "village__name")
+    )
+    by_store = list(
+        qs.filter(store__isnull=False)
+        .values("store_id", "store__name")
+        .annotate(kg=Sum("kg"))
+        .order_by("-kg")
+    )
+    by_month = list(
+        qs.annotate(month=TruncMonth("recovered_on")).values("month").annotate(kg=Sum("kg")).order_by("month")
+    )
+    return WasteTotals(total, by_village, by_store, by_month)
+
+
+@dataclass(frozen=True)
+class TaskWeek:
+    iso_year: int
+    iso_week: int
+    start: dt.date
+    end: dt.date
+    count: int
+    minimum: int | None
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.minimum is None else self.count >= self.minimum
+
+
+def task_samples(task, samples=None):
+    """The samples counting towards a task: linked to it, cancelled and invalid ones left out."""
+    qs = Sample.objects.all() if samples is None else samples
+    return qs.filter(task=task).exclude(status__in=EXCLUDED_STATES)
+
+
+def task_compliance(task, *, samples=None, until: dt.date | None = None) -> list[TaskWeek]:
+    """Per ISO week of the task's period (clipped to the period; up to `until`): samples counted and whether the
+    weekly quota was met. A week the period only partly covers still needs the full quota (the article's rule is
+    per week)."""
+    linked = task_samples(task, samples)
+    last = min(task.end, until) if until else task.end
+    low, high = _local_bounds(task.start, task.end)
+    per_day: dict[dt.date, int] = {}
+    for moment in linked.filter(sampled_at__gte=low, sampled_at__lt=high).values_list(
+        "sampled_at", flat=True
+    ):
+        day = timezone.localdate(moment)
+        per_day[day] = per_day.get(day, 0) + 1
+    weeks, monday = [], task.start - dt.timedelta(days=task.start.weekday())
+    while monday <= last:
+        low_day, high_day = max(monday, task.start), min(monday + dt.timedelta(days=6), task.end)
+        count = sum(n for day, n in per_day.items() if low_day <= day <= high_day)
+        year, week, _day = monday.isocalendar()
+        weeks.append(TaskWeek(year, week, low_day, high_day, count, task.weekly_quota))
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
+def pass_rate_by_campaign(campaign, samples=None, **filters) -> PassRate:
+    """Pass rate of the samples counted towards the campaign's tasks (same exclusions as `pass_rate`)."""
+    qs = (Sample.objects.all() if samples is None else samples).filter(task__campaign=campaign)
+    return pass_rate(qs, **filters)
+
+
+def pass_rate_by_task(task, samples=None, **filters) -> PassRate:
+    qs = (Sample.objects.all() if samples is None else samples).filter(task=task)
+    return pass_rate(qs, **filters)
+
+
+def pass_rate_table(samples=None, *, by: str, start=None, end=None) -> list[tuple[str, PassRate]]:
+    """Pass rates grouped by 'level', 'commodity' (top-level groups under 蔬菜 and the other roots) or
+    'campaign', over a period."""
+    from .models import Campaign
+
+    qs = Sample.objects.all() if samples is None else samples
+    if by == "level":
+        return [
+            (str(label), pass_rate(qs, level=value, start=start, end=end))
+            for value, label in SampleLevel.choices
+        ]
+    if by == "commodity":
+        used = set(qs.exclude(status__in=EXCLUDED_STATES).values_list("commodity__name", flat=True))
+        return [(name, pass_rate(qs, commodity=name, start=start, end=end)) for name in sorted(used)]
+    if by == "campaign":
+        return [
+            (c.name, pass_rate_by_campaign(c, qs, start=start, end=end))
+            for c in Campaign.objects.filter(tasks__isnull=False).distinct()
+        ]
+    raise ValueError(by)

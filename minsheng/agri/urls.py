@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_field, views_staff
+from . import views, views_field, views_ledgers, views_staff
 
 app_name = "agri"
 
@@ -16,4 +16,31 @@ urlpatterns = [
     path("c/<str:token>/", views.verify, name="verify"),
     path("c/<str:token>/qr.png", views.qr, name="verify_qr"),
     path("certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
+    # ledgers, campaigns, sampling tasks, holiday duty, xlsx import/export (views_ledgers)
+    path("letters/", views_ledgers.letters, name="letters"),
+    path("letters/new/", views_ledgers.letter_new, name="letter_new"),
+    path("letters/<int:pk>/scan/", views_ledgers.letter_scan, name="letter_scan"),
+    path("publicity/", views_ledgers.publicity, name="publicity"),
+    path("publicity/new/", views_ledgers.publicity_new, name="publicity_new"),
+    path("waste/", views_ledgers.waste, name="waste"),
+    path("waste/new/", views_ledgers.waste_new, name="waste_new"),
+    path("campaigns/", views_ledgers.campaigns, name="campaigns"),
+    path("campaigns/new/", views_ledgers.campaign_new, name="campaign_new"),
+    path("campaigns/<int:pk>/", views_ledgers.campaign_detail, name="campaign"),
+    path(
+        "campaign-products/<int:pk>/remove/",
+        views_ledgers.campaign_product_remove,
+        name="campaign_product_remove",
+    ),
+    path("tasks/", views_ledgers.tasks, name="tasks"),
+    path("tasks/new/", views_ledgers.task_new, name="task_new"),
+    path("tasks/pre-holiday/", views_ledgers.task_pre_holiday, name="task_pre_holiday"),
+    path("tasks/<int:pk>/", views_ledgers.task_detail, name="task"),
+    path("pass-rates/", views_ledgers.pass_rates, name="pass_rates"),
+    path("duty/", views_ledgers.duty, name="duty"),
+    path("duty/<int:pk>/remove/", views_ledgers.duty_remove, name="duty_remove"),
+    path("io/", views_ledgers.io_index, name="io"),
+    path("io/<slug:slug>/export/", views_ledgers.io_export, name="io_export"),
+    path("io/<slug:slug>/template/", views_ledgers.io_template, name="io_template"),
+    path("io/<slug:slug>/import/", views_ledgers.io_import, name="io_import"),
 ]
