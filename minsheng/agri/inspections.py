@@ -2,30 +2,57 @@
 the month's coverage (stores inspected / stores)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.cases.attachments import validate_upload
 from minsheng.core import clock
 
 from . import reference
 from .actions import require_recorder
 from .choices import STORE_CHECKLIST, CheckResult
-from .models import AgriInputStore, InspectionItem, StoreInspection
+from .models import AgriInputStore, InspectionItem, InspectionPhoto, StoreInspection
 
 CHECKLIST_CODES = [code for code, _question in STORE_CHECKLIST]
 
 
 @transaction.atomic
 def record_inspection(
-    *, actor, store: AgriInputStore, answers: dict, notes: dict | None = None, recheck_of=None, note: str = ""
+    *,
+    actor,
+    store: AgriInputStore,
+    answers: dict,
+    notes: dict | None = None,
+    recheck_of=None,
+    note: str = "",
+    photos=(),
 ) -> StoreInspection:
-    """`answers` maps every checklist code to 符合/不符合/不适用; a 不符合 needs a note and opens a case."""
+    """`answers` maps every checklist code to 符合/不符合/不适用; a 不符合 needs a note and opens a case.
+
+    `photos` is [(code, uploaded file), …] — code "" for a photo of the visit as a whole. Each is checked by its
+    first bytes; one bad photo refuses the whole inspection, so nothing is half-written."""
     require_recorder(actor, store.village)
     notes = notes or {}
     errors = {}
+    checked_photos = []
+    for code, upload in photos:
+        if code and code not in CHECKLIST_CODES:
+            errors["photos"] = _("照片对应的检查项不存在")
+            break
+        try:
+            mime = validate_upload(upload)
+        except ValidationError as exc:
+            errors["photos"] = exc.messages
+            break
+        if not mime.startswith("image/"):
+            errors["photos"] = _("“%(name)s”不是照片，请上传 JPG、PNG 等图片") % {"name": upload.name}
+            break
+        checked_photos.append((code, upload, mime))
     missing = [code for code in CHECKLIST_CODES if code not in answers]
     if missing or set(answers) - set(CHECKLIST_CODES):
         errors["answers"] = _("请逐项填写检查结果")
@@ -57,6 +84,12 @@ def record_inspection(
         )
         for code in CHECKLIST_CODES
     )
+    for code, upload, mime in checked_photos:
+        photo = InspectionPhoto(
+            inspection=inspection, code=code, name=upload.name[:200], content_type=mime, size=upload.size
+        )
+        photo.file.save(upload.name, upload, save=False)
+        photo.save()
     findings = [code for code in CHECKLIST_CODES if answers[code] == CheckResult.NO]
     if findings:
         _open_case(inspection, findings, notes)
@@ -90,3 +123,57 @@ def coverage(year: int, month: int, *, stores=None) -> tuple[int, int]:
     first = dt.date(year, month, 1)
     inspected = stores.filter(inspections__month=first).distinct().count()
     return inspected, stores.count()
+
+
+@dataclass
+class ScheduleRow:
+    store: AgriInputStore
+    supervisors: list
+    inspection: (
+        StoreInspection | None
+    )  # the month's first (non-re-check) inspection, or any if only re-checks
+    open_findings: bool
+
+    @property
+    def done(self) -> bool:
+        return self.inspection is not None
+
+
+def month_start(year: int, month: int) -> dt.date:
+    return dt.date(year, month, 1)
+
+
+def schedule(year: int, month: int, *, stores) -> list[ScheduleRow]:
+    """The month's due list: every store is due once a month (the article's 每月巡查), assigned to the 村级监管员
+    of its village. Done when any inspection of the store is dated in that month."""
+    from minsheng.accounts.choices import Role
+    from minsheng.accounts.models import Membership
+
+    first = month_start(year, month)
+    stores = list(stores.select_related("village").order_by("village__path", "name"))
+    by_store: dict[int, StoreInspection] = {}
+    for inspection in (
+        StoreInspection.objects.filter(store__in=stores, month=first)
+        .select_related("inspector", "case")
+        .order_by("recheck_of_id", "inspected_at")
+    ):
+        by_store.setdefault(inspection.store_id, inspection)
+    supervisors: dict[int, list] = {}
+    today = timezone.localdate(clock.now())
+    for m in (
+        Membership.objects.filter(role=Role.VILLAGE_SUPERVISOR, node__in={s.village_id for s in stores})
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("user")
+        .order_by("user__username")
+    ):
+        supervisors.setdefault(m.node_id, []).append(m.user)
+    return [
+        ScheduleRow(
+            store=store,
+            supervisors=supervisors.get(store.village_id, []),
+            inspection=by_store.get(store.pk),
+            open_findings=bool(by_store.get(store.pk) and by_store[store.pk].case_id),
+        )
+        for store in stores
+    ]
