@@ -202,11 +202,12 @@ def record_sample(
     if follow_up_of is not None:
         if follow_up_of.status != S.FAILED:
             errors["follow_up_of"] = _("只有不合格样品需要跟踪复抽")
-        elif follow_up_of.village_id != village.pk or follow_up_of.producer_id != (
-            producer.pk if producer else None
+        elif (
+            follow_up_of.village_id != village.pk
+            or follow_up_of.producer_id != (producer.pk if producer else None)
+            or not producer
+            and follow_up_of.stall.strip() != stall.strip()
         ):
-            errors["follow_up_of"] = _("复抽须针对原不合格样品的同一主体")
-        elif not producer and follow_up_of.stall.strip() != stall.strip():
             errors["follow_up_of"] = _("复抽须针对原不合格样品的同一主体")
     if commodity is None:
         errors["commodity"] = _("请选择抽检品种")
