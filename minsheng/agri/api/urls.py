@@ -5,6 +5,11 @@ from . import views
 router = DefaultRouter()
 router.register("samples", views.SampleViewSet, basename="sample")
 router.register("commodities", views.CommodityViewSet, basename="commodity")
+# -- agri-pages: registries and store inspections --
+router.register("producers", views.ProducerViewSet, basename="producer")
+router.register("stores", views.StoreViewSet, basename="store")
+router.register("inspections", views.InspectionViewSet, basename="inspection")
+# -- end agri-pages --
 
 app_name = "agri-api"
 urlpatterns = router.urls
