@@ -39,6 +39,20 @@ class MultiplePhotoInput(forms.ClearableFileInput):
         super().__init__({"accept": "image/*", "capture": "environment", **(attrs or {})})
 
 
+class PhotosField(forms.FileField):
+    """Zero or more photos; their bytes are checked by the inspection action, which refuses the whole visit on a
+    bad one."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        return [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+
+
 class CommodityField(forms.CharField):
     """A commodity typed by name or alias (豆角 → 豇豆)."""
 
@@ -251,7 +265,7 @@ class InspectionForm(forms.Form):
     note = forms.CharField(
         label=_("总体情况"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    photos = forms.FileField(label=_("现场照片"), required=False, widget=MultiplePhotoInput)
+    photos = PhotosField(label=_("现场照片"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -261,9 +275,7 @@ class InspectionForm(forms.Form):
                 label=question, choices=CheckResult.choices, widget=forms.RadioSelect
             )
             self.fields[f"note_{code}"] = forms.CharField(label=_("问题说明"), max_length=200, required=False)
-            self.fields[f"photo_{code}"] = forms.FileField(
-                label=_("拍照"), required=False, widget=MultiplePhotoInput
-            )
+            self.fields[f"photo_{code}"] = PhotosField(label=_("拍照"))
             self.items.append((code, self[f"item_{code}"], self[f"note_{code}"], self[f"photo_{code}"]))
 
     def clean(self):

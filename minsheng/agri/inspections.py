@@ -4,6 +4,7 @@ the month's coverage (stores inspected / stores)."""
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from minsheng.cases.attachments import validate_upload
 from minsheng.core import clock
+from minsheng.core.calendar import add_working_days
 
 from . import reference
 from .actions import require_recorder
@@ -92,8 +94,14 @@ def record_inspection(
         photo.save()
     findings = [code for code in CHECKLIST_CODES if answers[code] == CheckResult.NO]
     if findings:
+        inspection.rectify_by = add_working_days(now, rectify_days())
         _open_case(inspection, findings, notes)
     return inspection
+
+
+def rectify_days() -> int:
+    """Working days a store gets to put a finding right before the re-check (AGRI_STORE_RECTIFY_DAYS)."""
+    return int(getattr(settings, "AGRI_STORE_RECTIFY_DAYS", 10))
 
 
 def _open_case(inspection: StoreInspection, findings: list[str], notes: dict) -> None:
@@ -103,18 +111,19 @@ def _open_case(inspection: StoreInspection, findings: list[str], notes: dict) ->
     questions = dict(STORE_CHECKLIST)
     problems = "；".join(f"{questions[code]}：{notes[code]}" for code in findings)
     store = inspection.store
+    due = timezone.localtime(inspection.rectify_by)
     inspection.case = case_actions.do_register(
         actor=None,
         kind="rectification",
         channel="system",
         category=Category.objects.get(code=reference.STORE_CATEGORY),
         title=_("农资门店整改：%(store)s") % {"store": store.name},
-        description=_("%(store)s检查发现问题：%(problems)s。请限期整改并复查。")
-        % {"store": store.name, "problems": problems},
+        description=_("%(store)s检查发现问题：%(problems)s。已告知门店于%(due)s前整改，到期复查。")
+        % {"store": store.name, "problems": problems, "due": f"{due:%Y-%m-%d}"},
         node=store.village,
         source=inspection,
     )
-    inspection.save(update_fields=["case", "updated_at"])
+    inspection.save(update_fields=["case", "rectify_by", "updated_at"])
 
 
 def coverage(year: int, month: int, *, stores=None) -> tuple[int, int]:

@@ -432,6 +432,9 @@ class StoreInspection(BaseModel):
         related_name="+",
         verbose_name=_("整改"),
     )
+    rectify_by = models.DateTimeField(
+        _("整改期限"), null=True, blank=True, help_text=_("有不符合项时告知门店的整改期限，到期复查")
+    )
 
     scope_path = "store__village__path"
     objects = ScopedManager()
@@ -444,6 +447,12 @@ class StoreInspection(BaseModel):
     @property
     def findings(self):
         return [item for item in self.items.all() if item.result == CheckResult.NO]
+
+    @property
+    def recheck_overdue(self) -> bool:
+        from minsheng.core import clock
+
+        return bool(self.rectify_by and self.rectify_by < clock.now() and not self.rechecks.exists())
 
 
 class InspectionItem(BaseModel):
