@@ -59,6 +59,7 @@ def producer_list(request):
             sample_count=Count("samples", distinct=True),
             failed_count=Count("samples", filter=Q(samples__status=SampleStatus.FAILED), distinct=True),
         )
+        .order_by("name", "pk")
     )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -183,6 +184,7 @@ def store_list(request):
         AgriInputStore.objects.visible_to(request.user, VIEW)
         .select_related("village")
         .annotate(inspected_this_month=Count("inspections", filter=Q(inspections__month=month)))
+        .order_by("village__path", "name", "pk")
     )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -348,6 +350,7 @@ def inspection_list(request):
         StoreInspection.objects.visible_to(request.user, VIEW)
         .select_related("store__village", "inspector", "case")
         .annotate(finding_count=Count("items", filter=Q(items__result=CheckResult.NO)))
+        .order_by("-inspected_at", "-pk")
     )
     if request.GET.get("findings") == "1":
         qs = qs.filter(case__isnull=False)
