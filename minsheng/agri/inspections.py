@@ -148,6 +148,13 @@ class ScheduleRow:
         return self.inspection is not None
 
 
+def _open_findings(inspection) -> bool:
+    """Findings not yet cleared by a clean re-check."""
+    if inspection is None or not inspection.case_id:
+        return False
+    return not any(r.case_id is None for r in inspection.rechecks.all())
+
+
 def month_start(year: int, month: int) -> dt.date:
     return dt.date(year, month, 1)
 
@@ -164,6 +171,7 @@ def schedule(year: int, month: int, *, stores) -> list[ScheduleRow]:
     for inspection in (
         StoreInspection.objects.filter(store__in=stores, month=first)
         .select_related("inspector", "case")
+        .prefetch_related("rechecks")
         .order_by("recheck_of_id", "inspected_at")
     ):
         by_store.setdefault(inspection.store_id, inspection)
@@ -182,7 +190,7 @@ def schedule(year: int, month: int, *, stores) -> list[ScheduleRow]:
             store=store,
             supervisors=supervisors.get(store.village_id, []),
             inspection=by_store.get(store.pk),
-            open_findings=bool(by_store.get(store.pk) and by_store[store.pk].case_id),
+            open_findings=_open_findings(by_store.get(store.pk)),
         )
         for store in stores
     ]

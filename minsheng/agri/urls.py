@@ -26,6 +26,7 @@ urlpatterns = [
     path("inspections/", views_registry.inspection_list, name="inspections"),
     path("inspections/schedule/", views_registry.inspection_schedule, name="inspection_schedule"),
     path("inspections/<int:pk>/", views_registry.inspection_detail, name="inspection_detail"),
+    path("inspections/photos/<int:pk>/", views_registry.inspection_photo, name="inspection_photo"),
     path("samples/<int:pk>/lab/", views_registry.lab_entry, name="lab_entry"),
     path("follow-ups/", views_registry.follow_ups, name="follow_ups"),
     # -- end agri-pages --

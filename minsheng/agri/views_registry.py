@@ -9,10 +9,11 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from minsheng.core import clock
 from minsheng.core.masking import mask_phone
@@ -29,7 +30,7 @@ from .forms import (
     StoreForm,
     add_action_errors,
 )
-from .models import AgriInputStore, Certificate, Producer, Sample, StoreInspection
+from .models import AgriInputStore, Certificate, InspectionPhoto, Producer, Sample, StoreInspection
 from .views_field import VIEW, agri_required, recording_villages
 from .views_staff import page_of, visible_samples, visible_villages
 
@@ -456,3 +457,18 @@ def follow_ups(request):
         "agri/follow_ups.html",
         {"pending": pending, "recording": recording, "done": done},
     )
+
+
+@require_GET
+@agri_required
+def inspection_photo(request, pk: int):
+    """An inspection photo, to those who may see the inspection (media files are never served publicly)."""
+    visible = StoreInspection.objects.visible_to(request.user, VIEW).values("pk")
+    photo = InspectionPhoto.objects.filter(pk=pk, inspection__in=visible).first()
+    if photo is None or not photo.file:
+        raise Http404
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, content_type=photo.content_type, filename=photo.name)

@@ -1,5 +1,6 @@
 """Serializers of /api/v1/agri/. Input serializers only shape and check; the views hand the values to agri.actions."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -268,7 +269,13 @@ class InspectionItemSerializer(serializers.ModelSerializer):
 
 
 class InspectionPhotoSerializer(serializers.ModelSerializer):
-    url = serializers.FileField(source="file", read_only=True)
+    """`url` is the scoped page that serves the photo: media files are never served publicly."""
+
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return reverse("agri:inspection_photo", args=[obj.pk])
 
     class Meta:
         model = InspectionPhoto

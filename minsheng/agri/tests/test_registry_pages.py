@@ -336,6 +336,14 @@ def test_checklist_finding_opens_a_case_with_photos_then_a_recheck(aw, client_fo
         ("", "image/png"),
         ("ledger", "image/png"),
     ]
+    photo = InspectionPhoto.objects.get(code="ledger")
+    served = client.get(reverse("agri:inspection_photo", args=[photo.pk]))
+    assert (served.status_code, served["Content-Type"], b"".join(served.streaming_content)) == (
+        200,
+        "image/png",
+        PNG,
+    )
+    assert client_for(aw.w.worker_a).get(reverse("agri:inspection_photo", args=[photo.pk])).status_code == 403
     detail = client.get(response.url).content.decode()
     assert "台账缺5月记录" in detail and case.number in detail and "2026-06-03" in detail
     assert f"?recheck={inspection.pk}" in detail
