@@ -282,6 +282,18 @@ def inspection_schedule(request):
     done = sum(1 for r in rows if r.done)
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
+    visible_stores = AgriInputStore.objects.visible_to(request.user, VIEW)
+    trend, cursor = [], month
+    for _i in range(6):
+        inspected, total = inspections.coverage(cursor.year, cursor.month, stores=visible_stores)
+        trend.append(
+            {
+                "month": cursor,
+                "text": f"{inspected * 100 / total:.0f}%" if total else "—",
+                "full": inspected == total,
+            }
+        )
+        cursor = (cursor - dt.timedelta(days=1)).replace(day=1)
     return render(
         request,
         "agri/inspection_schedule.html",
@@ -295,6 +307,7 @@ def inspection_schedule(request):
             "following": following if following <= _current_month() else None,
             "is_current": month == _current_month(),
             "only_mine": only_mine,
+            "trend": list(reversed(trend)),
         },
     )
 

@@ -274,6 +274,10 @@ def test_monthly_schedule_and_coverage_on_the_dashboard(aw, client_for, stores, 
     assert rows["东关农资1号店"].done and not rows["西关农资店"].done
     assert [str(u) for u in rows["东关农资2号店"].supervisors] == ["村级监管员老李"]
     assert [str(u) for u in rows["西关农资店"].supervisors] == ["村级监管员老王"]
+    assert [(t["month"], t["text"]) for t in response.context["trend"]][-2:] == [
+        (dt.date(2026, 4, 1), "0%"),
+        (dt.date(2026, 5, 1), "33%"),
+    ]
     dashboard = admin.get(reverse("agri:dashboard"))
     assert (
         dashboard.context["inspected"],
