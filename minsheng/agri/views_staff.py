@@ -20,9 +20,9 @@ from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
 from . import actions, certificates, inspections, metrics
-from .choices import SampleLevel
+from .choices import SampleLevel, SampleStatus
 from .forms import CertificateForm, SampleFilterForm, VoidForm, add_action_errors
-from .models import AgriInputStore, Certificate, Producer, Sample
+from .models import AgriInputStore, Certificate, Producer, Sample, StoreInspection
 from .views_field import VIEW, agri_required, recording_villages
 
 PAGE_SIZE = 30
@@ -213,6 +213,10 @@ def dashboard(request):
             "coverage_text": _percent(inspected * 100 / stores if stores else None),
             "overdue_count": overdue.count(),
             "follow_up_count": actions.awaiting_follow_up(scoped).count(),
+            "confirming_count": scoped.filter(status=SampleStatus.CONFIRMING).count(),
+            "recheck_overdue_count": StoreInspection.objects.visible_to(user, VIEW)
+            .filter(case__isnull=False, rectify_by__lt=now, rechecks__isnull=True)
+            .count(),
             "overdue": overdue[:10],
             "certificate_share": _percent(
                 metrics.certificate_share(scoped.filter(sampled_at__date__gte=year_start))

@@ -28,6 +28,7 @@ from minsheng.agri.choices import (
 )
 from minsheng.agri.models import AgriInputStore, InspectionPhoto, Producer, RapidTest, Sample, StoreInspection
 from minsheng.cases.models import Case
+from minsheng.core import clock
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 5, 20, 9, 0, tzinfo=TZ)
@@ -354,10 +355,15 @@ def test_checklist_finding_opens_a_case_with_photos_then_a_recheck(aw, client_fo
     # The re-check form marks what failed last time; the re-check links back to the first inspection.
     recheck_page = client.get(url, {"recheck": inspection.pk}).content.decode()
     assert "上次不符合" in recheck_page
+    # Past the deadline without a re-check, the dashboard counts it.
+    with clock.at(dt.datetime(2026, 6, 4, 9, 0, tzinfo=TZ)):
+        assert client.get(reverse("agri:dashboard")).context["recheck_overdue_count"] == 1
     client.post(url, {**checklist_post(), "recheck_of": inspection.pk})
     recheck = StoreInspection.objects.exclude(pk=inspection.pk).get()
     assert recheck.recheck_of == inspection and recheck.case is None
     assert "已整改" in client.get(response.url).content.decode()
+    with clock.at(dt.datetime(2026, 6, 4, 9, 0, tzinfo=TZ)):
+        assert client.get(reverse("agri:dashboard")).context["recheck_overdue_count"] == 0
     assert Case.objects.count() == 1
 
 
