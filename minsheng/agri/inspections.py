@@ -148,6 +148,24 @@ class ScheduleRow:
         return self.inspection is not None
 
 
+def village_supervisors(village_ids) -> dict[int, list]:
+    """village id → the users holding a current 村级监管员 membership there: who a store's inspection falls to."""
+    from minsheng.accounts.choices import Role
+    from minsheng.accounts.models import Membership
+
+    today = timezone.localdate(clock.now())
+    supervisors: dict[int, list] = {}
+    for m in (
+        Membership.objects.filter(role=Role.VILLAGE_SUPERVISOR, node__in=village_ids)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("user")
+        .order_by("user__username")
+    ):
+        supervisors.setdefault(m.node_id, []).append(m.user)
+    return supervisors
+
+
 def _open_findings(inspection) -> bool:
     """Findings not yet cleared by a clean re-check."""
     if inspection is None or not inspection.case_id:
@@ -162,9 +180,6 @@ def month_start(year: int, month: int) -> dt.date:
 def schedule(year: int, month: int, *, stores) -> list[ScheduleRow]:
     """The month's due list: every store is due once a month (the article's 每月巡查), assigned to the 村级监管员
     of its village. Done when any inspection of the store is dated in that month."""
-    from minsheng.accounts.choices import Role
-    from minsheng.accounts.models import Membership
-
     first = month_start(year, month)
     stores = list(stores.select_related("village").order_by("village__path", "name"))
     by_store: dict[int, StoreInspection] = {}
@@ -175,16 +190,7 @@ def schedule(year: int, month: int, *, stores) -> list[ScheduleRow]:
         .order_by("recheck_of_id", "inspected_at")
     ):
         by_store.setdefault(inspection.store_id, inspection)
-    supervisors: dict[int, list] = {}
-    today = timezone.localdate(clock.now())
-    for m in (
-        Membership.objects.filter(role=Role.VILLAGE_SUPERVISOR, node__in={s.village_id for s in stores})
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .select_related("user")
-        .order_by("user__username")
-    ):
-        supervisors.setdefault(m.node_id, []).append(m.user)
+    supervisors = village_supervisors({s.village_id for s in stores})
     return [
         ScheduleRow(
             store=store,

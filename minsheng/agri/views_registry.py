@@ -224,6 +224,7 @@ def store_detail(request, pk: int):
             "history": history,
             "can_record": actions.can_record(request.user, store.village),
             "inspected_this_month": history.filter(month=_current_month()).exists(),
+            "supervisors": inspections.village_supervisors([store.village_id]).get(store.village_id, []),
         },
     )
 

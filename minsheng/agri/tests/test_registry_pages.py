@@ -257,6 +257,11 @@ def test_store_create_edit_list_and_detail(aw, client_for):
     assert store.designated_outlet and store.licence_no == ""
     listing = client.get(reverse("agri:stores"), {"designated": "1"}).content.decode()
     assert "东关农资3号店" in listing and "未检查" in listing
+    # Whose store it is: the 村级监管员 of its village (seen here by the 街道 admin, not by the supervisor himself).
+    assert (
+        "村级监管员老李"
+        in client_for(aw.w.admin).get(reverse("agri:store_detail", args=[store.pk])).content.decode()
+    )
     assert (
         client.post(reverse("agri:store_create"), {"name": "", "village": aw.village_1.pk}).status_code == 200
     )
