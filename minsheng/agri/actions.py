@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,9 +33,6 @@ from .models import AgriInputStore, Commodity, LabResult, Pesticide, Producer, R
 
 S = SampleStatus
 
-#: Roles whose holders record samples, tests and registry rows within their node's subtree.
-RECORDER_ROLES = frozenset({Role.VILLAGE_SUPERVISOR, Role.STREET_ADMIN, Role.STREET_CADRE})
-
 #: Juices that inhibit the enzyme themselves (GB/T 5009.199 practice): a positive on these needs care.
 FALSE_POSITIVE_PRONE = frozenset({"韭菜", "芹菜", "葱", "蒜", "萝卜", "香菜", "茭白", "蘑菇", "番茄"})
 
@@ -44,13 +41,10 @@ REPEATS = 2
 
 
 def can_record(user, node) -> bool:
-    if user is None or not user.is_active:
+    """`agri.record` at the node: a 村级监管员 in his own villages, the 街道's agri staff anywhere under the 街道."""
+    if user is None or not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    return any(
-        m.role in RECORDER_ROLES and node.path.startswith(m.node.path) for m in user.active_memberships
-    )
+    return user.has_cap("agri.record", node)
 
 
 def require_recorder(user, node) -> None:
@@ -126,6 +120,64 @@ def create_store(
     return store
 
 
+PRODUCER_FIELDS = (
+    "name",
+    "kind",
+    "credit_code",
+    "subject_code",
+    "area_mu",
+    "contact_name",
+    "phone",
+    "village",
+)
+STORE_FIELDS = ("name", "licence_no", "designated_outlet", "address", "village")
+
+
+@transaction.atomic
+def update_producer(*, actor, producer: Producer, crops=None, **changes) -> Producer:
+    """Edit a producer; moving it to another village needs the right to record in both."""
+    producer = Producer.objects.select_for_update(of=("self",)).get(pk=producer.pk)
+    require_recorder(actor, producer.village)
+    unknown = set(changes) - set(PRODUCER_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown producer fields: {sorted(unknown)}")
+    if "village" in changes:
+        _check_village(changes["village"])
+        require_recorder(actor, changes["village"])
+    if "kind" in changes and changes["kind"] not in ProducerKind.values:
+        raise ValidationError({"kind": _("未知的主体类型")})
+    if (changes.get("credit_code") or "").strip():
+        try:
+            validate_credit_code(changes["credit_code"])
+        except ValidationError as exc:
+            raise ValidationError({"credit_code": exc.messages}) from exc
+        changes["credit_code"] = changes["credit_code"].strip().upper()
+    for field, value in changes.items():
+        setattr(producer, field, value.strip() if isinstance(value, str) else value)
+    producer.full_clean(exclude=["village"])
+    producer.save(update_fields=[*changes, "updated_at"])
+    if crops is not None:
+        producer.crops.set(crops)
+    return producer
+
+
+@transaction.atomic
+def update_store(*, actor, store: AgriInputStore, **changes) -> AgriInputStore:
+    store = AgriInputStore.objects.select_for_update(of=("self",)).get(pk=store.pk)
+    require_recorder(actor, store.village)
+    unknown = set(changes) - set(STORE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown store fields: {sorted(unknown)}")
+    if "village" in changes:
+        _check_village(changes["village"])
+        require_recorder(actor, changes["village"])
+    for field, value in changes.items():
+        setattr(store, field, value.strip() if isinstance(value, str) else value)
+    store.full_clean(exclude=["village"])
+    store.save(update_fields=[*changes, "updated_at"])
+    return store
+
+
 # -- samples and rapid tests ----------------------------------------------------------------------------------
 
 
@@ -139,11 +191,24 @@ def record_sample(
     stall: str = "",
     certificate_shown: bool = False,
     sampled_at=None,
+    follow_up_of: Sample | None = None,
 ) -> Sample:
-    """抽样: the sampler is the actor; a sample comes from a registered producer or a named market stall."""
+    """抽样: the sampler is the actor; a sample comes from a registered producer or a named market stall.
+
+    `follow_up_of` makes it the 跟踪复抽 of a failed sample: same producer (or stall) and village."""
     _check_village(village)
     require_recorder(actor, village)
     errors = {}
+    if follow_up_of is not None:
+        if follow_up_of.status != S.FAILED:
+            errors["follow_up_of"] = _("只有不合格样品需要跟踪复抽")
+        elif (
+            follow_up_of.village_id != village.pk
+            or follow_up_of.producer_id != (producer.pk if producer else None)
+            or not producer
+            and follow_up_of.stall.strip() != stall.strip()
+        ):
+            errors["follow_up_of"] = _("复抽须针对原不合格样品的同一主体")
     if commodity is None:
         errors["commodity"] = _("请选择抽检品种")
     if level not in SampleLevel.values:
@@ -165,7 +230,15 @@ def record_sample(
         certificate_shown=certificate_shown,
         sampler=actor,
         sampled_at=sampled_at or clock.now(),
+        follow_up_of=follow_up_of,
     )
+
+
+def awaiting_follow_up(samples):
+    """Failed samples not yet followed up: the 跟踪复抽 tasks. A follow-up that was cancelled or voided does not
+    count — the task stays open until a real follow-up sample exists."""
+    done = Sample.objects.filter(follow_up_of=models.OuterRef("pk")).exclude(status__in=EXCLUDED_STATES)
+    return samples.filter(status=S.FAILED).exclude(models.Exists(done))
 
 
 def inhibition_rate(delta_a0, delta_at) -> Decimal:
@@ -207,6 +280,7 @@ def record_rapid_test(
     delta_at=None,
     pesticide: Pesticide | None = None,
     positive: bool | None = None,
+    card_invalid: bool = False,
 ) -> RapidTest:
     """One reading: the first, or a repeat of a positive/suspect first reading.
 
@@ -231,6 +305,12 @@ def record_rapid_test(
         test.result = classify_inhibition(test.inhibition)
         test.false_positive_warning = false_positive_prone(sample.commodity)
     elif method == RapidMethod.GOLD:
+        if card_invalid:
+            # No control line: the card says nothing about the sample. It is not a reading, so it must not use up
+            # one of the two repeats either.
+            raise ValidationError(
+                {"positive": _("试纸卡无效（质控线C线不显色），本次不计结果，请换一张卡重测")}
+            )
         if pesticide is None or positive is None:
             raise ValidationError({"pesticide": _("胶体金检测须选择检测项目并判读结果")})
         if previous and previous[0].pesticide_id != pesticide.pk:

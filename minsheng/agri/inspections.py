@@ -2,30 +2,59 @@
 the month's coverage (stores inspected / stores)."""
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.cases.attachments import validate_upload
 from minsheng.core import clock
+from minsheng.core.calendar import add_working_days
 
 from . import reference
 from .actions import require_recorder
 from .choices import STORE_CHECKLIST, CheckResult
-from .models import AgriInputStore, InspectionItem, StoreInspection
+from .models import AgriInputStore, InspectionItem, InspectionPhoto, StoreInspection
 
 CHECKLIST_CODES = [code for code, _question in STORE_CHECKLIST]
 
 
 @transaction.atomic
 def record_inspection(
-    *, actor, store: AgriInputStore, answers: dict, notes: dict | None = None, recheck_of=None, note: str = ""
+    *,
+    actor,
+    store: AgriInputStore,
+    answers: dict,
+    notes: dict | None = None,
+    recheck_of=None,
+    note: str = "",
+    photos=(),
 ) -> StoreInspection:
-    """`answers` maps every checklist code to 符合/不符合/不适用; a 不符合 needs a note and opens a case."""
+    """`answers` maps every checklist code to 符合/不符合/不适用; a 不符合 needs a note and opens a case.
+
+    `photos` is [(code, uploaded file), …] — code "" for a photo of the visit as a whole. Each is checked by its
+    first bytes; one bad photo refuses the whole inspection, so nothing is half-written."""
     require_recorder(actor, store.village)
     notes = notes or {}
     errors = {}
+    checked_photos = []
+    for code, upload in photos:
+        if code and code not in CHECKLIST_CODES:
+            errors["photos"] = _("照片对应的检查项不存在")
+            break
+        try:
+            mime = validate_upload(upload)
+        except ValidationError as exc:
+            errors["photos"] = exc.messages
+            break
+        if not mime.startswith("image/"):
+            errors["photos"] = _("“%(name)s”不是照片，请上传 JPG、PNG 等图片") % {"name": upload.name}
+            break
+        checked_photos.append((code, upload, mime))
     missing = [code for code in CHECKLIST_CODES if code not in answers]
     if missing or set(answers) - set(CHECKLIST_CODES):
         errors["answers"] = _("请逐项填写检查结果")
@@ -57,10 +86,22 @@ def record_inspection(
         )
         for code in CHECKLIST_CODES
     )
+    for code, upload, mime in checked_photos:
+        photo = InspectionPhoto(
+            inspection=inspection, code=code, name=upload.name[:200], content_type=mime, size=upload.size
+        )
+        photo.file.save(upload.name, upload, save=False)
+        photo.save()
     findings = [code for code in CHECKLIST_CODES if answers[code] == CheckResult.NO]
     if findings:
+        inspection.rectify_by = add_working_days(now, rectify_days())
         _open_case(inspection, findings, notes)
     return inspection
+
+
+def rectify_days() -> int:
+    """Working days a store gets to put a finding right before the re-check (AGRI_STORE_RECTIFY_DAYS)."""
+    return int(getattr(settings, "AGRI_STORE_RECTIFY_DAYS", 10))
 
 
 def _open_case(inspection: StoreInspection, findings: list[str], notes: dict) -> None:
@@ -70,18 +111,19 @@ def _open_case(inspection: StoreInspection, findings: list[str], notes: dict) ->
     questions = dict(STORE_CHECKLIST)
     problems = "；".join(f"{questions[code]}：{notes[code]}" for code in findings)
     store = inspection.store
+    due = timezone.localtime(inspection.rectify_by)
     inspection.case = case_actions.do_register(
         actor=None,
         kind="rectification",
         channel="system",
         category=Category.objects.get(code=reference.STORE_CATEGORY),
         title=_("农资门店整改：%(store)s") % {"store": store.name},
-        description=_("%(store)s检查发现问题：%(problems)s。请限期整改并复查。")
-        % {"store": store.name, "problems": problems},
+        description=_("%(store)s检查发现问题：%(problems)s。已告知门店于%(due)s前整改，到期复查。")
+        % {"store": store.name, "problems": problems, "due": f"{due:%Y-%m-%d}"},
         node=store.village,
         source=inspection,
     )
-    inspection.save(update_fields=["case", "updated_at"])
+    inspection.save(update_fields=["case", "rectify_by", "updated_at"])
 
 
 def coverage(year: int, month: int, *, stores=None) -> tuple[int, int]:
@@ -90,3 +132,71 @@ def coverage(year: int, month: int, *, stores=None) -> tuple[int, int]:
     first = dt.date(year, month, 1)
     inspected = stores.filter(inspections__month=first).distinct().count()
     return inspected, stores.count()
+
+
+@dataclass
+class ScheduleRow:
+    store: AgriInputStore
+    supervisors: list
+    inspection: (
+        StoreInspection | None
+    )  # the month's first (non-re-check) inspection, or any if only re-checks
+    open_findings: bool
+
+    @property
+    def done(self) -> bool:
+        return self.inspection is not None
+
+
+def village_supervisors(village_ids) -> dict[int, list]:
+    """village id → the users holding a current 村级监管员 membership there: who a store's inspection falls to."""
+    from minsheng.accounts.choices import Role
+    from minsheng.accounts.models import Membership
+
+    today = timezone.localdate(clock.now())
+    supervisors: dict[int, list] = {}
+    for m in (
+        Membership.objects.filter(role=Role.VILLAGE_SUPERVISOR, node__in=village_ids)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("user")
+        .order_by("user__username")
+    ):
+        supervisors.setdefault(m.node_id, []).append(m.user)
+    return supervisors
+
+
+def _open_findings(inspection) -> bool:
+    """Findings not yet cleared by a clean re-check."""
+    if inspection is None or not inspection.case_id:
+        return False
+    return not any(r.case_id is None for r in inspection.rechecks.all())
+
+
+def month_start(year: int, month: int) -> dt.date:
+    return dt.date(year, month, 1)
+
+
+def schedule(year: int, month: int, *, stores) -> list[ScheduleRow]:
+    """The month's due list: every store is due once a month (the article's 每月巡查), assigned to the 村级监管员
+    of its village. Done when any inspection of the store is dated in that month."""
+    first = month_start(year, month)
+    stores = list(stores.select_related("village").order_by("village__path", "name"))
+    by_store: dict[int, StoreInspection] = {}
+    for inspection in (
+        StoreInspection.objects.filter(store__in=stores, month=first)
+        .select_related("inspector", "case")
+        .prefetch_related("rechecks")
+        .order_by("recheck_of_id", "inspected_at")
+    ):
+        by_store.setdefault(inspection.store_id, inspection)
+    supervisors = village_supervisors({s.village_id for s in stores})
+    return [
+        ScheduleRow(
+            store=store,
+            supervisors=supervisors.get(store.village_id, []),
+            inspection=by_store.get(store.pk),
+            open_findings=_open_findings(by_store.get(store.pk)),
+        )
+        for store in stores
+    ]

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.models import BaseModel
+from minsheng.core.pinyin import pinyin_key
 from minsheng.core.scoping import ScopedManager
 
 from .choices import (
@@ -205,6 +206,7 @@ class Producer(BaseModel):
     area_mu = models.DecimalField(_("面积(亩)"), max_digits=10, decimal_places=2, null=True, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    search_key = models.CharField(max_length=300, blank=True, editable=False)
 
     pii_fields = ("phone",)
     scope_path = "village__path"
@@ -213,9 +215,17 @@ class Producer(BaseModel):
     class Meta:
         verbose_name = _("生产经营主体")
         verbose_name_plural = _("生产经营主体")
+        ordering = ["name", "pk"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Searching by pinyin (wjz, wangjiazhuang) is how a supervisor finds 王家庄 on a phone keyboard.
+        self.search_key = pinyin_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
 
 
 class AgriInputStore(BaseModel):
@@ -233,6 +243,7 @@ class AgriInputStore(BaseModel):
     class Meta:
         verbose_name = _("农资门店")
         verbose_name_plural = _("农资门店")
+        ordering = ["name", "pk"]
 
     def __str__(self) -> str:
         return self.name
@@ -279,6 +290,15 @@ class Sample(BaseModel):
         on_delete=models.SET_NULL,
         related_name="samples",
         verbose_name=_("抽检任务"),
+    )
+    follow_up_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("复抽自"),
+        help_text=_("不合格样品的跟踪复抽"),
     )
 
     scope_path = "village__path"
@@ -420,6 +440,9 @@ class StoreInspection(BaseModel):
         related_name="+",
         verbose_name=_("整改"),
     )
+    rectify_by = models.DateTimeField(
+        _("整改期限"), null=True, blank=True, help_text=_("有不符合项时告知门店的整改期限，到期复查")
+    )
 
     scope_path = "store__village__path"
     objects = ScopedManager()
@@ -432,6 +455,12 @@ class StoreInspection(BaseModel):
     @property
     def findings(self):
         return [item for item in self.items.all() if item.result == CheckResult.NO]
+
+    @property
+    def recheck_overdue(self) -> bool:
+        from minsheng.core import clock
+
+        return bool(self.rectify_by and self.rectify_by < clock.now() and not self.rechecks.exists())
 
 
 class InspectionItem(BaseModel):
@@ -713,3 +742,21 @@ class DutyShift(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.day} {self.person}"
+def inspection_photo_path(instance, filename: str) -> str:
+    return f"agri/inspections/{instance.inspection_id}/{filename}"
+
+
+class InspectionPhoto(BaseModel):
+    """Evidence taken at the counter: a photo of one checklist item (`code`) or of the visit as a whole (blank)."""
+
+    inspection = models.ForeignKey(StoreInspection, on_delete=models.CASCADE, related_name="photos")
+    code = models.CharField(_("检查项"), max_length=30, blank=True)
+    file = models.FileField(_("照片"), upload_to=inspection_photo_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+
+    class Meta:
+        verbose_name = _("检查照片")
+        verbose_name_plural = _("检查照片")
+        ordering = ["inspection", "pk"]

@@ -41,7 +41,9 @@ def qr(request, token: str):
 @login_required
 @require_GET
 def certificate_pdf(request, pk: int):
-    certificate = get_visible_or_404(Certificate.objects.select_related("producer"), request.user, pk=pk)
+    certificate = get_visible_or_404(
+        Certificate.objects.select_related("producer"), request.user, "agri.view", pk=pk
+    )
     response = HttpResponse(
         certificates.pdf(certificate, verify_url(request, certificate)), content_type="application/pdf"
     )

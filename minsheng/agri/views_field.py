@@ -1,9 +1,12 @@
 """The village supervisor's phone flow: one page to record a sample and its first enzyme reading, then (on a
 positive or suspect reading) the repeats on the next screen. Everything is written by agri.actions."""
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,13 +18,30 @@ from minsheng.org.models import Node
 
 from . import actions
 from .choices import RapidMethod, SampleStatus
-from .forms import FieldTestForm, ReadingsForm, add_action_errors
+from .forms import CardForm, FieldTestForm, ReadingsForm, add_action_errors
 from .models import Commodity, CommodityAlias, Producer, Sample
+
+#: Reading the agri pages needs this capability at the row's node; recording needs RECORD (checked by the actions).
+VIEW = "agri.view"
+RECORD = "agri.record"
+
+
+def agri_required(view):
+    """A staff member holding agri.view somewhere; which rows he sees is `visible_to(user, VIEW)`'s business."""
+
+    @functools.wraps(view)
+    @staff_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_cap(VIEW):
+            raise PermissionDenied(_("您没有农产品质量安全监管的权限"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def recording_villages(user):
     """The villages the user may record in: a supervisor's own villages, else every village in his scope."""
-    villages = Node.objects.visible_to(user).filter(kind=NodeKind.VILLAGE)
+    villages = Node.objects.visible_to(user, RECORD).filter(kind=NodeKind.VILLAGE)
     supervised = actions.supervised_villages(user)
     if supervised:
         villages = villages.filter(pk__in=[node.pk for node in supervised])
@@ -46,18 +66,61 @@ def thresholds() -> dict:
     }
 
 
+def gold_reading(pesticide, card: str) -> dict:
+    return {
+        "method": RapidMethod.GOLD,
+        "pesticide": pesticide,
+        "positive": card == "positive",
+        "card_invalid": card == "invalid",
+    }
+
+
+def _follow_up_source(request, villages):
+    """The failed sample a 跟踪复抽 is taken for (?follow_up=<pk>), when the user may record in its village."""
+    raw = request.POST.get("follow_up_of") or request.GET.get("follow_up")
+    if not raw:
+        return None
+    try:
+        source = get_visible_or_404(
+            Sample.objects.select_related("commodity", "producer"), request.user, VIEW, pk=raw
+        )
+    except Http404:
+        return None
+    return source if source.village_id in {v.pk for v in villages} else None
+
+
 @require_http_methods(["GET", "POST"])
-@staff_required
+@agri_required
 def field(request):
     villages = recording_villages(request.user)
     if not villages.exists():
         raise PermissionDenied(_("您没有负责的村，不能登记抽检"))
     producers = (
-        Producer.objects.visible_to(request.user).filter(village__in=villages).select_related("village")
+        Producer.objects.visible_to(request.user, VIEW).filter(village__in=villages).select_related("village")
     )
-    form = FieldTestForm(request.POST or None, villages=villages, producers=producers.order_by("name"))
+    follow_up_of = _follow_up_source(request, villages)
+    initial = {}
+    if follow_up_of is not None:
+        initial = {
+            "commodity": follow_up_of.commodity.name,
+            "village": follow_up_of.village_id,
+            "producer": follow_up_of.producer_id,
+            "stall": follow_up_of.stall,
+            "follow_up_of": follow_up_of.pk,
+        }
+    form = FieldTestForm(
+        request.POST or None, initial=initial, villages=villages, producers=producers.order_by("name")
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if data["method"] == RapidMethod.GOLD:
+            reading = gold_reading(data["pesticide"], data["card"])
+        else:
+            reading = {
+                "method": RapidMethod.ENZYME,
+                "delta_a0": data["delta_a0"],
+                "delta_at": data["delta_at"],
+            }
         try:
             with transaction.atomic():
                 sample = actions.record_sample(
@@ -68,14 +131,9 @@ def field(request):
                     producer=data["producer"],
                     stall=data["stall"],
                     certificate_shown=data["certificate_shown"],
+                    follow_up_of=follow_up_of,
                 )
-                actions.record_rapid_test(
-                    actor=request.user,
-                    sample=sample,
-                    method=RapidMethod.ENZYME,
-                    delta_a0=data["delta_a0"],
-                    delta_at=data["delta_at"],
-                )
+                actions.record_rapid_test(actor=request.user, sample=sample, **reading)
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
@@ -83,33 +141,45 @@ def field(request):
     return render(
         request,
         "agri/field.html",
-        {"form": form, "lookup": commodity_lookup(), "thresholds": thresholds()},
+        {
+            "form": form,
+            "lookup": commodity_lookup(),
+            "thresholds": thresholds(),
+            "follow_up_of": follow_up_of,
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@agri_required
 def field_sample(request, pk: int):
-    """The readings so far; while the sample awaits its repeats, the form for the next one."""
+    """The readings so far; while the sample awaits its repeats, the form for the next one (same method, and for a
+    gold card the same pesticide)."""
     sample = get_visible_or_404(
-        Sample.objects.select_related("commodity", "village", "producer"), request.user, pk=pk
+        Sample.objects.select_related("commodity", "village", "producer"), request.user, VIEW, pk=pk
     )
+    tests = list(sample.rapid_tests.select_related("pesticide").order_by("repeat_index"))
+    first = tests[0] if tests else None
+    gold = first is not None and first.method == RapidMethod.GOLD
     repeating = sample.status == SampleStatus.REPEATING
-    form = ReadingsForm(request.POST or None) if repeating else None
+    form = None
+    if repeating:
+        form = (CardForm if gold else ReadingsForm)(request.POST or None)
     if request.method == "POST" and repeating and form.is_valid():
+        if gold:
+            reading = gold_reading(first.pesticide, form.cleaned_data["card"])
+        else:
+            reading = {
+                "method": RapidMethod.ENZYME,
+                "delta_a0": form.cleaned_data["delta_a0"],
+                "delta_at": form.cleaned_data["delta_at"],
+            }
         try:
-            actions.record_rapid_test(
-                actor=request.user,
-                sample=sample,
-                method=RapidMethod.ENZYME,
-                delta_a0=form.cleaned_data["delta_a0"],
-                delta_at=form.cleaned_data["delta_at"],
-            )
+            actions.record_rapid_test(actor=request.user, sample=sample, **reading)
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
             return redirect("agri:field_sample", pk=sample.pk)
-    tests = list(sample.rapid_tests.order_by("repeat_index"))
     return render(
         request,
         "agri/field_sample.html",
@@ -117,6 +187,8 @@ def field_sample(request, pk: int):
             "sample": sample,
             "tests": tests,
             "form": form,
+            "gold": gold,
+            "gold_pesticide": first.pesticide if gold else None,
             "repeat_number": len(tests),
             "repeats": actions.REPEATS,
             "thresholds": thresholds(),

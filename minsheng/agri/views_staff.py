@@ -16,15 +16,14 @@ from minsheng.cases.models import Case
 from minsheng.core import clock
 from minsheng.core.masking import mask_phone
 from minsheng.core.scoping import get_visible_or_404
-from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import certificates, inspections, metrics
-from .choices import SampleLevel
+from . import actions, certificates, inspections, metrics
+from .choices import SampleLevel, SampleStatus
 from .forms import CertificateForm, SampleFilterForm, VoidForm, add_action_errors
-from .models import AgriInputStore, Certificate, Producer, Sample
-from .views_field import recording_villages
+from .models import AgriInputStore, Certificate, Producer, Sample, StoreInspection
+from .views_field import VIEW, agri_required, recording_villages
 
 PAGE_SIZE = 30
 
@@ -34,17 +33,17 @@ def page_of(request, queryset):
 
 
 def visible_villages(user):
-    return Node.objects.visible_to(user).filter(kind=NodeKind.VILLAGE).order_by("path")
+    return Node.objects.visible_to(user, VIEW).filter(kind=NodeKind.VILLAGE).order_by("path")
 
 
 def visible_samples(user):
-    return Sample.objects.visible_to(user).select_related("commodity", "village", "producer", "sampler")
+    return Sample.objects.visible_to(user, VIEW).select_related("commodity", "village", "producer", "sampler")
 
 
 # -- samples ---------------------------------------------------------------------------------------------------
 
 
-@staff_required
+@agri_required
 def samples(request):
     form = SampleFilterForm(request.GET or None, villages=visible_villages(request.user))
     qs = visible_samples(request.user)
@@ -73,9 +72,11 @@ def samples(request):
     )
 
 
-@staff_required
+@agri_required
 def sample_detail(request, pk: int):
-    sample = get_visible_or_404(visible_samples(request.user), request.user, pk=pk)
+    sample = get_visible_or_404(
+        visible_samples(request.user).select_related("follow_up_of"), request.user, VIEW, pk=pk
+    )
     lab_results = sample.lab_results.select_related(
         "pesticide", "limit__standard", "limit__commodity", "rule"
     )
@@ -86,6 +87,8 @@ def sample_detail(request, pk: int):
             "sample": sample,
             "tests": sample.rapid_tests.select_related("tester", "pesticide").order_by("repeat_index"),
             "lab_results": lab_results,
+            "follow_ups": visible_samples(request.user).filter(follow_up_of=sample).order_by("sampled_at"),
+            "can_record": actions.can_record(request.user, sample.village),
         },
     )
 
@@ -93,9 +96,9 @@ def sample_detail(request, pk: int):
 # -- certificates ----------------------------------------------------------------------------------------------
 
 
-@staff_required
+@agri_required
 def certificate_list(request):
-    qs = Certificate.objects.visible_to(request.user).select_related("producer", "commodity")
+    qs = Certificate.objects.visible_to(request.user, VIEW).select_related("producer", "commodity")
     page = page_of(request, qs)
     for certificate in page:
         certificate.masked_phone = mask_phone(certificate.contact_phone)
@@ -107,12 +110,12 @@ def certificate_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@agri_required
 def certificate_issue(request):
     villages = recording_villages(request.user)
     if not villages.exists():
         raise PermissionDenied(_("您没有负责的村，不能开具合格证"))
-    producers = Producer.objects.visible_to(request.user).filter(village__in=villages).order_by("name")
+    producers = Producer.objects.visible_to(request.user, VIEW).filter(village__in=villages).order_by("name")
     form = CertificateForm(request.POST or None, producers=producers)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -132,9 +135,9 @@ def certificate_issue(request):
 
 
 @require_POST
-@staff_required
+@agri_required
 def certificate_void(request, pk: int):
-    certificate = get_visible_or_404(Certificate, request.user, pk=pk)
+    certificate = get_visible_or_404(Certificate, request.user, VIEW, pk=pk)
     form = VoidForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写作废原因"))
@@ -166,16 +169,16 @@ def weekly_series(samples_qs, today: dt.date, weeks: int = 8) -> list[dict]:
     return rows
 
 
-@staff_required
+@agri_required
 def dashboard(request):
     user = request.user
     now = clock.now()
     today = timezone.localdate(now)
-    scoped = Sample.objects.visible_to(user)
+    scoped = Sample.objects.visible_to(user, VIEW)
     year, week, _day = today.isocalendar()
     quota = metrics.weekly_quota(year, week, samples=scoped)
     inspected, stores = inspections.coverage(
-        today.year, today.month, stores=AgriInputStore.objects.visible_to(user)
+        today.year, today.month, stores=AgriInputStore.objects.visible_to(user, VIEW)
     )
     overdue = (
         Case.objects.visible_to(user, "cases.view")
@@ -209,6 +212,11 @@ def dashboard(request):
             "stores": stores,
             "coverage_text": _percent(inspected * 100 / stores if stores else None),
             "overdue_count": overdue.count(),
+            "follow_up_count": actions.awaiting_follow_up(scoped).count(),
+            "confirming_count": scoped.filter(status=SampleStatus.CONFIRMING).count(),
+            "recheck_overdue_count": StoreInspection.objects.visible_to(user, VIEW)
+            .filter(case__isnull=False, rectify_by__lt=now, rechecks__isnull=True)
+            .count(),
             "overdue": overdue[:10],
             "certificate_share": _percent(
                 metrics.certificate_share(scoped.filter(sampled_at__date__gte=year_start))

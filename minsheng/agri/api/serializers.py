@@ -1,15 +1,28 @@
 """Serializers of /api/v1/agri/. Input serializers only shape and check; the views hand the values to agri.actions."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
+from minsheng.core.masking import mask_phone
 from minsheng.org.models import Node
 
-from ..choices import RapidMethod, SampleLevel, SampleStatus
-from ..models import Commodity, LabResult, Pesticide, Producer, RapidTest, Sample
+from ..choices import CheckResult, ProducerKind, RapidMethod, SampleLevel, SampleStatus
+from ..models import (
+    AgriInputStore,
+    Commodity,
+    InspectionItem,
+    InspectionPhoto,
+    LabResult,
+    Pesticide,
+    Producer,
+    RapidTest,
+    Sample,
+    StoreInspection,
+)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -87,6 +100,7 @@ class SampleSerializer(serializers.ModelSerializer):
             "certificate_shown",
             "status",
             "case",
+            "follow_up_of",
         ]
 
 
@@ -108,14 +122,28 @@ class ReadingInputSerializer(serializers.Serializer):
         slug_field="name", queryset=Pesticide.objects.all(), required=False, allow_null=True
     )
     positive = serializers.BooleanField(required=False, allow_null=True, default=None)
+    card_invalid = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="胶体金试纸卡无效（C线不显色）：不计结果，返回400提示换卡重测",
+    )
 
 
 class FieldRecordInputSerializer(ReadingInputSerializer):
     """A sample and its first reading, as the field page records them."""
 
     commodity = serializers.CharField(max_length=50, help_text="品种名称或别名，如 豆角")
-    village = ScopedRelatedField(queryset=Node.objects.all())
-    producer = ScopedRelatedField(queryset=Producer.objects.all(), required=False, allow_null=True)
+    village = ScopedRelatedField(queryset=Node.objects.all(), capability="agri.view")
+    producer = ScopedRelatedField(
+        queryset=Producer.objects.all(), capability="agri.view", required=False, allow_null=True
+    )
+    follow_up_of = ScopedRelatedField(
+        queryset=Sample.objects.all(),
+        capability="agri.view",
+        required=False,
+        allow_null=True,
+        help_text="跟踪复抽：原不合格样品的id",
+    )
     stall = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     certificate_shown = serializers.BooleanField(default=False)
     level = PlainChoiceField(SampleLevel.choices, default=SampleLevel.STREET)
@@ -125,3 +153,181 @@ class FieldRecordInputSerializer(ReadingInputSerializer):
         if commodity is None:
             raise serializers.ValidationError(_("未知的品种"))
         return commodity
+
+
+# -- registries, inspections, lab results (agri-pages) -----------------------------------------------------------
+
+
+class ProducerSerializer(serializers.ModelSerializer):
+    """A producer; the phone is masked (it is personal data of a grower) and only written, never read in full."""
+
+    village = ScopedRelatedField(queryset=Node.objects.all(), capability="agri.view")
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    kind = PlainChoiceField(ProducerKind.choices)
+    crops = serializers.SlugRelatedField(
+        many=True, slug_field="name", queryset=Commodity.objects.all(), required=False
+    )
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, write_only=True)
+    phone_masked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Producer
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "village",
+            "village_name",
+            "credit_code",
+            "subject_code",
+            "crops",
+            "area_mu",
+            "contact_name",
+            "phone",
+            "phone_masked",
+        ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_phone_masked(self, obj) -> str:
+        return mask_phone(obj.phone)
+
+
+class ProducerDetailSerializer(ProducerSerializer):
+    """The producer page's content: samples with their verdicts, failed ones with their case and follow-ups."""
+
+    samples = serializers.SerializerMethodField()
+    certificates = serializers.SerializerMethodField()
+
+    class Meta(ProducerSerializer.Meta):
+        fields = [*ProducerSerializer.Meta.fields, "samples", "certificates"]
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "commodity": {"type": "string"},
+                    "sampled_at": {"type": "string", "format": "date-time"},
+                    "status": {"type": "string"},
+                    "case": {"type": "integer", "nullable": True},
+                    "follow_up_of": {"type": "integer", "nullable": True},
+                    "follow_ups": {"type": "array", "items": {"type": "integer"}},
+                },
+            },
+        }
+    )
+    def get_samples(self, obj):
+        return [
+            {
+                "id": s.pk,
+                "commodity": s.commodity.name,
+                "sampled_at": s.sampled_at,
+                "status": s.status,
+                "case": s.case_id,
+                "follow_up_of": s.follow_up_of_id,
+                "follow_ups": [f.pk for f in s.follow_ups.all()],
+            }
+            for s in self.context["samples"]
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "number": {"type": "string"},
+                    "issued_on": {"type": "string", "format": "date"},
+                    "status": {"type": "string"},
+                },
+            },
+        }
+    )
+    def get_certificates(self, obj):
+        return [
+            {"id": c.pk, "number": c.number, "issued_on": c.issued_on, "status": c.status}
+            for c in self.context["certificates"]
+        ]
+
+
+class StoreSerializer(serializers.ModelSerializer):
+    village = ScopedRelatedField(queryset=Node.objects.all(), capability="agri.view")
+    village_name = serializers.CharField(source="village.name", read_only=True)
+
+    class Meta:
+        model = AgriInputStore
+        fields = ["id", "name", "village", "village_name", "licence_no", "designated_outlet", "address"]
+
+
+class InspectionItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionItem
+        fields = ["code", "result", "note"]
+
+
+class InspectionPhotoSerializer(serializers.ModelSerializer):
+    """`url` is the scoped page that serves the photo: media files are never served publicly."""
+
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return reverse("agri:inspection_photo", args=[obj.pk])
+
+    class Meta:
+        model = InspectionPhoto
+        fields = ["code", "name", "content_type", "size", "url"]
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    store_name = serializers.CharField(source="store.name", read_only=True)
+    inspector = serializers.StringRelatedField()
+    items = InspectionItemSerializer(many=True, read_only=True)
+    photos = InspectionPhotoSerializer(many=True, read_only=True)
+    case_number = serializers.CharField(source="case.number", default=None, read_only=True)
+    case_due = serializers.DateTimeField(source="case.finish_due", default=None, read_only=True)
+
+    class Meta:
+        model = StoreInspection
+        fields = [
+            "id",
+            "store",
+            "store_name",
+            "month",
+            "inspector",
+            "inspected_at",
+            "recheck_of",
+            "note",
+            "case",
+            "case_number",
+            "case_due",
+            "items",
+            "photos",
+        ]
+
+
+class InspectionInputSerializer(serializers.Serializer):
+    """A checklist: `answers` maps each item code to yes/no/na, `notes` explains each "no". Photos go as
+    multipart files named `photo_<code>` (or `photos` for the visit as a whole)."""
+
+    store = ScopedRelatedField(queryset=AgriInputStore.objects.all(), capability="agri.view")
+    answers = serializers.DictField(child=serializers.ChoiceField(choices=CheckResult.choices))
+    notes = serializers.DictField(
+        child=serializers.CharField(max_length=200, allow_blank=True), required=False
+    )
+    recheck_of = ScopedRelatedField(
+        queryset=StoreInspection.objects.all(), capability="agri.view", required=False, allow_null=True
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class LabRowSerializer(serializers.Serializer):
+    pesticide = serializers.SlugRelatedField(slug_field="name", queryset=Pesticide.objects.all())
+    mg_per_kg = serializers.DecimalField(max_digits=10, decimal_places=4, min_value=0)
+
+
+class LabInputSerializer(serializers.Serializer):
+    results = LabRowSerializer(many=True, allow_empty=False)

@@ -66,8 +66,8 @@ def test_permission_errors(aw, api_for, password):
     assert api_for(aw.w.resident).get(SAMPLES).status_code == 403
     leader = account_actions.create_user(username="leader", display_name="分管领导", password=password)
     account_actions.grant_membership(user=leader, role=Role.STREET_LEADER, node=aw.w.street)
-    response = record(api_for(leader), aw)
-    assert response.status_code == 403 and "不负责该村" in response.data["detail"]
+    # The leader reads figures elsewhere but holds no agri capability: refused at the door.
+    assert record(api_for(leader), aw).status_code == 403
     from rest_framework.test import APIClient
 
     assert APIClient().get(SAMPLES).status_code in (401, 403)

@@ -78,7 +78,22 @@ def test_supervisor_records_a_negative_and_a_positive_with_repeats(browser, live
     expect(page.locator(".result-banner")).to_contain_text("送检定量确证")
     shot("5-confirming")
 
+    # A colloidal-gold card: the enzyme readings give way to the pesticide and the card's reading.
+    page.goto(f"{live_server.url}/agri/field/")
+    page.get_by_label("1. 抽检品种").fill("豇豆")
+    page.get_by_label("或：市场摊位").fill("东关集市8号摊")
+    page.get_by_role("radio", name="有", exact=True).check()
+    page.get_by_role("radio", name="胶体金试纸卡").check()
+    expect(page.get_by_label("对照组 ΔA0")).to_be_hidden()
+    page.get_by_label("胶体金检测项目").select_option(label="克百威")
+    page.get_by_role("radio", name="阴性").check()
+    page.locator("[data-method=colloidal_gold]").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "agri-field-6-gold-card.png"))
+    page.get_by_role("button", name="提交检测结果").click()
+    expect(page.locator(".result-banner")).to_have_text("合格：已记录")
+
     assert sorted(Sample.objects.values_list("commodity__name", "status")) == [
+        ("豇豆", "passed"),
         ("豇豆", "passed"),
         ("韭菜", "confirming"),
     ]

@@ -185,9 +185,10 @@ def test_certificate_issue_list_and_void(aw, client_for, grower):
     client.post(reverse("agri:certificate_void", args=[first.pk]), {"reason": "重量写错"})
     first.refresh_from_db()
     assert (first.status, first.void_reason) == ("void", "重量写错")
+    # A grid worker holds no agri capability at all: refused outright.
     outsider = client_for(aw.w.grid_b)
     assert (
-        outsider.post(reverse("agri:certificate_void", args=[first.pk]), {"reason": "x"}).status_code == 404
+        outsider.post(reverse("agri:certificate_void", args=[first.pk]), {"reason": "x"}).status_code == 403
     )
 
 

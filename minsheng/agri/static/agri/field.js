@@ -23,6 +23,19 @@
     update();
   }
 
+  // Enzyme readings or a gold card, as the method radio says (both show when scripts are off).
+  var methods = document.querySelectorAll("input[name=method]");
+  if (methods.length) {
+    var showMethod = function () {
+      var chosen = document.querySelector("input[name=method]:checked");
+      document.querySelectorAll("[data-method]").forEach(function (el) {
+        el.hidden = chosen ? el.dataset.method !== chosen.value : false;
+      });
+    };
+    methods.forEach(function (m) { m.addEventListener("change", showMethod); });
+    showMethod();
+  }
+
   if (!verdict || !limits) return;
   var a0 = document.getElementById("id_delta_a0");
   var at = document.getElementById("id_delta_at");
