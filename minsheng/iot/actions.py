@@ -183,3 +183,39 @@ def comment(alarm: Alarm, *, actor, text: str) -> AlarmComment:
     if len(text) > 2000:
         raise ValidationError({"text": _("备注不能超过2000字")})
     return _note(alarm, text, actor)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Threshold overrides (rules configuration): who may set them, validated, audited through the model save.
+# ---------------------------------------------------------------------------------------------------------------
+
+#: Capability to set thresholds: configuring the rules is like configuring case time limits and routing.
+CAP_CONFIGURE = "cases.configure"
+
+
+def can_configure(actor, *, greenhouse=None, cluster=None) -> bool:
+    """A greenhouse's thresholds: the capability at its village. A cluster's: at every village of the cluster."""
+    if greenhouse is not None:
+        return actor.has_cap(CAP_CONFIGURE, greenhouse.village)
+    if actor.is_superuser:
+        return True
+    villages = list(cluster.villages.all())
+    return bool(villages) and all(actor.has_cap(CAP_CONFIGURE, v) for v in villages)
+
+
+@transaction.atomic
+def save_threshold_override(override, *, actor):
+    """Create or change a cluster or greenhouse override (full validation: low < high, bounds, deadband)."""
+    if not can_configure(actor, greenhouse=override.greenhouse, cluster=override.cluster):
+        raise PermissionDenied(_("没有权限设置该层级的阈值"))
+    override.full_clean(validate_constraints=False)  # clean() words the one-per-level rule for people
+    override.save()
+    return override
+
+
+@transaction.atomic
+def delete_threshold_override(override, *, actor) -> None:
+    """Remove an override: the level above applies again."""
+    if not can_configure(actor, greenhouse=override.greenhouse, cluster=override.cluster):
+        raise PermissionDenied(_("没有权限设置该层级的阈值"))
+    override.delete()

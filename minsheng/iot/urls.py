@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rules
 
 app_name = "iot"
 
@@ -11,6 +11,14 @@ urlpatterns = [
     path("alarms/<int:pk>/<str:what>/", views.alarm_act, name="alarm_act"),
     path("greenhouses/<int:pk>/", views.greenhouse_detail, name="greenhouse"),
     path("greenhouses/<int:pk>/chart.json", views.greenhouse_chart, name="greenhouse_chart"),
+    path("greenhouses/<int:pk>/rules/", views_rules.greenhouse_rules, name="rules"),
+    path("greenhouses/<int:pk>/rules/new/", views_rules.override_edit, name="rule_new"),
+    path("greenhouses/<int:pk>/rules/<int:override_pk>/", views_rules.override_edit, name="rule_edit"),
+    path(
+        "greenhouses/<int:pk>/rules/<int:override_pk>/delete/",
+        views_rules.override_delete,
+        name="rule_delete",
+    ),
     path("devices/", views.devices, name="devices"),
     path("map/", views.cluster_map, name="map"),
     path("map/data.json", views.map_data, name="map_data"),

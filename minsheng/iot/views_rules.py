@@ -1,0 +1,268 @@
+"""Staff pages for the alarm thresholds of a greenhouse: what is in force per sensor kind and where it comes from
+(greenhouse → cluster → the crop's default set for the stage), and the forms to set or remove an override at the
+greenhouse or cluster level. Reading needs what the greenhouse pages need; changing goes through
+`actions.save_threshold_override`, which checks `cases.configure`.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minsheng.core.scoping import get_visible_or_404
+from minsheng.core.views import staff_required
+
+from . import actions, rules
+from .choices import Comparison, Logic, SensorKind, Severity
+from .models import Greenhouse, ThresholdOverride
+
+CAP_VIEW = "cases.view"
+LEVELS = ("greenhouse", "cluster")
+
+
+def origin_label(origin: str) -> str:
+    return {
+        rules.ORIGIN_GREENHOUSE: _("本棚设置"),
+        rules.ORIGIN_CLUSTER: _("片区设置"),
+        rules.ORIGIN_DEFAULT: _("默认方案"),
+    }[origin]
+
+
+def _num(value) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def describe(limits: "rules.Limits | ThresholdOverride") -> dict:
+    """The threshold in words for the page: ranges, when it raises, when it clears, device checks."""
+    raise_when = []
+    if limits.duration_minutes:
+        raise_when.append(_("持续%(n)d分钟") % {"n": limits.duration_minutes})
+    if limits.repeat_count:
+        raise_when.append(_("连续%(n)d条") % {"n": limits.repeat_count})
+    clear_when = []
+    if limits.hysteresis:
+        clear_when.append(_("回差%(v)s") % {"v": _num(limits.hysteresis)})
+    if limits.clear_minutes:
+        clear_when.append(_("恢复%(n)d分钟后") % {"n": limits.clear_minutes})
+    device = []
+    if limits.stuck_readings:
+        device.append(_("%(n)d条不变为卡滞") % {"n": limits.stuck_readings})
+    if limits.stuck_minutes:
+        device.append(_("%(n)d分钟不变为卡滞") % {"n": limits.stuck_minutes})
+    if limits.spike_per_minute:
+        device.append(_("每分钟变化超过%(v)s为突变") % {"v": _num(limits.spike_per_minute)})
+    return {
+        "day": f"{_num(limits.day_min)} ~ {_num(limits.day_max)}",
+        "night": f"{_num(limits.night_min)} ~ {_num(limits.night_max)}",
+        "critical": _num(limits.critical_delta),
+        "severity": Severity(limits.severity).label,
+        "raise_when": "，".join(raise_when) or _("立即"),
+        "clear_when": "，".join(clear_when) or _("立即"),
+        "device": "；".join(device) or "—",
+    }
+
+
+def combined_text(spec: "rules.CombinedSpec") -> str:
+    joiner = _(" 且 ") if spec.logic == Logic.AND else _(" 或 ")
+    parts = [
+        f"{SensorKind(kind).label} {Comparison(cmp).label} {_num(value)}"
+        for kind, cmp, value in spec.conditions
+    ]
+    when = []
+    if spec.duration_minutes:
+        when.append(_("持续%(n)d分钟") % {"n": spec.duration_minutes})
+    if spec.repeat_count:
+        when.append(_("连续%(n)d次") % {"n": spec.repeat_count})
+    text = joiner.join(parts)
+    if when:
+        text += "（" + "，".join(when) + "）"
+    return f"{text} → {Severity(spec.severity).label}"
+
+
+def _greenhouse(request, pk: int) -> Greenhouse:
+    return get_visible_or_404(
+        Greenhouse.objects.select_related("village", "cluster"), request.user, CAP_VIEW, pk=pk
+    )
+
+
+@require_http_methods(["GET"])
+@staff_required
+def greenhouse_rules(request, pk: int):
+    greenhouse = _greenhouse(request, pk)
+    config = rules.load_config()
+    sensor_kinds = set(greenhouse.sensors.filter(is_active=True).values_list("kind", flat=True))
+    overrides = list(ThresholdOverride.objects.filter(greenhouse=greenhouse).order_by("kind", "stage")) + (
+        list(ThresholdOverride.objects.filter(cluster=greenhouse.cluster).order_by("kind", "stage"))
+        if greenhouse.cluster_id
+        else []
+    )
+    rows = []
+    for kind, label in SensorKind.choices:
+        limits = rules.resolve(greenhouse, kind, config)
+        has_override = any(o.kind == kind for o in overrides)
+        if limits is None and kind not in sensor_kinds and not has_override:
+            continue
+        rows.append(
+            {
+                "kind": kind,
+                "label": label,
+                "limits": limits,
+                "text": describe(limits) if limits else None,
+                "origin": origin_label(limits.origin) if limits else "",
+                "origin_code": limits.origin if limits else "",
+                "has_sensor": kind in sensor_kinds,
+            }
+        )
+    can_greenhouse = actions.can_configure(request.user, greenhouse=greenhouse)
+    can_cluster = greenhouse.cluster_id is not None and actions.can_configure(
+        request.user, cluster=greenhouse.cluster
+    )
+    return render(
+        request,
+        "iot/rules/greenhouse.html",
+        {
+            "greenhouse": greenhouse,
+            "rows": rows,
+            "override_groups": [
+                (
+                    _("本棚设置"),
+                    [(o, describe(o)) for o in overrides if o.greenhouse_id],
+                    can_greenhouse,
+                ),
+                (
+                    _("片区设置（%(name)s）") % {"name": greenhouse.cluster.name}
+                    if greenhouse.cluster_id
+                    else _("片区设置（未加入片区）"),
+                    [(o, describe(o)) for o in overrides if o.cluster_id],
+                    can_cluster,
+                ),
+            ],
+            "can_greenhouse": can_greenhouse,
+            "can_cluster": can_cluster,
+            "combined": [
+                {"name": s.name, "text": combined_text(s)}
+                for s in config.combined
+                if s.applies_to(greenhouse)
+            ],
+        },
+    )
+
+
+class OverrideForm(forms.ModelForm):
+    class Meta:
+        model = ThresholdOverride
+        fields = [
+            "kind",
+            "stage",
+            "day_min",
+            "day_max",
+            "night_min",
+            "night_max",
+            "severity",
+            "critical_delta",
+            "duration_minutes",
+            "repeat_count",
+            "hysteresis",
+            "clear_minutes",
+            "stuck_readings",
+            "stuck_minutes",
+            "spike_per_minute",
+            "note",
+        ]
+        help_texts = {
+            "critical_delta": gettext_lazy("超出上下限达到此值即为紧急；留空表示不升级为紧急"),
+            "duration_minutes": gettext_lazy("越限持续多少分钟才告警；0 表示立即"),
+            "repeat_count": gettext_lazy("连续多少条读数越限才告警；0 表示不要求"),
+            "hysteresis": gettext_lazy("回到上下限以内至少此值才算恢复，防止反复告警"),
+            "clear_minutes": gettext_lazy("恢复后保持多少分钟才清除告警；0 表示立即"),
+            "stuck_readings": gettext_lazy("连续多少条读数完全相同判为卡滞；0 表示不检查"),
+            "stuck_minutes": gettext_lazy("读数多少分钟不变判为卡滞；0 表示不检查"),
+            "spike_per_minute": gettext_lazy("相邻读数每分钟变化超过此值即告警；留空表示不检查"),
+        }
+
+
+def _owner(greenhouse: Greenhouse, level: str) -> dict:
+    if level == "greenhouse":
+        return {"greenhouse": greenhouse, "cluster": None}
+    if level == "cluster" and greenhouse.cluster_id:
+        return {"greenhouse": None, "cluster": greenhouse.cluster}
+    raise Http404
+
+
+def _override(greenhouse: Greenhouse, override_pk: int) -> ThresholdOverride:
+    """An override that applies to this greenhouse (its own or its cluster's); anything else is 404."""
+    found = ThresholdOverride.objects.filter(pk=override_pk).first()
+    if found is None or not (
+        found.greenhouse_id == greenhouse.pk
+        or (found.cluster_id is not None and found.cluster_id == greenhouse.cluster_id)
+    ):
+        raise Http404
+    return found
+
+
+def _initial(greenhouse: Greenhouse, kind: str) -> dict:
+    """A new override starts from what is in force now, so only the differences need typing."""
+    limits = rules.resolve(greenhouse, kind) if kind in SensorKind.values else None
+    initial = {"kind": kind, "stage": greenhouse.stage}
+    if limits is not None:
+        initial.update({name: getattr(limits, name) for name in rules.LIMIT_FIELDS})
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def override_edit(request, pk: int, override_pk: int | None = None):
+    greenhouse = _greenhouse(request, pk)
+    if override_pk is None:
+        level = request.GET.get("level", "greenhouse")
+        instance = ThresholdOverride(**_owner(greenhouse, level))
+    else:
+        instance = _override(greenhouse, override_pk)
+        level = "greenhouse" if instance.greenhouse_id else "cluster"
+    if not actions.can_configure(request.user, greenhouse=instance.greenhouse, cluster=instance.cluster):
+        raise PermissionDenied(_("没有权限设置该层级的阈值"))
+    if request.method == "POST":
+        form = OverrideForm(request.POST, instance=instance)
+        if override_pk is not None:
+            form.fields["kind"].disabled = True
+        if form.is_valid():
+            try:
+                actions.save_threshold_override(form.instance, actor=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("阈值已保存"))
+                return redirect("iot:rules", pk=greenhouse.pk)
+    else:
+        initial = _initial(greenhouse, request.GET.get("kind", "")) if override_pk is None else None
+        form = OverrideForm(instance=instance, initial=initial)
+        if override_pk is not None:
+            form.fields["kind"].disabled = True
+    return render(
+        request,
+        "iot/rules/form.html",
+        {
+            "greenhouse": greenhouse,
+            "form": form,
+            "level": level,
+            "override": instance if override_pk else None,
+        },
+    )
+
+
+@require_POST
+@staff_required
+def override_delete(request, pk: int, override_pk: int):
+    greenhouse = _greenhouse(request, pk)
+    override = _override(greenhouse, override_pk)
+    try:
+        actions.delete_threshold_override(override, actor=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已删除该阈值设置，改用上一级"))
+    return redirect("iot:rules", pk=greenhouse.pk)
