@@ -36,6 +36,16 @@ def _num(value) -> str:
     return "—" if value is None else f"{value:g}"
 
 
+def _range(low, high) -> str:
+    if low is not None and high is not None:
+        return f"{_num(low)} ~ {_num(high)}"
+    if low is not None:
+        return f"≥ {_num(low)}"
+    if high is not None:
+        return f"≤ {_num(high)}"
+    return _("不限")
+
+
 def describe(limits: "rules.Limits | ThresholdOverride") -> dict:
     """The threshold in words for the page: ranges, when it raises, when it clears, device checks."""
     raise_when = []
@@ -56,8 +66,8 @@ def describe(limits: "rules.Limits | ThresholdOverride") -> dict:
     if limits.spike_per_minute:
         device.append(_("每分钟变化超过%(v)s为突变") % {"v": _num(limits.spike_per_minute)})
     return {
-        "day": f"{_num(limits.day_min)} ~ {_num(limits.day_max)}",
-        "night": f"{_num(limits.night_min)} ~ {_num(limits.night_max)}",
+        "day": _range(limits.day_min, limits.day_max),
+        "night": _range(limits.night_min, limits.night_max),
         "critical": _num(limits.critical_delta),
         "severity": Severity(limits.severity).label,
         "raise_when": "，".join(raise_when) or _("立即"),
