@@ -219,3 +219,47 @@ def delete_threshold_override(override, *, actor) -> None:
     if not can_configure(actor, greenhouse=override.greenhouse, cluster=override.cluster):
         raise PermissionDenied(_("没有权限设置该层级的阈值"))
     override.delete()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Repeats of active alarms in bulk (the rules engine, once per batch of readings).
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def count_repeats(repeats: dict[int, tuple[int, object, dict]]) -> set[int]:
+    """Count repeats of ACTIVE alarms whose severity does not change: {alarm pk: (repeats, newest at, details)}.
+
+    One UPDATE for the whole batch (like a single repeat in `raise_alarm`, a plain UPDATE that is not audited).
+    Returns the pks that were no longer active (cleared by a person meanwhile): the caller raises those anew.
+    """
+    from django.db.models import Case, DateTimeField, IntegerField, JSONField, Value, When
+    from django.db.models.functions import Greatest
+
+    if not repeats:
+        return set()
+    pks = list(repeats)
+    with transaction.atomic():
+        live = set(
+            Alarm.objects.select_for_update(of=("self",))
+            .filter(pk__in=pks, status=AlarmStatus.ACTIVE)
+            .values_list("pk", flat=True)
+        )
+        if live:
+            Alarm.objects.filter(pk__in=live).update(
+                count=F("count")
+                + Case(
+                    *[When(pk=pk, then=Value(repeats[pk][0])) for pk in live], output_field=IntegerField()
+                ),
+                last_at=Greatest(
+                    F("last_at"),
+                    Case(
+                        *[When(pk=pk, then=Value(repeats[pk][1])) for pk in live],
+                        output_field=DateTimeField(),
+                    ),
+                ),
+                details=Case(
+                    *[When(pk=pk, then=Value(repeats[pk][2], output_field=JSONField())) for pk in live],
+                    output_field=JSONField(),
+                ),
+            )
+    return set(pks) - live

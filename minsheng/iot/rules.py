@@ -310,7 +310,12 @@ def _minutes(n: int | float) -> dt.timedelta:
 
 
 class _Alarms:
-    """The active alarms of a batch by (sensor id, type), loaded once; raising and clearing go through actions."""
+    """The active alarms of a batch by (sensor id, type), loaded once; raising and clearing go through actions.
+
+    A repeat that changes nothing but the count (same severity) is collected and written for the whole batch in
+    one UPDATE (`actions.count_repeats`); anything else — a new alarm, a change of severity, a clear — first
+    writes the alarm's pending repeats, then goes through its action, so the order of events is kept.
+    """
 
     def __init__(self, sensor_ids):
         self.active = {
@@ -319,17 +324,42 @@ class _Alarms:
                 sensor_id__in=sensor_ids, status=AlarmStatus.ACTIVE, type__in=RULE_TYPES
             )
         }
+        self.pending: dict[
+            int, list
+        ] = {}  # alarm pk -> [repeats, newest at, details, sensor, type, severity]
 
     def get(self, sensor_id: int, type: str) -> Alarm | None:
         return self.active.get((sensor_id, type))
 
     def raise_(self, sensor: Sensor, type: str, severity: str, *, at, details: dict) -> None:
+        alarm = self.active.get((sensor.pk, type))
+        quiet = alarm is not None and alarm.severity == severity
+        if quiet and not (severity == Severity.CRITICAL and alarm.case_id is None):
+            entry = self.pending.setdefault(alarm.pk, [0, at, details, sensor, type, severity])
+            entry[0] += 1
+            if at >= entry[1]:
+                entry[1], entry[2] = at, details
+            return
+        if alarm is not None and alarm.pk in self.pending:
+            self._flush({alarm.pk: self.pending.pop(alarm.pk)})
         self.active[sensor.pk, type] = actions.raise_alarm(sensor, type, severity, at=at, details=details)
 
     def clear(self, sensor_id: int, type: str, *, at, note: str = "") -> None:
         alarm = self.active.pop((sensor_id, type), None)
         if alarm is not None:
+            if alarm.pk in self.pending:
+                self._flush({alarm.pk: self.pending.pop(alarm.pk)})
             actions.clear(alarm, at=at, note=note)
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, {}
+        self._flush(pending)
+
+    def _flush(self, pending: dict[int, list]) -> None:
+        gone = actions.count_repeats({pk: (e[0], e[1], e[2]) for pk, e in pending.items()})
+        for pk in gone:  # cleared by a person meanwhile: the breach goes on, so it is a new alarm
+            _, at, details, sensor, type, severity = pending[pk]
+            self.active[sensor.pk, type] = actions.raise_alarm(sensor, type, severity, at=at, details=details)
 
 
 def evaluate(readings: list[Reading]) -> None:
@@ -397,6 +427,7 @@ def evaluate(readings: list[Reading]) -> None:
                             reading.ts,
                             alarms,
                         )
+        alarms.flush()
         _save(RuleState, states, known, ["sensor", "type"], STATE_FIELDS)
         _save(CombinedState, cstates, cknown, ["rule", "greenhouse"], COMBINED_STATE_FIELDS)
 

@@ -285,3 +285,59 @@ def test_a_batch_costs_a_bounded_number_of_queries(farm, temp, django_assert_max
     with django_assert_max_num_queries(10):
         rules.evaluate(readings)
     assert RuleState.objects.filter(sensor__in=sensors).count() == 20
+
+
+def batch(pairs):
+    """Store readings directly and evaluate them as one batch, as the consumer does."""
+    from minsheng.iot.models import Reading
+
+    readings = Reading.objects.bulk_create([Reading(sensor=s, ts=at(t), value=v) for s, t, v in pairs])
+    rules.evaluate(readings)
+
+
+def test_repeats_of_many_active_alarms_cost_one_update(farm, temp, django_assert_max_num_queries):
+    from minsheng.iot.models import Reading, Sensor
+
+    override(farm)
+    sensors = [
+        Sensor.objects.create(code=f"gh1-x{i}", greenhouse=farm.greenhouse, kind=TEMP, unit="Cel")
+        for i in range(30)
+    ]
+    batch([(s, "12:00", 25) for s in sensors])
+    assert Alarm.objects.filter(status=AlarmStatus.ACTIVE).count() == 30
+    readings = Reading.objects.bulk_create(
+        [Reading(sensor=s, ts=at(t), value=26) for s in sensors for t in ("12:01", "12:02")]
+    )
+    with django_assert_max_num_queries(12):
+        rules.evaluate(readings)
+    for alarm in Alarm.objects.all():
+        assert (alarm.count, alarm.last_at, alarm.details["value"]) == (3, at("12:02"), 26)
+
+
+def test_escalation_and_back_within_one_batch_keep_their_order(farm, temp):
+    override(farm, severity=Severity.WARNING, critical_delta=5)
+    feed(temp, "12:00", 21)
+    batch([(temp, "12:01", 21), (temp, "12:02", 26), (temp, "12:03", 21), (temp, "12:04", 21)])
+    alarm = active(temp)
+    assert (alarm.severity, alarm.count, alarm.last_at) == (Severity.WARNING, 5, at("12:04"))
+    log = notes(alarm)
+    assert log.index("级别由警告变为紧急") < log.index("级别由紧急变为警告")
+
+
+def test_a_repeat_of_an_alarm_a_person_cleared_meanwhile_raises_a_new_one(farm, temp, monkeypatch):
+    from minsheng.iot import actions
+
+    override(farm)
+    feed(temp, "12:00", 21)
+    first = active(temp)
+    real = actions.count_repeats
+
+    def person_clears_first(repeats):
+        actions.clear(first, actor=farm.w.admin)
+        return real(repeats)
+
+    monkeypatch.setattr(actions, "count_repeats", person_clears_first)
+    batch([(temp, "12:01", 21)])
+    first.refresh_from_db()
+    assert (first.status, first.count) == (AlarmStatus.CLEARED, 1)
+    assert active(temp).started_at == at("12:01")
