@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from minsheng.core import clock
 from minsheng.core.tablecache import cached_table
@@ -317,16 +318,17 @@ class _Alarms:
     writes the alarm's pending repeats, then goes through its action, so the order of events is kept.
     """
 
-    def __init__(self, sensor_ids):
-        self.active = {
-            (a.sensor_id, a.type): a
-            for a in Alarm.objects.filter(
-                sensor_id__in=sensor_ids, status=AlarmStatus.ACTIVE, type__in=RULE_TYPES
-            )
-        }
-        self.pending: dict[
-            int, list
-        ] = {}  # alarm pk -> [repeats, newest at, details, sensor, type, severity]
+    def __init__(self, sensor_ids, greenhouse_ids):
+        rows = Alarm.objects.filter(
+            Q(sensor_id__in=sensor_ids) | Q(greenhouse_id__in=greenhouse_ids, type=AlarmType.COMBINED),
+            status=AlarmStatus.ACTIVE,
+            type__in=RULE_TYPES,
+        ).select_related("sensor")
+        self.active = {(a.sensor_id, a.type): a for a in rows}
+        #: the active combined alarm of each greenhouse, whichever sensor carries it
+        self.combined = {a.greenhouse_id: a for a in self.active.values() if a.type == AlarmType.COMBINED}
+        #: alarm pk -> [repeats, newest at, details, sensor, type, severity]
+        self.pending: dict[int, list] = {}
 
     def get(self, sensor_id: int, type: str) -> Alarm | None:
         return self.active.get((sensor_id, type))
@@ -342,11 +344,18 @@ class _Alarms:
             return
         if alarm is not None and alarm.pk in self.pending:
             self._flush({alarm.pk: self.pending.pop(alarm.pk)})
-        self.active[sensor.pk, type] = actions.raise_alarm(sensor, type, severity, at=at, details=details)
+        self._raised(sensor, type, actions.raise_alarm(sensor, type, severity, at=at, details=details))
+
+    def _raised(self, sensor: Sensor, type: str, alarm: Alarm) -> None:
+        self.active[sensor.pk, type] = alarm
+        if type == AlarmType.COMBINED:
+            self.combined[sensor.greenhouse_id] = alarm
 
     def clear(self, sensor_id: int, type: str, *, at, note: str = "") -> None:
         alarm = self.active.pop((sensor_id, type), None)
         if alarm is not None:
+            if type == AlarmType.COMBINED:
+                self.combined.pop(alarm.greenhouse_id, None)
             if alarm.pk in self.pending:
                 self._flush({alarm.pk: self.pending.pop(alarm.pk)})
             actions.clear(alarm, at=at, note=note)
@@ -359,7 +368,7 @@ class _Alarms:
         gone = actions.count_repeats({pk: (e[0], e[1], e[2]) for pk, e in pending.items()})
         for pk in gone:  # cleared by a person meanwhile: the breach goes on, so it is a new alarm
             _, at, details, sensor, type, severity = pending[pk]
-            self.active[sensor.pk, type] = actions.raise_alarm(sensor, type, severity, at=at, details=details)
+            self._raised(sensor, type, actions.raise_alarm(sensor, type, severity, at=at, details=details))
 
 
 def evaluate(readings: list[Reading]) -> None:
@@ -388,7 +397,7 @@ def evaluate(readings: list[Reading]) -> None:
         for peer in Sensor.objects.filter(greenhouse_id__in=combined, is_active=True).order_by("pk"):
             peers[peer.greenhouse_id].append(peer)
     with transaction.atomic():
-        alarms = _Alarms(sensor_ids | {group[0].pk for group in peers.values()})
+        alarms = _Alarms(sensor_ids, set(greenhouses))
         states = {
             s.sensor_id: s
             for s in RuleState.objects.filter(sensor_id__in=sensor_ids, type=AlarmType.THRESHOLD)
@@ -403,6 +412,9 @@ def evaluate(readings: list[Reading]) -> None:
             by_greenhouse[sensors[reading.sensor_id].greenhouse_id].append(reading)
         found: dict[tuple[int, str], Limits | None] = {}
         for gh_id, rows in by_greenhouse.items():
+            gone = alarms.combined.get(gh_id) if gh_id not in combined else None
+            if gone is not None:  # its rules were switched off or deleted
+                alarms.clear(gone.sensor_id, AlarmType.COMBINED, at=rows[-1].ts, note=_no_rule())
             latest = _latest(peers.get(gh_id, []), sensor_ids, states) if gh_id in combined else {}
             for index, reading in enumerate(rows):
                 sensor = sensors[reading.sensor_id]
@@ -467,7 +479,8 @@ def _step(sensor: Sensor, lim: Limits | None, state: RuleState, reading: Reading
     state.last_ts, state.last_value = ts, value
     if lim is None:
         state.breach_since, state.breach_count, state.clear_since = None, 0, None
-        alarms.clear(sensor.pk, AlarmType.THRESHOLD, at=ts, note=_no_threshold())
+        for type in (AlarmType.THRESHOLD, AlarmType.STUCK, AlarmType.SPIKE):
+            alarms.clear(sensor.pk, type, at=ts, note=_no_threshold())
         return
     _threshold(sensor, lim, state, ts, value, alarms)
     _stuck(sensor, lim, state, ts, value, alarms)
@@ -519,10 +532,13 @@ def _stuck(sensor, lim: Limits, state: RuleState, ts, value: float, alarms: _Ala
         alarms.raise_(sensor, AlarmType.STUCK, STUCK_SEVERITY, at=ts, details=details)
     elif state.same_count == 1:  # the value moved: the sensor is alive
         alarms.clear(sensor.pk, AlarmType.STUCK, at=ts, note=_moving_again())
+    elif not (lim.stuck_readings or lim.stuck_minutes):
+        alarms.clear(sensor.pk, AlarmType.STUCK, at=ts, note=_check_off())
 
 
 def _spike(sensor, lim: Limits, state: RuleState, ts, value, prev_ts, prev_value, alarms: _Alarms) -> None:
     if not lim.spike_per_minute:
+        alarms.clear(sensor.pk, AlarmType.SPIKE, at=ts, note=_check_off())
         return
     # Over at least a minute: at a reading every few seconds, noise of 0.1 would otherwise read as 1 °C/min.
     minutes = max((ts - prev_ts).total_seconds() / 60, 1.0)
@@ -586,7 +602,8 @@ def _combined(greenhouse, peers, specs, cstates: dict, latest: dict, ts, alarms:
             state.clear_since = ts
         if ts - state.clear_since < _minutes(spec.clear_minutes):
             may_clear = False
-    carrier = peers[0]
+    current = alarms.combined.get(greenhouse.pk)
+    carrier = current.sensor if current is not None else peers[0]
     if firing:
         top = max(firing, key=lambda s: RANK[s.severity])
         details = {
@@ -609,6 +626,18 @@ def _no_threshold() -> str:
     from django.utils.translation import gettext as _
 
     return _("该类传感器当前没有适用的阈值，自动清除")
+
+
+def _check_off() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("该项检查已关闭，自动清除")
+
+
+def _no_rule() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("适用的组合规则已停用或删除，自动清除")
 
 
 def _moving_again() -> str:

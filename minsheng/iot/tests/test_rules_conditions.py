@@ -341,3 +341,38 @@ def test_a_repeat_of_an_alarm_a_person_cleared_meanwhile_raises_a_new_one(farm, 
     first.refresh_from_db()
     assert (first.status, first.count) == (AlarmStatus.CLEARED, 1)
     assert active(temp).started_at == at("12:01")
+
+
+def test_alarms_whose_rule_goes_away_are_cleared_with_a_note(farm, temp):
+    from minsheng.iot.choices import GrowthStage
+    from minsheng.iot.models import Sensor
+
+    mine = override(farm, spike_per_minute=2)
+    rule = combined(farm, Logic.OR, conditions=((HUMIDITY, Comparison.GT, 80),))
+    feed(farm.humidity, "12:00", 85)
+    feed(temp, "12:00", 18)
+    feed(temp, "12:01", 25)
+    spike, both = active(temp, AlarmType.SPIKE), combined_alarm(farm)
+    assert spike is not None and both.sensor == temp  # the greenhouse's first sensor carries it
+    # the carrier stops reporting (switched off): the alarm stays with it, no second one appears
+    Sensor.objects.filter(pk=temp.pk).update(is_active=False)
+    feed(farm.humidity, "12:02", 86)
+    assert Alarm.objects.filter(type=AlarmType.COMBINED, status=AlarmStatus.ACTIVE).get() == both
+    Sensor.objects.filter(pk=temp.pk).update(is_active=True)
+    rule.is_active = False
+    rule.save()
+    feed(farm.humidity, "12:03", 87)
+    both.refresh_from_db()
+    assert both.status == AlarmStatus.CLEARED and "组合规则已停用" in notes(both)[-1]
+    mine.spike_per_minute = None
+    mine.save()
+    feed(temp, "12:04", 32)
+    spike.refresh_from_db()
+    assert spike.status == AlarmStatus.CLEARED and "检查已关闭" in notes(spike)[-1]
+    threshold = active(temp)
+    farm.greenhouse.stage = GrowthStage.DORMANT
+    farm.greenhouse.save()
+    mine.delete()
+    feed(temp, "12:05", 32)
+    threshold.refresh_from_db()
+    assert threshold.status == AlarmStatus.CLEARED and "没有适用的阈值" in notes(threshold)[-1]
