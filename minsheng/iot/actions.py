@@ -226,40 +226,46 @@ def delete_threshold_override(override, *, actor) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+#: Alarms per locking SELECT when counting repeats in bulk.
+REPEAT_CHUNK = 500
+
+
 def count_repeats(repeats: dict[int, tuple[int, object, dict]]) -> set[int]:
     """Count repeats of ACTIVE alarms whose severity does not change: {alarm pk: (repeats, newest at, details)}.
 
-    One UPDATE for the whole batch (like a single repeat in `raise_alarm`, a plain UPDATE that is not audited).
+    One UPDATE statement run over the whole batch (like a single repeat in `raise_alarm`, a plain UPDATE that is
+    not audited), after locking the rows that are still active.
     Returns the pks that were no longer active (cleared by a person meanwhile): the caller raises those anew.
     """
-    from django.db.models import Case, DateTimeField, IntegerField, JSONField, Value, When
-    from django.db.models.functions import Greatest
+    from django.db import connection
 
     if not repeats:
         return set()
     pks = list(repeats)
+    qn = connection.ops.quote_name
+    meta = Alarm._meta
+    count, last_at, details, pk_col = (
+        qn(meta.get_field(n).column) for n in ("count", "last_at", "details", "id")
+    )
+    sql = (
+        f"UPDATE {qn(meta.db_table)} SET {count} = {count} + %s, "
+        f"{last_at} = CASE WHEN {last_at} < %s THEN %s ELSE {last_at} END, {details} = %s WHERE {pk_col} = %s"
+    )
+    at_field, details_field = meta.get_field("last_at"), meta.get_field("details")
+    live: set[int] = set()
     with transaction.atomic():
-        live = set(
-            Alarm.objects.select_for_update(of=("self",))
-            .filter(pk__in=pks, status=AlarmStatus.ACTIVE)
-            .values_list("pk", flat=True)
-        )
-        if live:
-            Alarm.objects.filter(pk__in=live).update(
-                count=F("count")
-                + Case(
-                    *[When(pk=pk, then=Value(repeats[pk][0])) for pk in live], output_field=IntegerField()
-                ),
-                last_at=Greatest(
-                    F("last_at"),
-                    Case(
-                        *[When(pk=pk, then=Value(repeats[pk][1])) for pk in live],
-                        output_field=DateTimeField(),
-                    ),
-                ),
-                details=Case(
-                    *[When(pk=pk, then=Value(repeats[pk][2], output_field=JSONField())) for pk in live],
-                    output_field=JSONField(),
-                ),
+        for start in range(0, len(pks), REPEAT_CHUNK):
+            live |= set(
+                Alarm.objects.select_for_update(of=("self",))
+                .filter(pk__in=pks[start : start + REPEAT_CHUNK], status=AlarmStatus.ACTIVE)
+                .values_list("pk", flat=True)
             )
+        params = []
+        for pk in live:
+            n, at, info = repeats[pk]
+            moment = at_field.get_db_prep_save(at, connection)
+            params.append((n, moment, moment, details_field.get_db_prep_save(info, connection), pk))
+        if params:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, params)
     return set(pks) - live
