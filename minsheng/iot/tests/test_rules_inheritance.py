@@ -2,6 +2,7 @@
 night windows across midnight (bloom defaults: day 16–20 °C, night ≥ 5 °C, 10 minutes)."""
 
 import datetime as dt
+import pickle
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -113,6 +114,7 @@ def test_the_configuration_is_cached_and_dropped_on_save(farm, temp, django_asse
     with django_assert_num_queries(0):
         config = rules.load_config()
     assert rules.resolve(farm.greenhouse, TEMP, config).origin == rules.ORIGIN_DEFAULT
+    assert pickle.loads(pickle.dumps(config)) == config  # what a Redis cache stores
     ThresholdOverride.objects.create(greenhouse=farm.greenhouse, kind=TEMP, day_min=1, day_max=2)
     assert rules.resolve(farm.greenhouse, TEMP).origin == rules.ORIGIN_GREENHOUSE
 
