@@ -306,6 +306,10 @@ COMBINED_STATE_FIELDS = ["since", "count", "clear_since"]
 RULE_TYPES = (AlarmType.THRESHOLD, AlarmType.STUCK, AlarmType.SPIKE, AlarmType.COMBINED)
 
 
+def _offline_minutes() -> int:
+    return getattr(settings, "IOT_OFFLINE_MINUTES", DEFAULT_OFFLINE_MINUTES)
+
+
 def _minutes(n: int | float) -> dt.timedelta:
     return dt.timedelta(minutes=n or 0)
 
@@ -479,7 +483,12 @@ def _latest(peers: list[Sensor], in_batch: set, states: dict) -> dict[int, tuple
 def _step(sensor: Sensor, lim: Limits | None, state: RuleState, reading: Reading, alarms: _Alarms) -> None:
     ts, value = reading.ts, reading.value
     prev_ts, prev_value = state.last_ts, state.last_value
-    same = prev_value is not None and abs(value - prev_value) <= SAME_EPSILON
+    # "The same value while the sensor reports": a silence longer than the offline limit starts a new run.
+    same = (
+        prev_value is not None
+        and abs(value - prev_value) <= SAME_EPSILON
+        and ts - prev_ts <= _minutes(_offline_minutes())
+    )
     if same:
         state.same_count += 1
     else:
@@ -568,8 +577,7 @@ def _spike(sensor, lim: Limits, state: RuleState, ts, value, prev_ts, prev_value
 
 def kind_values(peers: list[Sensor], latest: dict, moment: dt.datetime) -> dict[str, float]:
     """A greenhouse's value per sensor kind: the mean of its sensors' latest readings that are not stale."""
-    minutes = getattr(settings, "IOT_OFFLINE_MINUTES", DEFAULT_OFFLINE_MINUTES)
-    fresh = moment - _minutes(minutes)
+    fresh = moment - _minutes(_offline_minutes())
     values: dict[str, list[float]] = defaultdict(list)
     for peer in peers:
         seen = latest.get(peer.pk)

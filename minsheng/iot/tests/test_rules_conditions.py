@@ -205,6 +205,16 @@ def test_stuck_by_minutes(farm, temp):
     assert active(temp, AlarmType.STUCK) is not None
 
 
+def test_stuck_counts_only_while_the_sensor_reports(farm, temp):
+    override(farm, stuck_minutes=30)
+    feed(temp, "10:00", 18)
+    feed(temp, "11:00", 18)  # silent for an hour (offline limit 30): a new run starts, not a stuck hour
+    feed(temp, "11:20", 18)
+    assert active(temp, AlarmType.STUCK) is None
+    feed(temp, "11:30", 18)
+    assert active(temp, AlarmType.STUCK).details["since"] == at("11:00").astimezone(dt.UTC).isoformat()
+
+
 def test_spike_between_consecutive_readings(farm, temp):
     override(farm, spike_per_minute=2, day_max=40, severity=Severity.MINOR)
     feed(temp, "12:00", 18)
