@@ -269,3 +269,29 @@ def count_repeats(repeats: dict[int, tuple[int, object, dict]]) -> set[int]:
             with connection.cursor() as cursor:
                 cursor.executemany(sql, params)
     return set(pks) - live
+
+
+@transaction.atomic
+def save_combined_rule(rule, conditions: list[tuple[str, str, float]], *, actor):
+    """Create or change a combined (AND/OR) rule of a greenhouse or its cluster with its conditions (replaced)."""
+    from .models import CombinedCondition
+
+    if not can_configure(actor, greenhouse=rule.greenhouse, cluster=rule.cluster):
+        raise PermissionDenied(_("没有权限设置该层级的告警规则"))
+    if not conditions:
+        raise ValidationError(_("至少填写一个条件"))
+    rule.full_clean()
+    rule.save()
+    rule.conditions.all().delete()
+    CombinedCondition.objects.bulk_create(
+        [CombinedCondition(rule=rule, kind=k, comparison=c, value=v) for k, c, v in conditions]
+    )
+    rule.save(update_fields=["updated_at"])  # drops the cached rules after the conditions changed
+    return rule
+
+
+@transaction.atomic
+def delete_combined_rule(rule, *, actor) -> None:
+    if not can_configure(actor, greenhouse=rule.greenhouse, cluster=rule.cluster):
+        raise PermissionDenied(_("没有权限设置该层级的告警规则"))
+    rule.delete()

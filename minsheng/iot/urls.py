@@ -19,6 +19,15 @@ urlpatterns = [
         views_rules.override_delete,
         name="rule_delete",
     ),
+    path("greenhouses/<int:pk>/rules/combined/new/", views_rules.combined_edit, name="combined_new"),
+    path(
+        "greenhouses/<int:pk>/rules/combined/<int:rule_pk>/", views_rules.combined_edit, name="combined_edit"
+    ),
+    path(
+        "greenhouses/<int:pk>/rules/combined/<int:rule_pk>/delete/",
+        views_rules.combined_delete,
+        name="combined_delete",
+    ),
     path("devices/", views.devices, name="devices"),
     path("map/", views.cluster_map, name="map"),
     path("map/data.json", views.map_data, name="map_data"),

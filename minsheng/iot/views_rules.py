@@ -18,7 +18,7 @@ from minsheng.core.views import staff_required
 
 from . import actions, rules
 from .choices import Comparison, Logic, SensorKind, Severity
-from .models import Greenhouse, ThresholdOverride
+from .models import KIND_BOUNDS, CombinedRule, Greenhouse, ThresholdOverride
 
 CAP_VIEW = "cases.view"
 LEVELS = ("greenhouse", "cluster")
@@ -154,9 +154,17 @@ def greenhouse_rules(request, pk: int):
             "can_greenhouse": can_greenhouse,
             "can_cluster": can_cluster,
             "combined": [
-                {"name": s.name, "text": combined_text(s)}
-                for s in config.combined
-                if s.applies_to(greenhouse)
+                {
+                    "id": spec.id,
+                    "name": spec.name,
+                    "text": combined_text(spec),
+                    "level": _("本棚")
+                    if spec.greenhouse_id
+                    else (_("片区") if spec.cluster_id else _("全部大棚")),
+                    "can": (spec.greenhouse_id and can_greenhouse) or (spec.cluster_id and can_cluster),
+                }
+                for spec in config.combined
+                if spec.applies_to(greenhouse)
             ],
         },
     )
@@ -275,4 +283,130 @@ def override_delete(request, pk: int, override_pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("已删除该阈值设置，改用上一级"))
+    return redirect("iot:rules", pk=greenhouse.pk)
+
+
+# --- combined (AND/OR) rules of a greenhouse or its cluster ------------------------------------------------------
+
+
+class CombinedRuleForm(forms.ModelForm):
+    class Meta:
+        model = CombinedRule
+        fields = [
+            "name",
+            "logic",
+            "severity",
+            "duration_minutes",
+            "repeat_count",
+            "clear_minutes",
+            "is_active",
+        ]
+        help_texts = {
+            "duration_minutes": gettext_lazy("条件成立持续多少分钟才告警；0 表示立即"),
+            "repeat_count": gettext_lazy("连续多少次评估成立才告警；0 表示不要求"),
+            "clear_minutes": gettext_lazy("条件不再成立并保持多少分钟后才清除；0 表示立即"),
+        }
+
+
+class ConditionForm(forms.Form):
+    # A blank first choice: a row left untouched is skipped, not an error.
+    kind = forms.ChoiceField(label=gettext_lazy("传感器类型"), choices=[("", "—"), *SensorKind.choices])
+    comparison = forms.ChoiceField(label=gettext_lazy("比较"), choices=[("", "—"), *Comparison.choices])
+    value = forms.FloatField(label=gettext_lazy("数值"))
+
+    def clean(self):
+        data = super().clean()
+        bounds = KIND_BOUNDS.get(data.get("kind"))
+        value = data.get("value")
+        if bounds and value is not None and not bounds[0] <= value <= bounds[1]:
+            self.add_error(
+                "value",
+                _("超出该类传感器的可能范围（%(low)s～%(high)s）") % {"low": bounds[0], "high": bounds[1]},
+            )
+        return data
+
+
+class BaseConditionFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_few_forms": gettext_lazy("至少填写一个条件"),
+        "too_many_forms": gettext_lazy("条件不能超过6个"),
+    }
+
+
+ConditionFormSet = forms.formset_factory(
+    ConditionForm,
+    formset=BaseConditionFormSet,
+    extra=2,
+    max_num=6,
+    min_num=1,
+    validate_min=True,
+    validate_max=True,
+)
+
+
+def _combined_rule(greenhouse: Greenhouse, rule_pk: int) -> CombinedRule:
+    found = CombinedRule.objects.filter(pk=rule_pk).first()
+    if found is None or not (
+        found.greenhouse_id == greenhouse.pk
+        or (found.cluster_id is not None and found.cluster_id == greenhouse.cluster_id)
+    ):
+        raise Http404
+    return found
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def combined_edit(request, pk: int, rule_pk: int | None = None):
+    greenhouse = _greenhouse(request, pk)
+    if rule_pk is None:
+        level = request.GET.get("level", "greenhouse")
+        rule = CombinedRule(**_owner(greenhouse, level))
+        initial = []
+    else:
+        rule = _combined_rule(greenhouse, rule_pk)
+        level = "greenhouse" if rule.greenhouse_id else "cluster"
+        initial = [
+            {"kind": c.kind, "comparison": c.comparison, "value": c.value}
+            for c in rule.conditions.order_by("pk")
+        ]
+    if not actions.can_configure(request.user, greenhouse=rule.greenhouse, cluster=rule.cluster):
+        raise PermissionDenied(_("没有权限设置该层级的告警规则"))
+    if request.method == "POST":
+        form = CombinedRuleForm(request.POST, instance=rule)
+        formset = ConditionFormSet(request.POST, prefix="cond")
+        if form.is_valid() and formset.is_valid():
+            conditions = [
+                (f.cleaned_data["kind"], f.cleaned_data["comparison"], f.cleaned_data["value"])
+                for f in formset.forms
+                if f.cleaned_data
+            ]
+            try:
+                actions.save_combined_rule(form.instance, conditions, actor=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("组合规则已保存"))
+                return redirect("iot:rules", pk=greenhouse.pk)
+    else:
+        form = CombinedRuleForm(instance=rule)
+        formset = ConditionFormSet(initial=initial, prefix="cond")
+    return render(
+        request,
+        "iot/rules/combined_form.html",
+        {"greenhouse": greenhouse, "form": form, "formset": formset, "level": level, "rule": rule},
+    )
+
+
+@require_POST
+@staff_required
+def combined_delete(request, pk: int, rule_pk: int):
+    greenhouse = _greenhouse(request, pk)
+    rule = _combined_rule(greenhouse, rule_pk)
+    try:
+        actions.delete_combined_rule(rule, actor=request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已删除组合规则"))
     return redirect("iot:rules", pk=greenhouse.pk)

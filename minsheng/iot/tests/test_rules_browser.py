@@ -57,5 +57,20 @@ def test_set_a_greenhouse_threshold(browser, live_server, farm, password, size):
     expect(page.locator("[data-origin=greenhouse]")).to_have_count(1)
     shot("3-saved")
     assert ThresholdOverride.objects.get(greenhouse=farm.greenhouse).day_max == 24
+
+    page.get_by_role("link", name="新增本棚组合规则").click()
+    page.get_by_label("名称").fill("高温高湿")
+    rows = page.locator(".iot-condition")
+    expect(rows).to_have_count(3)
+    rows.nth(0).get_by_label("传感器类型").select_option("air_temp")
+    rows.nth(0).get_by_label("比较").select_option("gt")
+    rows.nth(0).get_by_label("数值").fill("30")
+    rows.nth(1).get_by_label("传感器类型").select_option("air_humidity")
+    rows.nth(1).get_by_label("比较").select_option("gt")
+    rows.nth(1).get_by_label("数值").fill("80")
+    shot("4-combined-form")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("body")).to_contain_text("空气温度 > 30 且 空气湿度 > 80")
+    shot("5-combined-saved")
     assert errors == [], errors
     context.close()

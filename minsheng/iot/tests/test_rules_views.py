@@ -196,3 +196,84 @@ def test_admin_lists_and_validates_overrides_and_combined_rules(farm, admin_clie
     )
     assert response.status_code == 200 and "白天上限必须大于下限" in response.content.decode()
     assert not ThresholdOverride.objects.exists()
+
+
+def combined_data(conditions, **fields):
+    data = {
+        "name": "高温高湿",
+        "logic": "and",
+        "severity": Severity.MAJOR,
+        "duration_minutes": "0",
+        "repeat_count": "0",
+        "clear_minutes": "0",
+        "is_active": "on",
+        "cond-TOTAL_FORMS": "3",
+        "cond-INITIAL_FORMS": "0",
+        "cond-MIN_NUM_FORMS": "1",
+        "cond-MAX_NUM_FORMS": "6",
+    }
+    for index in range(3):
+        kind, comparison, value = conditions[index] if index < len(conditions) else ("", "", "")
+        data |= {
+            f"cond-{index}-kind": kind,
+            f"cond-{index}-comparison": comparison,
+            f"cond-{index}-value": value,
+        }
+    data.update(fields)
+    return data
+
+
+def test_combined_rules_are_set_on_the_page_and_drive_the_rules(farm, client_for):
+    from minsheng.iot.choices import AlarmStatus, AlarmType
+    from minsheng.iot.ingest import ingest
+    from minsheng.iot.models import Alarm
+
+    client = client_for(farm.w.admin)
+    url = reverse("iot:combined_new", args=[farm.greenhouse.pk]) + "?level=cluster"
+    assert client.get(url).status_code == 200
+    saved = client.post(url, combined_data([(TEMP, "gt", "30"), (SensorKind.AIR_HUMIDITY, "gt", "80")]))
+    assert saved.status_code == 302
+    rule = CombinedRule.objects.get()
+    assert (rule.cluster, rule.greenhouse, rule.logic) == (farm.cluster, None, "and")
+    assert sorted(rule.conditions.values_list("kind", "comparison", "value")) == [
+        (SensorKind.AIR_HUMIDITY, "gt", 80),
+        (TEMP, "gt", 30),
+    ]
+    page = client.get(reverse("iot:rules", args=[farm.greenhouse.pk])).content.decode()
+    assert "空气温度 &gt; 30 且 空气湿度 &gt; 80" in page
+    # change to OR on humidity alone: the rules see it at once (the cached configuration was dropped)
+    edit = reverse("iot:combined_edit", args=[farm.greenhouse.pk, rule.pk])
+    assert client.get(edit).context["formset"].initial[0]["kind"] in (TEMP, SensorKind.AIR_HUMIDITY)
+    client.post(edit, combined_data([(SensorKind.AIR_HUMIDITY, "gt", "80")], logic="or"))
+    assert list(rule.conditions.values_list("kind", flat=True)) == [SensorKind.AIR_HUMIDITY]
+    ingest({"sensor": farm.humidity.code, "ts": "2026-04-10T12:00:00+08:00", "value": 85})
+    assert Alarm.objects.filter(type=AlarmType.COMBINED, status=AlarmStatus.ACTIVE).exists()
+    client.post(reverse("iot:combined_delete", args=[farm.greenhouse.pk, rule.pk]))
+    assert not CombinedRule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("conditions", "message"),
+    [
+        ([], "至少填写一个条件"),
+        ([(SensorKind.AIR_HUMIDITY, "gt", "120")], "超出该类传感器的可能范围"),
+        ([(TEMP, "gt", "abc")], "输入一个数字"),
+    ],
+)
+def test_combined_rule_bad_input_is_a_form_error(farm, client_for, conditions, message):
+    url = reverse("iot:combined_new", args=[farm.greenhouse.pk]) + "?level=greenhouse"
+    response = client_for(farm.w.admin).post(url, combined_data(conditions))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not CombinedRule.objects.exists()
+
+
+def test_combined_rules_need_the_right_to_configure(farm, client_for, supervisor):
+    rule = CombinedRule.objects.create(name="高温", greenhouse=farm.greenhouse)
+    CombinedCondition.objects.create(rule=rule, kind=TEMP, comparison="gt", value=30)
+    village = client_for(supervisor)
+    page = village.get(reverse("iot:rules", args=[farm.greenhouse.pk]))
+    assert "高温" in page.content.decode() and not page.context["combined"][0]["can"]
+    assert village.get(reverse("iot:combined_edit", args=[farm.greenhouse.pk, rule.pk])).status_code == 403
+    village.post(reverse("iot:combined_delete", args=[farm.greenhouse.pk, rule.pk]))
+    assert CombinedRule.objects.exists()
