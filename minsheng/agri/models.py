@@ -742,6 +742,8 @@ class DutyShift(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.day} {self.person}"
+
+
 def inspection_photo_path(instance, filename: str) -> str:
     return f"agri/inspections/{instance.inspection_id}/{filename}"
 

@@ -16,7 +16,8 @@ _registered: dict[str, Any] = {}
 
 
 def cached_table(key: str, model, loader: Callable[[], Any]) -> Any:
-    """The value `loader()` computes from `model`'s rows, cached until a row of it changes."""
+    """The value `loader()` computes from `model`'s rows, cached until a row of it changes. `model` may be a
+    tuple of models when the value is built from several tables: a change to any of them drops it."""
     full_key = f"minsheng:table:{key}"
     if key not in _registered:
         _registered[key] = model
@@ -24,8 +25,10 @@ def cached_table(key: str, model, loader: Callable[[], Any]) -> Any:
         def drop(**kwargs):
             cache.delete(full_key)
 
-        post_save.connect(drop, sender=model, weak=False, dispatch_uid=f"tablecache-save-{key}")
-        post_delete.connect(drop, sender=model, weak=False, dispatch_uid=f"tablecache-delete-{key}")
+        for sender in model if isinstance(model, tuple | list) else (model,):
+            uid = f"{key}-{sender._meta.label_lower}"
+            post_save.connect(drop, sender=sender, weak=False, dispatch_uid=f"tablecache-save-{uid}")
+            post_delete.connect(drop, sender=sender, weak=False, dispatch_uid=f"tablecache-delete-{uid}")
     value = cache.get(full_key)
     if value is None:
         value = loader()

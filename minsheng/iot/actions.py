@@ -325,3 +325,115 @@ def set_preferences(
     pref.clusters.set(clusters)
     pref.villages.set(villages)
     return pref
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Threshold overrides (rules configuration): who may set them, validated, audited through the model save.
+# ---------------------------------------------------------------------------------------------------------------
+
+#: Capability to set thresholds (街道管理员 by default; see accounts/roles.py).
+CAP_CONFIGURE = "iot.configure"
+
+
+def can_configure(actor, *, greenhouse=None, cluster=None) -> bool:
+    """A greenhouse's thresholds: the capability at its village. A cluster's: at every village of the cluster."""
+    if greenhouse is not None:
+        return actor.has_cap(CAP_CONFIGURE, greenhouse.village)
+    if actor.is_superuser:
+        return True
+    villages = list(cluster.villages.all())
+    return bool(villages) and all(actor.has_cap(CAP_CONFIGURE, v) for v in villages)
+
+
+@transaction.atomic
+def save_threshold_override(override, *, actor):
+    """Create or change a cluster or greenhouse override (full validation: low < high, bounds, deadband)."""
+    if not can_configure(actor, greenhouse=override.greenhouse, cluster=override.cluster):
+        raise PermissionDenied(_("没有权限设置该层级的阈值"))
+    override.full_clean(validate_constraints=False)  # clean() words the one-per-level rule for people
+    override.save()
+    return override
+
+
+@transaction.atomic
+def delete_threshold_override(override, *, actor) -> None:
+    """Remove an override: the level above applies again."""
+    if not can_configure(actor, greenhouse=override.greenhouse, cluster=override.cluster):
+        raise PermissionDenied(_("没有权限设置该层级的阈值"))
+    override.delete()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Repeats of active alarms in bulk (the rules engine, once per batch of readings).
+# ---------------------------------------------------------------------------------------------------------------
+
+
+#: Alarms per locking SELECT when counting repeats in bulk.
+REPEAT_CHUNK = 500
+
+
+def count_repeats(repeats: dict[int, tuple[int, object, dict]]) -> set[int]:
+    """Count repeats of ACTIVE alarms whose severity does not change: {alarm pk: (repeats, newest at, details)}.
+
+    One UPDATE statement run over the whole batch (like a single repeat in `raise_alarm`, a plain UPDATE that is
+    not audited), after locking the rows that are still active.
+    Returns the pks that were no longer active (cleared by a person meanwhile): the caller raises those anew.
+    """
+    from django.db import connection
+
+    if not repeats:
+        return set()
+    pks = list(repeats)
+    qn = connection.ops.quote_name
+    meta = Alarm._meta
+    count, last_at, details, pk_col = (
+        qn(meta.get_field(n).column) for n in ("count", "last_at", "details", "id")
+    )
+    sql = (
+        f"UPDATE {qn(meta.db_table)} SET {count} = {count} + %s, "
+        f"{last_at} = CASE WHEN {last_at} < %s THEN %s ELSE {last_at} END, {details} = %s WHERE {pk_col} = %s"
+    )
+    at_field, details_field = meta.get_field("last_at"), meta.get_field("details")
+    live: set[int] = set()
+    with transaction.atomic():
+        for start in range(0, len(pks), REPEAT_CHUNK):
+            live |= set(
+                Alarm.objects.select_for_update(of=("self",))
+                .filter(pk__in=pks[start : start + REPEAT_CHUNK], status=AlarmStatus.ACTIVE)
+                .values_list("pk", flat=True)
+            )
+        params = []
+        for pk in live:
+            n, at, info = repeats[pk]
+            moment = at_field.get_db_prep_save(at, connection)
+            params.append((n, moment, moment, details_field.get_db_prep_save(info, connection), pk))
+        if params:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, params)
+    return set(pks) - live
+
+
+@transaction.atomic
+def save_combined_rule(rule, conditions: list[tuple[str, str, float]], *, actor):
+    """Create or change a combined (AND/OR) rule of a greenhouse or its cluster with its conditions (replaced)."""
+    from .models import CombinedCondition
+
+    if not can_configure(actor, greenhouse=rule.greenhouse, cluster=rule.cluster):
+        raise PermissionDenied(_("没有权限设置该层级的告警规则"))
+    if not conditions:
+        raise ValidationError(_("至少填写一个条件"))
+    rule.full_clean()
+    rule.save()
+    rule.conditions.all().delete()
+    CombinedCondition.objects.bulk_create(
+        [CombinedCondition(rule=rule, kind=k, comparison=c, value=v) for k, c, v in conditions]
+    )
+    rule.save(update_fields=["updated_at"])  # drops the cached rules after the conditions changed
+    return rule
+
+
+@transaction.atomic
+def delete_combined_rule(rule, *, actor) -> None:
+    if not can_configure(actor, greenhouse=rule.greenhouse, cluster=rule.cluster):
+        raise PermissionDenied(_("没有权限设置该层级的告警规则"))
+    rule.delete()

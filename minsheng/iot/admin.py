@@ -2,7 +2,18 @@
 
 from django.contrib import admin
 
-from .models import Alarm, Cluster, Gateway, Greenhouse, Sensor, Threshold, ThresholdSet
+from .models import (
+    Alarm,
+    Cluster,
+    CombinedCondition,
+    CombinedRule,
+    Gateway,
+    Greenhouse,
+    Sensor,
+    Threshold,
+    ThresholdOverride,
+    ThresholdSet,
+)
 
 
 class ThresholdInline(admin.TabularInline):
@@ -29,3 +40,24 @@ class AlarmAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ThresholdOverride)
+class ThresholdOverrideAdmin(admin.ModelAdmin):
+    """Cluster or greenhouse overrides of the default thresholds (the staff page edits the same rows)."""
+
+    list_display = ("__str__", "kind", "stage", "day_min", "day_max", "night_min", "night_max", "severity")
+    list_filter = ("kind", "stage", "cluster")
+
+
+class CombinedConditionInline(admin.TabularInline):
+    model = CombinedCondition
+    extra = 2
+    min_num = 1
+
+
+@admin.register(CombinedRule)
+class CombinedRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "logic", "severity", "cluster", "greenhouse", "is_active")
+    list_filter = ("is_active", "logic", "severity")
+    inlines = [CombinedConditionInline]

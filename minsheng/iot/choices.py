@@ -37,6 +37,9 @@ class GrowthStage(models.TextChoices):
 class AlarmType(models.TextChoices):
     THRESHOLD = "threshold", _("超限")
     OFFLINE = "offline", _("离线/无数据")
+    STUCK = "stuck", _("数值卡滞")
+    SPIKE = "spike", _("数值突变")
+    COMBINED = "combined", _("组合条件")
 
 
 class Severity(models.TextChoices):
@@ -61,3 +64,17 @@ RANK = {
 class AlarmStatus(models.TextChoices):
     ACTIVE = "active", _("活动")
     CLEARED = "cleared", _("已清除")
+
+
+class Logic(models.TextChoices):
+    """How the conditions of a combined rule join."""
+
+    AND = "and", _("全部满足（与）")
+    OR = "or", _("任一满足（或）")
+
+
+class Comparison(models.TextChoices):
+    GT = "gt", ">"
+    GE = "ge", "≥"
+    LT = "lt", "<"
+    LE = "le", "≤"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedManager
 
-from .choices import AlarmStatus, AlarmType, GrowthStage, SensorKind, Severity
+from .choices import AlarmStatus, AlarmType, Comparison, GrowthStage, Logic, SensorKind, Severity
 
 CHERRY = "大樱桃"
 
@@ -202,6 +202,21 @@ class Threshold(BaseModel):
     critical_delta = models.FloatField(_("紧急偏差"), null=True, blank=True)
     duration_minutes = models.PositiveIntegerField(_("持续分钟"), default=0)
     hysteresis = models.FloatField(_("回差"), default=0.0)
+    repeat_count = models.PositiveIntegerField(
+        _("连续次数"), default=0, help_text=_("连续多少条读数越限才告警；0 表示不要求")
+    )
+    clear_minutes = models.PositiveIntegerField(
+        _("恢复持续分钟"), default=0, help_text=_("回到正常范围并保持多少分钟后才清除；0 表示立即清除")
+    )
+    stuck_readings = models.PositiveIntegerField(
+        _("卡滞条数"), default=0, help_text=_("连续多少条读数完全相同即判为卡滞；0 表示不检查")
+    )
+    stuck_minutes = models.PositiveIntegerField(
+        _("卡滞分钟"), default=0, help_text=_("读数保持不变多少分钟即判为卡滞；0 表示不检查")
+    )
+    spike_per_minute = models.FloatField(
+        _("突变速率（每分钟）"), null=True, blank=True, help_text=_("相邻两条读数每分钟变化超过此值即告警")
+    )
 
     scope_path = ""
     objects = ScopedManager()
@@ -214,6 +229,9 @@ class Threshold(BaseModel):
     def __str__(self) -> str:
         return f"{self.threshold_set} {self.get_kind_display()}"
 
+    def clean(self) -> None:
+        validate_limits(self)
+
 
 class RuleState(models.Model):
     """Where a duration condition stands for one (sensor, type): kept in the database to survive a restart."""
@@ -221,6 +239,18 @@ class RuleState(models.Model):
     sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="rule_states")
     type = models.CharField(max_length=16, choices=AlarmType.choices)
     breach_since = models.DateTimeField(null=True, blank=True)
+    #: readings in a row that breached (the repeating condition)
+    breach_count = models.PositiveIntegerField(default=0)
+    #: since when the value is back in range while an alarm is still active (clear-after-duration)
+    clear_since = models.DateTimeField(null=True, blank=True)
+    #: the newest reading the rules have seen (stuck and spike compare against it)
+    last_ts = models.DateTimeField(null=True, blank=True)
+    last_value = models.FloatField(null=True, blank=True)
+    #: since when, and for how many readings, the value has not changed
+    same_since = models.DateTimeField(null=True, blank=True)
+    same_count = models.PositiveIntegerField(default=0)
+    #: the last reading that was a spike
+    spike_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["sensor", "type"], name="iot_rulestate_once")]
@@ -321,6 +351,225 @@ class AlarmComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Alarm rules beyond the crop defaults: overrides per cluster or greenhouse, and combined (AND/OR) conditions.
+# ---------------------------------------------------------------------------------------------------------------
+
+#: Physical bounds a limit may take, per sensor kind (percentages stay within 0–100; nothing is below 0 but °C).
+KIND_BOUNDS = {
+    SensorKind.AIR_TEMP: (-50.0, 80.0),
+    SensorKind.SOIL_TEMP: (-50.0, 80.0),
+    SensorKind.AIR_HUMIDITY: (0.0, 100.0),
+    SensorKind.SOIL_MOISTURE: (0.0, 100.0),
+    SensorKind.CO2: (0.0, 100000.0),
+    SensorKind.LIGHT: (0.0, 300000.0),
+}
+
+
+def validate_limits(obj) -> None:
+    """The checks every threshold row passes (defaults and overrides): raises ValidationError by field."""
+    from django.core.exceptions import ValidationError
+
+    errors: dict[str, str] = {}
+    bounds = KIND_BOUNDS.get(obj.kind)
+    names = ("day_min", "day_max", "night_min", "night_max")
+    if all(getattr(obj, n) is None for n in names):
+        errors["day_min"] = _("至少填写一个上限或下限")
+    for name in names:
+        value = getattr(obj, name)
+        if value is not None and bounds and not bounds[0] <= value <= bounds[1]:
+            errors[name] = _("超出该类传感器的可能范围（%(low)s～%(high)s）") % {
+                "low": bounds[0],
+                "high": bounds[1],
+            }
+    for low, high, label in (("day_min", "day_max", _("白天")), ("night_min", "night_max", _("夜间"))):
+        lo, hi = getattr(obj, low), getattr(obj, high)
+        if lo is not None and hi is not None and lo >= hi and high not in errors:
+            errors[high] = _("%(window)s上限必须大于下限") % {"window": label}
+        elif lo is not None and hi is not None and obj.hysteresis and obj.hysteresis * 2 >= hi - lo:
+            errors["hysteresis"] = _("回差必须小于%(window)s上下限之差的一半，否则告警永远无法清除") % {
+                "window": label
+            }
+    if obj.critical_delta is not None and obj.critical_delta <= 0:
+        errors["critical_delta"] = _("紧急偏差必须大于0")
+    if obj.hysteresis is not None and obj.hysteresis < 0:
+        errors["hysteresis"] = _("回差不能为负数")
+    if obj.spike_per_minute is not None and obj.spike_per_minute <= 0:
+        errors["spike_per_minute"] = _("突变速率必须大于0")
+    if obj.stuck_readings == 1:
+        errors["stuck_readings"] = _("卡滞条数至少为2（一条读数无所谓相同）")
+    if errors:
+        raise ValidationError(errors)
+
+
+class ThresholdOverride(BaseModel):
+    """A threshold for one sensor kind set for a whole cluster or for one greenhouse (exactly one of them).
+
+    Inheritance: greenhouse → cluster → the crop's default set for the greenhouse's stage; a row with a stage
+    beats the all-stages row at the same level. The row replaces the default as a whole (no field-by-field
+    mixing), so what is in force can always be read off one row. Day and night follow the default set's windows.
+    """
+
+    cluster = models.ForeignKey(
+        Cluster,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="threshold_overrides",
+        verbose_name=_("片区"),
+    )
+    greenhouse = models.ForeignKey(
+        Greenhouse,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="threshold_overrides",
+        verbose_name=_("大棚"),
+    )
+    stage = models.CharField(
+        _("生育期"),
+        max_length=16,
+        choices=GrowthStage.choices,
+        blank=True,
+        help_text=_("留空表示所有生育期"),
+    )
+    kind = models.CharField(_("传感器类型"), max_length=16, choices=SensorKind.choices)
+    day_min = models.FloatField(_("白天下限"), null=True, blank=True)
+    day_max = models.FloatField(_("白天上限"), null=True, blank=True)
+    night_min = models.FloatField(_("夜间下限"), null=True, blank=True)
+    night_max = models.FloatField(_("夜间上限"), null=True, blank=True)
+    severity = models.CharField(_("级别"), max_length=16, choices=Severity.choices, default=Severity.MAJOR)
+    critical_delta = models.FloatField(_("紧急偏差"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("持续分钟"), default=0)
+    hysteresis = models.FloatField(_("回差"), default=0.0)
+    repeat_count = models.PositiveIntegerField(_("连续次数"), default=0)
+    clear_minutes = models.PositiveIntegerField(_("恢复持续分钟"), default=0)
+    stuck_readings = models.PositiveIntegerField(_("卡滞条数"), default=0)
+    stuck_minutes = models.PositiveIntegerField(_("卡滞分钟"), default=0)
+    spike_per_minute = models.FloatField(_("突变速率（每分钟）"), null=True, blank=True)
+    note = models.CharField(_("设置原因"), max_length=200, blank=True)
+
+    scope_path = ""
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("阈值覆盖")
+        verbose_name_plural = _("阈值覆盖")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cluster__isnull=True, greenhouse__isnull=False)
+                | Q(cluster__isnull=False, greenhouse__isnull=True),
+                name="iot_override_one_level",
+            ),
+            models.UniqueConstraint(
+                fields=["cluster", "stage", "kind"],
+                condition=Q(cluster__isnull=False),
+                name="iot_override_cluster_once",
+            ),
+            models.UniqueConstraint(
+                fields=["greenhouse", "stage", "kind"],
+                condition=Q(greenhouse__isnull=False),
+                name="iot_override_greenhouse_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.greenhouse or self.cluster
+        return f"{owner} {self.get_kind_display()} {self.get_stage_display() or _('所有生育期')}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (self.cluster_id is None) == (self.greenhouse_id is None):
+            raise ValidationError(_("片区和大棚须且只能选择一个"))
+        validate_limits(self)
+        same = ThresholdOverride.objects.filter(
+            cluster_id=self.cluster_id, greenhouse_id=self.greenhouse_id, stage=self.stage, kind=self.kind
+        ).exclude(pk=self.pk)
+        if same.exists():
+            raise ValidationError({"kind": _("该层级已有此传感器类型、此生育期的阈值设置，请直接修改")})
+
+
+class CombinedRule(BaseModel):
+    """Conditions over several sensor kinds of one greenhouse joined by AND or OR (e.g. 气温 > 30 与 湿度 > 80).
+
+    Applies to one greenhouse, to every greenhouse of a cluster, or (neither set) to every greenhouse. A kind's
+    value is the mean of the latest readings of the greenhouse's sensors of that kind (readings older than the
+    offline limit do not count; a kind without a value makes its condition false).
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    cluster = models.ForeignKey(
+        Cluster,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="combined_rules",
+        verbose_name=_("片区"),
+    )
+    greenhouse = models.ForeignKey(
+        Greenhouse,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="combined_rules",
+        verbose_name=_("大棚"),
+    )
+    logic = models.CharField(_("条件关系"), max_length=4, choices=Logic.choices, default=Logic.AND)
+    severity = models.CharField(_("级别"), max_length=16, choices=Severity.choices, default=Severity.MAJOR)
+    duration_minutes = models.PositiveIntegerField(_("持续分钟"), default=0)
+    repeat_count = models.PositiveIntegerField(_("连续次数"), default=0)
+    clear_minutes = models.PositiveIntegerField(_("恢复持续分钟"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    scope_path = ""
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("组合告警规则")
+        verbose_name_plural = _("组合告警规则")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.cluster_id is not None and self.greenhouse_id is not None:
+            raise ValidationError(_("片区和大棚只能选择一个（都不选表示适用于所有大棚）"))
+
+
+class CombinedCondition(models.Model):
+    rule = models.ForeignKey(CombinedRule, on_delete=models.CASCADE, related_name="conditions")
+    kind = models.CharField(_("传感器类型"), max_length=16, choices=SensorKind.choices)
+    comparison = models.CharField(_("比较"), max_length=2, choices=Comparison.choices)
+    value = models.FloatField(_("数值"))
+
+    class Meta:
+        verbose_name = _("条件")
+        verbose_name_plural = _("条件")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_comparison_display()} {self.value:g}"
+
+
+class CombinedState(models.Model):
+    """Where a combined rule stands for one greenhouse: kept in the database, like RuleState."""
+
+    rule = models.ForeignKey(CombinedRule, on_delete=models.CASCADE, related_name="states")
+    greenhouse = models.ForeignKey(Greenhouse, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField(null=True, blank=True)
+    count = models.PositiveIntegerField(default=0)
+    clear_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rule", "greenhouse"], name="iot_combinedstate_once")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.greenhouse_id}"
 
 
 def default_notify_severities() -> list[str]:
