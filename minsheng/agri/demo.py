@@ -38,6 +38,7 @@ from .choices import (
     SampleLevel,
     SampleStatus,
 )
+from .demo_ledgers import load_ledgers
 from .models import AgriInputStore, Commodity, Pesticide, Producer, Sample
 
 SEED = 20260601
@@ -74,14 +75,17 @@ def load(out=None) -> list:
         return []
     if AgriInputStore.objects.filter(address__endswith=DEMO_LABEL).exists():
         _say(out, "农产品监管演示数据已存在，未做改动。")
-        return []
-    admin = User.objects.filter(username="admin").first()
-    with acting(admin), notifications.muted():
-        demo = AgriDemo(street, admin, clock.now())
-        with transaction.atomic():
-            demo.registries()
-        demo.replay()
-    _say(out, demo.summary())
+    else:
+        admin = User.objects.filter(username="admin").first()
+        with acting(admin), notifications.muted():
+            demo = AgriDemo(street, admin, clock.now())
+            with transaction.atomic():
+                demo.registries()
+            demo.replay()
+        _say(out, demo.summary())
+    # The agri office's ledgers (letters, publicity, waste, the campaign and its tasks, holiday duty): idempotent.
+    with notifications.muted():
+        load_ledgers(out)
     return []
 
 
