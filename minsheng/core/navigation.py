@@ -18,7 +18,7 @@ class Entry:
     url_name: str
     icon: str
     capability: str | None = None
-    order: int = 100
+    order: float = 100
     #: Offered in the phone's bottom bar (the first four such entries the user may see; the rest go under 更多).
     bottom: bool = False
 
@@ -27,7 +27,13 @@ _registry: dict[str, Entry] = {}
 
 
 def register(
-    label, url_name: str, icon: str, capability: str | None = None, order: int = 100, *, bottom: bool = False
+    label,
+    url_name: str,
+    icon: str,
+    capability: str | None = None,
+    order: float = 100,
+    *,
+    bottom: bool = False,
 ) -> None:
     """Add (or replace, keyed by URL name) a menu entry. `icon` is a name known to the `icon` template tag."""
     _registry[url_name] = Entry(label, url_name, icon, capability, order, bottom)
@@ -37,6 +43,25 @@ def _allowed(entry: Entry, user) -> bool:
     if entry.capability is None:
         return True
     return user.has_cap(entry.capability)
+
+
+#: Menu sections: an entry belongs to the last section whose starting order is not above its own. The sidebar and
+#: the phone's 全部功能 sheet print a heading where a section begins; the entries before the first have none.
+SECTIONS: list[tuple[float, object]] = [
+    (12, _("民生诉求")),
+    (16, _("农产品质量安全")),
+    (21, _("智慧大棚")),
+    (25, _("组织与网格")),
+    (105, _("系统")),
+]
+
+
+def section_of(order: float):
+    label = None
+    for start, name in SECTIONS:
+        if order >= start:
+            label = name
+    return label
 
 
 def entries_for(user, path: str = "") -> list[dict]:
@@ -51,7 +76,20 @@ def entries_for(user, path: str = "") -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": entry.label, "url": url, "icon": entry.icon, "bottom": entry.bottom})
+        section = section_of(entry.order)
+        heading = (
+            section if section is not None and (not items or items[-1]["in_section"] != section) else None
+        )
+        items.append(
+            {
+                "label": entry.label,
+                "url": url,
+                "icon": entry.icon,
+                "bottom": entry.bottom,
+                "in_section": section,
+                "section": heading,
+            }
+        )
     _mark_active(items, path)
     return items
 
@@ -101,25 +139,26 @@ register(_("登记诉求"), "cases:create", "plus", "cases.create", order=13)
 register(_("案件地图"), "cases:map", "pin", "cases.view", order=14)
 register(_("统计分析"), "cases:metrics", "chart", "cases.view", order=15)
 register(_("现场速测"), "agri:field", "plus", "agri.record", order=16, bottom=True)
-register(_("农产品监管"), "agri:dashboard", "chart", "agri.view", order=17)
-register(_("抽检记录"), "agri:samples", "sheet", "agri.view", order=18)
-register(_("合格证"), "agri:certificates", "edit", "agri.view", order=19)
+register(_("农产品监管"), "agri:dashboard", "chart", "agri.view", order=16.1)
+register(_("抽检记录"), "agri:samples", "sheet", "agri.view", order=16.2)
+register(_("跟踪复抽"), "agri:follow_ups", "pin", "agri.view", order=16.3)
+register(_("抽检任务"), "agri:tasks", "sheet", "agri.view", order=16.4)
+register(_("专项行动"), "agri:campaigns", "flag", "agri.view", order=16.5)
+register(_("合格率分析"), "agri:pass_rates", "chart", "agri.view", order=16.6)
+register(_("合格证"), "agri:certificates", "edit", "agri.view", order=16.7)
+register(_("生产经营主体"), "agri:producers", "people", "agri.view", order=17)
+register(_("农资门店"), "agri:stores", "building", "agri.view", order=17.1)
+register(_("门店巡查"), "agri:inspection_schedule", "sheet", "agri.view", order=17.2)
+register(_("责任书"), "agri:letters", "edit", "agri.view", order=17.3)
+register(_("宣传资料"), "agri:publicity", "people", "agri.view", order=17.4)
+register(_("废弃物回收"), "agri:waste", "sheet", "agri.view", order=17.5)
+register(_("节假日值班"), "agri:duty", "bell", "agri.view", order=17.6)
+register(_("农业台账导入导出"), "agri:io", "sheet", "agri.view", order=17.7)
 register(_("告警台"), "iot:alarms", "bell", "iot.view", order=21)
+register(_("片区"), "iot:clusters", "grid", "iot.view", order=21.5)
 register(_("大棚地图"), "iot:map", "map", "iot.view", order=22)
 register(_("设备状态"), "iot:devices", "gear", "iot.view", order=23)
-# agri ledgers, campaigns, tasks, duty, import/export
-register(_("抽检任务"), "agri:tasks", "sheet", "agri.view", order=19.1)
-register(_("专项行动"), "agri:campaigns", "flag", "agri.view", order=19.2)
-register(_("合格率分析"), "agri:pass_rates", "chart", "agri.view", order=19.3)
-register(_("责任书"), "agri:letters", "edit", "agri.view", order=19.4)
-register(_("宣传资料"), "agri:publicity", "people", "agri.view", order=19.5)
-register(_("废弃物回收"), "agri:waste", "sheet", "agri.view", order=19.6)
-register(_("节假日值班"), "agri:duty", "bell", "agri.view", order=19.7)
-register(_("农业台账导入导出"), "agri:io", "sheet", "agri.view", order=19.8)
-register(_("生产经营主体"), "agri:producers", "people", "agri.view", order=19)
-register(_("农资门店"), "agri:stores", "building", "agri.view", order=19)
-register(_("门店巡查"), "agri:inspection_schedule", "sheet", "agri.view", order=19)
-register(_("跟踪复抽"), "agri:follow_ups", "pin", "agri.view", order=19)
+register(_("告警通知设置"), "iot:preferences", "bell", "iot.view", order=24)
 register(_("组织架构"), "org:tree", "tree", "org.view", order=25)
 register(_("网格"), "org:grid_list", "grid", "org.view", order=30, bottom=True)
 register(_("网格地图"), "org:grid_map", "map", "org.view", order=40)

@@ -69,6 +69,16 @@ def test_menu_follows_capabilities(world, client_for):
     assert "台账导入导出" not in grid_menu  # grid workers do not export
 
 
+def test_menu_is_grouped_in_sections_the_user_may_see(world, client_for):
+    def headings(user):
+        entries = client_for(user).get(reverse("core:home")).context["nav_entries"]
+        return [str(e["section"]) for e in entries if e["section"]]
+
+    admin = headings(world.admin)
+    assert admin == ["民生诉求", "农产品质量安全", "智慧大棚", "组织与网格", "系统"]  # each once, in menu order
+    assert "农产品质量安全" not in headings(world.grid_b)  # no agri pages for a grid worker, so no heading
+
+
 def test_menu_skips_pages_that_do_not_exist_yet(world, client_for, monkeypatch):
     monkeypatch.setattr(navigation, "_registry", dict(navigation._registry))
     navigation.register("未来功能", "nowhere:index", "bell", order=1)
