@@ -255,7 +255,8 @@ def is_day(moment: dt.datetime, day_starts: dt.time, night_starts: dt.time) -> b
     return local >= day_starts or local < night_starts  # a "day" that itself crosses midnight
 
 
-def _window(threshold) -> tuple[dt.time, dt.time]:
+def window_of(threshold) -> tuple[dt.time, dt.time]:
+    """The (day starts, night starts) times a threshold row or resolved `Limits` runs in."""
     if isinstance(threshold, Limits):
         return threshold.day_starts, threshold.night_starts
     tset = threshold.threshold_set
@@ -264,7 +265,7 @@ def _window(threshold) -> tuple[dt.time, dt.time]:
 
 def limits(threshold, moment: dt.datetime) -> tuple[float | None, float | None]:
     """(low, high) at `moment` for a Threshold row or Limits."""
-    if is_day(moment, *_window(threshold)):
+    if is_day(moment, *window_of(threshold)):
         return threshold.day_min, threshold.day_max
     return threshold.night_min, threshold.night_max
 

@@ -27,10 +27,10 @@ from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import actions, alerts, summary
+from . import actions, alerts, rules, summary
 from .choices import AlarmStatus, Severity
 from .forms import AlarmPreferenceForm
-from .models import Alarm, AlarmNotificationPreference, Cluster, Greenhouse, Reading, Sensor, Threshold
+from .models import Alarm, AlarmNotificationPreference, Cluster, Greenhouse, Reading, Sensor
 from .rules import DEFAULT_OFFLINE_MINUTES, SITE_TZ, limits
 
 #: Reading the greenhouse pages (accounts/roles.py: iot.view, scoped by village).
@@ -302,13 +302,13 @@ def greenhouse_live(request, pk: int):
     )
 
 
-def _limit_steps(threshold: Threshold, start: dt.datetime, end: dt.datetime) -> tuple[list, list]:
+def _limit_steps(threshold, start: dt.datetime, end: dt.datetime) -> tuple[list, list]:
     """The day/night limits as step lines: a point at the window's start and at each local day/night boundary."""
-    tset = threshold.threshold_set
+    day_starts, night_starts = rules.window_of(threshold)
     moments = [start]
     day = start.astimezone(SITE_TZ).date()
     while True:
-        for t in (tset.day_starts, tset.night_starts):
+        for t in (day_starts, night_starts):
             moment = dt.datetime.combine(day, t, tzinfo=SITE_TZ)
             if start < moment < end:
                 moments.append(moment)
@@ -332,12 +332,8 @@ def greenhouse_chart(request, pk: int):
     end = clock.now()
     start = end - dt.timedelta(hours=CHART_HOURS)
     sensors = list(greenhouse.sensors.filter(is_active=True).order_by("kind", "code"))
-    thresholds = {
-        t.kind: t
-        for t in Threshold.objects.select_related("threshold_set").filter(
-            threshold_set__crop=greenhouse.crop, threshold_set__stage=greenhouse.stage
-        )
-    }
+    config = rules.load_config()  # the limits in force: greenhouse override → cluster override → crop default
+    thresholds = {kind: rules.resolve(greenhouse, kind, config) for kind in {s.kind for s in sensors}}
     points: dict[int, list] = {s.pk: [] for s in sensors}
     for sensor_id, ts, value in (
         Reading.objects.filter(sensor__in=sensors, ts__gte=start, ts__lte=end)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from minsheng.iot import actions
 from minsheng.iot.choices import AlarmStatus, AlarmType, Severity
-from minsheng.iot.models import Alarm, Reading, ThresholdSet
+from minsheng.iot.models import Alarm, Reading, ThresholdOverride, ThresholdSet
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 4, 10, 4, 0, tzinfo=dt.UTC)  # 12:00 in Asia/Shanghai
@@ -113,6 +113,13 @@ def test_chart_has_readings_limits_and_alarm_bands(alarms, farm, client_for):
     # Bloom: ≤ 20 °C by day (06:00–18:00 Shanghai), no upper limit by night; noon to noon: day, night, day, end.
     assert [v for _t, v in temp["max"]] == [20.0, None, 20.0, 20.0]
     assert temp["bands"][0]["severity"] == "critical"
+    # A greenhouse override replaces the crop default on the chart too (the limits the rules use).
+    ThresholdOverride.objects.create(
+        greenhouse=farm.greenhouse, kind="air_temp", day_min=15, day_max=25, night_min=4, night_max=12
+    )
+    data = client_for(farm.w.admin).get(reverse("iot:greenhouse_chart", args=[farm.greenhouse.pk])).json()
+    temp = next(k for k in data["kinds"] if k["kind"] == "air_temp")
+    assert [v for _t, v in temp["max"]] == [25.0, 12.0, 25.0, 25.0]
     assert (
         client_for(farm.w.worker_a)
         .get(reverse("iot:greenhouse_chart", args=[farm.greenhouse.pk]))
