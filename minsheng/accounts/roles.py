@@ -69,6 +69,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "agri.record",
             "agri.manage",
             "agri.configure",
+            "iot.view",
+            "iot.handle",
+            "iot.configure",
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -80,33 +83,42 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.view",
             "cases.approve",
             "cases.supervise",
+            "agri.view",
+            "iot.view",
         }
     ),
     R.STREET_CADRE: frozenset(
-        {"org.view", "org.export", *_CASE_DESK, "agri.view", "agri.record", "agri.manage"}
+        {
+            "org.view",
+            "org.export",
+            *_CASE_DESK,
+            "agri.view",
+            "agri.record",
+            "agri.manage",
+            "iot.view",
+            "iot.handle",
+        }
     ),
     R.COMMUNITY_WORKER: frozenset(
-        {"org.view", "org.change", "org.view_pii", "org.import", "org.export", *_CASE_DESK}
+        {
+            "org.view",
+            "org.change",
+            "org.view_pii",
+            "org.import",
+            "org.export",
+            *_CASE_DESK,
+            "iot.view",
+            "iot.handle",
+        }
     ),
-    R.GRID_WORKER: frozenset({"org.view", "org.change", "org.view_pii", *_CASE_FIELD}),
-    R.VILLAGE_SUPERVISOR: frozenset({"org.view", *_CASE_FIELD, "agri.view", "agri.record"}),
+    R.GRID_WORKER: frozenset({"org.view", "org.change", "org.view_pii", *_CASE_FIELD, "iot.view"}),
+    R.VILLAGE_SUPERVISOR: frozenset(
+        {"org.view", *_CASE_FIELD, "agri.view", "agri.record", "iot.view", "iot.handle"}
+    ),
     R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD}),
     R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle"}),
     R.RESIDENT: frozenset(),
 }
-
-# Smart greenhouses: the street's office sees and handles every village, leaders read, the village's own cadres and
-# supervisors handle their villages, grid workers read (they pass on what they see). See decision 0009.
-_IOT = {
-    R.STREET_ADMIN: {"iot.view", "iot.handle", "iot.configure"},
-    R.STREET_LEADER: {"iot.view"},
-    R.STREET_CADRE: {"iot.view", "iot.handle"},
-    R.COMMUNITY_WORKER: {"iot.view", "iot.handle"},
-    R.VILLAGE_SUPERVISOR: {"iot.view", "iot.handle"},
-    R.GRID_WORKER: {"iot.view"},
-}
-for _role, _caps in _IOT.items():
-    CAPABILITIES[_role] = CAPABILITIES[_role] | _caps
 
 #: Roles whose members count as staff (the workbench); residents use the H5 pages.
 STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
