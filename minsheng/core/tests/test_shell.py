@@ -109,7 +109,11 @@ def test_english_switch(world, client_for):
     client = client_for(world.worker_a)
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("core:home")})
     assert response.status_code == 302
-    assert '<html lang="en">' in client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("core:home")).content.decode()
+    assert '<html lang="en">' in html
+    # the menu follows: a section heading and an iot entry come from the English catalogue
+    assert '<div class="nav-section">Smart greenhouses</div>' in html
+    assert "<span>Alarm console</span>" in html
 
 
 def test_out_of_scope_is_a_friendly_404(world, client_for):
