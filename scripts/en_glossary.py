@@ -72,7 +72,7 @@ GLOSSARY = {
     "办理过程": "Timeline", "变更记录": "Change history", "只显示您当前可以执行的操作": "Only the steps you may take now",
     "统计指标": "Figures", "效能看板": "Efficiency board", "高发问题": "Recurring problems",
     "反映问题": "Report a problem", "我的诉求": "My appeals", "查询进度": "Track progress",
-    "我要反映": "Report a problem", "提交": "Submit", "获取验证码": "Get code",
+    "我要反映": "Report a problem", "获取验证码": "Get code",
     "消息中心": "Inbox", "全部已读": "Mark all read", "简体中文": "Simplified Chinese", "English": "English",
     # -- menu sections and menu labels (core/navigation.py) --
     "农产品质量安全": "Produce quality and safety", "智慧大棚": "Smart greenhouses",
@@ -314,6 +314,85 @@ GLOSSARY = {
     "不是 JSON 对象": "Not a JSON object", "已更新 %%(t)s": "Updated %%(t)s", "大棚 %%(n)s 个": "%%(n)s greenhouses",
     "电量低于（%%）": "Battery below (%%)", "低电量（低于 %(battery)s%%）": "Low battery (below %(battery)s%%)",
     "无数据超过（分钟）": "Silent for over (min)",
+    # -- shell around the menu (core templates) --
+    "主菜单": "Main menu", "常用": "Shortcuts", "输入名称或拼音首字母搜索": "Type a name or pinyin initials",
+    "没有匹配项": "No matches", "语言": "Language", "切换": "Switch", "分页": "Pagination", "上一页": "Previous",
+    "下一页": "Next", "返回工作台": "Back to workbench", "未找到": "Not found",
+    "您要找的内容不存在，或不在您的查看范围内。": "What you are looking for does not exist or is outside your scope.",
+    "您的账号没有执行此操作的权限。": "Your account is not allowed to do this.",
+    "如需开通，请联系街道系统管理员。": "To get access, contact the street's system administrator.",
+    "工作台仅供工作人员使用": "The workbench is for staff only", "欢迎": "Welcome",
+    "系统管理员账号，可查看全部数据。": "System administrator account; sees all data.",
+    "暂无变更记录。": "No changes recorded.", "至 %(date)s": "until %(date)s", "通知设置": "Notification settings",
+    "全部消息": "All messages", "只看未读": "Unread only", "全部标为已读": "Mark all read", "未读": "Unread",
+    "标为已读": "Mark read", "没有未读消息": "No unread messages", "还没有消息": "No messages yet",
+    "返回消息": "Back to messages", "账号邮箱：%(account_email)s": "Account email: %(account_email)s",
+    # -- agri: further page text --
+    "合格 %(p)s · 不合格 %(f)s · 待定 %(n)s": "Pass %(p)s · Fail %(f)s · Pending %(n)s",
+    "合格 %(p)s · 不合格 %(f)s": "Pass %(p)s · Fail %(f)s", "本周（第%(w)s周）蔬菜抽检": "Vegetable sampling, week %(w)s",
+    "已查 %(a)s / 共 %(b)s 家": "%(a)s of %(b)s inspected", "已查 %(a)s / 应查 %(b)s 家": "%(a)s of %(b)s due inspected",
+    "近 8 周街道蔬菜抽检与周任务": "Street vegetable sampling and weekly tasks, last 8 weeks",
+    "输入品种或俗名，如 豆角": "Commodity or common name, e.g. 豆角", "如 东关集市3号摊": "e.g. 东关集市3号摊",
+    "（默认街道，点此修改）": "(street by default; tap to change)", "（不符合时必填）": "(required if non-compliant)",
+    "如：台账缺 5 月记录": "e.g. ledger missing May entries", "现场照片（可多张）": "Photos (several allowed)",
+    "（门头、货架等，可多张）": "(shopfront, shelves, etc.; several allowed)", "已排满": "Fully staffed",
+    "胶体金速测阳性项目：%(p)s": "Colloidal gold positives: %(p)s", "次序": "No.",
+    "已签 %(a)s / 共 %(b)s": "%(a)s of %(b)s signed", "%(y)s年度共 %(n)s 份": "%(n)s in %(y)s",
+    "%(y)s年%(l)s责任书覆盖": "%(y)s %(l)s letter coverage",
+    "每周完成情况（每周至少 %(q)s 批）": "Weekly progress (at least %(q)s batches a week)",
+    "节前抽检建议（节前 %(n)s 个工作日）": "Pre-holiday sampling suggestions (%(n)s working days before)",
+    "放假 %(a)s 至 %(b)s": "Holiday %(a)s to %(b)s", "抽检 %(a)s 至 %(b)s": "Sampling %(a)s to %(b)s",
+    "%(a)s / %(b)s 周（每周 ≥ %(q)s）": "%(a)s / %(b)s weeks (≥ %(q)s a week)",
+    "该合格证已作废，不能作为合格证明使用。": "This certificate has been voided and is no longer proof of compliance.",
+    "您没有农产品质量安全监管的权限": "You have no access to produce quality and safety supervision",
+    "您没有负责的村，不能登记抽检": "You have no village to record samples for",
+    "您没有负责的村，不能登记生产经营主体": "You have no village to register producers for",
+    "您没有负责的村，不能登记农资门店": "You have no village to register stores for",
+    "您没有负责的村，不能开具合格证": "You have no village to issue certificates for",
+    "发现问题，已生成整改案件，请按时限复查。": "Problems found; a rectification case was opened. Re-inspect by the deadline.",
+    "检查已记录：全部符合。": "Inspection recorded: all compliant.", "判定合格。": "Verdict: pass.",
+    "判定不合格，已生成整改案件；请安排跟踪复抽。": "Verdict: fail. A rectification case was opened; schedule a follow-up resample.",
+    "已开具 %(count)d 张合格证：%(first)s 起": "%(count)d certificates issued, from %(first)s",
+    "合格证 %(number)s 已作废": "Certificate %(number)s voided", "有不符合项": "Has non-compliant items",
+    "种植品种（名称）": "Crop (name)", "格式应为 YYYY-MM": "Use the format YYYY-MM",
+    "复测仍为阳性：请封存样品，送检定量确证。": "Still positive on retest: seal the sample and send it for lab confirmation.",
+    "注意：该品种易出现假阳性，请结合复测和定量结果判定。":
+        "Note: this commodity is prone to false positives; judge with the retests and lab results.",
+    "检测不合格的样品，须对同一主体跟踪复抽，直到复抽合格。": "For each failed sample, resample the same producer until a resample passes.",
+    "复查 %(d)s 检查发现的问题（标★的项）。": "Re-inspect the problems found on %(d)s (items marked ★).",
+    "请填写该读数": "Please enter this reading", "请选择农药": "Please choose a pesticide",
+    # -- iot: further page text --
+    "%(t)s 起，%(n)s 次": "since %(t)s, %(n)s times", "已确认（%(who)s %(when)s）": "Acknowledged (%(who)s %(when)s)",
+    "共 <span id=\"iot-alarm-count\">%(n)s</span> 条告警": "<span id=\"iot-alarm-count\">%(n)s</span> alarms",
+    "静默传感器（%(minutes)s 分钟无数据）": "Silent sensors (no data for %(minutes)s min)",
+    "虚线为限值，色带为告警时段，每 %(n)s 秒自动刷新": "Dashed lines are limits, bands are alarm periods; refreshes every %(n)s s",
+    "当前生育期没有阈值，不产生超限告警": "No thresholds for the current growth stage; no out-of-range alarms",
+    "同一大棚多类传感器的“与/或”条件；只列出启用的规则": "AND/OR conditions across a greenhouse's sensor types; active rules only",
+    "至少填写一个上限或下限": "Give at least one maximum or minimum", "紧急偏差必须大于0": "Critical deviation must be greater than 0",
+    "回差不能为负数": "Hysteresis cannot be negative", "突变速率必须大于0": "Spike rate must be greater than 0",
+    "片区和大棚须且只能选择一个": "Choose either a cluster or a greenhouse, not both",
+    "连续多少条读数越限才告警；0 表示不要求": "Readings in a row out of range before alarming; 0 = no requirement",
+    "超出该类传感器的可能范围（%(low)s～%(high)s）": "Outside this sensor type's possible range (%(low)s–%(high)s)",
+    "%(window)s上限必须大于下限": "%(window)s maximum must be above the minimum",
+    "该类传感器当前没有适用的阈值，自动清除": "No threshold applies to this sensor type now; cleared automatically",
+    "适用的组合规则已停用或删除，自动清除": "The combined rule was disabled or deleted; cleared automatically",
+    "数据包过大": "Payload too large", "，读数 %(value)s": ", reading %(value)s",
+    "%(a)s 至 %(b)s。合格率 = 合格 ÷（合格 + 不合格），已取消和无效的样品不计，未出结论的列为待定。":
+        "%(a)s to %(b)s. Pass rate = pass ÷ (pass + fail); cancelled and invalid samples are left out, "
+        "samples without a verdict count as pending.",
+    "合格批次 ÷（合格 + 不合格）批次，不含取消、无效和未出结论的":
+        "Passed batches ÷ (passed + failed) batches, excluding cancelled, invalid and undecided ones",
+    "您尚未保存设置：默认接收您负责村的紧急和重要告警。":
+        "You have not saved settings yet: by default you receive critical and major alarms for your villages.",
+    "您尚未保存设置：只读账号默认不接收告警通知，保存后生效。":
+        "You have not saved settings yet: read-only accounts receive no alarm notifications until they save.",
+    "片区和村都不选表示您可查看范围内的全部大棚；选了则只接收所选片区或村的告警。":
+        "Choose no cluster and no village for every greenhouse you can see; otherwise only the chosen ones alert you.",
+    "站内消息总会送达；邮件按“通知设置”中的邮箱和免打扰时段发送（紧急告警不受免打扰限制）。未确认的告警每 %(remind_minutes)s 分钟提醒一次，免打扰时段内不提醒（紧急除外）；告警 %(unack_minutes)s 分钟无人确认将生成处置案件。":
+        "In-app messages always arrive; email follows the address and quiet hours in “Notification settings” "
+        "(critical alarms ignore quiet hours). Unacknowledged alarms are repeated every %(remind_minutes)s minutes, "
+        "except in quiet hours (critical ones excepted); an alarm nobody acknowledges for %(unack_minutes)s minutes "
+        "opens a case.",
 }
 
 
