@@ -199,7 +199,7 @@ GLOSSARY = {
     "无定量检测结果": "No lab results", "尚未检测": "Not tested yet",
     "该品种易出现假阳性": "This commodity is prone to false positives", "不合格样品": "Failed sample",
     "查看整改案件": "View rectification case", "监管看板": "Supervision board",
-    "期限": "Period", "专项抽检合格率": "Campaign pass rate",
+    "专项抽检合格率": "Campaign pass rate",
     "重点品种与高风险农药": "Priority commodities and high-risk pesticides", "未填写": "Not given",
     "尚未添加重点品种": "No priority commodities yet", "添加或修改重点品种": "Add or change priority commodities",
     "尚无关联任务": "No linked tasks", "新建专项行动": "New campaign", "合格率": "Pass rate", "未添加": "None added",
