@@ -1,7 +1,9 @@
 """Fill the English catalogue from a glossary of the product's recurring terms.
 
 Run after `manage.py makemessages -l en`: `python scripts/en_glossary.py`, then `manage.py compilemessages`.
-Strings not in the glossary stay untranslated (Django shows the Chinese source).
+Strings not in the glossary stay untranslated (Django shows the Chinese source). Leave out strings that code
+writes into records (alarm log notes, case titles, notification texts): they would be stored in the language of
+whoever happened to act. A glossary entry also replaces a fuzzy guess left by makemessages.
 """
 
 from pathlib import Path
@@ -230,9 +232,7 @@ GLOSSARY = {
     "您不负责该村，不能在此登记": "You are not responsible for this village",
     "该主体不在所选村": "This producer is not in the chosen village", "未知的抽检级别": "Unknown sampling level",
     "未知的主体类型": "Unknown producer type", "该村已有“%(name)s”": "This village already has “%(name)s”",
-    "元旦": "New Year's Day", "春节": "Spring Festival", "清明节": "Qingming Festival", "劳动节": "Labour Day",
-    "端午节": "Dragon Boat Festival", "国庆节": "National Day", "中秋节": "Mid-Autumn Festival",
-    "抗战胜利纪念日": "Victory Day",
+    # (holiday names are left out: ledgers store them in tasks and match tasks by them)
     # -- iot: choices --
     "空气温度": "Air temperature", "空气湿度": "Air humidity", "土壤温度": "Soil temperature",
     "土壤含水量": "Soil moisture", "二氧化碳浓度": "CO₂ concentration", "光照强度": "Light intensity",
@@ -261,17 +261,13 @@ GLOSSARY = {
     "告警级别": "Alarm severity", "只看这些片区": "Only these clusters", "只看这些村": "Only these villages",
     "同时发送邮件": "Also send email", "告警清除时通知": "Notify when cleared",
     "未确认时定时提醒": "Remind while unacknowledged",
-    # -- iot: pages --
+    # -- iot: pages (not the notes actions write into an alarm's log: records stay in Chinese) --
     "已确认": "Acknowledged", "未确认": "Unacknowledged", "确认": "Acknowledgement", "确认告警": "Acknowledge",
     "批量确认": "Acknowledge selected", "批量清除": "Clear selected", "清除告警": "Clear alarm",
     "清除说明": "Clearing note", "清除说明（可选）": "Clearing note (optional)", "添加备注": "Add note",
     "处理记录": "Log", "处理": "Handling", "指派给": "Assign to", "不指派": "Unassigned", "指派": "Assign",
-    "指派给%(name)s": "Assigned to %(name)s", "取消指派": "Unassigned", "已由案件处置": "Handled by a case",
+    "已由案件处置": "Handled by a case",
     "返回告警台": "Back to alarms", "共 %(n)s 次": "%(n)s times", "限值": "Limit",
-    "已恢复正常，自动清除": "Back to normal; cleared automatically", "已手动清除": "Cleared manually",
-    "传感器恢复上报，自动清除": "Sensor reporting again; cleared automatically",
-    "该项检查已关闭，自动清除": "Check turned off; cleared automatically",
-    "读数恢复变化，自动清除": "Readings changing again; cleared automatically",
     "未划片区": "No cluster", "全部片区": "All clusters", "大棚 %(n)s 个": "%(n)s greenhouses",
     "按最高级别排列": "Sorted by highest severity", "最高级别": "Highest severity",
     "活动告警（按级别）": "Active alarms (by severity)", "无告警": "No alarms", "各片区活动告警": "Active alarms by cluster",
@@ -374,9 +370,7 @@ GLOSSARY = {
     "连续多少条读数越限才告警；0 表示不要求": "Readings in a row out of range before alarming; 0 = no requirement",
     "超出该类传感器的可能范围（%(low)s～%(high)s）": "Outside this sensor type's possible range (%(low)s–%(high)s)",
     "%(window)s上限必须大于下限": "%(window)s maximum must be above the minimum",
-    "该类传感器当前没有适用的阈值，自动清除": "No threshold applies to this sensor type now; cleared automatically",
-    "适用的组合规则已停用或删除，自动清除": "The combined rule was disabled or deleted; cleared automatically",
-    "数据包过大": "Payload too large", "，读数 %(value)s": ", reading %(value)s",
+    "数据包过大": "Payload too large",
     "%(a)s 至 %(b)s。合格率 = 合格 ÷（合格 + 不合格），已取消和无效的样品不计，未出结论的列为待定。":
         "%(a)s to %(b)s. Pass rate = pass ÷ (pass + fail); cancelled and invalid samples are left out, "
         "samples without a verdict count as pending.",
