@@ -16,7 +16,7 @@ from .choices import (
     SampleLevel,
     SampleStatus,
 )
-from .models import Commodity, Pesticide
+from .models import Commodity, Pesticide, SamplingTask
 
 DECIMAL_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "step": "0.0001", "min": "0"}
 
@@ -92,6 +92,18 @@ class CardForm(forms.Form):
     card = forms.ChoiceField(label=_("试纸卡判读"), choices=CARD_CHOICES, widget=forms.RadioSelect)
 
 
+class TaskSelect(forms.Select):
+    """The task picker: each option carries the task's level and node path, so the page can grey out the tasks a
+    sample of the chosen level and village cannot count towards (the server checks again with task_accepts)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        task = getattr(value, "instance", None)
+        if task is not None:
+            option["attrs"].update({"data-level": task.level, "data-path": task.node.path})
+        return option
+
+
 class FieldTestForm(ReadingsForm):
     """The field page: what was sampled, from whom, where — then the first reading (enzyme or a gold card)."""
 
@@ -124,13 +136,24 @@ class FieldTestForm(ReadingsForm):
         widget=forms.RadioSelect,
     )
     level = forms.ChoiceField(label=_("抽检级别"), choices=SampleLevel.choices, initial=SampleLevel.STREET)
+    task = forms.ModelChoiceField(
+        label=_("计入抽检任务"),
+        queryset=None,
+        required=False,
+        empty_label=_("（不计入任务）"),
+        widget=TaskSelect,
+    )
+    # "1" while the task is still the page's default: a default that does not fit the sample is dropped quietly
+    # instead of refusing the sample; a task the user picked himself is checked and refused with the reason.
+    task_auto = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    field_order = ["commodity", "village", "producer", "stall", "certificate_shown", "level"]
+    field_order = ["commodity", "village", "producer", "stall", "certificate_shown", "level", "task"]
 
-    def __init__(self, *args, villages, producers, **kwargs):
+    def __init__(self, *args, villages, producers, tasks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
         self.fields["producer"].queryset = producers
+        self.fields["task"].queryset = tasks if tasks is not None else SamplingTask.objects.none()
         if villages.count() == 1:
             self.fields["village"].initial = villages.first()
         # Which reading is required depends on the method: ΔA0/ΔAt for the enzyme, pesticide and card for gold.
@@ -162,10 +185,14 @@ class SampleFilterForm(forms.Form):
     village = forms.ModelChoiceField(label=_("村"), queryset=None, required=False, empty_label=_("全部村"))
     start = forms.DateField(label=_("起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    task = forms.ModelChoiceField(
+        label=_("抽检任务"), queryset=None, required=False, empty_label=_("全部任务")
+    )
 
-    def __init__(self, *args, villages, **kwargs):
+    def __init__(self, *args, villages, tasks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
+        self.fields["task"].queryset = tasks if tasks is not None else SamplingTask.objects.none()
 
 
 class CertificateForm(forms.Form):

@@ -118,7 +118,7 @@ def _save(request, form, save, success: str, back: str, title: str, *, multipart
 @staff_required
 def letters(request):
     _require(request.user, "agri.view")
-    form = LetterFilterForm(request.GET or None)
+    form = LetterFilterForm(request.GET or None, initial={"year": _today().year})
     year = _today().year
     qs = ResponsibilityLetter.objects.visible_to(request.user, "agri.view").select_related(
         "village", "supervisor", "producer"
@@ -149,6 +149,16 @@ def letters(request):
     )
 
 
+def _letter_initial(request, producers) -> dict:
+    """`?producer=<pk>` (the producer page's 登记责任书 link): a producer letter for that producer."""
+    producer = (
+        producers.filter(pk=request.GET.get("producer")).first()
+        if request.GET.get("producer", "").isdigit()
+        else None
+    )
+    return {"level": LetterLevel.PRODUCER, "producer": producer.pk} if producer else {}
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def letter_new(request):
@@ -171,7 +181,7 @@ def letter_new(request):
         villages=villages,
         supervisors=supervisors,
         producers=producers,
-        initial={"year": _today().year, "signed_on": _today()},
+        initial={"year": _today().year, "signed_on": _today(), **_letter_initial(request, producers)},
     )
     return _save(
         request,
@@ -478,6 +488,9 @@ def task_detail(request, pk: int):
         return redirect("agri:task", pk=task.pk)
     today = _today()
     weeks = metrics.task_compliance(task, samples=scoped)
+    # Newest first and only the weeks begun: a year-long task would otherwise open on 50 rows of old or empty weeks.
+    upcoming = sum(1 for w in weeks if w.start > today)
+    weeks = [w for w in reversed(weeks) if w.start <= today]
     rate = metrics.pass_rate_by_task(task, scoped)
     counted = metrics.task_samples(task, scoped)
     return render(
@@ -486,6 +499,8 @@ def task_detail(request, pk: int):
         {
             "task": task,
             "weeks": weeks,
+            "upcoming_weeks": upcoming,
+            "weeks_met": sum(1 for w in weeks if w.met),
             "today": today,
             "rate": rate,
             "rate_text": _percent(rate.rate),

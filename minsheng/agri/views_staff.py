@@ -19,10 +19,18 @@ from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import actions, certificates, inspections, metrics
+from . import actions, certificates, inspections, ledgers, metrics
 from .choices import SampleLevel, SampleStatus
 from .forms import CertificateForm, SampleFilterForm, VoidForm, add_action_errors
-from .models import AgriInputStore, Certificate, Producer, Sample, StoreInspection
+from .models import (
+    AgriInputStore,
+    Certificate,
+    LetterLevel,
+    Producer,
+    Sample,
+    StoreInspection,
+    WasteRecovery,
+)
 from .views_field import VIEW, agri_required, recording_villages
 
 PAGE_SIZE = 30
@@ -45,7 +53,11 @@ def visible_samples(user):
 
 @agri_required
 def samples(request):
-    form = SampleFilterForm(request.GET or None, villages=visible_villages(request.user))
+    form = SampleFilterForm(
+        request.GET or None,
+        villages=visible_villages(request.user),
+        tasks=ledgers.visible_tasks(request.user).order_by("-start", "name"),
+    )
     qs = visible_samples(request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -55,6 +67,8 @@ def samples(request):
             qs = qs.filter(status=data["status"])
         if data["village"]:
             qs = qs.filter(village=data["village"])
+        if data["task"]:
+            qs = qs.filter(task=data["task"])
         tz = timezone.get_current_timezone()
         if data["start"]:
             qs = qs.filter(sampled_at__gte=dt.datetime.combine(data["start"], dt.time.min, tzinfo=tz))
@@ -75,7 +89,7 @@ def samples(request):
 @agri_required
 def sample_detail(request, pk: int):
     sample = get_visible_or_404(
-        visible_samples(request.user).select_related("follow_up_of"), request.user, VIEW, pk=pk
+        visible_samples(request.user).select_related("follow_up_of", "task"), request.user, VIEW, pk=pk
     )
     lab_results = sample.lab_results.select_related(
         "pesticide", "limit__standard", "limit__commodity", "rule"
@@ -191,6 +205,11 @@ def dashboard(request):
         {"label": label, "rate": metrics.pass_rate(scoped, level=value, start=year_start, end=today)}
         for value, label in SampleLevel.choices
     ]
+    letters = [
+        {"label": LetterLevel(level).label, "cov": cov, "text": _percent(cov.rate)}
+        for level, cov in metrics.letter_coverage(today.year, user=user).items()
+    ]
+    waste = metrics.waste_totals(WasteRecovery.objects.visible_to(user, VIEW), start=year_start, end=today)
     chart = {
         "weeks": weekly_series(scoped, today),
         "levels": [
@@ -222,6 +241,11 @@ def dashboard(request):
                 metrics.certificate_share(scoped.filter(sampled_at__date__gte=year_start))
             ),
             "year": today.year,
+            "year_start": year_start,
+            "today": today,
+            "letters": letters,
+            "waste_kg": waste.total_kg,
+            "waste_tonnes": waste.total_kg / 1000,
             "chart": chart,
         },
     )
