@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import (
     STORE_CHECKLIST,
     CertificateBasis,
+    CertificateStatus,
     CertificateStyle,
     CheckResult,
     ProducerKind,
@@ -195,8 +196,20 @@ class SampleFilterForm(forms.Form):
         self.fields["task"].queryset = tasks if tasks is not None else SamplingTask.objects.none()
 
 
+class CertificateFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("查找"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("编号、开具主体或产品")}),
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), *CertificateStatus.choices], required=False
+    )
+
+
 class CertificateForm(forms.Form):
-    producer = forms.ModelChoiceField(label=_("开具主体"), queryset=None)
+    producer = forms.ModelChoiceField(label=_("开具主体"), queryset=None, empty_label=_("请选择"))
     commodity = CommodityField(label=_("品种"), max_length=50)
     product_name = forms.CharField(label=_("农产品名称"), max_length=100, required=False)
     style = forms.ChoiceField(label=_("样式"), choices=CertificateStyle.choices)
@@ -253,7 +266,7 @@ class StoreFilterForm(forms.Form):
 class ProducerForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=ProducerKind.choices)
-    village = forms.ModelChoiceField(label=_("所在村"), queryset=None)
+    village = forms.ModelChoiceField(label=_("所在村"), queryset=None, empty_label=_("请选择"))
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
     subject_code = forms.CharField(label=_("主体码"), max_length=40, required=False)
     area_mu = forms.DecimalField(
@@ -277,7 +290,7 @@ class ProducerForm(forms.Form):
 
 class StoreForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
-    village = forms.ModelChoiceField(label=_("所在村"), queryset=None)
+    village = forms.ModelChoiceField(label=_("所在村"), queryset=None, empty_label=_("请选择"))
     licence_no = forms.CharField(label=_("农药经营许可证号"), max_length=50, required=False)
     designated_outlet = forms.BooleanField(label=_("限用农药定点经营"), required=False)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
@@ -329,7 +342,10 @@ class InspectionForm(forms.Form):
 
 class LabResultForm(forms.Form):
     pesticide = forms.ModelChoiceField(
-        label=_("农药"), queryset=Pesticide.objects.order_by("name"), required=False
+        label=_("农药"),
+        queryset=Pesticide.objects.order_by("name"),
+        required=False,
+        empty_label=_("选择农药"),
     )
     mg_per_kg = forms.DecimalField(
         label=_("检出值(mg/kg)"),

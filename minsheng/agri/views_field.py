@@ -183,7 +183,7 @@ def field_sample(request, pk: int):
     """The readings so far; while the sample awaits its repeats, the form for the next one (same method, and for a
     gold card the same pesticide)."""
     sample = get_visible_or_404(
-        Sample.objects.select_related("commodity", "village", "producer"), request.user, VIEW, pk=pk
+        Sample.objects.select_related("commodity", "village", "producer", "task"), request.user, VIEW, pk=pk
     )
     tests = list(sample.rapid_tests.select_related("pesticide").order_by("repeat_index"))
     first = tests[0] if tests else None

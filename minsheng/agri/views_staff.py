@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from minsheng.org.models import Node
 
 from . import actions, certificates, inspections, ledgers, metrics
 from .choices import SampleLevel, SampleStatus
-from .forms import CertificateForm, SampleFilterForm, VoidForm, add_action_errors
+from .forms import CertificateFilterForm, CertificateForm, SampleFilterForm, VoidForm, add_action_errors
 from .models import (
     AgriInputStore,
     Certificate,
@@ -113,13 +114,27 @@ def sample_detail(request, pk: int):
 @agri_required
 def certificate_list(request):
     qs = Certificate.objects.visible_to(request.user, VIEW).select_related("producer", "commodity")
+    form = CertificateFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        q, state = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
+        if q:
+            qs = qs.filter(
+                Q(number__icontains=q) | Q(producer__name__icontains=q) | Q(product_name__icontains=q)
+            )
+        if state:
+            qs = qs.filter(status=state)
     page = page_of(request, qs)
     for certificate in page:
         certificate.masked_phone = mask_phone(certificate.contact_phone)
     return render(
         request,
         "agri/certificate_list.html",
-        {"page_obj": page, "void_form": VoidForm(), "can_issue": recording_villages(request.user).exists()},
+        {
+            "form": form,
+            "page_obj": page,
+            "void_form": VoidForm(),
+            "can_issue": recording_villages(request.user).exists(),
+        },
     )
 
 
