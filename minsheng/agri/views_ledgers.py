@@ -436,11 +436,13 @@ def tasks(request):
 @staff_required
 def task_new(request):
     _require(request.user, "agri.manage")
+    nodes = managed_nodes(request.user)
     form = TaskForm(
         request.POST or None,
-        nodes=managed_nodes(request.user),
+        nodes=nodes,
         campaigns=Campaign.objects.all(),
-        initial={"start": _today()},
+        # The street (the highest node the user manages) is where most tasks are placed.
+        initial={"start": _today(), "node": getattr(nodes.first(), "pk", None)},
     )
     if request.method == "POST" and form.is_valid():
         try:

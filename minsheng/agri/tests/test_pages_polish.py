@@ -1,0 +1,113 @@
+"""Links and filters between the agri pages: certificates searched, samples filtered by task, a producer's letter,
+the task page's weeks newest first."""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from minsheng.agri import actions, certificates, ledgers
+from minsheng.agri.choices import CertificateBasis, CertificateStyle, ProducerKind, SampleLevel
+from minsheng.agri.models import LetterLevel
+
+TZ = ZoneInfo("Asia/Shanghai")
+NOW = dt.datetime(2026, 9, 15, 10, 0, tzinfo=TZ)
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def grower(aw):
+    return actions.create_producer(
+        actor=aw.supervisor, name="东关豇豆合作社", kind=ProducerKind.COOPERATIVE, village=aw.village_1
+    )
+
+
+def issue(aw, producer, product):
+    return certificates.issue_batch(
+        actor=aw.supervisor,
+        count=1,
+        producer=producer,
+        commodity=aw.commodity("豇豆"),
+        product_name=product,
+        style=CertificateStyle.PRODUCER,
+        basis=CertificateBasis.QUALITY_CONTROL,
+        quantity=Decimal("10"),
+        unit="kg",
+        origin="东关村",
+        contact_phone="13800000000",
+        upstream_numbers="",
+    )[0]
+
+
+def test_certificates_are_searched_by_number_producer_or_product(aw, client_for, grower):
+    other = actions.create_producer(
+        actor=aw.supervisor, name="东关李氏农场", kind=ProducerKind.FAMILY_FARM, village=aw.village_1
+    )
+    mine, theirs = issue(aw, grower, "精品豇豆"), issue(aw, other, "长豇豆")
+    c = client_for(aw.supervisor)
+    found = c.get(reverse("agri:certificates"), {"q": "合作社"}).content.decode()
+    assert mine.number in found and theirs.number not in found
+    assert theirs.number in c.get(reverse("agri:certificates"), {"q": theirs.number}).content.decode()
+    certificates.void_certificate(actor=aw.supervisor, certificate=theirs, reason="开错了")
+    void = c.get(reverse("agri:certificates"), {"status": "void"}).content.decode()
+    assert theirs.number in void and mine.number not in void
+    assert "没有符合条件的合格证" in c.get(reverse("agri:certificates"), {"q": "不存在"}).content.decode()
+
+
+def test_samples_are_filtered_by_task_and_the_task_page_lists_weeks_newest_first(aw, client_for):
+    task = ledgers.create_task(
+        actor=aw.w.admin,
+        name="九月街道抽检",
+        level=SampleLevel.STREET,
+        node=aw.w.street,
+        start=dt.date(2026, 9, 1),
+        end=dt.date(2026, 9, 30),
+        weekly_quota=1,
+    )
+    counted, other = (
+        actions.record_sample(
+            actor=aw.supervisor,
+            commodity=aw.commodity("豇豆"),
+            village=aw.village_1,
+            level=SampleLevel.STREET,
+            stall=stall,
+            sampled_at=dt.datetime(2026, 9, 8, 9, tzinfo=TZ),
+        )
+        for stall in ("计入的摊位", "未计入的摊位")
+    )
+    ledgers.assign_sample(actor=aw.supervisor, sample=counted, task=task)
+    c = client_for(aw.supervisor)
+    page = c.get(reverse("agri:samples"), {"task": task.pk}).content.decode()
+    assert "计入的摊位" in page and "未计入的摊位" not in page
+
+    weeks = c.get(reverse("agri:task", args=[task.pk])).context["weeks"]
+    # 2026-09-15 is in ISO week 38: weeks 36–38 have begun, newest first; 39 and 40 not yet.
+    assert [w.iso_week for w in weeks] == [38, 37, 36]
+    assert c.get(reverse("agri:task", args=[task.pk])).context["upcoming_weeks"] == 2
+
+
+def test_producer_page_shows_this_years_letter_and_links_to_record_one(aw, client_for, grower):
+    c = client_for(aw.supervisor)
+    page = c.get(reverse("agri:producer_detail", args=[grower.pk])).content.decode()
+    link = f"{reverse('agri:letter_new')}?producer={grower.pk}"
+    assert "未签订" in page and link in page
+    form = c.get(link).context["form"]
+    assert form.initial["level"] == LetterLevel.PRODUCER and form.initial["producer"] == grower.pk
+    ledgers.record_letter(
+        actor=aw.supervisor,
+        level=LetterLevel.PRODUCER,
+        year=2026,
+        signed_on=dt.date(2026, 3, 2),
+        producer=grower,
+        party_a="东关村委会",
+        party_b="东关豇豆合作社",
+    )
+    assert "2026-03-02 已签订" in c.get(reverse("agri:producer_detail", args=[grower.pk])).content.decode()
