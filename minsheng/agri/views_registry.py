@@ -321,6 +321,7 @@ def inspection_schedule(request):
             "previous": previous,
             "following": following if following <= _current_month() else None,
             "is_current": month == _current_month(),
+            "can_inspect": recording_villages(request.user).exists(),
             "only_mine": only_mine,
             "trend": list(reversed(trend)),
         },

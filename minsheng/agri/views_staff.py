@@ -215,6 +215,8 @@ def dashboard(request):
         .order_by("finish_due")
     )
     year_start = today.replace(month=1, day=1)
+    # The weekly minimum is the street's: someone who sees only some villages sees their share of it.
+    street_wide = any(user.has_cap(VIEW, node) for node in Node.objects.filter(kind=NodeKind.STREET))
     overall = metrics.pass_rate(scoped, start=year_start, end=today)
     by_level = [
         {"label": label, "rate": metrics.pass_rate(scoped, level=value, start=year_start, end=today)}
@@ -241,6 +243,7 @@ def dashboard(request):
             "pass_rate_text": _percent(overall.rate),
             "by_level": [{**row, "text": _percent(row["rate"].rate)} for row in by_level],
             "quota": quota,
+            "street_wide": street_wide,
             "quota_percent": min(100, round(quota.count * 100 / quota.minimum)) if quota.minimum else 100,
             "inspected": inspected,
             "stores": stores,

@@ -111,3 +111,37 @@ def test_producer_page_shows_this_years_letter_and_links_to_record_one(aw, clien
         party_b="东关豇豆合作社",
     )
     assert "2026-03-02 已签订" in c.get(reverse("agri:producer_detail", args=[grower.pk])).content.decode()
+
+
+def test_schedule_offers_the_recheck_and_hides_buttons_from_readers(aw, client_for, password):
+    from minsheng.accounts import actions as account_actions
+    from minsheng.accounts.choices import Role
+    from minsheng.agri import inspections
+    from minsheng.agri.choices import CheckResult
+
+    store = actions.create_store(actor=aw.w.admin, name="东关农资店", village=aw.village_1)
+    clean = actions.create_store(actor=aw.w.admin, name="东关二号农资店", village=aw.village_1)
+    answers = dict.fromkeys(inspections.CHECKLIST_CODES, CheckResult.YES)
+    code = inspections.CHECKLIST_CODES[0]
+    found = inspections.record_inspection(
+        actor=aw.supervisor, store=store, answers={**answers, code: CheckResult.NO}, notes={code: "台账不全"}
+    )
+    url = reverse("agri:inspection_schedule")
+    rows = client_for(aw.supervisor).get(url)
+    html = rows.content.decode()
+    assert f"{reverse('agri:inspection_new', args=[store.pk])}?recheck={found.pk}" in html
+    assert reverse("agri:inspection_new", args=[clean.pk]) in html
+    # the open finding comes first, then the store still to visit
+    assert [r.store for r in rows.context["rows"]] == [store, clean]
+
+    leader = account_actions.create_user(username="leader", display_name="街道领导", password=password)
+    account_actions.grant_membership(user=leader, role=Role.STREET_LEADER, node=aw.w.street)
+    read_only = client_for(leader).get(url).content.decode()
+    assert "东关二号农资店" in read_only
+    assert reverse("agri:inspection_new", args=[clean.pk]) not in read_only
+    assert "?recheck=" not in read_only
+
+
+def test_dashboard_says_whose_samples_count_against_the_street_minimum(aw, client_for):
+    assert "您负责的村的批次" in client_for(aw.supervisor).get(reverse("agri:dashboard")).content.decode()
+    assert "您负责的村的批次" not in client_for(aw.w.admin).get(reverse("agri:dashboard")).content.decode()
