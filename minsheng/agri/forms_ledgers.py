@@ -26,7 +26,11 @@ class LetterForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     signed_on = forms.DateField(label=_("签订日期"), widget=DATE)
     village = NodeChoiceField(
-        label=_("村"), queryset=None, required=False, empty_label=_("不选"), help_text=_("村级、监管员级填写")
+        label=_("村"),
+        queryset=None,
+        required=False,
+        empty_label=_("请选择"),
+        help_text=_("村级、监管员级填写"),
     )
     supervisor = UserChoiceField(label=_("监管员"), queryset=None, required=False, empty_label=_("不选"))
     producer = forms.ModelChoiceField(

@@ -502,6 +502,8 @@ def task_detail(request, pk: int):
             "task": task,
             "weeks": weeks,
             "upcoming_weeks": upcoming,
+            # A village supervisor sees his villages' share of a street task, not the street's figures.
+            "partial": not request.user.has_cap("agri.view", task.node),
             "weeks_met": sum(1 for w in weeks if w.met),
             "today": today,
             "rate": rate,

@@ -145,3 +145,20 @@ def test_schedule_offers_the_recheck_and_hides_buttons_from_readers(aw, client_f
 def test_dashboard_says_whose_samples_count_against_the_street_minimum(aw, client_for):
     assert "您负责的村的批次" in client_for(aw.supervisor).get(reverse("agri:dashboard")).content.decode()
     assert "您负责的村的批次" not in client_for(aw.w.admin).get(reverse("agri:dashboard")).content.decode()
+
+
+def test_a_supervisor_sees_his_share_of_a_street_task_without_verdicts(aw, client_for):
+    task = ledgers.create_task(
+        actor=aw.w.admin,
+        name="九月街道抽检",
+        level=SampleLevel.STREET,
+        node=aw.w.street,
+        start=dt.date(2026, 9, 1),
+        end=dt.date(2026, 9, 30),
+        weekly_quota=10,
+    )
+    url = reverse("agri:task", args=[task.pk])
+    mine = client_for(aw.supervisor).get(url).content.decode()
+    assert "只统计您负责的村的样品" in mine and "未达标" not in mine
+    street = client_for(aw.w.admin).get(url).content.decode()
+    assert "只统计您负责的村的样品" not in street and "未达标" in street
