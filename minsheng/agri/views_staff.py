@@ -145,7 +145,16 @@ def certificate_issue(request):
     if not villages.exists():
         raise PermissionDenied(_("您没有负责的村，不能开具合格证"))
     producers = Producer.objects.visible_to(request.user, VIEW).filter(village__in=villages).order_by("name")
-    form = CertificateForm(request.POST or None, producers=producers)
+    # `?producer=<pk>` (the producer page's 开具合格证): that producer, its village as the origin.
+    chosen = (
+        producers.filter(pk=request.GET.get("producer", "")).first()
+        if request.GET.get("producer", "").isdigit()
+        else None
+    )
+    initial = (
+        {"producer": chosen.pk, "origin": chosen.village.full_name or chosen.village.name} if chosen else {}
+    )
+    form = CertificateForm(request.POST or None, producers=producers, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         count = data.pop("count")

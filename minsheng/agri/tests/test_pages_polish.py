@@ -162,3 +162,13 @@ def test_a_supervisor_sees_his_share_of_a_street_task_without_verdicts(aw, clien
     assert "只统计您负责的村的样品" in mine and "未达标" not in mine
     street = client_for(aw.w.admin).get(url).content.decode()
     assert "只统计您负责的村的样品" not in street and "未达标" in street
+
+
+def test_producer_page_opens_the_certificate_form_for_that_producer(aw, client_for, grower):
+    c = client_for(aw.supervisor)
+    link = f"{reverse('agri:certificate_issue')}?producer={grower.pk}"
+    assert link in c.get(reverse("agri:producer_detail", args=[grower.pk])).content.decode()
+    form = c.get(link).context["form"]
+    assert form.initial["producer"] == grower.pk and "东关村" in form.initial["origin"]
+    # a producer out of reach is not preselected (and the page still opens)
+    assert c.get(f"{reverse('agri:certificate_issue')}?producer=999999").context["form"].initial == {}
