@@ -237,6 +237,7 @@ def dashboard(request):
     ]
     waste = metrics.waste_totals(WasteRecovery.objects.visible_to(user, VIEW), start=year_start, end=today)
     chart = {
+        "street_wide": street_wide,
         "weeks": weekly_series(scoped, today),
         "levels": [
             {"label": str(row["label"]), "passed": row["rate"].passed, "failed": row["rate"].failed}

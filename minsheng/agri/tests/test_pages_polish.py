@@ -143,8 +143,12 @@ def test_schedule_offers_the_recheck_and_hides_buttons_from_readers(aw, client_f
 
 
 def test_dashboard_says_whose_samples_count_against_the_street_minimum(aw, client_for):
-    assert "您负责的村的批次" in client_for(aw.supervisor).get(reverse("agri:dashboard")).content.decode()
-    assert "您负责的村的批次" not in client_for(aw.w.admin).get(reverse("agri:dashboard")).content.decode()
+    mine = client_for(aw.supervisor).get(reverse("agri:dashboard"))
+    assert "您负责的村的批次" in mine.content.decode() and mine.context["chart"]["street_wide"] is False
+    street = client_for(aw.w.admin).get(reverse("agri:dashboard"))
+    assert (
+        "您负责的村的批次" not in street.content.decode() and street.context["chart"]["street_wide"] is True
+    )
 
 
 def test_a_supervisor_sees_his_share_of_a_street_task_without_verdicts(aw, client_for):
