@@ -115,6 +115,40 @@ def _save(request, form, save, success: str, back: str, title: str, *, multipart
 # -- responsibility letters -----------------------------------------------------------------------------------
 
 
+def _letters_missing(user, year: int) -> dict[str, list[str]]:
+    """Who has no letter of the year, per level, within the user's scope (the same populations as
+    metrics.letter_coverage): the names the coverage cards list under 未签订."""
+    villages = Node.objects.visible_to(user, "agri.view").filter(kind=NodeKind.VILLAGE)
+    letters = ResponsibilityLetter.objects.visible_to(user, "agri.view").filter(year=year)
+    supervisors = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role=Role.VILLAGE_SUPERVISOR,
+            memberships__node__in=villages,
+        )
+        .exclude(memberships__valid_to__lt=_today())
+        .exclude(pk__in=letters.filter(level=LetterLevel.SUPERVISOR).values("supervisor_id"))
+        .distinct()
+        .order_by("username")
+    )
+    return {
+        LetterLevel.VILLAGE: [
+            v.name
+            for v in villages.exclude(
+                pk__in=letters.filter(level=LetterLevel.VILLAGE).values("village_id")
+            ).order_by("path")
+        ],
+        LetterLevel.SUPERVISOR: [u.display_name or u.username for u in supervisors],
+        LetterLevel.PRODUCER: [
+            p.name
+            for p in Producer.objects.visible_to(user, "agri.view")
+            .exclude(pk__in=letters.filter(level=LetterLevel.PRODUCER).values("producer_id"))
+            .order_by("name")
+        ],
+    }
+
+
 @staff_required
 def letters(request):
     _require(request.user, "agri.view")
@@ -131,8 +165,9 @@ def letters(request):
     if level:
         qs = qs.filter(level=level)
     coverage = metrics.letter_coverage(year, user=request.user)
+    missing = _letters_missing(request.user, year)
     cards = [
-        {"label": LetterLevel(lv).label, "cov": cov, "text": _percent(cov.rate)}
+        {"label": LetterLevel(lv).label, "cov": cov, "text": _percent(cov.rate), "missing": missing[lv]}
         for lv, cov in coverage.items()
     ]
     return render(

@@ -176,3 +176,23 @@ def test_producer_page_opens_the_certificate_form_for_that_producer(aw, client_f
     assert form.initial["producer"] == grower.pk and "东关村" in form.initial["origin"]
     # a producer out of reach is not preselected (and the page still opens)
     assert c.get(f"{reverse('agri:certificate_issue')}?producer=999999").context["form"].initial == {}
+
+
+def test_letters_page_names_who_has_not_signed(aw, client_for, grower):
+    ledgers.record_letter(
+        actor=aw.w.admin,
+        level=LetterLevel.VILLAGE,
+        year=2026,
+        signed_on=dt.date(2026, 1, 5),
+        village=aw.village_1,
+        party_a="街道",
+        party_b="东关村委会",
+    )
+    cards = client_for(aw.w.admin).get(reverse("agri:letters")).context["cards"]
+    missing = {c["label"]: c["missing"] for c in cards}
+    assert missing["村级"] == ["西关村"]
+    assert missing["监管员"] == ["村级监管员老李"]
+    assert missing["生产经营主体"] == ["东关豇豆合作社"]
+    # the supervisor sees his own village only: nothing missing at village level there
+    mine = client_for(aw.supervisor).get(reverse("agri:letters")).context["cards"]
+    assert mine[0]["missing"] == []
