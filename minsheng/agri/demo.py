@@ -173,7 +173,7 @@ class AgriDemo:
                         village=village,
                         licence_no=f"演示许可{n + 1:03d}",
                         designated_outlet=n in designated,
-                        address=f"{village.name}村委附近{DEMO_LABEL}",
+                        address=f"{village.name.removesuffix('村')}村委附近{DEMO_LABEL}",
                     )
                 )
 

@@ -75,7 +75,7 @@ def _build(street, admin) -> str:
             signed_on=signed,
             village=village,
             party_a="城关街道办事处（演示）",
-            party_b=f"{village.name}村委会（演示）",
+            party_b=f"{village.name.removesuffix('村')}村委会（演示）",
             note=DEMO,
         )
         letters += 1
@@ -121,7 +121,7 @@ def _build(street, admin) -> str:
             actor=admin,
             given_on=today - dt.timedelta(days=9 * i + 3),
             village=village,
-            place=f"{village.name}村委会广场",
+            place=f"{village.name.removesuffix('村')}村委会广场",
             material=MATERIALS[i % len(MATERIALS)],
             quantity=120 + 15 * i,
             recipients="种植户（演示）",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import (
     STORE_CHECKLIST,
     CertificateBasis,
+    CertificateStatus,
     CertificateStyle,
     CheckResult,
     ProducerKind,
@@ -16,7 +17,7 @@ from .choices import (
     SampleLevel,
     SampleStatus,
 )
-from .models import Commodity, Pesticide
+from .models import Commodity, Pesticide, SamplingTask
 
 DECIMAL_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "step": "0.0001", "min": "0"}
 
@@ -92,6 +93,18 @@ class CardForm(forms.Form):
     card = forms.ChoiceField(label=_("试纸卡判读"), choices=CARD_CHOICES, widget=forms.RadioSelect)
 
 
+class TaskSelect(forms.Select):
+    """The task picker: each option carries the task's level and node path, so the page can grey out the tasks a
+    sample of the chosen level and village cannot count towards (the server checks again with task_accepts)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        task = getattr(value, "instance", None)
+        if task is not None:
+            option["attrs"].update({"data-level": task.level, "data-path": task.node.path})
+        return option
+
+
 class FieldTestForm(ReadingsForm):
     """The field page: what was sampled, from whom, where — then the first reading (enzyme or a gold card)."""
 
@@ -124,13 +137,24 @@ class FieldTestForm(ReadingsForm):
         widget=forms.RadioSelect,
     )
     level = forms.ChoiceField(label=_("抽检级别"), choices=SampleLevel.choices, initial=SampleLevel.STREET)
+    task = forms.ModelChoiceField(
+        label=_("计入抽检任务"),
+        queryset=None,
+        required=False,
+        empty_label=_("（不计入任务）"),
+        widget=TaskSelect,
+    )
+    # "1" while the task is still the page's default: a default that does not fit the sample is dropped quietly
+    # instead of refusing the sample; a task the user picked himself is checked and refused with the reason.
+    task_auto = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    field_order = ["commodity", "village", "producer", "stall", "certificate_shown", "level"]
+    field_order = ["commodity", "village", "producer", "stall", "certificate_shown", "level", "task"]
 
-    def __init__(self, *args, villages, producers, **kwargs):
+    def __init__(self, *args, villages, producers, tasks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
         self.fields["producer"].queryset = producers
+        self.fields["task"].queryset = tasks if tasks is not None else SamplingTask.objects.none()
         if villages.count() == 1:
             self.fields["village"].initial = villages.first()
         # Which reading is required depends on the method: ΔA0/ΔAt for the enzyme, pesticide and card for gold.
@@ -162,14 +186,30 @@ class SampleFilterForm(forms.Form):
     village = forms.ModelChoiceField(label=_("村"), queryset=None, required=False, empty_label=_("全部村"))
     start = forms.DateField(label=_("起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    task = forms.ModelChoiceField(
+        label=_("抽检任务"), queryset=None, required=False, empty_label=_("全部任务")
+    )
 
-    def __init__(self, *args, villages, **kwargs):
+    def __init__(self, *args, villages, tasks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
+        self.fields["task"].queryset = tasks if tasks is not None else SamplingTask.objects.none()
+
+
+class CertificateFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("查找"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("编号、开具主体或产品")}),
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), *CertificateStatus.choices], required=False
+    )
 
 
 class CertificateForm(forms.Form):
-    producer = forms.ModelChoiceField(label=_("开具主体"), queryset=None)
+    producer = forms.ModelChoiceField(label=_("开具主体"), queryset=None, empty_label=_("请选择"))
     commodity = CommodityField(label=_("品种"), max_length=50)
     product_name = forms.CharField(label=_("农产品名称"), max_length=100, required=False)
     style = forms.ChoiceField(label=_("样式"), choices=CertificateStyle.choices)
@@ -226,7 +266,7 @@ class StoreFilterForm(forms.Form):
 class ProducerForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=ProducerKind.choices)
-    village = forms.ModelChoiceField(label=_("所在村"), queryset=None)
+    village = forms.ModelChoiceField(label=_("所在村"), queryset=None, empty_label=_("请选择"))
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
     subject_code = forms.CharField(label=_("主体码"), max_length=40, required=False)
     area_mu = forms.DecimalField(
@@ -250,7 +290,7 @@ class ProducerForm(forms.Form):
 
 class StoreForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
-    village = forms.ModelChoiceField(label=_("所在村"), queryset=None)
+    village = forms.ModelChoiceField(label=_("所在村"), queryset=None, empty_label=_("请选择"))
     licence_no = forms.CharField(label=_("农药经营许可证号"), max_length=50, required=False)
     designated_outlet = forms.BooleanField(label=_("限用农药定点经营"), required=False)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
@@ -302,7 +342,10 @@ class InspectionForm(forms.Form):
 
 class LabResultForm(forms.Form):
     pesticide = forms.ModelChoiceField(
-        label=_("农药"), queryset=Pesticide.objects.order_by("name"), required=False
+        label=_("农药"),
+        queryset=Pesticide.objects.order_by("name"),
+        required=False,
+        empty_label=_("选择农药"),
     )
     mg_per_kg = forms.DecimalField(
         label=_("检出值(mg/kg)"),

@@ -25,9 +25,17 @@ class LetterForm(forms.Form):
     level = forms.ChoiceField(label=_("层级"), choices=LetterLevel.choices)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     signed_on = forms.DateField(label=_("签订日期"), widget=DATE)
-    village = NodeChoiceField(label=_("村"), queryset=None, required=False, help_text=_("村级、监管员级填写"))
-    supervisor = UserChoiceField(label=_("监管员"), queryset=None, required=False)
-    producer = forms.ModelChoiceField(label=_("生产经营主体"), queryset=None, required=False)
+    village = NodeChoiceField(
+        label=_("村"),
+        queryset=None,
+        required=False,
+        empty_label=_("请选择"),
+        help_text=_("村级、监管员级填写"),
+    )
+    supervisor = UserChoiceField(label=_("监管员"), queryset=None, required=False, empty_label=_("不选"))
+    producer = forms.ModelChoiceField(
+        label=_("生产经营主体"), queryset=None, required=False, empty_label=_("不选")
+    )
     party_a = forms.CharField(label=_("甲方签字人"), max_length=100)
     party_b = forms.CharField(label=_("乙方签字人"), max_length=100)
     scan = forms.FileField(
@@ -54,7 +62,7 @@ class LetterFilterForm(forms.Form):
 
 class PublicityForm(forms.Form):
     given_on = forms.DateField(label=_("发放日期"), widget=DATE)
-    village = NodeChoiceField(label=_("村"), queryset=None)
+    village = NodeChoiceField(label=_("村"), queryset=None, empty_label=_("请选择"))
     place = forms.CharField(label=_("发放地点"), max_length=100, required=False)
     material = forms.CharField(label=_("宣传资料"), max_length=100)
     quantity = forms.IntegerField(label=_("数量(份)"), min_value=1, max_value=10_000_000)
@@ -67,8 +75,10 @@ class PublicityForm(forms.Form):
 
 class WasteForm(forms.Form):
     recovered_on = forms.DateField(label=_("回收日期"), widget=DATE)
-    store = forms.ModelChoiceField(label=_("回收门店"), queryset=None, required=False)
-    village = NodeChoiceField(label=_("村"), queryset=None, required=False, help_text=_("选择门店时可不填"))
+    store = forms.ModelChoiceField(label=_("回收门店"), queryset=None, required=False, empty_label=_("不选"))
+    village = NodeChoiceField(
+        label=_("村"), queryset=None, required=False, empty_label=_("不选"), help_text=_("选择门店时可不填")
+    )
     kg = forms.DecimalField(label=_("重量(kg)"), min_value=0.01, max_digits=10, decimal_places=2)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
@@ -84,7 +94,7 @@ class PeriodForm(forms.Form):
 
 
 class WasteFilterForm(PeriodForm):
-    village = NodeChoiceField(label=_("村"), queryset=None, required=False)
+    village = NodeChoiceField(label=_("村"), queryset=None, required=False, empty_label=_("全部村"))
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,7 +110,9 @@ class CampaignForm(forms.Form):
 
 
 class ProductForm(forms.Form):
-    commodity = forms.ModelChoiceField(label=_("重点品种"), queryset=Commodity.objects.order_by("pk"))
+    commodity = forms.ModelChoiceField(
+        label=_("重点品种"), queryset=Commodity.objects.order_by("pk"), empty_label=_("请选择")
+    )
     pesticides = forms.ModelMultipleChoiceField(
         label=_("高风险农药"),
         queryset=Pesticide.objects.order_by("name"),
@@ -115,10 +127,13 @@ class TaskForm(forms.Form):
     name = forms.CharField(label=_("任务名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=TaskKind.choices)
     level = forms.ChoiceField(label=_("抽检级别"), choices=SampleLevel.choices, initial=SampleLevel.STREET)
-    node = NodeChoiceField(label=_("负责单位"), queryset=None)
-    campaign = forms.ModelChoiceField(label=_("专项行动"), queryset=None, required=False)
+    node = NodeChoiceField(label=_("负责单位"), queryset=None, empty_label=_("请选择"))
+    campaign = forms.ModelChoiceField(label=_("专项行动"), queryset=None, required=False, empty_label=_("无"))
     commodity = forms.ModelChoiceField(
-        label=_("抽检品种（含下级）"), queryset=Commodity.objects.order_by("pk"), required=False
+        label=_("抽检品种（含下级）"),
+        queryset=Commodity.objects.order_by("pk"),
+        required=False,
+        empty_label=_("全部品种"),
     )
     start = forms.DateField(label=_("开始日期"), widget=DATE)
     end = forms.DateField(label=_("结束日期"), widget=DATE)
@@ -137,8 +152,8 @@ class TaskForm(forms.Form):
 
 class DutyForm(forms.Form):
     day = forms.DateField(label=_("值班日期"), widget=DATE)
-    node = NodeChoiceField(label=_("单位"), queryset=None)
-    person = UserChoiceField(label=_("值班人员"), queryset=None)
+    node = NodeChoiceField(label=_("单位"), queryset=None, empty_label=_("请选择"))
+    person = UserChoiceField(label=_("值班人员"), queryset=None, empty_label=_("请选择"))
     leader = forms.BooleanField(label=_("带班领导"), required=False)
     phone = forms.CharField(
         label=_("值班电话"), max_length=20, required=False, help_text=_("留空时用账号手机号")

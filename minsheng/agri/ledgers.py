@@ -413,6 +413,33 @@ def assign_sample(*, actor, sample: Sample, task: SamplingTask | None) -> Sample
     return sample
 
 
+def open_tasks_for(user, villages, on: dt.date):
+    """The tasks a sample taken on `on` in one of `villages` could count towards: visible to the user, running
+    that day, and placed on one of the villages or a node above them (level and commodity are `task_accepts`'s)."""
+    paths = [v.path for v in villages]
+    if not paths:
+        return SamplingTask.objects.none()
+    return (
+        visible_tasks(user)
+        .filter(node__path__in=_ancestor_paths(paths) | set(paths), start__lte=on, end__gte=on)
+        .select_related("node", "commodity")
+        .order_by("level", "end", "name", "pk")
+    )
+
+
+def routine_task(tasks, village) -> SamplingTask | None:
+    """The street's current weekly task for a village among `tasks` (a street-level task with a weekly minimum,
+    placed on the village or above it): the field page's default when the sample matches it. A 日常抽检 comes
+    before a campaign's weekly task, then the task placed nearest the village, then the one ending first."""
+    candidates = [
+        t
+        for t in tasks
+        if t.level == SampleLevel.STREET and t.weekly_quota and village.path.startswith(t.node.path)
+    ]
+    candidates.sort(key=lambda t: (t.kind != TaskKind.ROUTINE, -len(t.node.path), t.end, t.pk))
+    return candidates[0] if candidates else None
+
+
 def matching_samples(task: SamplingTask, samples=None):
     """Samples without a task that could count towards this one."""
     from .metrics import _local_bounds, descendants_of

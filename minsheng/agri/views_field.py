@@ -8,15 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from minsheng.core import clock
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import actions
+from . import actions, ledgers
 from .choices import RapidMethod, SampleStatus
 from .forms import CardForm, FieldTestForm, ReadingsForm, add_action_errors
 from .models import Commodity, CommodityAlias, Producer, Sample
@@ -99,6 +101,9 @@ def field(request):
         Producer.objects.visible_to(request.user, VIEW).filter(village__in=villages).select_related("village")
     )
     follow_up_of = _follow_up_source(request, villages)
+    village_list = list(villages)
+    tasks = ledgers.open_tasks_for(request.user, village_list, timezone.localdate(clock.now()))
+    default_village = village_list[0] if len(village_list) == 1 else None
     initial = {}
     if follow_up_of is not None:
         initial = {
@@ -108,8 +113,20 @@ def field(request):
             "stall": follow_up_of.stall,
             "follow_up_of": follow_up_of.pk,
         }
+        default_village = follow_up_of.village
+    routine = {
+        village.pk: getattr(ledgers.routine_task(tasks, village), "pk", None) for village in village_list
+    }
+    default_task = routine.get(default_village.pk) if default_village else None
+    if default_task is None and len(set(routine.values())) == 1:
+        default_task = next(iter(routine.values()))
+    initial.update({"task": default_task, "task_auto": True})
     form = FieldTestForm(
-        request.POST or None, initial=initial, villages=villages, producers=producers.order_by("name")
+        request.POST or None,
+        initial=initial,
+        villages=villages,
+        producers=producers.order_by("name"),
+        tasks=tasks,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -133,6 +150,14 @@ def field(request):
                     certificate_shown=data["certificate_shown"],
                     follow_up_of=follow_up_of,
                 )
+                task = data["task"]
+                if data["task_auto"]:
+                    # Still the page's default: the village's weekly routine task, when the sample fits it.
+                    task = next((t for t in tasks if t.pk == routine.get(sample.village_id)), None)
+                    if task is not None and ledgers.task_accepts(task, sample):
+                        task = None
+                if task is not None:
+                    ledgers.assign_sample(actor=request.user, sample=sample, task=task)
                 actions.record_rapid_test(actor=request.user, sample=sample, **reading)
         except ValidationError as exc:
             add_action_errors(form, exc)
@@ -146,6 +171,8 @@ def field(request):
             "lookup": commodity_lookup(),
             "thresholds": thresholds(),
             "follow_up_of": follow_up_of,
+            "routine_tasks": {str(k): v for k, v in routine.items()},
+            "village_paths": {str(v.pk): v.path for v in village_list},
         },
     )
 
@@ -156,7 +183,7 @@ def field_sample(request, pk: int):
     """The readings so far; while the sample awaits its repeats, the form for the next one (same method, and for a
     gold card the same pesticide)."""
     sample = get_visible_or_404(
-        Sample.objects.select_related("commodity", "village", "producer"), request.user, VIEW, pk=pk
+        Sample.objects.select_related("commodity", "village", "producer", "task"), request.user, VIEW, pk=pk
     )
     tests = list(sample.rapid_tests.select_related("pesticide").order_by("repeat_index"))
     first = tests[0] if tests else None

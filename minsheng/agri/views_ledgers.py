@@ -115,10 +115,44 @@ def _save(request, form, save, success: str, back: str, title: str, *, multipart
 # -- responsibility letters -----------------------------------------------------------------------------------
 
 
+def _letters_missing(user, year: int) -> dict[str, list[str]]:
+    """Who has no letter of the year, per level, within the user's scope (the same populations as
+    metrics.letter_coverage): the names the coverage cards list under 未签订."""
+    villages = Node.objects.visible_to(user, "agri.view").filter(kind=NodeKind.VILLAGE)
+    letters = ResponsibilityLetter.objects.visible_to(user, "agri.view").filter(year=year)
+    supervisors = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role=Role.VILLAGE_SUPERVISOR,
+            memberships__node__in=villages,
+        )
+        .exclude(memberships__valid_to__lt=_today())
+        .exclude(pk__in=letters.filter(level=LetterLevel.SUPERVISOR).values("supervisor_id"))
+        .distinct()
+        .order_by("username")
+    )
+    return {
+        LetterLevel.VILLAGE: [
+            v.name
+            for v in villages.exclude(
+                pk__in=letters.filter(level=LetterLevel.VILLAGE).values("village_id")
+            ).order_by("path")
+        ],
+        LetterLevel.SUPERVISOR: [u.display_name or u.username for u in supervisors],
+        LetterLevel.PRODUCER: [
+            p.name
+            for p in Producer.objects.visible_to(user, "agri.view")
+            .exclude(pk__in=letters.filter(level=LetterLevel.PRODUCER).values("producer_id"))
+            .order_by("name")
+        ],
+    }
+
+
 @staff_required
 def letters(request):
     _require(request.user, "agri.view")
-    form = LetterFilterForm(request.GET or None)
+    form = LetterFilterForm(request.GET or None, initial={"year": _today().year})
     year = _today().year
     qs = ResponsibilityLetter.objects.visible_to(request.user, "agri.view").select_related(
         "village", "supervisor", "producer"
@@ -131,8 +165,9 @@ def letters(request):
     if level:
         qs = qs.filter(level=level)
     coverage = metrics.letter_coverage(year, user=request.user)
+    missing = _letters_missing(request.user, year)
     cards = [
-        {"label": LetterLevel(lv).label, "cov": cov, "text": _percent(cov.rate)}
+        {"label": LetterLevel(lv).label, "cov": cov, "text": _percent(cov.rate), "missing": missing[lv]}
         for lv, cov in coverage.items()
     ]
     return render(
@@ -147,6 +182,16 @@ def letters(request):
             "can_record": recording_villages(request.user).exists(),
         },
     )
+
+
+def _letter_initial(request, producers) -> dict:
+    """`?producer=<pk>` (the producer page's 登记责任书 link): a producer letter for that producer."""
+    producer = (
+        producers.filter(pk=request.GET.get("producer")).first()
+        if request.GET.get("producer", "").isdigit()
+        else None
+    )
+    return {"level": LetterLevel.PRODUCER, "producer": producer.pk} if producer else {}
 
 
 @require_http_methods(["GET", "POST"])
@@ -171,7 +216,7 @@ def letter_new(request):
         villages=villages,
         supervisors=supervisors,
         producers=producers,
-        initial={"year": _today().year, "signed_on": _today()},
+        initial={"year": _today().year, "signed_on": _today(), **_letter_initial(request, producers)},
     )
     return _save(
         request,
@@ -426,11 +471,13 @@ def tasks(request):
 @staff_required
 def task_new(request):
     _require(request.user, "agri.manage")
+    nodes = managed_nodes(request.user)
     form = TaskForm(
         request.POST or None,
-        nodes=managed_nodes(request.user),
+        nodes=nodes,
         campaigns=Campaign.objects.all(),
-        initial={"start": _today()},
+        # The street (the highest node the user manages) is where most tasks are placed.
+        initial={"start": _today(), "node": getattr(nodes.first(), "pk", None)},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -478,6 +525,9 @@ def task_detail(request, pk: int):
         return redirect("agri:task", pk=task.pk)
     today = _today()
     weeks = metrics.task_compliance(task, samples=scoped)
+    # Newest first and only the weeks begun: a year-long task would otherwise open on 50 rows of old or empty weeks.
+    upcoming = sum(1 for w in weeks if w.start > today)
+    weeks = [w for w in reversed(weeks) if w.start <= today]
     rate = metrics.pass_rate_by_task(task, scoped)
     counted = metrics.task_samples(task, scoped)
     return render(
@@ -486,6 +536,10 @@ def task_detail(request, pk: int):
         {
             "task": task,
             "weeks": weeks,
+            "upcoming_weeks": upcoming,
+            # A village supervisor sees his villages' share of a street task, not the street's figures.
+            "partial": not request.user.has_cap("agri.view", task.node),
+            "weeks_met": sum(1 for w in weeks if w.met),
             "today": today,
             "rate": rate,
             "rate_text": _percent(rate.rate),

@@ -30,7 +30,15 @@ from .forms import (
     StoreForm,
     add_action_errors,
 )
-from .models import AgriInputStore, Certificate, InspectionPhoto, Producer, Sample, StoreInspection
+from .models import (
+    AgriInputStore,
+    Certificate,
+    InspectionPhoto,
+    Producer,
+    ResponsibilityLetter,
+    Sample,
+    StoreInspection,
+)
 from .views_field import VIEW, agri_required, recording_villages
 from .views_staff import page_of, visible_samples, visible_villages
 
@@ -115,6 +123,10 @@ def producer_detail(request, pk: int):
             "certificate_count": certificates.count(),
             "valid_certificates": certificates.filter(status=CertificateStatus.VALID).count(),
             "can_edit": actions.can_record(request.user, producer.village),
+            "letter": ResponsibilityLetter.objects.visible_to(request.user, VIEW)
+            .filter(producer=producer, year=timezone.localdate(clock.now()).year)
+            .first(),
+            "year": timezone.localdate(clock.now()).year,
         },
     )
 
@@ -281,6 +293,8 @@ def inspection_schedule(request):
     if only_mine:
         rows = [r for r in rows if request.user in r.supervisors]
     done = sum(1 for r in rows if r.done)
+    # What still needs a visit comes first: open findings (a re-check is due), then the stores not yet inspected.
+    rows = sorted(rows, key=lambda r: (not r.open_findings, r.done))
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
     visible_stores = AgriInputStore.objects.visible_to(request.user, VIEW)
@@ -307,6 +321,7 @@ def inspection_schedule(request):
             "previous": previous,
             "following": following if following <= _current_month() else None,
             "is_current": month == _current_month(),
+            "can_inspect": recording_villages(request.user).exists(),
             "only_mine": only_mine,
             "trend": list(reversed(trend)),
         },

@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,10 +20,18 @@ from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import actions, certificates, inspections, metrics
+from . import actions, certificates, inspections, ledgers, metrics
 from .choices import SampleLevel, SampleStatus
-from .forms import CertificateForm, SampleFilterForm, VoidForm, add_action_errors
-from .models import AgriInputStore, Certificate, Producer, Sample, StoreInspection
+from .forms import CertificateFilterForm, CertificateForm, SampleFilterForm, VoidForm, add_action_errors
+from .models import (
+    AgriInputStore,
+    Certificate,
+    LetterLevel,
+    Producer,
+    Sample,
+    StoreInspection,
+    WasteRecovery,
+)
 from .views_field import VIEW, agri_required, recording_villages
 
 PAGE_SIZE = 30
@@ -45,7 +54,11 @@ def visible_samples(user):
 
 @agri_required
 def samples(request):
-    form = SampleFilterForm(request.GET or None, villages=visible_villages(request.user))
+    form = SampleFilterForm(
+        request.GET or None,
+        villages=visible_villages(request.user),
+        tasks=ledgers.visible_tasks(request.user).order_by("-start", "name"),
+    )
     qs = visible_samples(request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -55,6 +68,8 @@ def samples(request):
             qs = qs.filter(status=data["status"])
         if data["village"]:
             qs = qs.filter(village=data["village"])
+        if data["task"]:
+            qs = qs.filter(task=data["task"])
         tz = timezone.get_current_timezone()
         if data["start"]:
             qs = qs.filter(sampled_at__gte=dt.datetime.combine(data["start"], dt.time.min, tzinfo=tz))
@@ -75,7 +90,7 @@ def samples(request):
 @agri_required
 def sample_detail(request, pk: int):
     sample = get_visible_or_404(
-        visible_samples(request.user).select_related("follow_up_of"), request.user, VIEW, pk=pk
+        visible_samples(request.user).select_related("follow_up_of", "task"), request.user, VIEW, pk=pk
     )
     lab_results = sample.lab_results.select_related(
         "pesticide", "limit__standard", "limit__commodity", "rule"
@@ -99,13 +114,27 @@ def sample_detail(request, pk: int):
 @agri_required
 def certificate_list(request):
     qs = Certificate.objects.visible_to(request.user, VIEW).select_related("producer", "commodity")
+    form = CertificateFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        q, state = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
+        if q:
+            qs = qs.filter(
+                Q(number__icontains=q) | Q(producer__name__icontains=q) | Q(product_name__icontains=q)
+            )
+        if state:
+            qs = qs.filter(status=state)
     page = page_of(request, qs)
     for certificate in page:
         certificate.masked_phone = mask_phone(certificate.contact_phone)
     return render(
         request,
         "agri/certificate_list.html",
-        {"page_obj": page, "void_form": VoidForm(), "can_issue": recording_villages(request.user).exists()},
+        {
+            "form": form,
+            "page_obj": page,
+            "void_form": VoidForm(),
+            "can_issue": recording_villages(request.user).exists(),
+        },
     )
 
 
@@ -116,7 +145,16 @@ def certificate_issue(request):
     if not villages.exists():
         raise PermissionDenied(_("您没有负责的村，不能开具合格证"))
     producers = Producer.objects.visible_to(request.user, VIEW).filter(village__in=villages).order_by("name")
-    form = CertificateForm(request.POST or None, producers=producers)
+    # `?producer=<pk>` (the producer page's 开具合格证): that producer, its village as the origin.
+    chosen = (
+        producers.filter(pk=request.GET.get("producer", "")).first()
+        if request.GET.get("producer", "").isdigit()
+        else None
+    )
+    initial = (
+        {"producer": chosen.pk, "origin": chosen.village.full_name or chosen.village.name} if chosen else {}
+    )
+    form = CertificateForm(request.POST or None, producers=producers, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         count = data.pop("count")
@@ -186,12 +224,20 @@ def dashboard(request):
         .order_by("finish_due")
     )
     year_start = today.replace(month=1, day=1)
+    # The weekly minimum is the street's: someone who sees only some villages sees their share of it.
+    street_wide = any(user.has_cap(VIEW, node) for node in Node.objects.filter(kind=NodeKind.STREET))
     overall = metrics.pass_rate(scoped, start=year_start, end=today)
     by_level = [
         {"label": label, "rate": metrics.pass_rate(scoped, level=value, start=year_start, end=today)}
         for value, label in SampleLevel.choices
     ]
+    letters = [
+        {"label": LetterLevel(level).label, "cov": cov, "text": _percent(cov.rate)}
+        for level, cov in metrics.letter_coverage(today.year, user=user).items()
+    ]
+    waste = metrics.waste_totals(WasteRecovery.objects.visible_to(user, VIEW), start=year_start, end=today)
     chart = {
+        "street_wide": street_wide,
         "weeks": weekly_series(scoped, today),
         "levels": [
             {"label": str(row["label"]), "passed": row["rate"].passed, "failed": row["rate"].failed}
@@ -207,6 +253,7 @@ def dashboard(request):
             "pass_rate_text": _percent(overall.rate),
             "by_level": [{**row, "text": _percent(row["rate"].rate)} for row in by_level],
             "quota": quota,
+            "street_wide": street_wide,
             "quota_percent": min(100, round(quota.count * 100 / quota.minimum)) if quota.minimum else 100,
             "inspected": inspected,
             "stores": stores,
@@ -222,6 +269,11 @@ def dashboard(request):
                 metrics.certificate_share(scoped.filter(sampled_at__date__gte=year_start))
             ),
             "year": today.year,
+            "year_start": year_start,
+            "today": today,
+            "letters": letters,
+            "waste_kg": waste.total_kg,
+            "waste_tonnes": waste.total_kg / 1000,
             "chart": chart,
         },
     )

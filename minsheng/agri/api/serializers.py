@@ -101,6 +101,7 @@ class SampleSerializer(serializers.ModelSerializer):
             "status",
             "case",
             "follow_up_of",
+            "task",
         ]
 
 
@@ -147,6 +148,19 @@ class FieldRecordInputSerializer(ReadingInputSerializer):
     stall = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     certificate_shown = serializers.BooleanField(default=False)
     level = PlainChoiceField(SampleLevel.choices, default=SampleLevel.STREET)
+    task = serializers.IntegerField(
+        required=False, allow_null=True, help_text="计入的抽检任务id（可选；须正在进行且级别、村、品种相符）"
+    )
+
+    def validate_task(self, value):
+        if value is None:
+            return None
+        from ..ledgers import visible_tasks
+
+        task = visible_tasks(self.context["request"].user).filter(pk=value).select_related("node").first()
+        if task is None:
+            raise serializers.ValidationError(_("抽检任务不存在"))
+        return task
 
     def validate_commodity(self, value):
         commodity = Commodity.objects.resolve(value)

@@ -99,3 +99,60 @@ def test_supervisor_records_a_negative_and_a_positive_with_repeats(browser, live
     ]
     assert errors == [], errors
     context.close()
+
+
+def test_task_picker_follows_level_and_counts_the_weekly_task(browser, live_server, aw, password):
+    """The weekly street task is preselected; a county level greys it out and leaves the sample without a task; back
+    at street level the default returns and the recorded sample counts towards it."""
+    import datetime as dt
+
+    from playwright.sync_api import expect
+
+    from minsheng.agri import ledgers
+    from minsheng.agri.choices import SampleLevel
+    from minsheng.core import clock
+
+    today = clock.now().date()
+    weekly = ledgers.create_task(
+        actor=aw.w.admin,
+        name="街道蔬菜周抽检",
+        level=SampleLevel.STREET,
+        node=aw.w.street,
+        start=today - dt.timedelta(days=7),
+        end=today + dt.timedelta(days=30),
+        weekly_quota=10,
+    )
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("手机号或用户名").fill("sup")
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+
+    page.goto(f"{live_server.url}/agri/field/")
+    picker = page.get_by_label("计入抽检任务")
+    expect(picker).to_have_value(str(weekly.pk))
+    page.locator("summary", has_text="抽检级别").click()
+    page.locator("#id_level").select_option(SampleLevel.COUNTY)
+    expect(picker).to_have_value("")
+    expect(page.locator(f'#id_task option[value="{weekly.pk}"]')).to_be_disabled()
+    page.locator("#id_level").select_option(SampleLevel.STREET)
+    expect(picker).to_have_value(str(weekly.pk))
+
+    page.get_by_label("1. 抽检品种").fill("豆角")
+    page.get_by_label("或：市场摊位").fill("东关集市3号摊")
+    page.get_by_role("radio", name="有", exact=True).check()
+    page.get_by_label("对照组 ΔA0").fill("0.300")
+    page.get_by_label("样品 ΔAt").fill("0.250")
+    picker.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "agri-field-task-picker.png"))
+    page.get_by_role("button", name="提交检测结果").click()
+    expect(page.locator(".result-banner")).to_have_text("合格：已记录")
+    expect(page.get_by_text("计入：街道蔬菜周抽检")).to_be_visible()
+    assert Sample.objects.get().task == weekly
+    assert not errors
+    context.close()

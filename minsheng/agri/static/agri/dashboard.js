@@ -9,20 +9,25 @@
   var weeks = document.getElementById("chart-weeks");
   if (weeks) {
     var c1 = echarts.init(weeks);
+    // Someone who sees only some villages gets their counts, not measured against the street's minimum.
+    var whole = data.street_wide !== false;
+    var series = [
+      { name: t.count, type: "bar", color: whole ? "#16a34a" : "#2563eb", data: data.weeks.map(function (w) {
+          return whole ? { value: w.count, itemStyle: { color: w.count >= w.minimum ? "#16a34a" : "#f59e0b" } } : w.count;
+        }) }
+    ];
+    if (whole) {
+      series.push({ name: t.minimum, type: "line", step: "middle", symbol: "none", lineStyle: { type: "dashed", color: "#dc2626" },
+        data: data.weeks.map(function (w) { return w.minimum; }) });
+    }
     c1.setOption({
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: { data: [t.count, t.minimum] },
+      legend: { data: whole ? [t.count, t.minimum] : [t.count] },
       grid: { left: 36, right: 12, top: 36, bottom: 28 },
       xAxis: { type: "category", data: data.weeks.map(function (w) { return w.label; }) },
       yAxis: { type: "value", minInterval: 1 },
-      series: [
-        { name: t.count, type: "bar", color: "#16a34a", data: data.weeks.map(function (w) {
-            return { value: w.count, itemStyle: { color: w.count >= w.minimum ? "#16a34a" : "#f59e0b" } };
-          }) },
-        { name: t.minimum, type: "line", step: "middle", symbol: "none", lineStyle: { type: "dashed", color: "#dc2626" },
-          data: data.weeks.map(function (w) { return w.minimum; }) }
-      ]
+      series: series
     });
     charts.push(c1);
   }

@@ -36,6 +36,35 @@
     showMethod();
   }
 
+  // The task picker: only the tasks a sample of this level and village can count towards are selectable. While
+  // the choice is still the page's default it follows the village's weekly routine task.
+  var task = document.getElementById("id_task");
+  var taskAuto = document.getElementById("id_task_auto");
+  var routine = readJson("agri-routine-tasks") || {};
+  var village = document.getElementById("id_village");
+  var level = document.getElementById("id_level");
+  if (task && village && level) {
+    var villagePaths = readJson("agri-village-paths") || {};
+    var fitTasks = function () {
+      var path = villagePaths[village.value] || "";
+      task.querySelectorAll("option[data-level]").forEach(function (option) {
+        option.disabled = option.dataset.level !== level.value || path.indexOf(option.dataset.path) !== 0;
+      });
+      var auto = taskAuto && taskAuto.value === "True";
+      if (auto) {
+        var wanted = routine[village.value] ? String(routine[village.value]) : "";
+        var option = wanted && task.querySelector('option[value="' + wanted + '"]');
+        task.value = option && !option.disabled ? wanted : "";
+      } else if (task.selectedOptions.length && task.selectedOptions[0].disabled) {
+        task.value = "";
+      }
+    };
+    task.addEventListener("change", function () { if (taskAuto) taskAuto.value = "False"; });
+    village.addEventListener("change", fitTasks);
+    level.addEventListener("change", fitTasks);
+    fitTasks();
+  }
+
   if (!verdict || !limits) return;
   var a0 = document.getElementById("id_delta_a0");
   var at = document.getElementById("id_delta_at");
