@@ -164,6 +164,7 @@ MINSHENG_PERIODIC_JOBS = {
     "cases.deadline_clock": {"target": "minsheng.cases.actions.run_deadline_clock", "every": 60},
     "notifications.deliver_due": {"target": "minsheng.core.tasks.deliver_due", "every": 60},
     "iot.offline_check": {"target": "minsheng.iot.rules.check_offline", "every": 300},
+    "iot.retention": {"target": "minsheng.iot.retention.run", "every": 900},
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "minsheng.periodic", "schedule": job["every"], "args": (name,)}

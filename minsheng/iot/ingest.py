@@ -25,7 +25,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from . import senml
-from .models import Gateway, Reading, Sensor
+from .models import Gateway, Reading, ReadingHour, Sensor
 
 try:  # orjson parses sensor packs several times faster; the standard library is the fallback
     import orjson
@@ -171,19 +171,38 @@ def store(samples: list[Sample], *, gateway=None, evaluate: bool = True) -> Stat
         else:
             value = sample.value + sensor.calibration_offset
             rows[sensor.pk, sample.ts] = Reading(sensor=sensor, ts=sample.ts, value=value)
+    if rows:
+        _refuse_summarised(rows, stats)
     if not rows:
         return stats
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            new = _insert_copy(rows)
-        else:
-            new = _insert_bulk(rows)
+        new = _insert_copy(rows) if connection.vendor == "postgresql" else _insert_bulk(rows)
         _touch(new)
     stats.duplicates += len(rows) - len(new)
     stats.stored = len(new)
     if evaluate and new:
         rules.evaluate(new)
     return stats
+
+
+def _refuse_summarised(rows: dict[tuple[int, dt.datetime], Reading], stats: Stats) -> None:
+    """Refuse readings for hours already summarised and purged (older than the raw window): storing them would
+    let the next purge overwrite the hour's final aggregate with a partial one, and a replay would count twice."""
+    from .retention import floor_hour, raw_cutoff
+
+    cutoff = raw_cutoff()
+    old = [key for key in rows if key[1] < cutoff]
+    if not old:
+        return
+    summarised = set(
+        ReadingHour.objects.filter(
+            sensor_id__in={k[0] for k in old}, hour__in={floor_hour(k[1]) for k in old}, hour__lt=cutoff
+        ).values_list("sensor_id", "hour")
+    )
+    for key in old:
+        if (key[0], floor_hour(key[1])) in summarised:
+            stats.reject(_("%(code)s：早于原始数据保留期，该小时已汇总") % {"code": rows[key].sensor.code})
+            del rows[key]
 
 
 def _insert_bulk(rows: dict[tuple[int, dt.datetime], Reading]) -> list[Reading]:
