@@ -20,7 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -158,21 +157,27 @@ def store(samples: list[Sample], *, gateway=None, evaluate: bool = True) -> Stat
     sensors_qs = Sensor.objects.filter(code__in={s.code for s in samples}, is_active=True)
     if gateway is not None:
         sensors_qs = sensors_qs.filter(gateway=gateway)
-    sensors = {s.code: s for s in sensors_qs.select_related("greenhouse")}
+    # Plain tuples, not model instances: a batch names thousands of sensors.
+    sensors = {
+        code: (pk, offset) for code, pk, offset in sensors_qs.values_list("code", "pk", "calibration_offset")
+    }
     rows: dict[tuple[int, dt.datetime], Reading] = {}
+    codes: dict[int, str] = {}
     for sample in samples:
         sensor = sensors.get(sample.code)
         if sensor is None:
             stats.reject(_("未知或未启用的传感器：%(code)s") % {"code": sample.code})
         elif sample.ts > limit:
             stats.reject(_("%(code)s：时间晚于当前时间") % {"code": sample.code})
-        elif (sensor.pk, sample.ts) in rows:
+        elif (sensor[0], sample.ts) in rows:
             stats.duplicates += 1
         else:
-            value = sample.value + sensor.calibration_offset
-            rows[sensor.pk, sample.ts] = Reading(sensor=sensor, ts=sample.ts, value=value)
+            rows[sensor[0], sample.ts] = Reading(
+                sensor_id=sensor[0], ts=sample.ts, value=sample.value + sensor[1]
+            )
+            codes[sensor[0]] = sample.code
     if rows:
-        _refuse_summarised(rows, stats)
+        _refuse_summarised(rows, codes, stats)
     if not rows:
         return stats
     with transaction.atomic():
@@ -185,7 +190,9 @@ def store(samples: list[Sample], *, gateway=None, evaluate: bool = True) -> Stat
     return stats
 
 
-def _refuse_summarised(rows: dict[tuple[int, dt.datetime], Reading], stats: Stats) -> None:
+def _refuse_summarised(
+    rows: dict[tuple[int, dt.datetime], Reading], codes: dict[int, str], stats: Stats
+) -> None:
     """Refuse readings for hours already summarised and purged (older than the raw window): storing them would
     let the next purge overwrite the hour's final aggregate with a partial one, and a replay would count twice."""
     from .retention import floor_hour, raw_cutoff
@@ -201,7 +208,7 @@ def _refuse_summarised(rows: dict[tuple[int, dt.datetime], Reading], stats: Stat
     )
     for key in old:
         if (key[0], floor_hour(key[1])) in summarised:
-            stats.reject(_("%(code)s：早于原始数据保留期，该小时已汇总") % {"code": rows[key].sensor.code})
+            stats.reject(_("%(code)s：早于原始数据保留期，该小时已汇总") % {"code": codes[key[0]]})
             del rows[key]
 
 
@@ -265,9 +272,12 @@ def _touch(readings: list[Reading]) -> None:
                 [list(newest), [r.ts for r in newest.values()], [r.value for r in newest.values()]],
             )
         return
-    for sensor_id, reading in newest.items():
-        Sensor.objects.filter(Q(last_seen__isnull=True) | Q(last_seen__lt=reading.ts), pk=sensor_id).update(
-            last_seen=reading.ts, last_value=reading.value
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:  # SQLite: one prepared statement, many parameter rows
+        cursor.executemany(
+            f"UPDATE {Sensor._meta.db_table} SET last_seen = %s, last_value = %s "
+            "WHERE id = %s AND (last_seen IS NULL OR last_seen < %s)",
+            [(ts, r.value, sensor_id, ts) for sensor_id, r in newest.items() for ts in [adapt(r.ts)]],
         )
 
 

@@ -27,17 +27,20 @@ from .choices import GrowthStage, SensorKind
 
 SITE_TZ = ZoneInfo("Asia/Shanghai")
 
-#: Air temperature (day, night) and relative humidity (day, night) aimed at per stage: the middle of the default
-#: limits (migration 0002_cherry_thresholds); a dormant house is left cold and humid.
+#: Per stage: air temperature by day and by night, relative humidity — the default limits of migration
+#: 0002_cherry_thresholds, with a closed range where a limit is open-ended (a dormant house has no limits).
+#: A well-run greenhouse stays inside them: the simulated air sits in the middle of the range, day or night.
 STAGE_CLIMATE = {
-    GrowthStage.DORMANT: ((8.0, 2.0), (70.0, 85.0)),
-    GrowthStage.BUDBREAK: ((15.0, 5.8), (72.0, 78.0)),
-    GrowthStage.PREBLOOM: ((19.5, 6.8), (62.0, 72.0)),
-    GrowthStage.BLOOM: ((18.0, 7.0), (54.0, 58.0)),
-    GrowthStage.FRUIT_SET: ((20.0, 8.5), (58.0, 63.0)),
-    GrowthStage.EXPANSION: ((23.5, 10.0), (58.0, 63.0)),
-    GrowthStage.COLOURING: ((24.0, 13.5), (53.0, 58.0)),
+    GrowthStage.DORMANT: ((4.0, 12.0), (0.0, 4.0), (70.0, 90.0)),
+    GrowthStage.BUDBREAK: ((12.0, 18.0), (5.0, 6.0), (70.0, 80.0)),
+    GrowthStage.PREBLOOM: ((18.0, 21.0), (6.0, 7.0), (60.0, 75.0)),
+    GrowthStage.BLOOM: ((16.0, 20.0), (5.0, 9.0), (50.0, 60.0)),
+    GrowthStage.FRUIT_SET: ((18.0, 22.0), (7.0, 10.0), (55.0, 65.0)),
+    GrowthStage.EXPANSION: ((22.0, 25.0), (8.0, 12.0), (55.0, 65.0)),
+    GrowthStage.COLOURING: ((20.0, 28.0), (12.0, 15.0), (50.0, 60.0)),
 }
+#: The day window of the default threshold sets (06:00–18:00); the managed air changes over in RAMP minutes.
+DAY_STARTS, NIGHT_STARTS, RAMP = 6.0, 18.0, 5 / 60
 NOISE = {
     SensorKind.AIR_TEMP: 0.3,
     SensorKind.AIR_HUMIDITY: 1.5,
@@ -122,36 +125,51 @@ class Fleet:
 
     def value(self, sensor: SimSensor, moment: dt.datetime) -> float:
         local = moment.astimezone(SITE_TZ)
-        hour = local.hour + local.minute / 60
-        (t_day, t_night), (rh_day, rh_night) = STAGE_CLIMATE.get(
-            sensor.stage, STAGE_CLIMATE[GrowthStage.DORMANT]
-        )
-        # 0 at night, rising from 06:00 to a peak a little after 13:00, back to 0 at 19:00.
+        hour = local.hour + local.minute / 60 + local.second / 3600
+        day_range, night_range, rh_range = STAGE_CLIMATE.get(sensor.stage, STAGE_CLIMATE[GrowthStage.DORMANT])
+        # Sunlight: 0 at night, a bell from 06:00 to 19:00 peaking a little after noon.
         sun = max(0.0, math.sin(math.pi * (hour - 6) / 13)) if 6 <= hour <= 19 else 0.0
-        warmth = sun**0.8
-        air = t_night + (t_day - t_night) * warmth
-        if sensor.greenhouse in self.cold_greenhouses and self._cold(local):
-            air = 1.0 + self.rng.uniform(0, 1.0)
+        # The grower keeps the air in the stage's window: `managed` is 1 by day, 0 by night, ramping in minutes.
+        managed = min(1.0, max(0.0, (hour - DAY_STARTS) / RAMP)) - min(
+            1.0, max(0.0, (hour - NIGHT_STARTS) / RAMP)
+        )
         kind = sensor.kind
-        if kind == SensorKind.AIR_TEMP:
-            base = air
-        elif kind == SensorKind.AIR_HUMIDITY:
-            base = rh_night + (rh_day - rh_night) * warmth
-        elif kind == SensorKind.SOIL_TEMP:
-            base = (t_day + t_night) / 2 + 1.5 * math.sin(math.pi * (hour - 10) / 12)
+        if kind == SensorKind.LIGHT:  # dark is dark: the noise and the bias scale with the light
+            return round(max(0.0, 38000.0 * sun * (1 + sensor.bias / 20 + self.rng.gauss(0, 0.03))), 0)
+        if kind in (SensorKind.AIR_TEMP, SensorKind.AIR_HUMIDITY):
+            if kind == SensorKind.AIR_TEMP:
+                lo = night_range[0] + (day_range[0] - night_range[0]) * managed
+                hi = night_range[1] + (day_range[1] - night_range[1]) * managed
+                position = 0.5 + 0.2 * sun  # warmest after noon, still inside the range
+            else:
+                lo, hi = rh_range
+                position = 0.65 - 0.3 * managed  # damp nights, drier days
+            width = hi - lo
+            if (
+                kind == SensorKind.AIR_TEMP
+                and sensor.greenhouse in self.cold_greenhouses
+                and self._cold(local)
+            ):
+                return round(1.0 + self.rng.uniform(0, 1.0), 2)
+            bias = max(-0.15, min(0.15, sensor.bias / 4)) * width
+            value = lo + width * position + bias + self.rng.gauss(0, min(NOISE[kind], width / 10))
+            value = min(100.0, max(0.0, value)) if kind == SensorKind.AIR_HUMIDITY else value
+            return round(value, 2)
+        mean_air = (sum(day_range) + sum(night_range)) / 4
+        if kind == SensorKind.SOIL_TEMP:
+            base = mean_air + 1.5 * math.sin(math.pi * (hour - 10) / 12)
         elif kind == SensorKind.SOIL_MOISTURE:
             base = 30.0 - 3.0 * ((local.timestamp() / 86400) % 3) / 3  # dries out, watered every 3 days
         elif kind == SensorKind.CO2:
-            base = 750.0 - 380.0 * warmth  # respiration at night, drawn down and vented by day
-        elif kind == SensorKind.LIGHT:
-            base = 38000.0 * sun
+            base = 750.0 - 380.0 * sun**0.5  # respiration at night, drawn down and vented by day
         else:
             base = 0.0
-        if kind == SensorKind.LIGHT:  # dark is dark: the noise and the bias scale with the light
-            return round(max(0.0, base * (1 + sensor.bias / 20 + self.rng.gauss(0, 0.03))), 0)
-        value = base + sensor.bias * (10 if kind == SensorKind.CO2 else 1)
-        value += self.rng.gauss(0, NOISE.get(kind, 0.1))
-        if kind in (SensorKind.AIR_HUMIDITY, SensorKind.SOIL_MOISTURE):
+        value = (
+            base
+            + sensor.bias * (10 if kind == SensorKind.CO2 else 1)
+            + self.rng.gauss(0, NOISE.get(kind, 0.1))
+        )
+        if kind == SensorKind.SOIL_MOISTURE:
             value = min(100.0, max(0.0, value))
         return round(value, ROUND.get(kind, 2))
 
