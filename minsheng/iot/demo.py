@@ -2,7 +2,7 @@
 
 Ten cherry villages of the org demo, 50 greenhouses in each (invented owners, stages and areas — demonstration
 data), one gateway per greenhouse and six sensors in each: about 3,000 sensors. Then the last 48 hours
-(`MINSHENG_DEMO_IOT_HOURS`) of simulated weather, one reading per sensor every 10 minutes
+(`MINSHENG_DEMO_IOT_HOURS`) of simulated weather, one reading per sensor every 30 minutes
 (`MINSHENG_DEMO_IOT_INTERVAL`), with faults and a cold night in a few greenhouses, fed through the real ingest
 (`ingest.parse` + `ingest.store`, the consumer's own path) round by round, so the threshold alarms, their repeats
 and clears, and the cases of the critical ones are the rules' own doing. Finally the offline check runs once.
@@ -34,7 +34,7 @@ SEED = 20260401
 CLUSTER_CODE = "yingyue"
 GREENHOUSES_PER_VILLAGE = 50
 HOURS = int(os.environ.get("MINSHENG_DEMO_IOT_HOURS", "48"))
-INTERVAL_MINUTES = int(os.environ.get("MINSHENG_DEMO_IOT_INTERVAL", "10"))
+INTERVAL_MINUTES = int(os.environ.get("MINSHENG_DEMO_IOT_INTERVAL", "30"))
 #: Covered houses are at different stages at once (covering dates differ by weeks); shares of the cluster.
 STAGES = [
     (GrowthStage.BUDBREAK, 10),
