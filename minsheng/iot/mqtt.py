@@ -167,14 +167,23 @@ class Consumer:
 
     def _flush(self, batch: list) -> None:
         samples = []
+        rejected = Stats()
+        bad_topics: set[str] = set()
         for message in batch:
             parsed, stats = parse(message.payload)
             if stats.rejected:
-                log.warning(
-                    "iot mqtt: %s: %d record(s) rejected: %s", message.topic, stats.rejected, stats.errors[:3]
-                )
+                rejected.add(stats)
+                bad_topics.add(message.topic)
             samples.extend(parsed)
             self.stats.add(stats)
+        if rejected.rejected:  # one line a batch, so that a flood of garbage cannot flood the log too
+            log.warning(
+                "iot mqtt: %d record(s) rejected in a batch of %d messages (topics: %s): %s",
+                rejected.rejected,
+                len(batch),
+                ", ".join(sorted(bad_topics)[:5]),
+                rejected.errors[:5],
+            )
         delay = 1.0
         while True:
             try:
@@ -182,7 +191,9 @@ class Consumer:
                 break
             except DatabaseError as exc:
                 if not _is_outage(exc):
-                    log.exception("iot mqtt: batch of %d messages failed; acknowledged, not retried", len(batch))
+                    log.exception(
+                        "iot mqtt: batch of %d messages failed; acknowledged, not retried", len(batch)
+                    )
                     break
                 # Not acknowledged: the messages stay ours to store. Retry until the database is back.
                 log.error("iot mqtt: database unavailable (%s); retrying in %.0f s", exc, delay)
