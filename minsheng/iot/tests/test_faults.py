@@ -92,6 +92,22 @@ def publish(port: int, topic: str, payloads: list[bytes]) -> None:
     client.loop_stop()
 
 
+def run_in_thread(consumer: Consumer, **kwargs) -> threading.Thread:
+    """The consumer in a thread of its own, closing that thread's database connection when done."""
+
+    def target():
+        from django.db import connection
+
+        try:
+            consumer.run(**kwargs)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread
+
+
 def reading(i: int, sensor: str = "gh1-h1") -> bytes:
     return f'{{"sensor": "{sensor}", "ts": {T0 + i}, "value": {50 + i % 10}}}'.encode()
 
@@ -109,10 +125,7 @@ def test_a_broker_restart_mid_stream_loses_nothing_and_stores_nothing_twice(farm
     )
     consumer.client.reconnect_delay_set(min_delay=1, max_delay=2)
     topic = "minsheng/yingyue/gh1/gw1/json"
-    thread = threading.Thread(
-        target=consumer.run, kwargs={"until": lambda c: c.stats.stored >= 2000, "timeout": 60}
-    )
-    thread.start()
+    thread = run_in_thread(consumer, until=lambda c: c.stats.stored >= 2000, timeout=60)
     try:
         assert consumer.subscribed.wait(timeout=10)
         publish(port, topic, [reading(i) for i in range(1000)])
@@ -177,10 +190,7 @@ def test_the_database_connection_cut_under_the_consumer_is_waited_out(farm):
         Options(client_id=f"{prefix}-consumer", topic=f"{prefix}/+/+/+/+", batch_seconds=0.05)
     )
     topic = f"{prefix}/yingyue/gh1/gw1/json"
-    thread = threading.Thread(
-        target=consumer.run, kwargs={"until": lambda c: c.stats.stored >= 20, "timeout": 30}
-    )
-    thread.start()
+    thread = run_in_thread(consumer, until=lambda c: c.stats.stored >= 20, timeout=30)
     try:
         assert consumer.subscribed.wait(timeout=10)
         publish(1883, topic, [reading(i) for i in range(10)])

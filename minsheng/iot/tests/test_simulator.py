@@ -118,11 +118,14 @@ def test_simulate_sensors_publishes_what_the_consumer_stores(farm):
     out = io.StringIO()
 
     def simulate():
+        from django.db import connection
+
         if consumer.subscribed.wait(timeout=10):
             call_command(
                 "simulate-sensors", "--topic-root", root, "--start=-2h", "--interval", "600", "--count", "6",
                 "--rate", "0", "--faults", "0", "--format", "mixed", stdout=out,
             )  # fmt: skip
+        connection.close()  # this thread's own connection (it read the sensors)
 
     thread = threading.Thread(target=simulate)
     thread.start()
