@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHES = ["intake", "workbench"]
+BENCHES = ["intake", "workbench", "iot"]
 
 
 def main(argv: list[str]) -> None:

@@ -166,6 +166,7 @@ MINSHENG_PERIODIC_JOBS = {
     "iot.offline_check": {"target": "minsheng.iot.rules.check_offline", "every": 300},
     "iot.unack_escalation": {"target": "minsheng.iot.actions.escalate_unacknowledged", "every": 60},
     "iot.unack_reminders": {"target": "minsheng.iot.alerts.remind_unacknowledged", "every": 60},
+    "iot.retention": {"target": "minsheng.iot.retention.run", "every": 900},
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "minsheng.periodic", "schedule": job["every"], "args": (name,)}

@@ -1,6 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the browser tests need from Debian's packages (Chromium and CJK fonts) when we may.
 set -euo pipefail
+# The MQTT fault tests and `python -m bench iot` use the broker binary and mosquitto_sub (mosquitto-clients).
+if ! command -v mosquitto_sub >/dev/null || [ ! -x /usr/sbin/mosquitto ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "installing mosquitto and mosquitto-clients for the MQTT tests…"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients >/dev/null; }
+  else
+    echo "note: mosquitto / mosquitto_sub are missing; the MQTT fault tests and bench iot need them" >&2
+  fi
+fi
 if [ -x /usr/bin/chromium ]; then
   exit 0
 fi

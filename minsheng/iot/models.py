@@ -614,3 +614,28 @@ class AlarmNotificationPreference(BaseModel):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class ReadingHour(models.Model):
+    """One sensor's hour (UTC hour start): min, max, mean and count. Kept for ever; raw readings are purged after
+    `settings.IOT_RAW_RETENTION_DAYS` (see retention.py)."""
+
+    id = models.BigAutoField(primary_key=True)
+    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="hours")
+    hour = models.DateTimeField()
+    min = models.FloatField()
+    max = models.FloatField()
+    avg = models.FloatField()
+    count = models.PositiveIntegerField()
+
+    scope_path = "sensor__greenhouse__village__path"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("小时汇总")
+        verbose_name_plural = _("小时汇总")
+        constraints = [models.UniqueConstraint(fields=["sensor", "hour"], name="iot_readinghour_once")]
+        indexes = [models.Index(fields=["hour"], name="iot_readinghour_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.sensor_id} {self.hour:%Y-%m-%d %H}:00"

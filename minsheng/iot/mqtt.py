@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import paho.mqtt.client as mqtt
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -40,6 +40,9 @@ class Options:
     password: str = ""
     batch_size: int = 2000
     batch_seconds: float = 0.5
+    #: A batch also closes when no message has come for this long: a quiet stream is stored at once (latency),
+    #: a busy one fills its batches (throughput).
+    idle_seconds: float = 0.05
     keepalive: int = 30
 
     @classmethod
@@ -132,18 +135,24 @@ class Consumer:
         return self.stats
 
     def _collect(self) -> list:
-        """Wait for a message, then gather more until the batch is full or its time is up."""
+        """Wait for a message, then gather more until the batch is full, its time is up, or the stream pauses."""
         try:
             batch = [self._inbox.get(timeout=0.2)]
         except queue.Empty:
             return []
         closes = time.monotonic() + self.options.batch_seconds
         while len(batch) < self.options.batch_size:
+            try:  # whatever is already waiting, without a system call per message
+                while len(batch) < self.options.batch_size:
+                    batch.append(self._inbox.get_nowait())
+                break
+            except queue.Empty:
+                pass
             left = closes - time.monotonic()
             if left <= 0:
                 break
             try:
-                batch.append(self._inbox.get(timeout=left))
+                batch.append(self._inbox.get(timeout=min(left, self.options.idle_seconds)))
             except queue.Empty:
                 break
         return batch
@@ -158,27 +167,51 @@ class Consumer:
 
     def _flush(self, batch: list) -> None:
         samples = []
+        rejected = Stats()
+        bad_topics: set[str] = set()
         for message in batch:
             parsed, stats = parse(message.payload)
             if stats.rejected:
-                log.warning(
-                    "iot mqtt: %s: %d record(s) rejected: %s", message.topic, stats.rejected, stats.errors[:3]
-                )
+                rejected.add(stats)
+                bad_topics.add(message.topic)
             samples.extend(parsed)
             self.stats.add(stats)
+        if rejected.rejected:  # one line a batch, so that a flood of garbage cannot flood the log too
+            log.warning(
+                "iot mqtt: %d record(s) rejected in a batch of %d messages (topics: %s): %s",
+                rejected.rejected,
+                len(batch),
+                ", ".join(sorted(bad_topics)[:5]),
+                rejected.errors[:5],
+            )
         delay = 1.0
         while True:
             try:
                 self.stats.add(store(samples))
                 break
             except DatabaseError as exc:
+                if not _is_outage(exc):
+                    log.exception(
+                        "iot mqtt: batch of %d messages failed; acknowledged, not retried", len(batch)
+                    )
+                    break
                 # Not acknowledged: the messages stay ours to store. Retry until the database is back.
                 log.error("iot mqtt: database unavailable (%s); retrying in %.0f s", exc, delay)
                 close_old_connections()
                 if self._stop.wait(delay):
                     return
                 delay = min(delay * 2, 30)
+            except Exception:
+                # A bug must not stop ingestion: the readings are committed before the rules run, so a replay
+                # could not repair this batch either. Logged with its traceback, acknowledged, and on we go.
+                log.exception("iot mqtt: batch of %d messages failed; acknowledged, not retried", len(batch))
+                break
         for message in batch:
             if message.qos:
                 self.client.ack(message.mid, message.qos)
         self.messages += len(batch)
+
+
+def _is_outage(exc: DatabaseError) -> bool:
+    """A lost or refused connection is worth waiting out; a constraint or a syntax error is not."""
+    return isinstance(exc, OperationalError | InterfaceError)

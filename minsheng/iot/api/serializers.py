@@ -73,6 +73,16 @@ class ReadingSerializer(serializers.ModelSerializer):
         fields = ["ts", "value"]
 
 
+class SeriesPointSerializer(serializers.Serializer):
+    """A raw reading, or (before the raw retention window) an hourly mean with its min, max and count."""
+
+    ts = serializers.DateTimeField()
+    value = serializers.FloatField()
+    min = serializers.FloatField(required=False)
+    max = serializers.FloatField(required=False)
+    count = serializers.IntegerField(required=False)
+
+
 class RangeSerializer(serializers.Serializer):
     """A time range of at most 31 days (start defaults to 24 h before end, end to now)."""
 

@@ -12,10 +12,10 @@ from rest_framework.views import APIView
 
 from minsheng.core.scoping import get_visible_or_404
 
-from .. import actions, summary
+from .. import actions, retention, summary
 from ..devices import GatewayTokenAuthentication, IsGateway
 from ..ingest import ingest
-from ..models import Alarm, Greenhouse, Reading, Sensor
+from ..models import Alarm, Greenhouse, Sensor
 from ..views import CAP_VIEW, _cluster_rows
 from .serializers import (
     AlarmSerializer,
@@ -23,7 +23,7 @@ from .serializers import (
     ClusterSerializer,
     GreenhouseSerializer,
     RangeSerializer,
-    ReadingSerializer,
+    SeriesPointSerializer,
 )
 
 MAX_BODY = 1024 * 1024
@@ -145,21 +145,20 @@ class ClusterSummaryView(generics.GenericAPIView):
         return Response(ClusterSerializer(rows, many=True).data)
 
 
-class SensorReadingsView(generics.ListAPIView):
-    """Readings of one sensor in `?start=&end=` (ISO 8601; default the last 24 h, at most 31 days)."""
+class SensorReadingsView(generics.GenericAPIView):
+    """Readings of one sensor in `?start=&end=` (ISO 8601; default the last 24 h, at most 31 days).
 
-    serializer_class = ReadingSerializer
+    Raw readings inside the raw retention window; before it (they are purged) hourly means with min/max/count.
+    """
+
+    serializer_class = SeriesPointSerializer
     pagination_class = None
     filter_backends: list = []
 
-    @extend_schema(parameters=[RangeSerializer])
+    @extend_schema(parameters=[RangeSerializer], responses=SeriesPointSerializer(many=True))
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        sensor = get_visible_or_404(Sensor, self.request.user, CAP_VIEW, pk=self.kwargs["pk"])
-        span = RangeSerializer(data=self.request.query_params)
+        sensor = get_visible_or_404(Sensor, request.user, CAP_VIEW, pk=self.kwargs["pk"])
+        span = RangeSerializer(data=request.query_params)
         span.is_valid(raise_exception=True)
-        return Reading.objects.filter(
-            sensor=sensor, ts__gte=span.validated_data["start"], ts__lte=span.validated_data["end"]
-        ).order_by("ts")[:50000]
+        points = retention.series(sensor, span.validated_data["start"], span.validated_data["end"])
+        return Response(SeriesPointSerializer(points, many=True).data)

@@ -37,3 +37,38 @@ def test_a_database_outage_is_retried_and_nothing_is_acknowledged_before_it_is_s
     assert calls == [3, 3]
     assert acked == [7]
     assert Reading.objects.count() == 3
+
+
+def test_a_failure_that_is_not_an_outage_is_logged_and_acknowledged_and_ingestion_goes_on(
+    farm, monkeypatch, caplog
+):
+    from django.db import IntegrityError
+
+    from minsheng.iot import mqtt as consumer_module
+
+    c = Consumer(Options())
+    acked = []
+    real_store = consumer_module.store
+    failures = iter([RuntimeError("a bug in a rule"), IntegrityError("a constraint")])
+
+    def failing_store(samples):
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real_store(samples)
+
+    monkeypatch.setattr(consumer_module, "store", failing_store)
+    monkeypatch.setattr(c.client, "ack", lambda mid, qos: acked.append(mid))
+    monkeypatch.setattr(c._stop, "wait", lambda delay: pytest.fail("only an outage is retried"))
+
+    def message(mid):
+        m = mqtt.MQTTMessage(mid=mid, topic=b"minsheng/yingyue/gh1/gw1/senml")
+        m.payload, m.qos = PACK, 1
+        return m
+
+    c._flush([message(1)])
+    c._flush([message(2)])
+    c._flush([message(3)])
+    assert acked == [1, 2, 3]
+    assert Reading.objects.count() == 3  # the third batch, the same readings, stored once
+    assert caplog.text.count("acknowledged, not retried") == 2
