@@ -39,7 +39,7 @@ class Options:
     username: str = ""
     password: str = ""
     batch_size: int = 2000
-    batch_seconds: float = 0.5
+    batch_seconds: float = 0.25
     #: A batch also closes when no message has come for this long: a quiet stream is stored at once (latency),
     #: a busy one fills its batches (throughput).
     idle_seconds: float = 0.05

@@ -463,8 +463,21 @@ def _save(model, rows: dict, unique: list[str], fields: list[str]) -> None:
         f"ON CONFLICT ({', '.join(qn(f.column) for f in columns[: len(unique)])}) DO UPDATE SET {updates}"
     )
     params = [[f.get_db_prep_save(getattr(row, f.attname), db) for f in columns] for row in rows.values()]
-    with db.cursor() as cursor:
-        cursor.executemany(sql, params)
+    if db.vendor == "postgresql":
+        # One statement, one round trip: the rows as one array per column, unnested, bound on the server (Django's
+        # client-side binding would render 30,000 values into the SQL text; executemany sends a statement per row).
+        import psycopg
+
+        casts = [f"%s::{f.cast_db_type(db) or f.db_type(db)}[]" for f in columns]
+        sql = sql.replace(
+            f"VALUES ({', '.join(['%s'] * len(columns))})", f"SELECT * FROM unnest({', '.join(casts)})"
+        )
+        db.ensure_connection()
+        with psycopg.Cursor(db.connection) as cursor:
+            cursor.execute(sql, [list(column) for column in zip(*params, strict=True)])
+    else:
+        with db.cursor() as cursor:
+            cursor.executemany(sql, params)
 
 
 def _latest(peers: list[Sensor], in_batch: set, states: dict) -> dict[int, tuple]:
@@ -498,7 +511,9 @@ def _step(sensor: Sensor, lim: Limits | None, state: RuleState, reading: Reading
     if lim is None:
         state.breach_since, state.breach_count, state.clear_since = None, 0, None
         for type in (AlarmType.THRESHOLD, AlarmType.STUCK, AlarmType.SPIKE):
-            alarms.clear(sensor.pk, type, at=ts, note=_no_threshold())
+            # (the note is worded only when there is an alarm to clear: most sensors have none)
+            if alarms.get(sensor.pk, type) is not None:
+                alarms.clear(sensor.pk, type, at=ts, note=_no_threshold())
         return
     _threshold(sensor, lim, state, ts, value, alarms)
     _stuck(sensor, lim, state, ts, value, alarms)
