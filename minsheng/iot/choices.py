@@ -16,10 +16,17 @@ DEFAULT_UNITS = {
     SensorKind.AIR_TEMP: "Cel",
     SensorKind.AIR_HUMIDITY: "%RH",
     SensorKind.SOIL_TEMP: "Cel",
-    SensorKind.SOIL_MOISTURE: "%EL",
+    SensorKind.SOIL_MOISTURE: "%",  # volumetric water content in percent ("%EL" is a battery's energy level)
     SensorKind.CO2: "ppm",
     SensorKind.LIGHT: "lx",
 }
+
+#: How a SenML unit reads on a page.
+UNIT_LABELS = {"Cel": "°C", "%RH": "%RH", "%": "%", "%EL": "%", "ppm": "ppm", "lx": "lx"}
+
+
+def unit_label(unit: str) -> str:
+    return UNIT_LABELS.get(unit, unit)
 
 
 class GrowthStage(models.TextChoices):

@@ -137,6 +137,13 @@ class Sensor(BaseModel):
         verbose_name_plural = _("传感器")
         ordering = ["code"]
 
+    @property
+    def unit_label(self) -> str:
+        """The unit as a page shows it (°C for SenML's Cel)."""
+        from .choices import unit_label
+
+        return unit_label(self.unit)
+
     def __str__(self) -> str:
         return self.code
 

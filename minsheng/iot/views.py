@@ -28,7 +28,7 @@ from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
 from . import actions, alerts, rules, summary
-from .choices import AlarmStatus, Severity
+from .choices import AlarmStatus, Severity, unit_label
 from .forms import AlarmPreferenceForm
 from .models import Alarm, AlarmNotificationPreference, Cluster, Greenhouse, Reading, Sensor
 from .rules import DEFAULT_OFFLINE_MINUTES, SITE_TZ, limits
@@ -351,7 +351,7 @@ def greenhouse_chart(request, pk: int):
             {
                 "kind": sensor.kind,
                 "label": sensor.get_kind_display(),
-                "unit": sensor.unit,
+                "unit": unit_label(sensor.unit),
                 "series": [],
                 "bands": [],
             },

@@ -109,6 +109,7 @@ def test_chart_has_readings_limits_and_alarm_bands(alarms, farm, client_for):
     assert ThresholdSet.objects.filter(stage=farm.greenhouse.stage).exists()
     data = client_for(farm.w.admin).get(reverse("iot:greenhouse_chart", args=[farm.greenhouse.pk])).json()
     temp = next(k for k in data["kinds"] if k["kind"] == "air_temp")
+    assert temp["unit"] == "°C"  # SenML's Cel, as people read it
     assert temp["series"] == [{"name": "gh1-t1", "data": [[(NOW - dt.timedelta(hours=3)).isoformat(), 19.0]]}]
     # Bloom: ≤ 20 °C by day (06:00–18:00 Shanghai), no upper limit by night; noon to noon: day, night, day, end.
     assert [v for _t, v in temp["max"]] == [20.0, None, 20.0, 20.0]

@@ -39,7 +39,7 @@
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { top: 24, left: 0, type: "scroll" },
-      grid: { left: 44, right: 12, top: 60, bottom: 28 },
+      grid: { left: 8, right: 12, top: 60, bottom: 28, containLabel: true },
       xAxis: { type: "time" },
       yAxis: { type: "value", scale: true },
       series: series
