@@ -410,6 +410,9 @@ def _open_rectification(sample: Sample, rows: list[LabResult]) -> None:
         description=description,
         node=sample.village,
         source=sample,
+        # The producer is whom the handler tells, and whom the 回访 asks whether the rectification was done.
+        reporter_name=(sample.producer.contact_name or sample.producer.name) if sample.producer else "",
+        reporter_phone=sample.producer.phone if sample.producer else "",
     )
     sample.case = case
     sample.save(update_fields=["case", "updated_at"])

@@ -32,6 +32,8 @@ def grower(aw):
         credit_code="93370724MA3C12345T",
         crops=[aw.commodity("豇豆")],
         area_mu=Decimal("120.5"),
+        contact_name="王建国",
+        phone="13905390001",
     )
 
 
@@ -116,6 +118,8 @@ def test_repeat_positive_confirms_and_a_banned_detection_opens_rectification(aw,
     )
     assert case.source == sample
     assert "王家庄豇豆合作社" in case.description
+    # The producer is the case's contact: the handler tells him, the 回访 asks him.
+    assert (case.reporter_name, case.reporter_phone) == ("王建国", "13905390001")
 
 
 def test_lab_result_within_the_limit_passes_and_no_limit_is_refused(aw):
