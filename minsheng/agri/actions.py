@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Role
 from minsheng.core import clock
+from minsheng.core.context import site_language
 from minsheng.org.choices import TERRITORIAL_KINDS
 from minsheng.org.validators import validate_credit_code
 
@@ -383,6 +384,7 @@ def record_lab_results(*, actor, sample: Sample, results) -> list[LabResult]:
     return rows
 
 
+@site_language()
 def _open_rectification(sample: Sample, rows: list[LabResult]) -> None:
     from minsheng.cases import actions as case_actions
     from minsheng.cases.models import Category

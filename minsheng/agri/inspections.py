@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from minsheng.cases.attachments import validate_upload
 from minsheng.core import clock
 from minsheng.core.calendar import add_working_days
+from minsheng.core.context import site_language
 
 from . import reference
 from .actions import require_recorder
@@ -104,6 +105,7 @@ def rectify_days() -> int:
     return int(getattr(settings, "AGRI_STORE_RECTIFY_DAYS", 10))
 
 
+@site_language()
 def _open_case(inspection: StoreInspection, findings: list[str], notes: dict) -> None:
     from minsheng.cases import actions as case_actions
     from minsheng.cases.models import Category

@@ -34,3 +34,12 @@ def acting(user: Any = None, *, request_id: str | None = None, ip: str | None = 
         yield ctx
     finally:
         _current.reset(token)
+
+
+def site_language():
+    """Text written into records (system notes, case descriptions) is in the site's language, whatever the language
+    of the person whose action wrote it: records are read later, by everyone. Usable as `with` or as a decorator."""
+    from django.conf import settings
+    from django.utils import translation
+
+    return translation.override(settings.LANGUAGE_CODE)

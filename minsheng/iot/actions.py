@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from minsheng.core import clock
+from minsheng.core.context import site_language
 
 from . import alerts
 from .choices import AlarmStatus, Severity
@@ -48,6 +49,7 @@ def _check(actor, alarm: Alarm) -> None:
         raise PermissionDenied(_("没有权限处理该告警"))
 
 
+@site_language()
 @transaction.atomic
 def raise_alarm(sensor: Sensor, type: str, severity: str, *, at, details: dict | None = None) -> Alarm:
     """Raise a new alarm, or count a repeat of the active one (moving it on and changing its severity)."""
@@ -96,6 +98,7 @@ def raise_alarm(sensor: Sensor, type: str, severity: str, *, at, details: dict |
     return alarm
 
 
+@site_language()
 def _open_case(alarm: Alarm, *, unacknowledged_minutes: int | None = None) -> None:
     """Link the alarm to its greenhouse's open alarm case, or open one (告警处置, channel 系统生成).
 
@@ -176,7 +179,8 @@ def acknowledge(alarm: Alarm, *, actor) -> Alarm:
     alarm.acked_at = clock.now()
     alarm.acked_by = actor
     alarm.save(update_fields=["acknowledged", "acked_at", "acked_by", "updated_at"])
-    _note(alarm, _("已确认"), actor)
+    with site_language():
+        _note(alarm, _("已确认"), actor)
     return alarm
 
 
@@ -191,7 +195,8 @@ def clear(alarm: Alarm, *, actor=None, at=None, note: str = "") -> Alarm:
     alarm.status = AlarmStatus.CLEARED
     alarm.cleared_at = at or clock.now()
     alarm.save(update_fields=["status", "cleared_at", "updated_at"])
-    _note(alarm, note or (_("已恢复正常，自动清除") if actor is None else _("已手动清除")), actor)
+    with site_language():
+        _note(alarm, note or (_("已恢复正常，自动清除") if actor is None else _("已手动清除")), actor)
     alerts.tell(alarm, alerts.CLEARED, key="cleared")
     return alarm
 
@@ -204,7 +209,8 @@ def assign(alarm: Alarm, *, actor, assignee) -> Alarm:
         raise ValidationError({"assignee": _("该人员无权处理此大棚的告警")})
     alarm.assignee = assignee
     alarm.save(update_fields=["assignee", "updated_at"])
-    _note(alarm, _("指派给%(name)s") % {"name": assignee} if assignee else _("取消指派"), actor)
+    with site_language():
+        _note(alarm, _("指派给%(name)s") % {"name": assignee} if assignee else _("取消指派"), actor)
     return alarm
 
 
@@ -257,6 +263,7 @@ def escalate_unacknowledged(now: dt.datetime | None = None) -> int:
     return linked
 
 
+@site_language()
 def on_case_event(sender, *, case, event, **kwargs) -> None:
     """A case went from open to closed (or back): say so on each of its alarms.
 

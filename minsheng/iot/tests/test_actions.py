@@ -55,3 +55,12 @@ def test_alarms_are_scoped_through_the_greenhouse_village(alarm, farm):
 
     assert list(Alarm.objects.visible_to(farm.w.admin)) == [alarm]
     assert list(Alarm.objects.visible_to(farm.w.worker_a)) == []  # 社区A is not the cherry village
+
+
+def test_system_notes_are_written_in_the_site_language(alarm, farm):
+    """An English-speaking user's acknowledgement still leaves a Chinese note: records are read by everyone."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        actions.acknowledge(alarm, actor=farm.w.admin)
+    assert alarm.comments.order_by("-pk").first().text == "已确认"
