@@ -63,7 +63,7 @@ def raise_alarm(sensor: Sensor, type: str, severity: str, *, at, details: dict |
             with transaction.atomic():
                 alarm = Alarm.objects.create(
                     sensor=sensor,
-                    greenhouse_id=sensor.greenhouse_id,
+                    greenhouse=sensor.greenhouse,  # (the rules have it loaded: no query for it later)
                     type=type,
                     severity=severity,
                     started_at=at,

@@ -7,6 +7,8 @@ villages, email on or off, cleared and reminder notices), and that a reminder fa
 not sent at all — the next one after the quiet period is — unless the alarm is critical. See decision 0009.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 
 from django.conf import settings
@@ -22,7 +24,7 @@ from minsheng.core.notifications import SHANGHAI as SITE_TZ
 from minsheng.core.notifications import Level, notify, quiet_until
 
 from .choices import AlarmStatus, Severity
-from .models import Alarm, AlarmNotificationPreference, default_notify_severities
+from .models import Alarm, AlarmNotificationPreference, Greenhouse, default_notify_severities
 
 CAP_VIEW = "iot.view"
 CAP_HANDLE = "iot.handle"
@@ -55,6 +57,55 @@ def _people_at(village) -> list:
     )
 
 
+#: Within one batch of the rules, a village's candidates and their preferences are looked up once (`batch()`).
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("iot_alerts_memo", default=None)
+
+
+@contextlib.contextmanager
+def batch():
+    """Remember each village's candidates and their preferences until the block ends (one rules batch): a burst of
+    alarms in one village then costs one lookup, not one per alarm. Nothing outlives the block."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _preferences(users) -> dict:
+    return {
+        p.user_id: p
+        for p in AlarmNotificationPreference.objects.filter(user__in=users).prefetch_related(
+            "clusters", "villages"
+        )
+    }
+
+
+def _remembered(key, make):
+    memo = _memo.get()
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def _candidates(village) -> tuple[list, dict]:
+    def make():
+        people = _people_at(village)
+        return people, _preferences(people)
+
+    return _remembered(("candidates", village.pk), make)
+
+
+def _with_village(alarm: Alarm):
+    """The alarm's greenhouse with its village loaded (once per village in a batch)."""
+    greenhouse = alarm.greenhouse
+    if not Greenhouse.village.is_cached(greenhouse):
+        greenhouse.village = _remembered(("village", greenhouse.village_id), lambda: greenhouse.village)
+    return greenhouse
+
+
 def _wants(pref: AlarmNotificationPreference | None, alarm: Alarm, user, what: str) -> bool:
     village = alarm.greenhouse.village
     if pref is None:
@@ -77,15 +128,10 @@ def _wants(pref: AlarmNotificationPreference | None, alarm: Alarm, user, what: s
 
 def recipients(alarm: Alarm, what: str, *, at: dt.datetime | None = None) -> list[tuple]:
     """(user, wants email) for everyone who should hear of `what` about `alarm` now."""
-    people = _people_at(alarm.greenhouse.village)
+    people, prefs = _candidates(_with_village(alarm).village)
     if alarm.assignee_id and alarm.assignee.is_active and all(p.pk != alarm.assignee_id for p in people):
-        people.append(alarm.assignee)
-    prefs = {
-        p.user_id: p
-        for p in AlarmNotificationPreference.objects.filter(user__in=people).prefetch_related(
-            "clusters", "villages"
-        )
-    }
+        people = [*people, alarm.assignee]
+        prefs = {**prefs, **_preferences([alarm.assignee])}
     quiet = {}
     if what == REMINDER and alarm.severity != Severity.CRITICAL:
         quiet = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=people)}

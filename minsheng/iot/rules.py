@@ -44,7 +44,7 @@ from django.db.models import Q
 from minsheng.core import clock
 from minsheng.core.tablecache import cached_table
 
-from . import actions
+from . import actions, alerts
 from .choices import RANK, AlarmStatus, AlarmType, Comparison, Logic, Severity
 from .models import (
     Alarm,
@@ -401,7 +401,7 @@ def evaluate(readings: list[Reading]) -> None:
     if combined:
         for peer in Sensor.objects.filter(greenhouse_id__in=combined, is_active=True).order_by("pk"):
             peers[peer.greenhouse_id].append(peer)
-    with transaction.atomic():
+    with transaction.atomic(), alerts.batch():
         alarms = _Alarms(sensor_ids, set(greenhouses))
         states = {
             s.sensor_id: s

@@ -64,3 +64,26 @@ def test_system_notes_are_written_in_the_site_language(alarm, farm):
     with translation.override("en"):
         actions.acknowledge(alarm, actor=farm.w.admin)
     assert alarm.comments.order_by("-pk").first().text == "已确认"
+
+
+def test_a_burst_of_alarms_in_one_village_looks_up_who_hears_once(farm):
+    """Inside a rules batch the village's candidates and preferences are remembered: the second alarm's
+    notification costs fewer queries than the first's, and still reaches the same people."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minsheng.core.models import Notification
+    from minsheng.iot import alerts
+
+    at = dt.datetime(2026, 4, 10, 4, 0, tzinfo=dt.UTC)
+    with alerts.batch():
+        with CaptureQueriesContext(connection) as first:
+            actions.raise_alarm(farm.temp, AlarmType.THRESHOLD, Severity.MAJOR, at=at)
+        with CaptureQueriesContext(connection) as second:
+            actions.raise_alarm(farm.humidity, AlarmType.THRESHOLD, Severity.MAJOR, at=at)
+    assert len(second.captured_queries) < len(first.captured_queries)
+    told = [
+        set(Notification.objects.filter(source_id=str(a.pk)).values_list("recipient", flat=True))
+        for a in (farm.temp.alarms.get(), farm.humidity.alarms.get())
+    ]
+    assert told[0] and told[0] == told[1]
