@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,12 +25,11 @@ from minsheng.core.spreadsheet import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     export_workbook,
-    import_workbook,
     template_workbook,
 )
 from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
-from minsheng.org.io_views import ImportForm, _xlsx_response
+from minsheng.org.io_views import _xlsx_response, render_import
 from minsheng.org.models import Node
 
 from . import ledgers, metrics
@@ -712,27 +712,10 @@ def io_template(request, slug):
 def io_import(request, slug):
     resource = _table(request, slug)
     _require(request.user, resource.import_capability)
-    report, status = None, 200
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
-    if form.is_bound:
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            report = import_workbook(
-                resource, upload, dry_run=form.cleaned_data["dry_run"], filename=upload.name
-            )
-            status = 200 if report.ok else 400
-        else:
-            status = 400
-    return render(
+    return render_import(
         request,
-        "agri/ledgers/io_import.html",
-        {
-            "resource": resource,
-            "form": form,
-            "report": report,
-            "columns": [(c, "、".join(resource.allowed_values(c))) for c in resource.columns],
-            "max_rows": MAX_ROWS,
-            "max_mb": MAX_FILE_BYTES // (1024 * 1024),
-        },
-        status=status,
+        resource,
+        template_url=reverse("agri:io_template", args=[resource.slug]),
+        back_url=reverse("agri:io"),
+        base_template="agri/ledgers/_layout.html",
     )

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -105,6 +106,17 @@ def template(request, slug):
 def import_view(request, slug):
     resource = _resource(request, slug)
     _require(request, resource.import_capability)
+    return render_import(
+        request,
+        resource,
+        template_url=reverse("org_io:template", args=[resource.slug]),
+        back_url=reverse("org_io:index"),
+    )
+
+
+def render_import(request, resource, *, template_url: str, back_url: str, base_template: str = "base.html"):
+    """The import page of any spreadsheet resource: the form, then the all-or-nothing import and its row-by-row
+    report (400 when refused). Other apps' import pages (agri's tables) use it with their own links and layout."""
     report, status = None, 200
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound:
@@ -123,5 +135,8 @@ def import_view(request, slug):
         "columns": [(c, "、".join(resource.allowed_values(c))) for c in resource.columns],
         "max_rows": MAX_ROWS,
         "max_mb": MAX_FILE_BYTES // (1024 * 1024),
+        "template_url": template_url,
+        "back_url": back_url,
+        "base_template": base_template,
     }
     return render(request, "org/io/import.html", context, status=status)

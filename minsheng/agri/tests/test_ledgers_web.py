@@ -262,6 +262,9 @@ def test_io_pages(aw, client_for, cadre):
     )
     assert bad.status_code == 400
     assert "整个文件未导入" in bad.content.decode() and "火星村" in bad.content.decode()
+    # The shared import page, with the agri office's own links
+    assert reverse("agri:io_template", args=["agri-producers"]) in bad.content.decode()
+    assert f'href="{reverse("agri:io")}"' in bad.content.decode()
     assert Producer.objects.count() == 0
     good = c.post(
         reverse("agri:io_import", args=["agri-producers"]),
