@@ -190,16 +190,9 @@ class ThresholdSet(BaseModel):
         return f"{self.crop} {self.get_stage_display()}"
 
 
-class Threshold(BaseModel):
-    """Range for one sensor kind. Beyond a limit by `critical_delta` or more is critical, otherwise `severity`.
+class LimitFields(BaseModel):
+    """The fields of one sensor kind's threshold, shared by the crop defaults and the cluster/greenhouse overrides."""
 
-    A breach must last `duration_minutes` before it raises; it clears only once the value is back inside the
-    range by `hysteresis` (a deadband against flapping).
-    """
-
-    threshold_set = models.ForeignKey(
-        ThresholdSet, on_delete=models.CASCADE, related_name="thresholds", verbose_name=_("阈值方案")
-    )
     kind = models.CharField(_("传感器类型"), max_length=16, choices=SensorKind.choices)
     day_min = models.FloatField(_("白天下限"), null=True, blank=True)
     day_max = models.FloatField(_("白天上限"), null=True, blank=True)
@@ -225,6 +218,20 @@ class Threshold(BaseModel):
         _("突变速率（每分钟）"), null=True, blank=True, help_text=_("相邻两条读数每分钟变化超过此值即告警")
     )
 
+    class Meta:
+        abstract = True
+
+
+class Threshold(LimitFields):
+    """Range for one sensor kind. Beyond a limit by `critical_delta` or more is critical, otherwise `severity`.
+
+    A breach must last `duration_minutes` before it raises; it clears only once the value is back inside the
+    range by `hysteresis` (a deadband against flapping).
+    """
+
+    threshold_set = models.ForeignKey(
+        ThresholdSet, on_delete=models.CASCADE, related_name="thresholds", verbose_name=_("阈值方案")
+    )
     scope_path = ""
     objects = ScopedManager()
 
@@ -411,7 +418,7 @@ def validate_limits(obj) -> None:
         raise ValidationError(errors)
 
 
-class ThresholdOverride(BaseModel):
+class ThresholdOverride(LimitFields):
     """A threshold for one sensor kind set for a whole cluster or for one greenhouse (exactly one of them).
 
     Inheritance: greenhouse → cluster → the crop's default set for the greenhouse's stage; a row with a stage
@@ -442,20 +449,6 @@ class ThresholdOverride(BaseModel):
         blank=True,
         help_text=_("留空表示所有生育期"),
     )
-    kind = models.CharField(_("传感器类型"), max_length=16, choices=SensorKind.choices)
-    day_min = models.FloatField(_("白天下限"), null=True, blank=True)
-    day_max = models.FloatField(_("白天上限"), null=True, blank=True)
-    night_min = models.FloatField(_("夜间下限"), null=True, blank=True)
-    night_max = models.FloatField(_("夜间上限"), null=True, blank=True)
-    severity = models.CharField(_("级别"), max_length=16, choices=Severity.choices, default=Severity.MAJOR)
-    critical_delta = models.FloatField(_("紧急偏差"), null=True, blank=True)
-    duration_minutes = models.PositiveIntegerField(_("持续分钟"), default=0)
-    hysteresis = models.FloatField(_("回差"), default=0.0)
-    repeat_count = models.PositiveIntegerField(_("连续次数"), default=0)
-    clear_minutes = models.PositiveIntegerField(_("恢复持续分钟"), default=0)
-    stuck_readings = models.PositiveIntegerField(_("卡滞条数"), default=0)
-    stuck_minutes = models.PositiveIntegerField(_("卡滞分钟"), default=0)
-    spike_per_minute = models.FloatField(_("突变速率（每分钟）"), null=True, blank=True)
     note = models.CharField(_("设置原因"), max_length=200, blank=True)
 
     scope_path = ""
