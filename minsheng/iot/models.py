@@ -199,23 +199,32 @@ class LimitFields(BaseModel):
     night_min = models.FloatField(_("夜间下限"), null=True, blank=True)
     night_max = models.FloatField(_("夜间上限"), null=True, blank=True)
     severity = models.CharField(_("级别"), max_length=16, choices=Severity.choices, default=Severity.MAJOR)
-    critical_delta = models.FloatField(_("紧急偏差"), null=True, blank=True)
-    duration_minutes = models.PositiveIntegerField(_("持续分钟"), default=0)
-    hysteresis = models.FloatField(_("回差"), default=0.0)
+    critical_delta = models.FloatField(
+        _("紧急偏差"), null=True, blank=True, help_text=_("超出上下限达到此值即为紧急；留空表示不升级为紧急")
+    )
+    duration_minutes = models.PositiveIntegerField(
+        _("持续分钟"), default=0, help_text=_("越限持续多少分钟才告警；0 表示立即")
+    )
+    hysteresis = models.FloatField(
+        _("回差"), default=0.0, help_text=_("回到上下限以内至少此值才算恢复，防止反复告警")
+    )
     repeat_count = models.PositiveIntegerField(
         _("连续次数"), default=0, help_text=_("连续多少条读数越限才告警；0 表示不要求")
     )
     clear_minutes = models.PositiveIntegerField(
-        _("恢复持续分钟"), default=0, help_text=_("回到正常范围并保持多少分钟后才清除；0 表示立即清除")
+        _("恢复持续分钟"), default=0, help_text=_("恢复后保持多少分钟才清除告警；0 表示立即")
     )
     stuck_readings = models.PositiveIntegerField(
-        _("卡滞条数"), default=0, help_text=_("连续多少条读数完全相同即判为卡滞；0 表示不检查")
+        _("卡滞条数"), default=0, help_text=_("连续多少条读数完全相同判为卡滞；0 表示不检查")
     )
     stuck_minutes = models.PositiveIntegerField(
-        _("卡滞分钟"), default=0, help_text=_("读数保持不变多少分钟即判为卡滞；0 表示不检查")
+        _("卡滞分钟"), default=0, help_text=_("读数多少分钟不变判为卡滞；0 表示不检查")
     )
     spike_per_minute = models.FloatField(
-        _("突变速率（每分钟）"), null=True, blank=True, help_text=_("相邻两条读数每分钟变化超过此值即告警")
+        _("突变速率（每分钟）"),
+        null=True,
+        blank=True,
+        help_text=_("相邻读数每分钟变化超过此值即告警；留空表示不检查"),
     )
 
     class Meta:

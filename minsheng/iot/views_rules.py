@@ -191,16 +191,10 @@ class OverrideForm(forms.ModelForm):
             "spike_per_minute",
             "note",
         ]
-        help_texts = {
-            "critical_delta": gettext_lazy("超出上下限达到此值即为紧急；留空表示不升级为紧急"),
-            "duration_minutes": gettext_lazy("越限持续多少分钟才告警；0 表示立即"),
-            "repeat_count": gettext_lazy("连续多少条读数越限才告警；0 表示不要求"),
-            "hysteresis": gettext_lazy("回到上下限以内至少此值才算恢复，防止反复告警"),
-            "clear_minutes": gettext_lazy("恢复后保持多少分钟才清除告警；0 表示立即"),
-            "stuck_readings": gettext_lazy("连续多少条读数完全相同判为卡滞；0 表示不检查"),
-            "stuck_minutes": gettext_lazy("读数多少分钟不变判为卡滞；0 表示不检查"),
-            "spike_per_minute": gettext_lazy("相邻读数每分钟变化超过此值即告警；留空表示不检查"),
-        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", gettext_lazy("请选择")), *SensorKind.choices]
 
 
 def _owner(greenhouse: Greenhouse, level: str) -> dict:
