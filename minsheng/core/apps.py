@@ -8,6 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from . import audit
+        from . import audit, bulk  # noqa: F401 (bulk registers the field__any lookup)
 
         audit.connect_signals()
