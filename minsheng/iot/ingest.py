@@ -16,12 +16,14 @@ import datetime as dt
 import logging
 import math
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+
+from minsheng.core import bulk
 
 from . import senml
 from .models import Gateway, Reading, ReadingHour, Sensor
@@ -145,6 +147,14 @@ def _plain(item, now: float) -> Sample:
     return Sample(code, moment, float(value))
 
 
+class Point(NamedTuple):
+    """A stored reading as the rules see it (a Reading without the model's cost: a batch holds thousands)."""
+
+    sensor_id: int
+    ts: dt.datetime
+    value: float
+
+
 def store(samples: list[Sample], *, gateway=None, evaluate: bool = True) -> Stats:
     """Store a batch once and run the alarm rules on the readings that are new. With `gateway`, only that
     gateway's sensors are accepted (the HTTP door)."""
@@ -154,14 +164,13 @@ def store(samples: list[Sample], *, gateway=None, evaluate: bool = True) -> Stat
     if not samples:
         return stats
     limit = dt.datetime.now(tz=dt.UTC) + MAX_FUTURE
-    sensors_qs = Sensor.objects.filter(code__in={s.code for s in samples}, is_active=True)
+    sensors_qs = Sensor.objects.filter(code__any={s.code for s in samples}, is_active=True)
     if gateway is not None:
         sensors_qs = sensors_qs.filter(gateway=gateway)
-    # Plain tuples, not model instances: a batch names thousands of sensors.
     sensors = {
-        code: (pk, offset) for code, pk, offset in sensors_qs.values_list("code", "pk", "calibration_offset")
+        code: (pk, offset) for code, pk, offset in bulk.values(sensors_qs, "code", "pk", "calibration_offset")
     }
-    rows: dict[tuple[int, dt.datetime], Reading] = {}
+    rows: dict[tuple[int, dt.datetime], float] = {}
     codes: dict[int, str] = {}
     for sample in samples:
         sensor = sensors.get(sample.code)
@@ -172,9 +181,7 @@ def store(samples: list[Sample], *, gateway=None, evaluate: bool = True) -> Stat
         elif (sensor[0], sample.ts) in rows:
             stats.duplicates += 1
         else:
-            rows[sensor[0], sample.ts] = Reading(
-                sensor_id=sensor[0], ts=sample.ts, value=sample.value + sensor[1]
-            )
+            rows[sensor[0], sample.ts] = sample.value + sensor[1]
             codes[sensor[0]] = sample.code
     if rows:
         _refuse_summarised(rows, codes, stats)
@@ -191,7 +198,7 @@ def store(samples: list[Sample], *, gateway=None, evaluate: bool = True) -> Stat
 
 
 def _refuse_summarised(
-    rows: dict[tuple[int, dt.datetime], Reading], codes: dict[int, str], stats: Stats
+    rows: dict[tuple[int, dt.datetime], float], codes: dict[int, str], stats: Stats
 ) -> None:
     """Refuse readings for hours already summarised and purged (older than the raw window): storing them would
     let the next purge overwrite the hour's final aggregate with a partial one, and a replay would count twice."""
@@ -203,7 +210,7 @@ def _refuse_summarised(
         return
     summarised = set(
         ReadingHour.objects.filter(
-            sensor_id__in={k[0] for k in old}, hour__in={floor_hour(k[1]) for k in old}, hour__lt=cutoff
+            sensor_id__any={k[0] for k in old}, hour__any={floor_hour(k[1]) for k in old}, hour__lt=cutoff
         ).values_list("sensor_id", "hour")
     )
     for key in old:
@@ -212,58 +219,58 @@ def _refuse_summarised(
             del rows[key]
 
 
-def _insert_bulk(rows: dict[tuple[int, dt.datetime], Reading]) -> list[Reading]:
+def _insert_bulk(rows: dict[tuple[int, dt.datetime], float]) -> list[Point]:
     existing = set(
         Reading.objects.filter(sensor_id__in={k[0] for k in rows}, ts__in={k[1] for k in rows}).values_list(
             "sensor_id", "ts"
         )
     )
-    new = [row for key, row in rows.items() if key not in existing]
-    Reading.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    new = [
+        Point(sensor_id, ts, value)
+        for (sensor_id, ts), value in rows.items()
+        if (sensor_id, ts) not in existing
+    ]
+    Reading.objects.bulk_create([Reading(**p._asdict()) for p in new], batch_size=2000, ignore_conflicts=True)
     return new
 
 
 STAGE = "iot_reading_stage"
 
 
-def _insert_copy(rows: dict[tuple[int, dt.datetime], Reading]) -> list[Reading]:
+def _insert_copy(rows: dict[tuple[int, dt.datetime], float]) -> list[Point]:
     """COPY into a temporary staging table, then move what is new into iot_reading. Returns the new rows."""
     table = Reading._meta.db_table
-    with connection.cursor() as wrapper:
-        cursor = wrapper.cursor  # psycopg 3's own cursor, for COPY
+    with bulk.psycopg_cursor() as cursor:  # psycopg's own: COPY, and binary results
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} "
             "(sensor_id bigint NOT NULL, ts timestamptz NOT NULL, value float8 NOT NULL) ON COMMIT DELETE ROWS"
         )
         with cursor.copy(f"COPY {STAGE} (sensor_id, ts, value) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(["int8", "timestamptz", "float8"])
-            for (sensor_id, ts), row in rows.items():
-                copy.write_row((sensor_id, ts, row.value))
+            for (sensor_id, ts), value in rows.items():
+                copy.write_row((sensor_id, ts, value))
         cursor.execute(
             f"INSERT INTO {table} (sensor_id, ts, value) SELECT sensor_id, ts, value FROM {STAGE} "
-            "ON CONFLICT (sensor_id, ts) DO NOTHING RETURNING id, sensor_id, ts"
+            "ON CONFLICT (sensor_id, ts) DO NOTHING RETURNING sensor_id, ts",
+            binary=True,
         )
         returned = cursor.fetchall()
         # ON COMMIT empties the stage; inside an outer transaction (tests, a caller's atomic) empty it now.
         cursor.execute(f"TRUNCATE {STAGE}")
-    new = []
-    for pk, sensor_id, ts in returned:
-        row = rows[sensor_id, ts]
-        row.pk = pk
-        new.append(row)
-    return new
+    return [Point(sensor_id, ts, rows[sensor_id, ts]) for sensor_id, ts in returned]
 
 
-def _touch(readings: list[Reading]) -> None:
+def _touch(readings: list[Point]) -> None:
     """Move each sensor's last_seen/last_value forward (never back: a late replay is older than the news)."""
-    newest: dict[int, Reading] = {}
+    newest: dict[int, Point] = {}
     for reading in readings:
-        if reading.sensor_id not in newest or reading.ts > newest[reading.sensor_id].ts:
+        seen = newest.get(reading.sensor_id)
+        if seen is None or reading.ts > seen.ts:
             newest[reading.sensor_id] = reading
     if not newest:
         return
+    table = Sensor._meta.db_table
     if connection.vendor == "postgresql":  # one statement for the whole batch
-        table = Sensor._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} AS s SET last_seen = v.ts, last_value = v.value "
@@ -275,7 +282,7 @@ def _touch(readings: list[Reading]) -> None:
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:  # SQLite: one prepared statement, many parameter rows
         cursor.executemany(
-            f"UPDATE {Sensor._meta.db_table} SET last_seen = %s, last_value = %s "
+            f"UPDATE {table} SET last_seen = %s, last_value = %s "
             "WHERE id = %s AND (last_seen IS NULL OR last_seen < %s)",
             [(ts, r.value, sensor_id, ts) for sensor_id, r in newest.items() for ts in [adapt(r.ts)]],
         )
@@ -292,10 +299,3 @@ def ingest(payload, *, gateway=None, now: float | None = None) -> Stats:
             "iot ingest: %d of %d records rejected: %s", stats.rejected, stats.received, stats.errors[:5]
         )
     return stats
-
-
-def by_sensor(readings: list[Reading]) -> dict[int, list[Reading]]:
-    grouped: dict[int, list[Reading]] = defaultdict(list)
-    for reading in sorted(readings, key=lambda r: r.ts):
-        grouped[reading.sensor_id].append(reading)
-    return grouped

@@ -34,14 +34,16 @@ import datetime as dt
 import logging
 import operator
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.db.models import Q
 
-from minsheng.core import clock
+from minsheng.core import bulk, clock
 from minsheng.core.tablecache import cached_table
 
 from . import actions, alerts
@@ -52,7 +54,6 @@ from .models import (
     CombinedRule,
     CombinedState,
     Greenhouse,
-    Reading,
     RuleState,
     Sensor,
     Threshold,
@@ -315,55 +316,99 @@ def _minutes(n: int | float) -> dt.timedelta:
     return dt.timedelta(minutes=n or 0)
 
 
+class Place(NamedTuple):
+    """A greenhouse as the rules read it (what `resolve` and `CombinedSpec.applies_to` need)."""
+
+    pk: int
+    stage: str
+    crop: str
+    cluster_id: int | None
+
+
+class _State:
+    """A sensor's threshold RuleState as plain attributes: read once and written once per batch."""
+
+    __slots__ = ("sensor_id", *STATE_FIELDS)
+
+    def __init__(
+        self,
+        sensor_id: int,
+        breach_since=None,
+        breach_count: int = 0,
+        clear_since=None,
+        last_ts=None,
+        last_value=None,
+        same_since=None,
+        same_count: int = 0,
+        spike_at=None,
+    ):
+        self.sensor_id = sensor_id
+        self.breach_since, self.breach_count, self.clear_since = breach_since, breach_count, clear_since
+        self.last_ts, self.last_value = last_ts, last_value
+        self.same_since, self.same_count, self.spike_at = same_since, same_count, spike_at
+
+    def row(self) -> tuple:
+        return (self.sensor_id, AlarmType.THRESHOLD, *(getattr(self, name) for name in STATE_FIELDS))
+
+
 class _Alarms:
     """The active alarms of a batch by (sensor id, type), loaded once; raising and clearing go through actions.
 
     A repeat that changes nothing but the count (same severity) is collected and written for the whole batch in
     one UPDATE (`actions.count_repeats`); anything else — a new alarm, a change of severity, a clear — first
-    writes the alarm's pending repeats, then goes through its action, so the order of events is kept.
+    writes the alarm's pending repeats, then goes through its action, so the order of events is kept. The sensor
+    rows (with their greenhouse) are read only for an alarm that is raised or changes.
     """
 
     def __init__(self, sensor_ids, greenhouse_ids):
         rows = Alarm.objects.filter(
-            Q(sensor_id__in=sensor_ids) | Q(greenhouse_id__in=greenhouse_ids, type=AlarmType.COMBINED),
+            Q(sensor_id__any=sensor_ids) | Q(greenhouse_id__any=greenhouse_ids, type=AlarmType.COMBINED),
             status=AlarmStatus.ACTIVE,
-            type__in=RULE_TYPES,
+            type__in=(*RULE_TYPES, AlarmType.OFFLINE),
         ).only("pk", "sensor_id", "greenhouse_id", "type", "severity", "case_id", "status")
         self.active = {(a.sensor_id, a.type): a for a in rows}
+        #: offline alarms of sensors that have spoken again
+        self.offline = [self.active.pop(key) for key in list(self.active) if key[1] == AlarmType.OFFLINE]
         #: the active combined alarm of each greenhouse, whichever sensor carries it
         self.combined = {a.greenhouse_id: a for a in self.active.values() if a.type == AlarmType.COMBINED}
-        #: alarm pk -> [repeats, newest at, details, sensor, type, severity]
+        #: alarm pk -> [repeats, newest at, details, sensor id, type, severity]
         self.pending: dict[int, list] = {}
+        self._sensors: dict[int, Sensor] = {}
 
     def get(self, sensor_id: int, type: str) -> Alarm | None:
         return self.active.get((sensor_id, type))
 
-    def raise_(self, sensor: Sensor, type: str, severity: str, *, at, details: dict) -> None:
-        alarm = self.active.get((sensor.pk, type))
+    def raise_(self, sensor_id: int, type: str, severity: str, *, at, details: dict) -> None:
+        alarm = self.active.get((sensor_id, type))
         quiet = alarm is not None and alarm.severity == severity
         if quiet and not (severity == Severity.CRITICAL and alarm.case_id is None):
-            entry = self.pending.setdefault(alarm.pk, [0, at, details, sensor, type, severity])
+            entry = self.pending.setdefault(alarm.pk, [0, at, details, sensor_id, type, severity])
             entry[0] += 1
             if at >= entry[1]:
                 entry[1], entry[2] = at, details
             return
         if alarm is not None and alarm.pk in self.pending:
             self._flush({alarm.pk: self.pending.pop(alarm.pk)})
-        self._raised(sensor, type, actions.raise_alarm(sensor, type, severity, at=at, details=details))
+        self._raise(sensor_id, type, severity, at=at, details=details)
 
-    def _raised(self, sensor: Sensor, type: str, alarm: Alarm) -> None:
-        self.active[sensor.pk, type] = alarm
+    def _raise(self, sensor_id: int, type: str, severity: str, *, at, details: dict) -> None:
+        sensor = self._sensors.get(sensor_id)
+        if sensor is None:
+            sensor = self._sensors[sensor_id] = Sensor.objects.select_related("greenhouse").get(pk=sensor_id)
+        alarm = actions.raise_alarm(sensor, type, severity, at=at, details=details)
+        self.active[sensor_id, type] = alarm
         if type == AlarmType.COMBINED:
-            self.combined[sensor.greenhouse_id] = alarm
+            self.combined[alarm.greenhouse_id] = alarm
 
-    def clear(self, sensor_id: int, type: str, *, at, note: str = "") -> None:
+    def clear(self, sensor_id: int, type: str, *, at, note: Callable[[], str] | None = None) -> None:
+        """Clear the sensor's active alarm of `type`, if it has one (`note` words why, when there is one)."""
         alarm = self.active.pop((sensor_id, type), None)
         if alarm is not None:
             if type == AlarmType.COMBINED:
                 self.combined.pop(alarm.greenhouse_id, None)
             if alarm.pk in self.pending:
                 self._flush({alarm.pk: self.pending.pop(alarm.pk)})
-            actions.clear(alarm, at=at, note=note)
+            actions.clear(alarm, at=at, note=note() if note else "")
 
     def flush(self) -> None:
         pending, self.pending = self.pending, {}
@@ -372,112 +417,97 @@ class _Alarms:
     def _flush(self, pending: dict[int, list]) -> None:
         gone = actions.count_repeats({pk: (e[0], e[1], e[2]) for pk, e in pending.items()})
         for pk in gone:  # cleared by a person meanwhile: the breach goes on, so it is a new alarm
-            _, at, details, sensor, type, severity = pending[pk]
-            self._raised(sensor, type, actions.raise_alarm(sensor, type, severity, at=at, details=details))
+            _, at, details, sensor_id, type, severity = pending[pk]
+            self._raise(sensor_id, type, severity, at=at, details=details)
 
 
-def evaluate(readings: list[Reading]) -> None:
-    """Run the rules over a batch of new readings and clear the offline alarms of sensors that spoke again.
+def _order(reading) -> tuple:
+    return reading.ts, reading.sensor_id
 
-    Queries per batch: sensors, active alarms, rule states (and, with combined rules, the greenhouses' other
-    sensors and the combined states), one write of the states — plus the alarm actions for what changes.
+
+def evaluate(readings: list) -> None:
+    """Run the rules over a batch of new readings (anything with `sensor_id`, `ts` and `value`: ingest's Points
+    or Readings) and clear the offline alarms of sensors that spoke again.
+
+    Queries per batch: the sensors with their greenhouses' stage, the active alarms, the rule states (and, with
+    combined rules, the greenhouses' other sensors and the combined states), one write of the states — plus the
+    alarm actions for what changes.
     """
     if not readings:
         return
     sensor_ids = {r.sensor_id for r in readings}
-    sensors = {s.pk: s for s in Sensor.objects.filter(pk__in=sensor_ids).select_related("greenhouse")}
-    for alarm in Alarm.objects.filter(
-        sensor_id__in=sensor_ids, type=AlarmType.OFFLINE, status=AlarmStatus.ACTIVE
+    kinds: dict[int, str] = {}
+    home: dict[int, int] = {}
+    places: dict[int, Place] = {}
+    for pk, kind, gh_id, stage, crop, cluster_id in bulk.values(
+        Sensor.objects.filter(pk__any=sensor_ids),
+        *("pk", "kind", "greenhouse_id", "greenhouse__stage", "greenhouse__crop", "greenhouse__cluster_id"),
     ):
-        actions.clear(alarm, note=_back_online())
+        kinds[pk], home[pk] = kind, gh_id
+        if gh_id not in places:
+            places[gh_id] = Place(gh_id, stage, crop, cluster_id)
     config = load_config()
-    greenhouses = {s.greenhouse_id: s.greenhouse for s in sensors.values()}
     combined = {}
-    for gh_id, greenhouse in greenhouses.items():
-        specs = [spec for spec in config.combined if spec.applies_to(greenhouse)]
-        if specs:
-            combined[gh_id] = specs
+    if config.combined:
+        for gh_id, place in places.items():
+            specs = [spec for spec in config.combined if spec.applies_to(place)]
+            if specs:
+                combined[gh_id] = specs
     peers: dict[int, list[Sensor]] = defaultdict(list)
     if combined:
         for peer in Sensor.objects.filter(greenhouse_id__in=combined, is_active=True).order_by("pk"):
             peers[peer.greenhouse_id].append(peer)
     with transaction.atomic(), alerts.batch():
-        alarms = _Alarms(sensor_ids, set(greenhouses))
+        alarms = _Alarms(sensor_ids, set(places))
+        for alarm in alarms.offline:
+            actions.clear(alarm, note=_back_online())
         states = {
-            s.sensor_id: s
-            for s in RuleState.objects.filter(sensor_id__in=sensor_ids, type=AlarmType.THRESHOLD)
+            row[0]: _State(*row)
+            for row in bulk.values(
+                RuleState.objects.filter(sensor_id__any=sensor_ids, type=AlarmType.THRESHOLD),
+                *("sensor_id", *STATE_FIELDS),
+            )
         }
         cstates = {
             (c.rule_id, c.greenhouse_id): c for c in CombinedState.objects.filter(greenhouse_id__in=combined)
         }
-        by_greenhouse: dict[int, list[Reading]] = defaultdict(list)
-        for reading in sorted(readings, key=lambda r: (r.ts, r.sensor_id)):
-            by_greenhouse[sensors[reading.sensor_id].greenhouse_id].append(reading)
+        by_greenhouse: dict[int, list] = defaultdict(list)
+        for reading in sorted(readings, key=_order):
+            by_greenhouse[home[reading.sensor_id]].append(reading)
         found: dict[tuple[int, str], Limits | None] = {}
         for gh_id, rows in by_greenhouse.items():
             gone = alarms.combined.get(gh_id) if gh_id not in combined else None
             if gone is not None:  # its rules were switched off or deleted
-                alarms.clear(gone.sensor_id, AlarmType.COMBINED, at=rows[-1].ts, note=_no_rule())
+                alarms.clear(gone.sensor_id, AlarmType.COMBINED, at=rows[-1].ts, note=_no_rule)
             latest = _latest(peers.get(gh_id, []), sensor_ids, states) if gh_id in combined else {}
             for index, reading in enumerate(rows):
-                sensor = sensors[reading.sensor_id]
-                state = states.get(sensor.pk)
+                sensor_id = reading.sensor_id
+                state = states.get(sensor_id)
                 if state is None:
-                    state = states[sensor.pk] = RuleState(sensor_id=sensor.pk, type=AlarmType.THRESHOLD)
+                    state = states[sensor_id] = _State(sensor_id)
                 if state.last_ts is not None and reading.ts <= state.last_ts:
                     continue  # a late arrival: stored, but the rules have moved past it
-                key = (gh_id, sensor.kind)
+                key = (gh_id, kinds[sensor_id])
                 if key not in found:
-                    found[key] = resolve(sensor.greenhouse, sensor.kind, config)
-                _step(sensor, found[key], state, reading, alarms)
+                    found[key] = resolve(places[gh_id], key[1], config)
+                _step(sensor_id, found[key], state, reading, alarms)
                 if gh_id in combined:
-                    latest[sensor.pk] = (reading.ts, reading.value)
+                    latest[sensor_id] = (reading.ts, reading.value)
                     if index + 1 == len(rows) or rows[index + 1].ts != reading.ts:
                         _combined(
-                            greenhouses[gh_id],
-                            peers[gh_id],
-                            combined[gh_id],
-                            cstates,
-                            latest,
-                            reading.ts,
-                            alarms,
+                            places[gh_id], peers[gh_id], combined[gh_id], cstates, latest, reading.ts, alarms
                         )
         alarms.flush()
-        _save(RuleState, states, ["sensor", "type"], STATE_FIELDS)
-        _save(CombinedState, cstates, ["rule", "greenhouse"], COMBINED_STATE_FIELDS)
-
-
-def _save(model, rows: dict, unique: list[str], fields: list[str]) -> None:
-    """Write the batch's states in one statement run over all rows (INSERT … ON CONFLICT (unique) DO UPDATE):
-    new rows and changed ones alike, safe against another consumer creating the same row. Plain SQL that SQLite
-    (3.24+) and PostgreSQL share; the ORM's bulk_update builds a CASE per field and costs far more."""
-    if not rows:
-        return
-    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the `connection` proxy costs a lookup per value
-    meta, qn = model._meta, db.ops.quote_name
-    columns = [meta.get_field(name) for name in unique + fields]
-    updates = ", ".join(f"{qn(f.column)} = excluded.{qn(f.column)}" for f in columns[len(unique) :])
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(qn(f.column) for f in columns[: len(unique)])}) DO UPDATE SET {updates}"
-    )
-    params = [[f.get_db_prep_save(getattr(row, f.attname), db) for f in columns] for row in rows.values()]
-    if db.vendor == "postgresql":
-        # One statement, one round trip: the rows as one array per column, unnested, bound on the server (Django's
-        # client-side binding would render 30,000 values into the SQL text; executemany sends a statement per row).
-        import psycopg
-
-        casts = [f"%s::{f.cast_db_type(db) or f.db_type(db)}[]" for f in columns]
-        sql = sql.replace(
-            f"VALUES ({', '.join(['%s'] * len(columns))})", f"SELECT * FROM unnest({', '.join(casts)})"
+        bulk.upsert(RuleState, ["sensor", "type"], STATE_FIELDS, [state.row() for state in states.values()])
+        bulk.upsert(
+            CombinedState,
+            ["rule", "greenhouse"],
+            COMBINED_STATE_FIELDS,
+            [
+                (c.rule_id, c.greenhouse_id, *(getattr(c, f) for f in COMBINED_STATE_FIELDS))
+                for c in cstates.values()
+            ],
         )
-        db.ensure_connection()
-        with psycopg.Cursor(db.connection) as cursor:
-            cursor.execute(sql, [list(column) for column in zip(*params, strict=True)])
-    else:
-        with db.cursor() as cursor:
-            cursor.executemany(sql, params)
 
 
 def _latest(peers: list[Sensor], in_batch: set, states: dict) -> dict[int, tuple]:
@@ -494,7 +524,7 @@ def _latest(peers: list[Sensor], in_batch: set, states: dict) -> dict[int, tuple
     return latest
 
 
-def _step(sensor: Sensor, lim: Limits | None, state: RuleState, reading: Reading, alarms: _Alarms) -> None:
+def _step(sensor_id: int, lim: Limits | None, state: _State, reading, alarms: _Alarms) -> None:
     ts, value = reading.ts, reading.value
     prev_ts, prev_value = state.last_ts, state.last_value
     # "The same value while the sensor reports": a silence longer than the offline limit starts a new run.
@@ -511,17 +541,15 @@ def _step(sensor: Sensor, lim: Limits | None, state: RuleState, reading: Reading
     if lim is None:
         state.breach_since, state.breach_count, state.clear_since = None, 0, None
         for type in (AlarmType.THRESHOLD, AlarmType.STUCK, AlarmType.SPIKE):
-            # (the note is worded only when there is an alarm to clear: most sensors have none)
-            if alarms.get(sensor.pk, type) is not None:
-                alarms.clear(sensor.pk, type, at=ts, note=_no_threshold())
+            alarms.clear(sensor_id, type, at=ts, note=_no_threshold)
         return
-    _threshold(sensor, lim, state, ts, value, alarms)
-    _stuck(sensor, lim, state, ts, value, alarms)
+    _threshold(sensor_id, lim, state, ts, value, alarms)
+    _stuck(sensor_id, lim, state, ts, value, alarms)
     if prev_ts is not None:
-        _spike(sensor, lim, state, ts, value, prev_ts, prev_value, alarms)
+        _spike(sensor_id, lim, state, ts, value, prev_ts, prev_value, alarms)
 
 
-def _threshold(sensor, lim: Limits, state: RuleState, ts, value: float, alarms: _Alarms) -> None:
+def _threshold(sensor_id: int, lim: Limits, state: _State, ts, value: float, alarms: _Alarms) -> None:
     severity, back = judge(lim, ts, value)
     if severity is not None:
         state.clear_since = None
@@ -539,20 +567,20 @@ def _threshold(sensor, lim: Limits, state: RuleState, ts, value: float, alarms: 
                 "origin": lim.origin,
                 "readings": state.breach_count,
             }
-            alarms.raise_(sensor, AlarmType.THRESHOLD, severity, at=ts, details=details)
+            alarms.raise_(sensor_id, AlarmType.THRESHOLD, severity, at=ts, details=details)
         return
     state.breach_since, state.breach_count = None, 0
-    if alarms.get(sensor.pk, AlarmType.THRESHOLD) is None or not back:
+    if alarms.get(sensor_id, AlarmType.THRESHOLD) is None or not back:
         state.clear_since = None  # nothing to clear, or still inside the deadband: the clear clock restarts
         return
     if state.clear_since is None:
         state.clear_since = ts
     if ts - state.clear_since >= _minutes(lim.clear_minutes):
         state.clear_since = None
-        alarms.clear(sensor.pk, AlarmType.THRESHOLD, at=ts)
+        alarms.clear(sensor_id, AlarmType.THRESHOLD, at=ts)
 
 
-def _stuck(sensor, lim: Limits, state: RuleState, ts, value: float, alarms: _Alarms) -> None:
+def _stuck(sensor_id: int, lim: Limits, state: _State, ts, value: float, alarms: _Alarms) -> None:
     by_count = lim.stuck_readings and state.same_count >= lim.stuck_readings
     by_time = lim.stuck_minutes and ts - state.same_since >= _minutes(lim.stuck_minutes)
     if by_count or by_time:
@@ -562,16 +590,18 @@ def _stuck(sensor, lim: Limits, state: RuleState, ts, value: float, alarms: _Ala
             "readings": state.same_count,
             "ts": ts.isoformat(),
         }
-        alarms.raise_(sensor, AlarmType.STUCK, STUCK_SEVERITY, at=ts, details=details)
+        alarms.raise_(sensor_id, AlarmType.STUCK, STUCK_SEVERITY, at=ts, details=details)
     elif state.same_count == 1:  # the value moved: the sensor is alive
-        alarms.clear(sensor.pk, AlarmType.STUCK, at=ts, note=_moving_again())
+        alarms.clear(sensor_id, AlarmType.STUCK, at=ts, note=_moving_again)
     elif not (lim.stuck_readings or lim.stuck_minutes):
-        alarms.clear(sensor.pk, AlarmType.STUCK, at=ts, note=_check_off())
+        alarms.clear(sensor_id, AlarmType.STUCK, at=ts, note=_check_off)
 
 
-def _spike(sensor, lim: Limits, state: RuleState, ts, value, prev_ts, prev_value, alarms: _Alarms) -> None:
+def _spike(
+    sensor_id: int, lim: Limits, state: _State, ts, value, prev_ts, prev_value, alarms: _Alarms
+) -> None:
     if not lim.spike_per_minute:
-        alarms.clear(sensor.pk, AlarmType.SPIKE, at=ts, note=_check_off())
+        alarms.clear(sensor_id, AlarmType.SPIKE, at=ts, note=_check_off)
         return
     # Over at least a minute: at a reading every few seconds, noise of 0.1 would otherwise read as 1 °C/min.
     minutes = max((ts - prev_ts).total_seconds() / 60, 1.0)
@@ -585,10 +615,10 @@ def _spike(sensor, lim: Limits, state: RuleState, ts, value, prev_ts, prev_value
             "limit": lim.spike_per_minute,
             "ts": ts.isoformat(),
         }
-        alarms.raise_(sensor, AlarmType.SPIKE, lim.severity, at=ts, details=details)
+        alarms.raise_(sensor_id, AlarmType.SPIKE, lim.severity, at=ts, details=details)
     elif state.spike_at is not None and ts - state.spike_at >= _minutes(lim.clear_minutes):
         state.spike_at = None
-        alarms.clear(sensor.pk, AlarmType.SPIKE, at=ts)
+        alarms.clear(sensor_id, AlarmType.SPIKE, at=ts)
 
 
 def kind_values(peers: list[Sensor], latest: dict, moment: dt.datetime) -> dict[str, float]:
@@ -607,7 +637,7 @@ def holds(spec: CombinedSpec, values: dict[str, float]) -> bool:
     return all(results) if spec.logic == Logic.AND else any(results)
 
 
-def _combined(greenhouse, peers, specs, cstates: dict, latest: dict, ts, alarms: _Alarms) -> None:
+def _combined(greenhouse: Place, peers, specs, cstates: dict, latest: dict, ts, alarms: _Alarms) -> None:
     if not peers:
         return
     values = kind_values(peers, latest, ts)
@@ -635,7 +665,7 @@ def _combined(greenhouse, peers, specs, cstates: dict, latest: dict, ts, alarms:
         if ts - state.clear_since < _minutes(spec.clear_minutes):
             may_clear = False
     current = alarms.combined.get(greenhouse.pk)
-    carrier = current.sensor if current is not None else peers[0]
+    carrier = current.sensor_id if current is not None else peers[0].pk
     if firing:
         top = max(firing, key=lambda s: RANK[s.severity])
         details = {
@@ -645,7 +675,7 @@ def _combined(greenhouse, peers, specs, cstates: dict, latest: dict, ts, alarms:
         }
         alarms.raise_(carrier, AlarmType.COMBINED, top.severity, at=ts, details=details)
     elif may_clear:
-        alarms.clear(carrier.pk, AlarmType.COMBINED, at=ts)
+        alarms.clear(carrier, AlarmType.COMBINED, at=ts)
 
 
 def _back_online() -> str:
