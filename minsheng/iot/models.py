@@ -125,7 +125,9 @@ class Sensor(BaseModel):
     calibration_offset = models.FloatField(_("校准偏移"), default=0.0)
     position = models.CharField(_("安装位置"), max_length=100, blank=True)
     battery = models.FloatField(_("电量（%）"), null=True, blank=True)
-    last_seen = models.DateTimeField(_("最后上报"), null=True, blank=True, db_index=True)
+    #: Moved on by every ingestion batch: no index on it, so that the update is a HOT one (the offline check and
+    #: the silent-sensor list read all of a cluster's sensors anyway).
+    last_seen = models.DateTimeField(_("最后上报"), null=True, blank=True)
     last_value = models.FloatField(_("最新读数"), null=True, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -152,7 +154,8 @@ class Reading(models.Model):
     """One calibrated value. (sensor, ts) is unique: a replayed message stores nothing twice."""
 
     id = models.BigAutoField(primary_key=True)
-    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="readings")
+    # (no index of its own: the unique (sensor, ts) index serves every lookup by sensor)
+    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="readings", db_index=False)
     ts = models.DateTimeField()
     value = models.FloatField()
 
@@ -259,7 +262,7 @@ class Threshold(LimitFields):
 class RuleState(models.Model):
     """Where a duration condition stands for one (sensor, type): kept in the database to survive a restart."""
 
-    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="rule_states")
+    sensor = models.ForeignKey(Sensor, on_delete=models.CASCADE, related_name="rule_states", db_index=False)
     type = models.CharField(max_length=16, choices=AlarmType.choices)
     breach_since = models.DateTimeField(null=True, blank=True)
     #: readings in a row that breached (the repeating condition)
