@@ -132,12 +132,12 @@ def simulate(env, port, *args: str) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def consumer(env, port) -> subprocess.Popen:
+def consumer(env, port, stdout=subprocess.DEVNULL) -> subprocess.Popen:
     return manage(
         env,
         "ingest",
         "--port", str(port), "--topic", "bench/+/+/+/+", "--client-id", "bench-consumer", "--batch-size", "5000",
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=stdout, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
 
 
@@ -184,7 +184,8 @@ def sustained(env, port, conn) -> tuple[float, float]:
     return readings / (done - started), sub_rate
 
 
-def backlog(env, port, conn) -> tuple[float, float]:
+def backlog(env, port, conn) -> tuple[float, float, float]:
+    """(drain readings/s from the consumer's start-up done, the same from its process start, COPY rows/s)."""
     sensors = n_sensors(conn)
     readings = sensors * ROUNDS
     before = count(conn)
@@ -192,13 +193,15 @@ def backlog(env, port, conn) -> tuple[float, float]:
     time.sleep(3)
     stop(proc)
     simulate(env, port, "--start=-100d", "--count", str(ROUNDS), "--rate", "0").wait()
-    started = time.monotonic()
-    proc = consumer(env, port)
+    spawned = time.monotonic()
+    proc = consumer(env, port, stdout=subprocess.PIPE)
     try:
+        proc.stdout.readline()  # "ingest: …": Django is set up, the consumer connects now
+        ready = time.monotonic()
         done = wait_count(conn, before + readings)
     finally:
         stop(proc)
-    drain = readings / (done - started)
+    drain, cold = readings / (done - ready), readings / (done - spawned)
     # Baseline: a plain COPY of the same rows into an unindexed table.
     rows = conn.execute(
         "SELECT sensor_id, ts, value FROM iot_reading ORDER BY id DESC LIMIT %s", [readings]
@@ -214,7 +217,7 @@ def backlog(env, port, conn) -> tuple[float, float]:
         for row in rows:
             copy.write_row(row)
     conn.commit()
-    return drain, readings / (time.monotonic() - started)
+    return drain, cold, readings / (time.monotonic() - started)
 
 
 def latency(env, port, conn) -> list[float]:
@@ -299,10 +302,10 @@ def main() -> None:
             f"  sustained QoS 1: consumer {rate:,.0f} readings/s; mosquitto_sub to /dev/null {sub_rate:,.0f} "
             f"readings/s; ratio {rate / sub_rate:.2f} (aim ≥ 5,000/s)"
         )
-        drain, copy_rate = backlog(env, port, conn)
+        drain, cold, copy_rate = backlog(env, port, conn)
         print(
-            f"  backlog drain: consumer {drain:,.0f} readings/s; plain COPY {copy_rate:,.0f} rows/s; "
-            f"ratio {drain / copy_rate:.3f} (aim ≥ 20,000/s)"
+            f"  backlog drain: consumer {drain:,.0f} readings/s ({cold:,.0f}/s counting its process start-up); "
+            f"plain COPY {copy_rate:,.0f} rows/s; ratio {drain / copy_rate:.3f} (aim ≥ 20,000/s)"
         )
         conn.autocommit = False
         ms = latency(env, port, conn)
