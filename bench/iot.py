@@ -136,7 +136,7 @@ def consumer(env, port, stdout=subprocess.DEVNULL) -> subprocess.Popen:
     return manage(
         env,
         "ingest",
-        "--port", str(port), "--topic", "bench/+/+/+/+", "--client-id", "bench-consumer", "--batch-size", "5000",
+        "--port", str(port), "--topic", "bench/+/+/+/+", "--client-id", "bench-consumer",
         stdout=stdout, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
 

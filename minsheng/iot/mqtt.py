@@ -38,8 +38,8 @@ class Options:
     topic: str = TOPIC
     username: str = ""
     password: str = ""
-    batch_size: int = 2000
-    batch_seconds: float = 0.25
+    batch_size: int = 5000
+    batch_seconds: float = 0.1
     #: A batch also closes when no message has come for this long: a quiet stream is stored at once (latency),
     #: a busy one fills its batches (throughput).
     idle_seconds: float = 0.05
