@@ -1,14 +1,17 @@
 """Small configuration tables read on every request (time limits, calendar overrides, case kinds), cached.
 
 The cache is Django's (Redis when REDIS_URL is set, so every process sees an invalidation; process memory in the
-embedded single-process default). Any save or delete of the table's model drops the entry, and a TTL bounds the
-staleness of changes made behind Django's back (raw SQL, another deployment sharing the database).
+embedded single-process default). Any save or delete of the table's model drops the entry — at once, so that the
+saving transaction itself reads its change, and again when that transaction commits, because another process may
+have reloaded the old rows in between and cached them. A TTL bounds the staleness of changes made behind Django's
+back (raw SQL, another deployment sharing the database).
 """
 
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 TTL_SECONDS = 300
@@ -22,8 +25,9 @@ def cached_table(key: str, model, loader: Callable[[], Any]) -> Any:
     if key not in _registered:
         _registered[key] = model
 
-        def drop(**kwargs):
+        def drop(using="default", **kwargs):
             cache.delete(full_key)
+            transaction.on_commit(lambda: cache.delete(full_key), using=using)
 
         for sender in model if isinstance(model, tuple | list) else (model,):
             uid = f"{key}-{sender._meta.label_lower}"

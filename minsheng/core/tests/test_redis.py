@@ -47,3 +47,25 @@ def test_a_changed_time_limit_reaches_every_process(redis_cache, monkeypatch):
     row.save()  # drops the shared entry for every process
     assert deadlines.limit_for(None, "normal").finish_amount == before + 2
     assert caches["default"] is not redis_cache  # the test did not rely on the process-local cache
+
+
+@pytest.mark.django_db
+def test_old_rows_another_process_cached_before_the_commit_are_dropped_at_commit(
+    redis_cache, monkeypatch, django_capture_on_commit_callbacks
+):
+    from minsheng.cases import deadlines
+    from minsheng.cases.models import TimeLimit
+    from minsheng.core import tablecache
+
+    monkeypatch.setattr(tablecache, "cache", redis_cache)
+    before = deadlines.limit_for(None, "normal").finish_amount
+    key = "minsheng:table:case-time-limits"
+    assert redis_cache.get(key) is not None
+    stale = redis_cache.get(key)
+    with django_capture_on_commit_callbacks(execute=True):
+        row = TimeLimit.objects.get(category=None, urgency="normal")
+        row.finish_amount = before + 3
+        row.save()
+        # another process, not seeing the uncommitted row, reloads the old values into the shared cache
+        redis_cache.set(key, stale)
+    assert deadlines.limit_for(None, "normal").finish_amount == before + 3
