@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -28,7 +28,7 @@ from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
 from . import actions, alerts, rules, summary
-from .choices import AlarmStatus, Severity, unit_label
+from .choices import RANK, AlarmStatus, Severity, unit_label
 from .forms import AlarmPreferenceForm
 from .models import Alarm, AlarmNotificationPreference, Cluster, Greenhouse, Reading, Sensor
 from .rules import DEFAULT_OFFLINE_MINUTES, SITE_TZ, limits
@@ -94,8 +94,14 @@ def _filtered(request):
     greenhouse = request.GET.get("greenhouse", "")
     if greenhouse.isdigit():
         qs = qs.filter(greenhouse_id=int(greenhouse))
-    filters = {"status": status, "ack": ack, "severity": severity, "greenhouse": greenhouse}
-    return qs.order_by("-last_at", "-pk"), filters
+    order = _choice(request, "order", {"severity", "newest"}, "severity")
+    filters = {"status": status, "ack": ack, "severity": severity, "greenhouse": greenhouse, "order": order}
+    if order == "newest":
+        return qs.order_by("-last_at", "-pk"), filters
+    # The console's default: what needs a person first — active before cleared, then the highest severity,
+    # unacknowledged before acknowledged, the newest first.
+    rank = Case(*(When(severity=value, then=Value(n)) for value, n in RANK.items()), default=Value(-1))
+    return qs.order_by("status", rank.desc(), "acknowledged", "-last_at", "-pk"), filters  # active < cleared
 
 
 def _poll_ms() -> int:

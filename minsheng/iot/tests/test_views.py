@@ -32,16 +32,37 @@ def test_console_filters_and_scope(alarms, farm, client_for):
     client = client_for(farm.w.admin)
     page = client.get(reverse("iot:alarms"))
     assert page.status_code == 200
-    assert list(page.context["alarms"]) == [humid, temp]
+    assert list(page.context["alarms"]) == [temp, humid]  # the critical one first, though older
+    newest = client.get(reverse("iot:alarms"), {"order": "newest"})
+    assert list(newest.context["alarms"]) == [humid, temp]
     unacked = client.get(reverse("iot:alarms"), {"ack": "no", "severity": "critical"})
     assert list(unacked.context["alarms"]) == [temp]
     assert f"/cases/{temp.case_id}/" in unacked.content.decode()  # the critical alarm opened a case
-    assert client.get(reverse("iot:alarms"), {"status": "nonsense"}).status_code == 200
+    assert client.get(reverse("iot:alarms"), {"status": "nonsense", "order": "nonsense"}).status_code == 200
     # 社区A's worker sees none of the cherry village's alarms, nor its pages.
     other = client_for(farm.w.worker_a)
     assert list(other.get(reverse("iot:alarms")).context["alarms"]) == []
     assert other.get(reverse("iot:alarm", args=[temp.pk])).status_code == 404
     assert other.get(reverse("iot:greenhouse", args=[farm.greenhouse.pk])).status_code == 404
+
+
+def test_console_puts_what_needs_a_person_first(farm, client_for):
+    """Active before cleared; then the highest severity, unacknowledged before acknowledged, the newest first."""
+    old_major = actions.raise_alarm(
+        farm.temp, AlarmType.STUCK, Severity.MAJOR, at=NOW - dt.timedelta(hours=3)
+    )
+    new_major = actions.raise_alarm(
+        farm.humidity, AlarmType.STUCK, Severity.MAJOR, at=NOW - dt.timedelta(hours=1)
+    )
+    acked_major = actions.raise_alarm(farm.temp, AlarmType.SPIKE, Severity.MAJOR, at=NOW)
+    actions.acknowledge(acked_major, actor=farm.w.admin)
+    warning = actions.raise_alarm(farm.humidity, AlarmType.SPIKE, Severity.WARNING, at=NOW)
+    cleared = actions.raise_alarm(
+        farm.temp, AlarmType.OFFLINE, Severity.MAJOR, at=NOW - dt.timedelta(hours=4)
+    )
+    actions.clear(cleared, actor=farm.w.admin)
+    page = client_for(farm.w.admin).get(reverse("iot:alarms"), {"status": "all"})
+    assert list(page.context["alarms"]) == [new_major, old_major, acked_major, warning, cleared]
 
 
 def test_bulk_acknowledge_and_clear_report_each_failure(alarms, farm, client_for, monkeypatch):
