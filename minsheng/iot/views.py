@@ -394,15 +394,17 @@ def devices(request):
     since = clock.now() - dt.timedelta(minutes=minutes)
     silent = sensors.filter(Q(last_seen__lt=since) | Q(last_seen__isnull=True)).order_by("last_seen", "code")
     low = sensors.filter(battery__lt=battery).order_by("battery", "code")
+    show = _choice(request, "show", {"silent", "low"}, "silent")  # one list at a time, a page of 50
+    page = Paginator(silent if show == "silent" else low, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "iot/devices.html",
         {
             "minutes": minutes,
             "battery": battery,
-            "silent": silent[:500],
+            "show": show,
+            "page_obj": page,
             "silent_count": silent.count(),
-            "low": low[:500],
             "low_count": low.count(),
             "total": sensors.count(),
         },

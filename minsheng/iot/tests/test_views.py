@@ -157,10 +157,32 @@ def test_device_health_lists_silent_and_low_battery(farm, client_for):
     farm.temp.save()
     farm.humidity.last_seen = NOW - dt.timedelta(hours=2)
     farm.humidity.save()
-    page = client_for(farm.w.admin).get(reverse("iot:devices"), {"minutes": "60", "battery": "abc"})
-    assert [s.code for s in page.context["silent"]] == ["gh1-h1"]
-    assert [s.code for s in page.context["low"]] == ["gh1-t1"]
-    assert list(client_for(farm.w.worker_a).get(reverse("iot:devices")).context["silent"]) == []
+    client = client_for(farm.w.admin)
+    page = client.get(reverse("iot:devices"), {"minutes": "60", "battery": "abc"})
+    assert (page.context["silent_count"], page.context["low_count"], page.context["total"]) == (1, 1, 2)
+    assert [s.code for s in page.context["page_obj"]] == ["gh1-h1"]  # the silent list first
+    low = client.get(reverse("iot:devices"), {"minutes": "60", "show": "low"})
+    assert [s.code for s in low.context["page_obj"]] == ["gh1-t1"]
+    assert "12%" in low.content.decode()
+    assert client.get(reverse("iot:devices"), {"show": "all", "page": "x"}).context["show"] == "silent"
+    other = client_for(farm.w.worker_a).get(reverse("iot:devices"))
+    assert (list(other.context["page_obj"]), other.context["total"]) == ([], 0)
+
+
+def test_device_health_pages_a_long_list(farm, client_for):
+    from minsheng.iot.models import Sensor
+
+    Sensor.objects.bulk_create(
+        Sensor(code=f"gh1-x{n:03d}", greenhouse=farm.greenhouse, kind="light", unit="lx", battery=5)
+        for n in range(120)
+    )
+    client = client_for(farm.w.admin)
+    first = client.get(reverse("iot:devices"), {"show": "low"})
+    assert first.context["low_count"] == 120
+    assert len(first.context["page_obj"].object_list) == 50
+    last = client.get(reverse("iot:devices"), {"show": "low", "page": "3"})
+    assert [s.code for s in last.context["page_obj"]][-1] == "gh1-x119"
+    assert "show=low" in first.content.decode()  # the pager keeps the list it pages
 
 
 def test_map_colours_greenhouses_by_worst_active_alarm(alarms, farm, client_for):
