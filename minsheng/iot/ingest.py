@@ -240,23 +240,15 @@ STAGE = "iot_reading_stage"
 def _insert_copy(rows: dict[tuple[int, dt.datetime], float]) -> list[Point]:
     """COPY into a temporary staging table, then move what is new into iot_reading. Returns the new rows."""
     table = Reading._meta.db_table
-    with bulk.psycopg_cursor() as cursor:  # psycopg's own: COPY, and binary results
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE} "
-            "(sensor_id bigint NOT NULL, ts timestamptz NOT NULL, value float8 NOT NULL) ON COMMIT DELETE ROWS"
-        )
-        with cursor.copy(f"COPY {STAGE} (sensor_id, ts, value) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["int8", "timestamptz", "float8"])
-            for (sensor_id, ts), value in rows.items():
-                copy.write_row((sensor_id, ts, value))
+    columns = [("sensor_id", "int8"), ("ts", "timestamptz"), ("value", "float8")]
+    staging = ((sensor_id, ts, value) for (sensor_id, ts), value in rows.items())
+    with bulk.staged(STAGE, columns, staging, binary=True) as cursor:
         cursor.execute(
             f"INSERT INTO {table} (sensor_id, ts, value) SELECT sensor_id, ts, value FROM {STAGE} "
             "ON CONFLICT (sensor_id, ts) DO NOTHING RETURNING sensor_id, ts",
             binary=True,
         )
         returned = cursor.fetchall()
-        # ON COMMIT empties the stage; inside an outer transaction (tests, a caller's atomic) empty it now.
-        cursor.execute(f"TRUNCATE {STAGE}")
     return [Point(sensor_id, ts, rows[sensor_id, ts]) for sensor_id, ts in returned]
 
 
@@ -271,12 +263,11 @@ def _touch(readings: list[Point]) -> None:
         return
     table = Sensor._meta.db_table
     if connection.vendor == "postgresql":  # one statement for the whole batch
-        with connection.cursor() as cursor:
+        columns = [("id", "int8"), ("ts", "timestamptz"), ("value", "float8")]
+        with bulk.staged(f"{table}_seen", columns, newest.values(), binary=True) as cursor:
             cursor.execute(
-                f"UPDATE {table} AS s SET last_seen = v.ts, last_value = v.value "
-                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::float8[]) AS v(id, ts, value) "
-                "WHERE s.id = v.id AND (s.last_seen IS NULL OR s.last_seen < v.ts)",
-                [list(newest), [r.ts for r in newest.values()], [r.value for r in newest.values()]],
+                f"UPDATE {table} AS s SET last_seen = v.ts, last_value = v.value FROM {table}_seen AS v "
+                "WHERE s.id = v.id AND (s.last_seen IS NULL OR s.last_seen < v.ts)"
             )
         return
     adapt = connection.ops.adapt_datetimefield_value
