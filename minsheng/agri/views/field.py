@@ -18,10 +18,11 @@ from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import actions, ledgers
-from .choices import RapidMethod, SampleStatus
-from .forms import CardForm, FieldTestForm, ReadingsForm, add_action_errors
-from .models import Commodity, CommodityAlias, Producer, Sample
+from .. import actions, ledgers
+from ..choices import RapidMethod, SampleStatus
+from ..forms.common import add_action_errors
+from ..forms.field import CardForm, FieldTestForm, ReadingsForm
+from ..models import Commodity, CommodityAlias, Producer, Sample
 
 #: Reading the agri pages needs this capability at the row's node; recording needs RECORD (checked by the actions).
 VIEW = "agri.view"

@@ -4,9 +4,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .choices import SampleLevel
-from .metrics import DEFAULT_WEEKLY_QUOTA
-from .models import Commodity, LetterLevel, Pesticide, TaskKind
+from ..choices import SampleLevel
+from ..metrics import DEFAULT_WEEKLY_QUOTA
+from ..models import Commodity, LetterLevel, Pesticide, TaskKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

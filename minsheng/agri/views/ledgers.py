@@ -32,9 +32,9 @@ from minsheng.org.choices import NodeKind
 from minsheng.org.io_views import _xlsx_response, render_import
 from minsheng.org.models import Node
 
-from . import ledgers, metrics
-from .forms import add_action_errors
-from .forms_ledgers import (
+from .. import ledgers, metrics
+from ..forms.common import add_action_errors
+from ..forms.ledgers import (
     CampaignForm,
     DutyForm,
     LetterFilterForm,
@@ -46,7 +46,7 @@ from .forms_ledgers import (
     WasteFilterForm,
     WasteForm,
 )
-from .models import (
+from ..models import (
     AgriInputStore,
     Campaign,
     CampaignProduct,
@@ -58,8 +58,8 @@ from .models import (
     Sample,
     WasteRecovery,
 )
-from .spreadsheets import AGRI_TABLES
-from .views_staff import page_of
+from ..spreadsheets import AGRI_TABLES
+from .staff import page_of
 
 VILLAGE_KINDS = (NodeKind.VILLAGE, NodeKind.COMMUNITY)
 

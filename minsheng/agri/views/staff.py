@@ -20,10 +20,11 @@ from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import actions, certificates, inspections, ledgers, metrics
-from .choices import SampleLevel, SampleStatus
-from .forms import CertificateFilterForm, CertificateForm, SampleFilterForm, VoidForm, add_action_errors
-from .models import (
+from .. import actions, certificates, inspections, ledgers, metrics
+from ..choices import SampleLevel, SampleStatus
+from ..forms.common import add_action_errors
+from ..forms.staff import CertificateFilterForm, CertificateForm, SampleFilterForm, VoidForm
+from ..models import (
     AgriInputStore,
     Certificate,
     LetterLevel,
@@ -32,7 +33,7 @@ from .models import (
     StoreInspection,
     WasteRecovery,
 )
-from .views_field import VIEW, agri_required, recording_villages
+from .field import VIEW, agri_required, recording_villages
 
 PAGE_SIZE = 30
 

@@ -19,18 +19,18 @@ from minsheng.core import clock
 from minsheng.core.masking import mask_phone
 from minsheng.core.scoping import get_visible_or_404
 
-from . import actions, inspections
-from .choices import STORE_CHECKLIST, CertificateStatus, CheckResult, SampleStatus
-from .forms import (
+from .. import actions, inspections
+from ..choices import STORE_CHECKLIST, CertificateStatus, CheckResult, SampleStatus
+from ..forms.common import add_action_errors
+from ..forms.registry import (
     InspectionForm,
     LabResultFormSet,
     ProducerFilterForm,
     ProducerForm,
     StoreFilterForm,
     StoreForm,
-    add_action_errors,
 )
-from .models import (
+from ..models import (
     AgriInputStore,
     Certificate,
     InspectionPhoto,
@@ -39,8 +39,8 @@ from .models import (
     Sample,
     StoreInspection,
 )
-from .views_field import VIEW, agri_required, recording_villages
-from .views_staff import page_of, visible_samples, visible_villages
+from .field import VIEW, agri_required, recording_villages
+from .staff import page_of, visible_samples, visible_villages
 
 # -- producers -------------------------------------------------------------------------------------------------
 

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 from minsheng.core.masking import mask_phone
 from minsheng.core.scoping import get_visible_or_404
 
-from . import certificates
-from .models import Certificate
+from .. import certificates
+from ..models import Certificate
 
 
 def verify_url(request, certificate: Certificate) -> str:
