@@ -4,21 +4,20 @@ greenhouse or cluster level. Reading needs what the greenhouse pages need; chang
 `actions.save_threshold_override`, which checks `iot.configure`.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
-from . import actions, rules
-from .choices import Comparison, Logic, SensorKind, Severity
-from .models import KIND_BOUNDS, CombinedRule, Greenhouse, ThresholdOverride
+from .. import actions, rules
+from ..choices import Comparison, Logic, SensorKind, Severity
+from ..forms import CombinedRuleForm, ConditionFormSet, OverrideForm
+from ..models import CombinedRule, Greenhouse, ThresholdOverride
 
 CAP_VIEW = "iot.view"
 LEVELS = ("greenhouse", "cluster")
@@ -170,33 +169,6 @@ def greenhouse_rules(request, pk: int):
     )
 
 
-class OverrideForm(forms.ModelForm):
-    class Meta:
-        model = ThresholdOverride
-        fields = [
-            "kind",
-            "stage",
-            "day_min",
-            "day_max",
-            "night_min",
-            "night_max",
-            "severity",
-            "critical_delta",
-            "duration_minutes",
-            "repeat_count",
-            "hysteresis",
-            "clear_minutes",
-            "stuck_readings",
-            "stuck_minutes",
-            "spike_per_minute",
-            "note",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", gettext_lazy("请选择")), *SensorKind.choices]
-
-
 def _owner(greenhouse: Greenhouse, level: str) -> dict:
     if level == "greenhouse":
         return {"greenhouse": greenhouse, "cluster": None}
@@ -281,62 +253,6 @@ def override_delete(request, pk: int, override_pk: int):
 
 
 # --- combined (AND/OR) rules of a greenhouse or its cluster ------------------------------------------------------
-
-
-class CombinedRuleForm(forms.ModelForm):
-    class Meta:
-        model = CombinedRule
-        fields = [
-            "name",
-            "logic",
-            "severity",
-            "duration_minutes",
-            "repeat_count",
-            "clear_minutes",
-            "is_active",
-        ]
-        help_texts = {
-            "duration_minutes": gettext_lazy("条件成立持续多少分钟才告警；0 表示立即"),
-            "repeat_count": gettext_lazy("连续多少次评估成立才告警；0 表示不要求"),
-            "clear_minutes": gettext_lazy("条件不再成立并保持多少分钟后才清除；0 表示立即"),
-        }
-
-
-class ConditionForm(forms.Form):
-    # A blank first choice: a row left untouched is skipped, not an error.
-    kind = forms.ChoiceField(label=gettext_lazy("传感器类型"), choices=[("", "—"), *SensorKind.choices])
-    comparison = forms.ChoiceField(label=gettext_lazy("比较"), choices=[("", "—"), *Comparison.choices])
-    value = forms.FloatField(label=gettext_lazy("数值"))
-
-    def clean(self):
-        data = super().clean()
-        bounds = KIND_BOUNDS.get(data.get("kind"))
-        value = data.get("value")
-        if bounds and value is not None and not bounds[0] <= value <= bounds[1]:
-            self.add_error(
-                "value",
-                _("超出该类传感器的可能范围（%(low)s～%(high)s）") % {"low": bounds[0], "high": bounds[1]},
-            )
-        return data
-
-
-class BaseConditionFormSet(forms.BaseFormSet):
-    default_error_messages = {
-        **forms.BaseFormSet.default_error_messages,
-        "too_few_forms": gettext_lazy("至少填写一个条件"),
-        "too_many_forms": gettext_lazy("条件不能超过6个"),
-    }
-
-
-ConditionFormSet = forms.formset_factory(
-    ConditionForm,
-    formset=BaseConditionFormSet,
-    extra=2,
-    max_num=6,
-    min_num=1,
-    validate_min=True,
-    validate_max=True,
-)
 
 
 def _combined_rule(greenhouse: Greenhouse, rule_pk: int) -> CombinedRule:
