@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from minsheng.accounts.api.base import CapabilityViewMixin
 from minsheng.core import clock
 
-from .. import actions, filtersets, inspections, ledgers
+from .. import actions, filtersets, inspections
 from ..choices import SampleLevel, SampleStatus
 from ..models import AgriInputStore, Certificate, Commodity, Producer, Sample, StoreInspection
 from . import serializers as s
@@ -90,7 +90,7 @@ class SampleViewSet(
                 follow_up_of=data.get("follow_up_of"),
             )
             if data.get("task") is not None:
-                ledgers.assign_sample(actor=request.user, sample=sample, task=data["task"])
+                actions.assign_sample(actor=request.user, sample=sample, task=data["task"])
             _reading(sample, request.user, data)
         return Response(
             s.SampleDetailSerializer(self.get_queryset().get(pk=sample.pk)).data,

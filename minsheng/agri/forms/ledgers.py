@@ -1,12 +1,12 @@
-"""Forms of the ledger, campaign, task and duty pages. They shape input; changes go through agri.ledgers."""
+"""Forms of the ledger, campaign, task and duty pages. They shape input; changes go through agri.actions.ledgers."""
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import SampleLevel
+from ..choices import LetterLevel, SampleLevel, TaskKind
 from ..metrics import DEFAULT_WEEKLY_QUOTA
-from ..models import Commodity, LetterLevel, Pesticide, TaskKind
+from ..models import Commodity, Pesticide
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -18,7 +18,7 @@ from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from .. import actions, ledgers
+from .. import actions, queries
 from ..choices import RapidMethod, SampleStatus
 from ..forms.common import add_action_errors
 from ..forms.field import CardForm, FieldTestForm, ReadingsForm
@@ -45,7 +45,7 @@ def agri_required(view):
 def recording_villages(user):
     """The villages the user may record in: a supervisor's own villages, else every village in his scope."""
     villages = Node.objects.visible_to(user, RECORD).filter(kind=NodeKind.VILLAGE)
-    supervised = actions.supervised_villages(user)
+    supervised = queries.supervised_villages(user)
     if supervised:
         villages = villages.filter(pk__in=[node.pk for node in supervised])
     allowed = [node.pk for node in villages if actions.can_record(user, node)]
@@ -103,7 +103,7 @@ def field(request):
     )
     follow_up_of = _follow_up_source(request, villages)
     village_list = list(villages)
-    tasks = ledgers.open_tasks_for(request.user, village_list, timezone.localdate(clock.now()))
+    tasks = queries.open_tasks_for(request.user, village_list, timezone.localdate(clock.now()))
     default_village = village_list[0] if len(village_list) == 1 else None
     initial = {}
     if follow_up_of is not None:
@@ -116,7 +116,7 @@ def field(request):
         }
         default_village = follow_up_of.village
     routine = {
-        village.pk: getattr(ledgers.routine_task(tasks, village), "pk", None) for village in village_list
+        village.pk: getattr(queries.routine_task(tasks, village), "pk", None) for village in village_list
     }
     default_task = routine.get(default_village.pk) if default_village else None
     if default_task is None and len(set(routine.values())) == 1:
@@ -155,10 +155,10 @@ def field(request):
                 if data["task_auto"]:
                     # Still the page's default: the village's weekly routine task, when the sample fits it.
                     task = next((t for t in tasks if t.pk == routine.get(sample.village_id)), None)
-                    if task is not None and ledgers.task_accepts(task, sample):
+                    if task is not None and actions.task_accepts(task, sample):
                         task = None
                 if task is not None:
-                    ledgers.assign_sample(actor=request.user, sample=sample, task=task)
+                    actions.assign_sample(actor=request.user, sample=sample, task=task)
                 actions.record_rapid_test(actor=request.user, sample=sample, **reading)
         except ValidationError as exc:
             add_action_errors(form, exc)

@@ -1,7 +1,7 @@
 """The agri office's ledgers in the workbench: responsibility letters with their coverage, publicity material,
 packaging-waste recovery with totals, campaigns, sampling tasks with weekly compliance and the pre-holiday
 suggestions, holiday duty rosters, pass rates by level/commodity/campaign, and the xlsx import/export of the agri
-tables. Rows are read through `visible_to`; every change goes through agri.ledgers (or the resources' actions)."""
+tables. Rows are read through `visible_to`; every change goes through agri.actions.ledgers (or the resources' actions)."""
 
 import datetime as dt
 
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minsheng.accounts.choices import Role
 from minsheng.accounts.roles import STAFF_ROLES
 from minsheng.core import clock
-from minsheng.core.calendar import is_covered
+from minsheng.core.calendar import holiday_periods, is_covered
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.spreadsheet import (
     MAX_FILE_BYTES,
@@ -29,10 +29,11 @@ from minsheng.core.spreadsheet import (
 )
 from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
-from minsheng.org.io_views import _xlsx_response, render_import
 from minsheng.org.models import Node
+from minsheng.org.views.io import _xlsx_response, render_import
 
-from .. import ledgers, metrics
+from .. import actions, metrics, queries
+from ..choices import LetterLevel
 from ..forms.common import add_action_errors
 from ..forms.ledgers import (
     CampaignForm,
@@ -51,7 +52,6 @@ from ..models import (
     Campaign,
     CampaignProduct,
     DutyShift,
-    LetterLevel,
     Producer,
     PublicityRecord,
     ResponsibilityLetter,
@@ -221,7 +221,7 @@ def letter_new(request):
     return _save(
         request,
         form,
-        lambda data: ledgers.record_letter(actor=user, **data),
+        lambda data: actions.record_letter(actor=user, **data),
         _("责任书已登记"),
         "agri:letters",
         _("登记责任书"),
@@ -236,7 +236,7 @@ def letter_scan(request, pk: int):
     if request.method == "POST":
         letter = get_visible_or_404(ResponsibilityLetter, request.user, "agri.record", pk=pk)
         try:
-            ledgers.attach_scan(actor=request.user, letter=letter, scan=request.FILES.get("scan"))
+            actions.attach_scan(actor=request.user, letter=letter, scan=request.FILES.get("scan"))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
@@ -283,7 +283,7 @@ def publicity_new(request):
     return _save(
         request,
         form,
-        lambda data: ledgers.record_publicity(actor=request.user, **data),
+        lambda data: actions.record_publicity(actor=request.user, **data),
         _("宣传资料发放已登记"),
         "agri:publicity",
         _("登记宣传资料发放"),
@@ -340,7 +340,7 @@ def waste_new(request):
     return _save(
         request,
         form,
-        lambda data: ledgers.record_waste(actor=user, **data),
+        lambda data: actions.record_waste(actor=user, **data),
         _("回收记录已登记"),
         "agri:waste",
         _("登记包装废弃物回收"),
@@ -372,7 +372,7 @@ def campaign_new(request):
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = ledgers.create_campaign(actor=request.user, **form.cleaned_data)
+            campaign = actions.create_campaign(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
@@ -394,7 +394,7 @@ def campaign_detail(request, pk: int):
     if request.method == "POST":
         _require(request.user, "agri.manage")
         if form.is_valid():
-            ledgers.set_campaign_product(actor=request.user, campaign=campaign, **form.cleaned_data)
+            actions.set_campaign_product(actor=request.user, campaign=campaign, **form.cleaned_data)
             messages.success(request, _("重点品种已保存"))
             return redirect("agri:campaign", pk=campaign.pk)
         status = 400
@@ -406,7 +406,7 @@ def campaign_detail(request, pk: int):
         {
             "campaign": campaign,
             "products": campaign.products.select_related("commodity").prefetch_related("pesticides"),
-            "tasks": ledgers.visible_tasks(request.user).filter(campaign=campaign),
+            "tasks": queries.visible_tasks(request.user).filter(campaign=campaign),
             "rate": rate,
             "rate_text": _percent(rate.rate),
             "form": form,
@@ -422,7 +422,7 @@ def campaign_product_remove(request, pk: int):
     product = CampaignProduct.objects.filter(pk=pk).select_related("campaign").first()
     if product is None:
         raise Http404
-    ledgers.remove_campaign_product(actor=request.user, product=product)
+    actions.remove_campaign_product(actor=request.user, product=product)
     messages.success(request, _("已移除重点品种"))
     return redirect("agri:campaign", pk=product.campaign_id)
 
@@ -431,7 +431,7 @@ def campaign_product_remove(request, pk: int):
 
 
 def _visible_tasks(user):
-    return ledgers.visible_tasks(user).select_related("campaign", "node", "commodity")
+    return queries.visible_tasks(user).select_related("campaign", "node", "commodity")
 
 
 @staff_required
@@ -459,8 +459,8 @@ def tasks(request):
         "agri/ledgers/tasks.html",
         {
             "rows": rows,
-            "suggestions": ledgers.pre_holiday_suggestions(today, tasks=visible) if can_manage else [],
-            "pre_days": ledgers.pre_holiday_days(),
+            "suggestions": queries.pre_holiday_suggestions(today, tasks=visible) if can_manage else [],
+            "pre_days": queries.pre_holiday_days(),
             "calendar_gap": None if is_covered(dt.date(today.year + 1, 1, 1)) else today.year + 1,
             "can_manage": can_manage,
         },
@@ -481,7 +481,7 @@ def task_new(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            task = ledgers.create_task(actor=request.user, **form.cleaned_data)
+            task = actions.create_task(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
@@ -497,7 +497,7 @@ def task_pre_holiday(request):
     _require(request.user, "agri.manage")
     key = request.POST.get("period", "")
     suggestion = next(
-        (s for s in ledgers.pre_holiday_suggestions(_today()) if s.period.key == key),
+        (s for s in queries.pre_holiday_suggestions(_today()) if s.period.key == key),
         None,
     )
     node = (
@@ -507,7 +507,7 @@ def task_pre_holiday(request):
     if suggestion is None or node is None:
         messages.error(request, _("该节日不在建议范围内"))
         return redirect("agri:tasks")
-    task = ledgers.create_pre_holiday_task(actor=request.user, suggestion=suggestion, node=node)
+    task = actions.create_pre_holiday_task(actor=request.user, suggestion=suggestion, node=node)
     messages.success(request, _("已下达“%(name)s”") % {"name": task.name})
     return redirect("agri:task", pk=task.pk)
 
@@ -520,7 +520,7 @@ def task_detail(request, pk: int):
         raise Http404
     scoped = Sample.objects.visible_to(request.user, "agri.view")
     if request.method == "POST":
-        count = ledgers.assign_matching(actor=request.user, task=task)
+        count = actions.assign_matching(actor=request.user, task=task)
         messages.success(request, _("已将 %(count)s 批样品计入本任务") % {"count": count})
         return redirect("agri:task", pk=task.pk)
     today = _today()
@@ -545,7 +545,7 @@ def task_detail(request, pk: int):
             "rate_text": _percent(rate.rate),
             "counted": counted.count(),
             "samples": counted.select_related("commodity", "village").order_by("-sampled_at")[:50],
-            "matching": ledgers.matching_samples(task, scoped).count(),
+            "matching": queries.matching_samples(task, scoped).count(),
             "can_assign": request.user.has_cap("agri.record", task.node)
             or recording_villages(request.user).exists(),
         },
@@ -606,15 +606,15 @@ def duty(request):
         _require(user, "agri.manage")
         if form.is_valid():
             try:
-                shift = ledgers.assign_duty(actor=user, **form.cleaned_data)
+                shift = actions.assign_duty(actor=user, **form.cleaned_data)
             except ValidationError as exc:
                 add_action_errors(form, exc)
             else:
                 messages.success(request, _("已排班：%(day)s") % {"day": shift.day.isoformat()})
                 return redirect(f"{request.path}?year={shift.day.year}")
         status = 400
-    periods = ledgers.holiday_periods(year)
-    shifts = ledgers.visible_duty(user).select_related("person", "node")
+    periods = holiday_periods(year)
+    shifts = queries.visible_duty(user).select_related("person", "node")
     if periods:
         shifts = shifts.filter(day__gte=periods[0].start, day__lte=periods[-1].end)
     by_day: dict[dt.date, list] = {}
@@ -648,7 +648,7 @@ def duty(request):
 def duty_remove(request, pk: int):
     shift = get_visible_or_404(DutyShift, request.user, "agri.manage", pk=pk)
     try:
-        ledgers.remove_duty(actor=request.user, shift=shift)
+        actions.remove_duty(actor=request.user, shift=shift)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:

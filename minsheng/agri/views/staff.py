@@ -20,19 +20,11 @@ from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from .. import actions, certificates, inspections, ledgers, metrics
-from ..choices import SampleLevel, SampleStatus
+from .. import actions, certificates, inspections, metrics, queries
+from ..choices import LetterLevel, SampleLevel, SampleStatus
 from ..forms.common import add_action_errors
 from ..forms.staff import CertificateFilterForm, CertificateForm, SampleFilterForm, VoidForm
-from ..models import (
-    AgriInputStore,
-    Certificate,
-    LetterLevel,
-    Producer,
-    Sample,
-    StoreInspection,
-    WasteRecovery,
-)
+from ..models import AgriInputStore, Certificate, Producer, Sample, StoreInspection, WasteRecovery
 from .field import VIEW, agri_required, recording_villages
 
 PAGE_SIZE = 30
@@ -58,7 +50,7 @@ def samples(request):
     form = SampleFilterForm(
         request.GET or None,
         villages=visible_villages(request.user),
-        tasks=ledgers.visible_tasks(request.user).order_by("-start", "name"),
+        tasks=queries.visible_tasks(request.user).order_by("-start", "name"),
     )
     qs = visible_samples(request.user)
     if form.is_bound and form.is_valid():

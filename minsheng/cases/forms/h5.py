@@ -8,9 +8,9 @@ from minsheng.accounts.models import phone_validator
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from .attachments import MAX_FILES, validate_upload
-from .choices import Satisfaction
-from .models import Category
+from ..attachments import MAX_FILES, validate_upload
+from ..choices import Satisfaction
+from ..models import Category
 
 #: What a resident picks as "小区": an estate in town, a natural village in the countryside.
 PLACE_KINDS = (NodeKind.ESTATE, NodeKind.NATURAL_VILLAGE)

@@ -16,11 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.core import clock
 from minsheng.core.calendar import TZ
 from minsheng.org.choices import NodeKind
-from minsheng.org.forms_territory import NodePickerField, UserPickerField
+from minsheng.org.forms.pickers import NodePickerField, UserPickerField
 
-from .attachments import MAX_FILES, validate_upload
-from .choices import Channel, Satisfaction, Urgency
-from .models import CaseKind, Category, Unit
+from ..attachments import MAX_FILES, validate_upload
+from ..choices import Channel, Satisfaction, Urgency
+from ..models import CaseKind, Category, Unit
 
 #: Where a case can be placed on the intake form: from a whole 社区 down to one 单元.
 PLACE_KINDS = [

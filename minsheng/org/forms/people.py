@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.masking import mask_id_number, mask_phone
 
-from .choices import TERRITORIAL_KINDS, AssignmentKind, Gender, NodeKind, PartyPost, PropertyStatus
-from .forms_territory import NodePickerField, UserPickerField
-from .models import Household, PartyMember, PropertyCompany, ResidentTag
-from .validators import birth_date_from_id, gender_from_id, validate_credit_code, validate_id_number
+from ..choices import TERRITORIAL_KINDS, AssignmentKind, Gender, NodeKind, PartyPost, PropertyStatus
+from ..models import Household, PartyMember, PropertyCompany, ResidentTag
+from ..validators import birth_date_from_id, gender_from_id, validate_credit_code, validate_id_number
+from .pickers import NodePickerField, UserPickerField
 
 phone_validator = RegexValidator(
     r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$", _("请输入11位手机号码，或带区号的固定电话（如 0533-1234567）")

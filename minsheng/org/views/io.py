@@ -20,7 +20,7 @@ from minsheng.core.spreadsheet import (
     template_workbook,
 )
 
-from .spreadsheets import REGISTRIES, OrgResource
+from ..spreadsheets import REGISTRIES, OrgResource
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

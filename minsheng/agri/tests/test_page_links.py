@@ -9,9 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from minsheng.agri import actions, certificates, ledgers
-from minsheng.agri.choices import CertificateBasis, CertificateStyle, ProducerKind, SampleLevel
-from minsheng.agri.models import LetterLevel
+from minsheng.agri import actions, certificates
+from minsheng.agri.choices import CertificateBasis, CertificateStyle, LetterLevel, ProducerKind, SampleLevel
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 9, 15, 10, 0, tzinfo=TZ)
@@ -63,7 +62,7 @@ def test_certificates_are_searched_by_number_producer_or_product(aw, client_for,
 
 
 def test_samples_are_filtered_by_task_and_the_task_page_lists_weeks_newest_first(aw, client_for):
-    task = ledgers.create_task(
+    task = actions.create_task(
         actor=aw.w.admin,
         name="九月街道抽检",
         level=SampleLevel.STREET,
@@ -83,7 +82,7 @@ def test_samples_are_filtered_by_task_and_the_task_page_lists_weeks_newest_first
         )
         for stall in ("计入的摊位", "未计入的摊位")
     )
-    ledgers.assign_sample(actor=aw.supervisor, sample=counted, task=task)
+    actions.assign_sample(actor=aw.supervisor, sample=counted, task=task)
     c = client_for(aw.supervisor)
     page = c.get(reverse("agri:samples"), {"task": task.pk}).content.decode()
     assert "计入的摊位" in page and "未计入的摊位" not in page
@@ -101,7 +100,7 @@ def test_producer_page_shows_this_years_letter_and_links_to_record_one(aw, clien
     assert "未签订" in page and link in page
     form = c.get(link).context["form"]
     assert form.initial["level"] == LetterLevel.PRODUCER and form.initial["producer"] == grower.pk
-    ledgers.record_letter(
+    actions.record_letter(
         actor=aw.supervisor,
         level=LetterLevel.PRODUCER,
         year=2026,
@@ -152,7 +151,7 @@ def test_dashboard_says_whose_samples_count_against_the_street_minimum(aw, clien
 
 
 def test_a_supervisor_sees_his_share_of_a_street_task_without_verdicts(aw, client_for):
-    task = ledgers.create_task(
+    task = actions.create_task(
         actor=aw.w.admin,
         name="九月街道抽检",
         level=SampleLevel.STREET,
@@ -179,7 +178,7 @@ def test_producer_page_opens_the_certificate_form_for_that_producer(aw, client_f
 
 
 def test_letters_page_names_who_has_not_signed(aw, client_for, grower):
-    ledgers.record_letter(
+    actions.record_letter(
         actor=aw.w.admin,
         level=LetterLevel.VILLAGE,
         year=2026,

@@ -9,54 +9,34 @@ Who may do what (capabilities of accounts/roles.py, checked at the row's node):
 
 import datetime as dt
 import os
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from minsheng.accounts.choices import Role
 from minsheng.core import clock
-from minsheng.core.calendar import WorkCalendar, is_covered
+from minsheng.core.calendar import holiday_period_of
 from minsheng.org.choices import NodeKind
 
-from .choices import EXCLUDED_STATES, SampleLevel
-from .models import (
+from ..choices import EXCLUDED_STATES, LetterLevel, SampleLevel, TaskKind
+from ..models import (
     Campaign,
     CampaignProduct,
     DutyShift,
-    LetterLevel,
     Producer,
     PublicityRecord,
     ResponsibilityLetter,
     Sample,
     SamplingTask,
-    TaskKind,
     WasteRecovery,
 )
+from ..queries import PreHolidaySuggestion, matching_samples, supervised_villages
 
 #: Scans of signed letters: PDF or a photo, at most this size.
 SCAN_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
 SCAN_MAX_BYTES = 10 * 1024 * 1024
-
-#: Working days before a holiday period that the pre-holiday sampling covers (settings may change it).
-DEFAULT_PRE_HOLIDAY_DAYS = 3
-
-#: chinese_calendar's holiday names in Chinese.
-HOLIDAY_NAMES = {
-    "New Year's Day": gettext_lazy("元旦"),
-    "Spring Festival": gettext_lazy("春节"),
-    "Tomb-sweeping Day": gettext_lazy("清明节"),
-    "Labour Day": gettext_lazy("劳动节"),
-    "Dragon Boat Festival": gettext_lazy("端午节"),
-    "National Day": gettext_lazy("国庆节"),
-    "Mid-autumn Festival": gettext_lazy("中秋节"),
-    "Anti-Fascist 70th Day": gettext_lazy("抗战胜利纪念日"),
-}
 
 
 def require(actor, capability: str, node=None) -> None:
@@ -81,10 +61,6 @@ def _check_village(village, field: str = "village") -> None:
 
 
 # -- responsibility letters -----------------------------------------------------------------------------------
-
-
-def supervisor_villages(user) -> list:
-    return [m.node for m in user.active_memberships if m.role == Role.VILLAGE_SUPERVISOR]
 
 
 def _check_scan(scan) -> None:
@@ -122,7 +98,7 @@ def record_letter(
         producer = None
         if supervisor is None:
             raise ValidationError({"supervisor": _("请选择监管员")})
-        villages = supervisor_villages(supervisor)
+        villages = supervised_villages(supervisor)
         if not villages:
             raise ValidationError({"supervisor": _("该账号不是村级监管员")})
         if village is None and len(villages) == 1:
@@ -413,50 +389,6 @@ def assign_sample(*, actor, sample: Sample, task: SamplingTask | None) -> Sample
     return sample
 
 
-def open_tasks_for(user, villages, on: dt.date):
-    """The tasks a sample taken on `on` in one of `villages` could count towards: visible to the user, running
-    that day, and placed on one of the villages or a node above them (level and commodity are `task_accepts`'s)."""
-    paths = [v.path for v in villages]
-    if not paths:
-        return SamplingTask.objects.none()
-    return (
-        visible_tasks(user)
-        .filter(node__path__in=_ancestor_paths(paths) | set(paths), start__lte=on, end__gte=on)
-        .select_related("node", "commodity")
-        .order_by("level", "end", "name", "pk")
-    )
-
-
-def routine_task(tasks, village) -> SamplingTask | None:
-    """The street's current weekly task for a village among `tasks` (a street-level task with a weekly minimum,
-    placed on the village or above it): the field page's default when the sample matches it. A 日常抽检 comes
-    before a campaign's weekly task, then the task placed nearest the village, then the one ending first."""
-    candidates = [
-        t
-        for t in tasks
-        if t.level == SampleLevel.STREET and t.weekly_quota and village.path.startswith(t.node.path)
-    ]
-    candidates.sort(key=lambda t: (t.kind != TaskKind.ROUTINE, -len(t.node.path), t.end, t.pk))
-    return candidates[0] if candidates else None
-
-
-def matching_samples(task: SamplingTask, samples=None):
-    """Samples without a task that could count towards this one."""
-    from .metrics import _local_bounds, descendants_of
-
-    low, high = _local_bounds(task.start, task.end)
-    qs = (Sample.objects.all() if samples is None else samples).filter(
-        task__isnull=True,
-        level=task.level,
-        sampled_at__gte=low,
-        sampled_at__lt=high,
-        village__path__startswith=task.node.path,
-    )
-    if task.commodity_id:
-        qs = qs.filter(commodity_id__in=descendants_of(task.commodity.name))
-    return qs.exclude(status__in=EXCLUDED_STATES)
-
-
 @transaction.atomic
 def assign_matching(*, actor, task: SamplingTask) -> int:
     """Put every matching sample the actor may record under the task; returns how many."""
@@ -467,117 +399,6 @@ def assign_matching(*, actor, task: SamplingTask) -> int:
         if actor.has_cap("agri.record", s.village)
     ]
     return Sample.objects.filter(pk__in=ids, task__isnull=True).update(task=task, updated_at=clock.now())
-
-
-# -- holidays: duty rosters and the pre-holiday sampling ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HolidayPeriod:
-    """A run of rest days holding at least one statutory holiday (国庆节 2026-10-01 … 10-07)."""
-
-    name: str
-    start: dt.date
-    end: dt.date
-
-    @property
-    def days(self) -> list[dt.date]:
-        return [self.start + dt.timedelta(days=i) for i in range((self.end - self.start).days + 1)]
-
-    @property
-    def key(self) -> str:
-        return f"{self.start:%Y%m%d}"
-
-
-def holiday_periods(year: int, calendar: WorkCalendar | None = None) -> list[HolidayPeriod]:
-    """The statutory holiday periods starting in `year`, from the working-day calendar (admins' overrides
-    included). For a year the holiday library does not cover yet, only the rest days an admin entered with a name
-    (元旦, 春节 …) make periods."""
-    from minsheng.core.models import CalendarOverride
-
-    cal = calendar or WorkCalendar()
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    day = first - dt.timedelta(days=10)
-    # For a year the library does not know yet, an admin's rest-day overrides carry the holiday's name.
-    named = dict(
-        CalendarOverride.objects.filter(
-            is_workday=False, date__gte=day, date__lte=last + dt.timedelta(days=10)
-        )
-        .exclude(name="")
-        .values_list("date", "name")
-    )
-    periods, run, name = [], [], None
-    while day <= last + dt.timedelta(days=10):
-        if not cal.is_workday(day):
-            run.append(day)
-            label = (cal.holiday_name(day) if is_covered(day) else None) or named.get(day)
-            if label and name is None:
-                name = label
-        else:
-            if run and name and first <= run[0] <= last:
-                periods.append(HolidayPeriod(str(HOLIDAY_NAMES.get(name, name)), run[0], run[-1]))
-            run, name = [], None
-        day += dt.timedelta(days=1)
-    return periods
-
-
-def holiday_period_of(day: dt.date) -> HolidayPeriod | None:
-    for year in (day.year, day.year - 1):
-        for period in holiday_periods(year):
-            if period.start <= day <= period.end:
-                return period
-    return None
-
-
-def pre_holiday_days() -> int:
-    return int(getattr(settings, "AGRI_PRE_HOLIDAY_DAYS", DEFAULT_PRE_HOLIDAY_DAYS))
-
-
-def pre_holiday_window(
-    period: HolidayPeriod, days: int | None = None, calendar=None
-) -> tuple[dt.date, dt.date]:
-    """The N working days just before the holiday period: (first, last)."""
-    cal = calendar or WorkCalendar()
-    days = pre_holiday_days() if days is None else days
-    found, day = [], period.start - dt.timedelta(days=1)
-    while len(found) < days:
-        if cal.is_workday(day):
-            found.append(day)
-        day -= dt.timedelta(days=1)
-    return found[-1], found[0]
-
-
-@dataclass(frozen=True)
-class PreHolidaySuggestion:
-    period: HolidayPeriod
-    start: dt.date
-    end: dt.date
-    task: SamplingTask | None
-
-    @property
-    def name(self) -> str:
-        return _("%(holiday)s节前抽检（%(year)s）") % {
-            "holiday": self.period.name,
-            "year": self.period.start.year,
-        }
-
-
-def pre_holiday_suggestions(
-    today: dt.date, *, horizon_days: int = 45, tasks=None
-) -> list[PreHolidaySuggestion]:
-    """Upcoming holiday periods whose pre-holiday window ends on or after today and starts within the horizon,
-    each with the pre-holiday task already created for it, if any."""
-    cal = WorkCalendar()
-    tasks = SamplingTask.objects.all() if tasks is None else tasks
-    suggestions = []
-    for year in (today.year, today.year + 1):
-        for period in holiday_periods(year, cal):
-            start, end = pre_holiday_window(period, calendar=cal)
-            if end < today or (start - today).days > horizon_days:
-                continue
-            existing = tasks.filter(kind=TaskKind.PRE_HOLIDAY, holiday=period.name, end=end).first()
-            suggestions.append(PreHolidaySuggestion(period, start, end, existing))
-    return suggestions
 
 
 def create_pre_holiday_task(
@@ -650,167 +471,3 @@ def remove_duty(*, actor, shift: DutyShift) -> None:
     if shift.day < _today():
         raise ValidationError(_("已过去的值班记录不能删除"))
     shift.delete()
-
-
-# -- reference data maintained by xlsx (admins) ---------------------------------------------------------------
-# Every value carries its source; rows are added, never overwritten: a judgement must stay reproducible from the
-# tables as they stood on the sample date (a wrong row is corrected in 系统配置, where the change is audited).
-
-
-def _source(source: str) -> str:
-    source = (source or "").strip()
-    if not source:
-        raise ValidationError({"source": _("请填写来源（标准、公告或文件名称）")})
-    return source[:300]
-
-
-def add_standard(*, actor, code: str, title: str, effective_from, withdrawn_on=None, source: str):
-    from .models import StandardDoc
-
-    require(actor, "agri.configure")
-    code = (code or "").strip()
-    if StandardDoc.objects.filter(code=code).exists():
-        raise ValidationError({"code": _("已有标准“%(code)s”") % {"code": code}})
-    if withdrawn_on and effective_from and withdrawn_on < effective_from:
-        raise ValidationError({"withdrawn_on": _("废止日期不能早于实施日期")})
-    doc = StandardDoc(
-        code=code,
-        title=(title or "").strip(),
-        effective_from=effective_from,
-        withdrawn_on=withdrawn_on,
-        source=_source(source),
-    )
-    doc.full_clean()
-    doc.save()
-    return doc
-
-
-def add_pesticide(*, actor, name: str, chem_class: str, source: str):
-    from .choices import ChemClass
-    from .models import Pesticide
-
-    require(actor, "agri.configure")
-    name = (name or "").strip()
-    if Pesticide.objects.filter(name=name).exists():
-        raise ValidationError({"name": _("已有农药“%(name)s”") % {"name": name}})
-    pesticide = Pesticide(name=name, chem_class=chem_class or ChemClass.UNKNOWN, source=_source(source))
-    pesticide.full_clean()
-    pesticide.save()
-    return pesticide
-
-
-def add_limit(*, actor, pesticide, commodity, mg_per_kg, standard, source: str, temporary=False, excluded=()):
-    from .models import MaximumResidueLimit
-
-    require(actor, "agri.configure")
-    source = _source(source)
-    if MaximumResidueLimit.objects.filter(
-        pesticide=pesticide, commodity=commodity, standard=standard
-    ).exists():
-        raise ValidationError(
-            {
-                "mg_per_kg": _("%(standard)s中已有%(pesticide)s在%(commodity)s上的限量")
-                % {"standard": standard, "pesticide": pesticide, "commodity": commodity}
-            }
-        )
-    for node in excluded:
-        if node.pk == commodity.pk or not node.is_within(commodity):
-            raise ValidationError(
-                {
-                    "excluded": _("除外的品种“%(name)s”须是%(commodity)s的下级")
-                    % {"name": node.name, "commodity": commodity.name}
-                }
-            )
-    limit = MaximumResidueLimit(
-        pesticide=pesticide,
-        commodity=commodity,
-        mg_per_kg=mg_per_kg,
-        standard=standard,
-        source=source,
-        temporary=temporary,
-    )
-    limit.full_clean()
-    limit.save()
-    limit.excluded.set(excluded)
-    return limit
-
-
-def add_rule(
-    *,
-    actor,
-    pesticide,
-    kind: str,
-    source: str,
-    scopes=(),
-    scope_text: str = "",
-    effective_from=None,
-    effective_to=None,
-    announcement: str = "",
-):
-    from .choices import RuleKind
-    from .models import PesticideRule
-
-    require(actor, "agri.configure")
-    source = _source(source)
-    if kind == RuleKind.SCOPED_BAN and not scopes:
-        raise ValidationError({"scopes": _("在部分范围禁用的规定须填写禁用范围")})
-    if kind == RuleKind.FULL_BAN and scopes:
-        raise ValidationError({"scopes": _("全面禁用的规定不填写禁用范围")})
-    if effective_from and effective_to and effective_to <= effective_from:
-        raise ValidationError({"effective_to": _("截止日期须晚于起始日期")})
-    if PesticideRule.objects.filter(
-        pesticide=pesticide,
-        kind=kind,
-        effective_from=effective_from,
-        announcement=(announcement or "").strip(),
-    ).exists():
-        raise ValidationError({"announcement": _("已有相同的禁限用规定")})
-    rule = PesticideRule(
-        pesticide=pesticide,
-        kind=kind,
-        scope_text=(scope_text or "").strip(),
-        effective_from=effective_from,
-        effective_to=effective_to,
-        announcement=(announcement or "").strip(),
-        source=source,
-    )
-    rule.full_clean()
-    rule.save()
-    rule.scopes.set(scopes)
-    return rule
-
-
-# -- reading tasks and rosters --------------------------------------------------------------------------------
-
-
-def _ancestor_paths(paths: list[str]) -> set[str]:
-    from minsheng.org.models import Node
-
-    step = Node.steplen
-    return {p[:i] for p in paths for i in range(step, len(p), step)}
-
-
-def visible_with_ancestors(queryset, user, capability: str = "agri.view"):
-    """Rows in the user's subtrees, plus rows placed on the nodes above them: a street-level task or duty roster
-    concerns the village supervisors under the street too (they count their samples towards it)."""
-    from django.db.models import Q
-
-    if user is None or not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    paths = user.scope_paths(capability)
-    if not paths:
-        return queryset.none()
-    inside = Q()
-    for path in paths:
-        inside |= Q(node__path__startswith=path)
-    return queryset.filter(inside | Q(node__path__in=_ancestor_paths(paths)))
-
-
-def visible_tasks(user):
-    return visible_with_ancestors(SamplingTask.objects.all(), user)
-
-
-def visible_duty(user):
-    return visible_with_ancestors(DutyShift.objects.all(), user)

@@ -13,14 +13,13 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minsheng.accounts.choices import Role
 from minsheng.core import clock
 from minsheng.core.context import site_language
 from minsheng.org.choices import TERRITORIAL_KINDS
 from minsheng.org.validators import validate_credit_code
 
-from . import reference
-from .choices import (
+from .. import reference
+from ..choices import (
     EXCLUDED_STATES,
     LabVerdict,
     ProducerKind,
@@ -29,8 +28,8 @@ from .choices import (
     SampleLevel,
     SampleStatus,
 )
-from .judge import judge
-from .models import AgriInputStore, Commodity, LabResult, Pesticide, Producer, RapidTest, Sample
+from ..judge import judge
+from ..models import AgriInputStore, Commodity, LabResult, Pesticide, Producer, RapidTest, Sample
 
 S = SampleStatus
 
@@ -51,11 +50,6 @@ def can_record(user, node) -> bool:
 def require_recorder(user, node) -> None:
     if not can_record(user, node):
         raise PermissionDenied(_("您不负责该村，不能在此登记"))
-
-
-def supervised_villages(user):
-    """The village nodes a supervisor answers for (his 村级监管员 memberships)."""
-    return [m.node for m in user.active_memberships if m.role == Role.VILLAGE_SUPERVISOR]
 
 
 def _check_village(node) -> None:
