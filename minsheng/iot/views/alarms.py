@@ -190,7 +190,7 @@ def _assignable(alarm: Alarm):
         .distinct()
         .order_by("username")[:200]
     )
-    return [u for u in users if u.has_cap(actions.CAP_MANAGE, village)]
+    return [u for u in users if u.has_cap(actions.CAP_HANDLE, village)]
 
 
 @require_GET
@@ -198,7 +198,7 @@ def _assignable(alarm: Alarm):
 def alarm_detail(request, pk: int):
     alarm = get_visible_or_404(alarms_for(request.user), request.user, CAP_VIEW, pk=pk)
     alarm.badge = SEVERITY_BADGE.get(alarm.severity, "badge-gray")
-    can_act = request.user.has_cap(actions.CAP_MANAGE, alarm.greenhouse.village)
+    can_act = request.user.has_cap(actions.CAP_HANDLE, alarm.greenhouse.village)
     return render(
         request,
         "iot/alarm_detail.html",
@@ -266,7 +266,7 @@ def preferences(request):
         {
             "form": form,
             "saved": pref is not None,
-            "can_handle": request.user.has_cap(actions.CAP_MANAGE),
+            "can_handle": request.user.has_cap(actions.CAP_HANDLE),
             "remind_minutes": alerts.remind_minutes(),
             "unack_minutes": actions.unack_case_minutes(),
         },
