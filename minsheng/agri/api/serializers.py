@@ -169,7 +169,7 @@ class FieldRecordInputSerializer(ReadingInputSerializer):
         return commodity
 
 
-# -- registries, inspections, lab results (agri-pages) -----------------------------------------------------------
+# -- registries, inspections, lab results --------------------------------------------------------------------
 
 
 class ProducerSerializer(serializers.ModelSerializer):

@@ -133,7 +133,7 @@ class SampleViewSet(
         return self.get_paginated_response(s.SampleSerializer(page, many=True).data)
 
 
-# -- registries and inspections (agri-pages) -------------------------------------------------------------------
+# -- registries and inspections ----------------------------------------------------------------------------
 
 
 class RegistryViewSet(
