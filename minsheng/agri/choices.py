@@ -102,3 +102,6 @@ class TaskKind(models.TextChoices):
     ROUTINE = "routine", _("日常抽检")
     CAMPAIGN = "campaign", _("专项抽检")
     PRE_HOLIDAY = "pre_holiday", _("节前抽检")
+
+
+CHECKLIST_CODES = [code for code, _question in STORE_CHECKLIST]

@@ -5,16 +5,21 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Role
+from minsheng.core import clock
 from minsheng.core.calendar import HolidayPeriod, WorkCalendar, holiday_periods
 
 from .choices import EXCLUDED_STATES, SampleLevel, TaskKind
 from .models import (
+    AgriInputStore,
     DutyShift,
     Sample,
     SamplingTask,
+    StoreInspection,
 )
 
 #: Working days before a holiday period that the pre-holiday sampling covers (settings may change it).
@@ -155,3 +160,82 @@ def visible_tasks(user):
 
 def visible_duty(user):
     return visible_with_ancestors(DutyShift.objects.all(), user)
+
+
+# -- store inspections: the month's coverage and schedule ------------------------------------------------------
+
+
+def coverage(year: int, month: int, *, stores=None) -> tuple[int, int]:
+    """(stores inspected in the month, stores) — re-checks count as inspections too."""
+    stores = AgriInputStore.objects.all() if stores is None else stores
+    first = dt.date(year, month, 1)
+    inspected = stores.filter(inspections__month=first).distinct().count()
+    return inspected, stores.count()
+
+
+@dataclass
+class ScheduleRow:
+    store: AgriInputStore
+    supervisors: list
+    inspection: (
+        StoreInspection | None
+    )  # the month's first (non-re-check) inspection, or any if only re-checks
+    open_findings: bool
+
+    @property
+    def done(self) -> bool:
+        return self.inspection is not None
+
+
+def village_supervisors(village_ids) -> dict[int, list]:
+    """village id → the users holding a current 村级监管员 membership there: who a store's inspection falls to."""
+    from minsheng.accounts.choices import Role
+    from minsheng.accounts.models import Membership
+
+    today = timezone.localdate(clock.now())
+    supervisors: dict[int, list] = {}
+    for m in (
+        Membership.objects.filter(role=Role.VILLAGE_SUPERVISOR, node__in=village_ids)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("user")
+        .order_by("user__username")
+    ):
+        supervisors.setdefault(m.node_id, []).append(m.user)
+    return supervisors
+
+
+def _open_findings(inspection) -> bool:
+    """Findings not yet cleared by a clean re-check."""
+    if inspection is None or not inspection.case_id:
+        return False
+    return not any(r.case_id is None for r in inspection.rechecks.all())
+
+
+def month_start(year: int, month: int) -> dt.date:
+    return dt.date(year, month, 1)
+
+
+def schedule(year: int, month: int, *, stores) -> list[ScheduleRow]:
+    """The month's due list: every store is due once a month (the article's 每月巡查), assigned to the 村级监管员
+    of its village. Done when any inspection of the store is dated in that month."""
+    first = month_start(year, month)
+    stores = list(stores.select_related("village").order_by("village__path", "name"))
+    by_store: dict[int, StoreInspection] = {}
+    for inspection in (
+        StoreInspection.objects.filter(store__in=stores, month=first)
+        .select_related("inspector", "case")
+        .prefetch_related("rechecks")
+        .order_by("recheck_of_id", "inspected_at")
+    ):
+        by_store.setdefault(inspection.store_id, inspection)
+    supervisors = village_supervisors({s.village_id for s in stores})
+    return [
+        ScheduleRow(
+            store=store,
+            supervisors=supervisors.get(store.village_id, []),
+            inspection=by_store.get(store.pk),
+            open_findings=_open_findings(by_store.get(store.pk)),
+        )
+        for store in stores
+    ]

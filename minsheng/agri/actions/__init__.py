@@ -1,7 +1,10 @@
 """Every state change of the agri app, one module per topic: `samples` (registries, samples, rapid tests, lab
-results), `ledgers` (letters, publicity, waste, campaigns, tasks, holiday duty), `reference` (standards, pesticides,
-limits, bans). Callers use `actions.<name>` whichever module holds it."""
+results), `certificates` (承诺达标合格证), `inspections` (store inspections), `ledgers` (letters, publicity, waste,
+campaigns, tasks, holiday duty), `reference` (standards, pesticides, limits, bans). Callers use `actions.<name>`
+whichever module holds it."""
 
+from .certificates import correct_certificate, issue_batch, issue_certificate, void_certificate
+from .inspections import record_inspection, rectify_days
 from .ledgers import (
     assign_duty,
     assign_matching,
@@ -57,6 +60,7 @@ __all__ = [
     "awaiting_follow_up",
     "can_record",
     "classify_inhibition",
+    "correct_certificate",
     "create_campaign",
     "create_pre_holiday_task",
     "create_producer",
@@ -64,13 +68,17 @@ __all__ = [
     "create_task",
     "false_positive_prone",
     "inhibition_rate",
+    "issue_batch",
+    "issue_certificate",
     "level_label",
+    "record_inspection",
     "record_lab_results",
     "record_letter",
     "record_publicity",
     "record_rapid_test",
     "record_sample",
     "record_waste",
+    "rectify_days",
     "remove_campaign_product",
     "remove_duty",
     "require_recorder",
@@ -78,5 +86,6 @@ __all__ = [
     "task_accepts",
     "update_producer",
     "update_store",
+    "void_certificate",
     "void_sample",
 ]

@@ -9,8 +9,15 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from minsheng.agri import actions, certificates
-from minsheng.agri.choices import CertificateBasis, CertificateStyle, LetterLevel, ProducerKind, SampleLevel
+from minsheng.agri import actions
+from minsheng.agri.choices import (
+    CHECKLIST_CODES,
+    CertificateBasis,
+    CertificateStyle,
+    LetterLevel,
+    ProducerKind,
+    SampleLevel,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 9, 15, 10, 0, tzinfo=TZ)
@@ -30,7 +37,7 @@ def grower(aw):
 
 
 def issue(aw, producer, product):
-    return certificates.issue_batch(
+    return actions.issue_batch(
         actor=aw.supervisor,
         count=1,
         producer=producer,
@@ -55,7 +62,7 @@ def test_certificates_are_searched_by_number_producer_or_product(aw, client_for,
     found = c.get(reverse("agri:certificates"), {"q": "合作社"}).content.decode()
     assert mine.number in found and theirs.number not in found
     assert theirs.number in c.get(reverse("agri:certificates"), {"q": theirs.number}).content.decode()
-    certificates.void_certificate(actor=aw.supervisor, certificate=theirs, reason="开错了")
+    actions.void_certificate(actor=aw.supervisor, certificate=theirs, reason="开错了")
     void = c.get(reverse("agri:certificates"), {"status": "void"}).content.decode()
     assert theirs.number in void and mine.number not in void
     assert "没有符合条件的合格证" in c.get(reverse("agri:certificates"), {"q": "不存在"}).content.decode()
@@ -115,14 +122,14 @@ def test_producer_page_shows_this_years_letter_and_links_to_record_one(aw, clien
 def test_schedule_offers_the_recheck_and_hides_buttons_from_readers(aw, client_for, password):
     from minsheng.accounts import actions as account_actions
     from minsheng.accounts.choices import Role
-    from minsheng.agri import inspections
+    from minsheng.agri import actions
     from minsheng.agri.choices import CheckResult
 
     store = actions.create_store(actor=aw.w.admin, name="东关农资店", village=aw.village_1)
     clean = actions.create_store(actor=aw.w.admin, name="东关二号农资店", village=aw.village_1)
-    answers = dict.fromkeys(inspections.CHECKLIST_CODES, CheckResult.YES)
-    code = inspections.CHECKLIST_CODES[0]
-    found = inspections.record_inspection(
+    answers = dict.fromkeys(CHECKLIST_CODES, CheckResult.YES)
+    code = CHECKLIST_CODES[0]
+    found = actions.record_inspection(
         actor=aw.supervisor, store=store, answers={**answers, code: CheckResult.NO}, notes={code: "台账不全"}
     )
     url = reverse("agri:inspection_schedule")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from minsheng.core.masking import mask_phone
 from minsheng.core.scoping import get_visible_or_404
 
-from .. import certificates
+from .. import printing
 from ..models import Certificate
 
 
@@ -27,7 +27,7 @@ def verify(request, token: str):
         {
             "certificate": certificate,
             "phone": mask_phone(certificate.contact_phone),
-            "commitment": certificates.COMMITMENT,
+            "commitment": printing.COMMITMENT,
         },
     )
 
@@ -35,7 +35,7 @@ def verify(request, token: str):
 @require_GET
 def qr(request, token: str):
     certificate = get_object_or_404(Certificate, token=token)
-    return HttpResponse(certificates.qr_png(verify_url(request, certificate)), content_type="image/png")
+    return HttpResponse(printing.qr_png(verify_url(request, certificate)), content_type="image/png")
 
 
 @login_required
@@ -45,7 +45,7 @@ def certificate_pdf(request, pk: int):
         Certificate.objects.select_related("producer"), request.user, "agri.view", pk=pk
     )
     response = HttpResponse(
-        certificates.pdf(certificate, verify_url(request, certificate)), content_type="application/pdf"
+        printing.pdf(certificate, verify_url(request, certificate)), content_type="application/pdf"
     )
     response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
     return response

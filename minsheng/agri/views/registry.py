@@ -19,7 +19,7 @@ from minsheng.core import clock
 from minsheng.core.masking import mask_phone
 from minsheng.core.scoping import get_visible_or_404
 
-from .. import actions, inspections
+from .. import actions, queries
 from ..choices import STORE_CHECKLIST, CertificateStatus, CheckResult, SampleStatus
 from ..forms.common import add_action_errors
 from ..forms.registry import (
@@ -236,7 +236,7 @@ def store_detail(request, pk: int):
             "history": history,
             "can_record": actions.can_record(request.user, store.village),
             "inspected_this_month": history.filter(month=_current_month()).exists(),
-            "supervisors": inspections.village_supervisors([store.village_id]).get(store.village_id, []),
+            "supervisors": queries.village_supervisors([store.village_id]).get(store.village_id, []),
         },
     )
 
@@ -286,7 +286,7 @@ def _month_param(value: str | None) -> dt.date:
 def inspection_schedule(request):
     """This month's due list: every store once a month, its 村级监管员, done or not, and the coverage."""
     month = _month_param(request.GET.get("month"))
-    rows = inspections.schedule(
+    rows = queries.schedule(
         month.year, month.month, stores=AgriInputStore.objects.visible_to(request.user, VIEW)
     )
     only_mine = request.GET.get("mine") == "1"
@@ -300,7 +300,7 @@ def inspection_schedule(request):
     visible_stores = AgriInputStore.objects.visible_to(request.user, VIEW)
     trend, cursor = [], month
     for _i in range(6):
-        inspected, total = inspections.coverage(cursor.year, cursor.month, stores=visible_stores)
+        inspected, total = queries.coverage(cursor.year, cursor.month, stores=visible_stores)
         trend.append(
             {
                 "month": cursor,
@@ -349,7 +349,7 @@ def inspection_new(request, store_pk: int):
     form = InspectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            inspection = inspections.record_inspection(
+            inspection = actions.record_inspection(
                 actor=request.user,
                 store=store,
                 answers=form.answers(),

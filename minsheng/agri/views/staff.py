@@ -20,7 +20,7 @@ from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from .. import actions, certificates, inspections, metrics, queries
+from .. import actions, metrics, queries
 from ..choices import LetterLevel, SampleLevel, SampleStatus
 from ..forms.common import add_action_errors
 from ..forms.staff import CertificateFilterForm, CertificateForm, SampleFilterForm, VoidForm
@@ -152,7 +152,7 @@ def certificate_issue(request):
         data = dict(form.cleaned_data)
         count = data.pop("count")
         try:
-            issued = certificates.issue_batch(actor=request.user, count=count, **data)
+            issued = actions.issue_batch(actor=request.user, count=count, **data)
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
@@ -174,7 +174,7 @@ def certificate_void(request, pk: int):
         messages.error(request, _("请填写作废原因"))
         return redirect("agri:certificates")
     try:
-        certificates.void_certificate(
+        actions.void_certificate(
             actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
@@ -208,7 +208,7 @@ def dashboard(request):
     scoped = Sample.objects.visible_to(user, VIEW)
     year, week, _day = today.isocalendar()
     quota = metrics.weekly_quota(year, week, samples=scoped)
-    inspected, stores = inspections.coverage(
+    inspected, stores = queries.coverage(
         today.year, today.month, stores=AgriInputStore.objects.visible_to(user, VIEW)
     )
     overdue = (

@@ -1,28 +1,24 @@
 """承诺达标合格证 (《农产品质量安全承诺达标合格证管理办法》, 农业农村部令2025年第4号, in force 2026-02-01):
-issue, batch issue, correct, void; the QR code and the printable PDF.
+issue, batch issue, correct, void (the QR code and the PDF are printing.py's).
 
 The commitment printed is the one the rules define in Art. 2 (未使用禁用农药、兽药及其他化合物且使用的常规农药、兽药
 残留不超标); the basis is one of quality control, own test or commissioned test. A voided certificate is frozen.
 """
 
-import io
 import secrets
 from decimal import Decimal, InvalidOperation
 
-import qrcode
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from minsheng.core import clock
 
-from .actions import require_recorder
-from .choices import CertificateBasis, CertificateStatus, CertificateStyle
-from .models import Certificate
+from ..choices import CertificateBasis, CertificateStatus, CertificateStyle
+from ..models import Certificate
+from .samples import require_recorder
 
-COMMITMENT = gettext_lazy("未使用禁用农药、兽药及其他化合物且使用的常规农药、兽药残留不超标。")
 NUMBER_PREFIX = "HGZ"
 
 #: Fields a correction may change while the certificate is valid.
@@ -148,55 +144,3 @@ def void_certificate(*, actor, certificate: Certificate, reason: str) -> Certifi
     certificate.voided_at = clock.now()
     certificate.save(update_fields=["status", "void_reason", "voided_at", "updated_at"])
     return certificate
-
-
-def qr_png(url: str) -> bytes:
-    image = qrcode.make(url, box_size=6, border=2)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
-def pdf(certificate: Certificate, verify_url: str) -> bytes:
-    """A one-page A6 certificate with the QR code. STSong-Light is a CID font every PDF reader carries, so no
-    font file is embedded and nothing is fetched."""
-    from reportlab.lib.pagesizes import A6
-    from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
-    out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=A6)
-    page.setTitle(certificate.number)
-    width, height = A6
-    page.setFont(font, 13)
-    page.drawCentredString(width / 2, height - 14 * mm, str(_("承诺达标合格证")))
-    lines = [
-        (_("编号"), certificate.number),
-        (_("样式"), certificate.get_style_display()),
-        (_("农产品名称"), certificate.product_name),
-        (_("数量"), f"{certificate.quantity.normalize():f} {certificate.unit}"),
-        (_("产地"), certificate.origin),
-        (_("开具主体"), certificate.producer.name),
-        (_("联系方式"), certificate.contact_phone),
-        (_("开具日期"), f"{certificate.issued_on:%Y-%m-%d}"),
-        (_("承诺依据"), certificate.get_basis_display()),
-    ]
-    page.setFont(font, 8)
-    y = height - 24 * mm
-    for label, value in lines:
-        page.drawString(8 * mm, y, f"{label}：{value}")
-        y -= 5 * mm
-    page.drawString(8 * mm, y - 1 * mm, str(_("我承诺：")) + str(COMMITMENT))
-    if certificate.status == CertificateStatus.VOID:
-        page.setFont(font, 20)
-        page.drawCentredString(width / 2, height / 2, str(_("已作废")))
-    page.drawImage(ImageReader(io.BytesIO(qr_png(verify_url))), width - 30 * mm, 6 * mm, 24 * mm, 24 * mm)
-    page.showPage()
-    page.save()
-    return out.getvalue()
