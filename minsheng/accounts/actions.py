@@ -4,17 +4,14 @@ import datetime as dt
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .choices import Role
+from minsheng.core.permissions import require_cap
+
+from .choices import Cap, Role
 from .models import Membership, User
-
-
-def _require_manage(actor, node=None) -> None:
-    if actor is not None and not actor.has_cap("accounts.manage", node):
-        raise PermissionDenied(_("没有权限管理账号"))
 
 
 @transaction.atomic
@@ -31,7 +28,7 @@ def create_user(
 ) -> User:
     """A new account. `password_hash` (from make_password) lets a bulk loader hash one shared password once:
     hashing is deliberately slow, about a fifth of a second each."""
-    _require_manage(actor)
+    require_cap(actor, Cap.ACCOUNTS_MANAGE, message=_("没有权限管理账号"))
     user = User(
         username=(username or "").strip(), display_name=display_name, phone=phone or None, title=title
     )
@@ -70,7 +67,7 @@ def grant_membership(
     valid_to: dt.date | None = None,
     actor=None,
 ) -> Membership:
-    _require_manage(actor, node)
+    require_cap(actor, Cap.ACCOUNTS_MANAGE, node, message=_("没有权限管理账号"))
     if role not in Role.values:
         raise ValidationError({"role": _("未知角色")})
     membership, _created = Membership.objects.get_or_create(
@@ -86,7 +83,7 @@ def grant_membership(
 
 @transaction.atomic
 def end_membership(membership: Membership, *, on: dt.date, actor=None) -> Membership:
-    _require_manage(actor, membership.node)
+    require_cap(actor, Cap.ACCOUNTS_MANAGE, membership.node, message=_("没有权限管理账号"))
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     membership.valid_to = on
     membership.save(update_fields=["valid_to", "updated_at"])

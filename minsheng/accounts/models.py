@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core import capabilities
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedManager
 
@@ -51,7 +52,9 @@ class User(AbstractUser):
         return caps
 
     def has_cap(self, capability: str, node=None) -> bool:
-        """Whether the user holds `capability`, anywhere or (with `node`) at that node's subtree."""
+        """Whether the user holds `capability` (a `Cap`, or its name), anywhere or (with `node`) at that node's
+        subtree. A name no role declares raises `UnknownCapability`, for the superuser too."""
+        capabilities.check(capability)
         if not self.is_active:
             return False
         if self.is_superuser:
@@ -63,6 +66,7 @@ class User(AbstractUser):
 
     def scope_paths(self, capability: str) -> list[str]:
         """Materialised paths of the subtrees where the user holds `capability` (minimal: no nested duplicates)."""
+        capabilities.check(capability)
         paths = sorted(
             {m.node.path for m in self.active_memberships if capability in capabilities_of(m.role)}
         )

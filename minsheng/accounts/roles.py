@@ -1,5 +1,7 @@
-"""What each role may do. Capabilities are strings "<app>.<verb>"; a membership grants its role's capabilities
-within the subtree of its org node. Later apps add their own capabilities to this table.
+"""What each role may do. Capabilities are named "<app>.<verb>" (`accounts.choices.Cap`); a membership grants its
+role's capabilities within the subtree of its org node. Later apps add their own capabilities to this table (and
+to `Cap`); every name granted here or in `Cap` is declared to `core.capabilities`, and a check naming anything else
+raises.
 
 org.view        see the registries (nodes, grids, party, property, households, residents — personal data masked)
 org.change      create and edit registry rows
@@ -27,7 +29,9 @@ agri.manage     keep the agri office's ledgers: campaigns, sampling tasks, holid
 agri.configure  import the reference data (limits, banned/restricted pesticides) from xlsx
 """
 
-from .choices import Role
+from minsheng.core import capabilities
+
+from .choices import Cap, Role
 
 R = Role
 
@@ -126,3 +130,7 @@ STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
 
 def capabilities_of(role: str) -> frozenset[str]:
     return CAPABILITIES.get(role, frozenset())
+
+
+capabilities.declare(Cap)
+capabilities.declare(name for granted in CAPABILITIES.values() for name in granted)

@@ -6,3 +6,6 @@ class AgriConfig(AppConfig):
     name = "minsheng.agri"
     label = "agri"
     verbose_name = _("农产品质量安全")
+
+    def ready(self) -> None:
+        from . import spreadsheets  # noqa: F401 - registers the app's xlsx resources

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from minsheng.accounts.choices import Cap
+
 from .choices import EXCLUDED_STATES, SampleLevel, SampleStatus
 from .models import Commodity, Sample
 
@@ -154,7 +156,7 @@ def letter_coverage(year: int, *, user=None) -> dict[str, Coverage]:
     from .choices import LetterLevel
     from .models import Producer, ResponsibilityLetter
 
-    def scoped(model, capability="agri.view"):
+    def scoped(model, capability=Cap.AGRI_VIEW):
         return model.objects.all() if user is None else model.objects.visible_to(user, capability)
 
     letters = scoped(ResponsibilityLetter).filter(year=year)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minsheng.accounts.choices import Role
+from minsheng.accounts.choices import Cap, Role
 from minsheng.core import clock
 from minsheng.core.calendar import HolidayPeriod, WorkCalendar, holiday_periods
 
@@ -136,7 +136,7 @@ def _ancestor_paths(paths: list[str]) -> set[str]:
     return {p[:i] for p in paths for i in range(step, len(p), step)}
 
 
-def visible_with_ancestors(queryset, user, capability: str = "agri.view"):
+def visible_with_ancestors(queryset, user, capability: str = Cap.AGRI_VIEW):
     """Rows in the user's subtrees, plus rows placed on the nodes above them: a street-level task or duty roster
     concerns the village supervisors under the street too (they count their samples towards it)."""
     from django.db.models import Q

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from minsheng.accounts import actions as account_actions
-from minsheng.accounts.choices import Role
+from minsheng.accounts.choices import Cap, Role
 from minsheng.accounts.models import Membership
-from minsheng.core.spreadsheet import CellError, Column, read_text
+from minsheng.core.spreadsheet import CellError, Column, read_text, register
 from minsheng.org.spreadsheets import OrgResource
 
 from . import actions
@@ -40,9 +40,10 @@ from .models import (
 class AgriResource(OrgResource):
     """Scoped like the org registries; read with `agri.view`, written with the capability each table names."""
 
-    export_capability = "agri.view"
-    import_capability = "agri.record"
-    pii_capability = "org.view_pii"
+    app_label = "agri"
+    export_capability = Cap.AGRI_VIEW
+    import_capability = Cap.AGRI_RECORD
+    pii_capability = Cap.ORG_VIEW_PII
     #: Shown as a group on the import/export page.
     group = N_("登记台账")
 
@@ -97,7 +98,7 @@ class AgriResource(OrgResource):
 
     def parse_producer(self, value, column) -> Producer:
         text = read_text(value)
-        found = list(Producer.objects.visible_to(self.user, "agri.view").filter(name=text)[:2])
+        found = list(Producer.objects.visible_to(self.user, Cap.AGRI_VIEW).filter(name=text)[:2])
         if not found:
             raise CellError(_("找不到生产经营主体“%(name)s”（或不在您的管辖范围内）") % {"name": text})
         if len(found) > 1:
@@ -106,7 +107,7 @@ class AgriResource(OrgResource):
 
     def parse_store(self, value, column) -> AgriInputStore:
         text = read_text(value)
-        found = list(AgriInputStore.objects.visible_to(self.user, "agri.view").filter(name=text)[:2])
+        found = list(AgriInputStore.objects.visible_to(self.user, Cap.AGRI_VIEW).filter(name=text)[:2])
         if not found:
             raise CellError(_("找不到农资门店“%(name)s”（或不在您的管辖范围内）") % {"name": text})
         if len(found) > 1:
@@ -211,7 +212,7 @@ class SupervisorResource(AgriResource):
     slug = "agri-supervisors"
     title = N_("村级监管员")
     model = Membership
-    import_capability = "accounts.manage"
+    import_capability = Cap.ACCOUNTS_MANAGE
     columns = (
         Column(N_("监管员账号"), "user", kind="user", required=True, width=16, help=N_("用户名或手机号")),
         Column(N_("姓名"), "display_name", width=10, help=N_("导出时填写，导入时忽略")),
@@ -375,7 +376,7 @@ SOURCE_HELP = N_("必填：值出自的标准、公告或文件（如“GB 2763-
 class ReferenceResource(AgriResource):
     """The street-wide reference tables: everyone with agri.view exports them, agri.configure imports."""
 
-    import_capability = "agri.configure"
+    import_capability = Cap.AGRI_CONFIGURE
     group = N_("标准与禁限用（管理员）")
 
     def queryset(self):
@@ -532,18 +533,15 @@ class RuleResource(ReferenceResource):
 
 
 #: Every agri table, in the order they are filled (later ones refer to earlier ones).
-AGRI_TABLES: dict[str, type[AgriResource]] = {
-    r.slug: r
-    for r in (
-        ProducerResource,
-        StoreResource,
-        SupervisorResource,
-        LetterResource,
-        PublicityResource,
-        WasteResource,
-        StandardResource,
-        PesticideResource,
-        LimitResource,
-        RuleResource,
-    )
-}
+register(
+    ProducerResource,
+    StoreResource,
+    SupervisorResource,
+    LetterResource,
+    PublicityResource,
+    WasteResource,
+    StandardResource,
+    PesticideResource,
+    LimitResource,
+    RuleResource,
+)

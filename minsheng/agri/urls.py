@@ -1,4 +1,6 @@
-from django.urls import path
+from django.urls import include, path
+
+from minsheng.core.views.spreadsheets import spreadsheet_urls
 
 from .views import field, ledgers, public, registry, staff
 
@@ -57,7 +59,12 @@ urlpatterns = [
     path("duty/", ledgers.duty, name="duty"),
     path("duty/<int:pk>/remove/", ledgers.duty_remove, name="duty_remove"),
     path("io/", ledgers.io_index, name="io"),
-    path("io/<slug:slug>/export/", ledgers.io_export, name="io_export"),
-    path("io/<slug:slug>/template/", ledgers.io_template, name="io_template"),
-    path("io/<slug:slug>/import/", ledgers.io_import, name="io_import"),
+    path(
+        "io/",
+        include(
+            spreadsheet_urls(
+                "agri", namespace="agri", index="io", prefix="io_", base_template="agri/ledgers/_layout.html"
+            )
+        ),
+    ),
 ]

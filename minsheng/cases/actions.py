@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.calendar import WorkCalendar
 from minsheng.core.errors import IllegalTransition
@@ -58,6 +59,27 @@ def _locked(case: Case) -> Case:
         .defer("node__geometry")  # a polygon: large to decode, and no action needs it
         .get(pk=case.pk)
     )
+
+
+class StaleState(IllegalTransition):
+    """The case moved on since the page was loaded (someone else acted first)."""
+
+
+@transaction.atomic
+def do_if_unchanged(case: Case, *, expected: Iterable[str], run):
+    """Run `run(locked)` — one or more actions — only if the case is still in one of the `expected` states,
+    holding its row lock throughout.
+
+    A form carries the state its page showed. Without this, a second tab's 派遣 on a case dispatched a moment ago
+    would silently re-dispatch it (派遣 is also legal from 已派遣, as 改派).
+    """
+    locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    if locked.status not in expected:
+        raise StaleState(
+            _("案件状态已变为“%(status)s”，可能已有他人处理，请查看最新情况")
+            % {"status": Status(locked.status).label}
+        )
+    return run(locked)
 
 
 def _event(
@@ -216,7 +238,7 @@ def do_register(
         raise ValidationError(errors)
     if grid is None:
         grid = _grid_covering(node)
-    if actor is not None and not actor.has_cap("cases.create", node) and reporter_user != actor:
+    if actor is not None and not actor.has_cap(Cap.CASES_CREATE, node) and reporter_user != actor:
         raise PermissionDenied(_("没有权限在该地点登记诉求"))
     now = clock.now()
     case = Case(
@@ -236,7 +258,7 @@ def do_register(
         reporter_phone=reporter_phone.strip()[:20],
         reporter_user=reporter_user,
         anonymous=anonymous,
-        first_receiver=actor if actor is not None and actor.has_cap("cases.create") else None,
+        first_receiver=actor if actor is not None and actor.has_cap(Cap.CASES_CREATE) else None,
         status=S.REGISTERED,
     )
     limit = deadlines.limit_for(category, urgency)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import Colour
+
 
 class Status(models.TextChoices):
     REGISTERED = "registered", _("登记")
@@ -38,18 +40,19 @@ DONE_STATES = frozenset({Status.RESOLVED, Status.ARCHIVED})
 #: States that end the case without handling.
 VOID_STATES = frozenset({Status.REJECTED, Status.MERGED})
 
-STATUS_COLORS = {
-    Status.REGISTERED: "gray",
-    Status.ACCEPTED: "blue",
-    Status.REJECTED: "gray",
-    Status.MERGED: "gray",
-    Status.DISPATCHED: "blue",
-    Status.RETURNED: "orange",
-    Status.HANDLING: "blue",
-    Status.SHELVED: "orange",
-    Status.REPLIED: "orange",
-    Status.RESOLVED: "green",
-    Status.ARCHIVED: "green",
+#: Badge colour of each state on the staff pages.
+STATUS_COLOURS = {
+    Status.REGISTERED: Colour.GRAY,
+    Status.ACCEPTED: Colour.BLUE,
+    Status.REJECTED: Colour.GRAY,
+    Status.MERGED: Colour.GRAY,
+    Status.DISPATCHED: Colour.BLUE,
+    Status.RETURNED: Colour.ORANGE,
+    Status.HANDLING: Colour.BLUE,
+    Status.SHELVED: Colour.ORANGE,
+    Status.REPLIED: Colour.ORANGE,
+    Status.RESOLVED: Colour.GREEN,
+    Status.ARCHIVED: Colour.GREEN,
 }
 
 
@@ -109,3 +112,35 @@ class DeadlineState(models.TextChoices):
     GREEN = "green", _("正常")
     YELLOW = "yellow", _("临期")
     RED = "red", _("超期")
+
+
+#: Badge colour of each deadline state (none has no badge).
+DEADLINE_COLOURS = {
+    DeadlineState.GREEN: Colour.GREEN,
+    DeadlineState.YELLOW: Colour.ORANGE,
+    DeadlineState.RED: Colour.RED,
+}
+
+#: Colour of each event verb in a case's history (blue for the rest).
+EVENT_COLOURS = {
+    "reject": Colour.GRAY,
+    "return": Colour.ORANGE,
+    "verify_fail": Colour.RED,
+    "redo": Colour.RED,
+    "overdue": Colour.RED,
+    "deadline_warning": Colour.ORANGE,
+    "supervise": Colour.ORANGE,
+    "remind": Colour.ORANGE,
+    "verify_pass": Colour.GREEN,
+    "follow_up": Colour.GREEN,
+    "archive": Colour.GREEN,
+}
+
+#: Badge colour of each state on the residents' phone pages (blue for the rest): 办结 waits for their rating.
+RESIDENT_STATUS_COLOURS = {
+    Status.REGISTERED: Colour.GRAY,
+    Status.REJECTED: Colour.GRAY,
+    Status.MERGED: Colour.GRAY,
+    Status.RESOLVED: Colour.ORANGE,
+    Status.ARCHIVED: Colour.GREEN,
+}

@@ -21,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import audit
 from minsheng.core.masking import mask_name, mask_phone
 from minsheng.core.models import AuditLog
@@ -134,7 +135,7 @@ def _cell(ws, value, *, header=False, datetime=False) -> WriteOnlyCell:
 
 def _audit_target(user):
     """The object an export is recorded against: the top of the user's scope (or the user, with none)."""
-    paths = [] if user.is_superuser else user.scope_paths("cases.view")
+    paths = [] if user.is_superuser else user.scope_paths(Cap.CASES_VIEW)
     top = Node.objects.filter(path__in=paths).order_by("path").first() if paths else None
     if top is None and user.is_superuser:
         top = Node.get_first_root_node()
@@ -166,7 +167,7 @@ def write_ledger(cases, out: BinaryIO, *, user, now, unmasked: bool = False, tit
         clear = (
             unmasked
             and bool(case.reporter_phone or case.reporter_name)
-            and user.has_cap("org.view_pii", case.node)
+            and user.has_cap(Cap.ORG_VIEW_PII, case.node)
         )
         row = Row(now, categories, clear)
         ws.append([_cell(ws, c.value(case, row), datetime=c.datetime) for c in COLUMNS])

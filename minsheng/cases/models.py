@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager
 
+from minsheng.accounts.choices import Cap
+from minsheng.core import capabilities
 from minsheng.core.models import BaseModel
 from minsheng.core.pinyin import pinyin_key
 from minsheng.core.scoping import ScopedQuerySet, subtree_condition
@@ -208,8 +210,9 @@ class CaseSequence(models.Model):
 
 
 class CaseQuerySet(ScopedQuerySet):
-    def visible_to(self, user, capability: str = "cases.view"):
+    def visible_to(self, user, capability: str = Cap.CASES_VIEW):
         """Cases located in the user's subtrees, or given to a unit the user belongs to, or reported by them."""
+        capabilities.check(capability)
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.errors import IllegalTransition
 
 from .choices import OPEN_STATES, Status
@@ -26,42 +27,44 @@ class Transition:
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "accept": Transition(gettext_lazy("受理"), frozenset({S.REGISTERED}), S.ACCEPTED, "cases.accept"),
-    "reject": Transition(gettext_lazy("不予受理"), frozenset({S.REGISTERED}), S.REJECTED, "cases.accept"),
+    "accept": Transition(gettext_lazy("受理"), frozenset({S.REGISTERED}), S.ACCEPTED, Cap.CASES_ACCEPT),
+    "reject": Transition(gettext_lazy("不予受理"), frozenset({S.REGISTERED}), S.REJECTED, Cap.CASES_ACCEPT),
     "merge": Transition(
-        gettext_lazy("并单"), frozenset({S.REGISTERED, S.ACCEPTED}), S.MERGED, "cases.accept"
+        gettext_lazy("并单"), frozenset({S.REGISTERED, S.ACCEPTED}), S.MERGED, Cap.CASES_ACCEPT
     ),
     "dispatch": Transition(
         gettext_lazy("派遣"),
         frozenset({S.ACCEPTED, S.RETURNED, S.DISPATCHED}),
         S.DISPATCHED,
-        "cases.dispatch",
+        Cap.CASES_DISPATCH,
     ),
-    "sign": Transition(gettext_lazy("签收"), frozenset({S.DISPATCHED}), S.HANDLING, "cases.handle", True),
-    "return": Transition(gettext_lazy("退单"), frozenset({S.DISPATCHED}), S.RETURNED, "cases.handle", True),
+    "sign": Transition(gettext_lazy("签收"), frozenset({S.DISPATCHED}), S.HANDLING, Cap.CASES_HANDLE, True),
+    "return": Transition(gettext_lazy("退单"), frozenset({S.DISPATCHED}), S.RETURNED, Cap.CASES_HANDLE, True),
     "request_extension": Transition(
-        gettext_lazy("申请延期"), frozenset({S.HANDLING}), None, "cases.handle", True
+        gettext_lazy("申请延期"), frozenset({S.HANDLING}), None, Cap.CASES_HANDLE, True
     ),
     "request_shelve": Transition(
-        gettext_lazy("申请挂账"), frozenset({S.HANDLING}), None, "cases.handle", True
+        gettext_lazy("申请挂账"), frozenset({S.HANDLING}), None, Cap.CASES_HANDLE, True
     ),
-    "decide": Transition(gettext_lazy("审批"), frozenset({S.HANDLING}), None, "cases.approve"),
-    "resume": Transition(gettext_lazy("恢复办理"), frozenset({S.SHELVED}), S.HANDLING, "cases.handle", True),
-    "reply": Transition(gettext_lazy("办结反馈"), frozenset({S.HANDLING}), S.REPLIED, "cases.handle", True),
-    "verify": Transition(gettext_lazy("核查"), frozenset({S.REPLIED}), None, "cases.verify"),
-    "follow_up": Transition(gettext_lazy("回访"), frozenset({S.RESOLVED}), None, "cases.followup"),
-    "archive": Transition(gettext_lazy("归档"), frozenset({S.RESOLVED}), S.ARCHIVED, "cases.followup"),
+    "decide": Transition(gettext_lazy("审批"), frozenset({S.HANDLING}), None, Cap.CASES_APPROVE),
+    "resume": Transition(
+        gettext_lazy("恢复办理"), frozenset({S.SHELVED}), S.HANDLING, Cap.CASES_HANDLE, True
+    ),
+    "reply": Transition(gettext_lazy("办结反馈"), frozenset({S.HANDLING}), S.REPLIED, Cap.CASES_HANDLE, True),
+    "verify": Transition(gettext_lazy("核查"), frozenset({S.REPLIED}), None, Cap.CASES_VERIFY),
+    "follow_up": Transition(gettext_lazy("回访"), frozenset({S.RESOLVED}), None, Cap.CASES_FOLLOWUP),
+    "archive": Transition(gettext_lazy("归档"), frozenset({S.RESOLVED}), S.ARCHIVED, Cap.CASES_FOLLOWUP),
     "reopen": Transition(
-        gettext_lazy("重新打开"), frozenset({S.RESOLVED, S.ARCHIVED}), S.ACCEPTED, "cases.accept"
+        gettext_lazy("重新打开"), frozenset({S.RESOLVED, S.ARCHIVED}), S.ACCEPTED, Cap.CASES_ACCEPT
     ),
-    "supervise": Transition(gettext_lazy("督办"), frozenset(OPEN_STATES), None, "cases.supervise"),
-    "remind": Transition(gettext_lazy("催办"), frozenset(OPEN_STATES), None, "cases.dispatch"),
-    "set_key": Transition(gettext_lazy("包案"), frozenset(OPEN_STATES), None, "cases.supervise"),
+    "supervise": Transition(gettext_lazy("督办"), frozenset(OPEN_STATES), None, Cap.CASES_SUPERVISE),
+    "remind": Transition(gettext_lazy("催办"), frozenset(OPEN_STATES), None, Cap.CASES_DISPATCH),
+    "set_key": Transition(gettext_lazy("包案"), frozenset(OPEN_STATES), None, Cap.CASES_SUPERVISE),
     "recategorize": Transition(
         gettext_lazy("改分类"),
         frozenset({S.REGISTERED, S.ACCEPTED, S.RETURNED, S.DISPATCHED, S.HANDLING}),
         None,
-        "cases.dispatch",
+        Cap.CASES_DISPATCH,
     ),
 }
 

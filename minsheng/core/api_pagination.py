@@ -2,8 +2,10 @@
 
 from rest_framework.pagination import PageNumberPagination
 
+from .pagination import PAGE_SIZE
+
 
 class Pagination(PageNumberPagination):
-    page_size = 50
+    page_size = PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 500

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import notification_views as views
+from .views import notifications as views
 
 app_name = "notifications"
 

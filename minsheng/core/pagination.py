@@ -1,10 +1,17 @@
-"""Counting that stays fast on a city's ledger: a page of a million cases must not cost a full COUNT(*)."""
+"""The one way a page lists rows a page at a time, and counting that stays fast on a city's ledger: a page of a
+million cases must not cost a full COUNT(*).
 
-from django.core.paginator import Paginator
+Staff lists show PAGE_SIZE rows (the API's page too); the residents' phone pages PHONE_PAGE_SIZE; the workbench lets
+the user choose the page size and counts at most COUNT_CAP rows.
+"""
+
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
 BADGE_CAP = 999
+PAGE_SIZE = 50
+PHONE_PAGE_SIZE = 20
 
 
 def capped_count(queryset, cap: int = BADGE_CAP) -> int | str:
@@ -30,3 +37,10 @@ class CappedPaginator(Paginator):
     @property
     def count_label(self) -> str:
         return f"{self.cap}+" if self.capped else str(self.count)
+
+
+def paginate(request, object_list, *, per_page: int = PAGE_SIZE, capped: bool = False) -> Page:
+    """One page of `object_list` for `?page=`; a missing, malformed or too large page number falls back to a valid
+    page (never a 500). `capped` counts at most COUNT_CAP rows (the page then says "10000+")."""
+    paginator_class = CappedPaginator if capped else Paginator
+    return paginator_class(object_list, per_page).get_page(request.GET.get("page"))

@@ -10,9 +10,12 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from . import capabilities
+
 
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str = "org.view"):
+        capabilities.check(capability)
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
@@ -55,6 +58,7 @@ ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 def get_visible_or_404(queryset_or_model, user, capability: str = "org.view", **lookup):
     """Fetch one row through the user's scope: out of scope is indistinguishable from absent (404)."""
+    capabilities.check(capability)
     qs = queryset_or_model
     if isinstance(qs, type):
         qs = qs.objects.all()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, BinaryIO
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -247,6 +247,8 @@ class Resource:
     """
 
     slug: str = ""
+    #: The app whose pages and commands list it ("org", "agri"); slugs are unique across apps.
+    app_label: str = ""
     title: str = ""  # gettext_noop'd Chinese, e.g. "居民"
     model: Any = None
     columns: tuple[Column, ...] = ()
@@ -764,3 +766,22 @@ def _save_row(resource: Resource, row: dict[str, Any], number: int, report: Impo
         report.add(number, "", _("与已有数据冲突（重复的编码或号码）"))
         return
     report.imported += 1
+
+
+# -- the registry: every app's resources, for the one set of pages and commands --------------------------------
+
+_registry: dict[str, type[Resource]] = {}
+
+
+def register(*resource_classes: type[Resource]) -> None:
+    """Called by an app's spreadsheets.py when it loads (its AppConfig.ready imports it)."""
+    for cls in resource_classes:
+        known = _registry.get(cls.slug)
+        if known is not None and known is not cls:
+            raise ImproperlyConfigured(f"two spreadsheet resources share the slug {cls.slug!r}")
+        _registry[cls.slug] = cls
+
+
+def resources(app_label: str | None = None) -> dict[str, type[Resource]]:
+    """Registered resources by slug, in registration order (one app's, or all)."""
+    return {slug: cls for slug, cls in _registry.items() if app_label is None or cls.app_label == app_label}

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.context import site_language
 
@@ -25,8 +26,6 @@ from .models import Alarm, AlarmComment, Sensor
 
 log = logging.getLogger(__name__)
 
-#: Capability to act on alarms at the greenhouse's village (accounts/roles.py).
-CAP_HANDLE = "iot.handle"
 #: Minutes an active alarm may stay unacknowledged before it opens (or joins) a case;
 #: settings.IOT_ALARM_UNACK_CASE_MINUTES, 0 switches the escalation off.
 DEFAULT_UNACK_CASE_MINUTES = 30
@@ -45,7 +44,7 @@ def _note(alarm: Alarm, text: str, actor=None) -> AlarmComment:
 
 
 def _check(actor, alarm: Alarm) -> None:
-    if actor is not None and not actor.has_cap(CAP_HANDLE, alarm.greenhouse.village):
+    if actor is not None and not actor.has_cap(Cap.IOT_HANDLE, alarm.greenhouse.village):
         raise PermissionDenied(_("没有权限处理该告警"))
 
 
@@ -205,7 +204,7 @@ def clear(alarm: Alarm, *, actor=None, at=None, note: str = "") -> Alarm:
 def assign(alarm: Alarm, *, actor, assignee) -> Alarm:
     alarm = _locked(alarm)
     _check(actor, alarm)
-    if assignee is not None and not assignee.has_cap(CAP_HANDLE, alarm.greenhouse.village):
+    if assignee is not None and not assignee.has_cap(Cap.IOT_HANDLE, alarm.greenhouse.village):
         raise ValidationError({"assignee": _("该人员无权处理此大棚的告警")})
     alarm.assignee = assignee
     alarm.save(update_fields=["assignee", "updated_at"])
@@ -320,7 +319,7 @@ def set_preferences(
     if enabled and not severities:
         raise ValidationError({"severities": _("请至少选择一个告警级别，或关闭告警通知")})
     for village in villages:
-        if not user.has_cap(alerts.CAP_VIEW, village):
+        if not user.has_cap(Cap.IOT_VIEW, village):
             raise ValidationError({"villages": _("只能选择自己可查看的村")})
     pref, _created = AlarmNotificationPreference.objects.select_for_update().get_or_create(user=user)
     pref.enabled = enabled
@@ -338,18 +337,15 @@ def set_preferences(
 # Threshold overrides (rules configuration): who may set them, validated, audited through the model save.
 # ---------------------------------------------------------------------------------------------------------------
 
-#: Capability to set thresholds (街道管理员 by default; see accounts/roles.py).
-CAP_CONFIGURE = "iot.configure"
-
 
 def can_configure(actor, *, greenhouse=None, cluster=None) -> bool:
     """A greenhouse's thresholds: the capability at its village. A cluster's: at every village of the cluster."""
     if greenhouse is not None:
-        return actor.has_cap(CAP_CONFIGURE, greenhouse.village)
+        return actor.has_cap(Cap.IOT_CONFIGURE, greenhouse.village)
     if actor.is_superuser:
         return True
     villages = list(cluster.villages.all())
-    return bool(villages) and all(actor.has_cap(CAP_CONFIGURE, v) for v in villages)
+    return bool(villages) and all(actor.has_cap(Cap.IOT_CONFIGURE, v) for v in villages)
 
 
 @transaction.atomic

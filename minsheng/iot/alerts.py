@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.models import NotificationPreference
 from minsheng.core.notifications import SHANGHAI as SITE_TZ
@@ -26,8 +27,6 @@ from minsheng.core.notifications import Level, notify, quiet_until
 from .choices import AlarmStatus, Severity
 from .models import Alarm, AlarmNotificationPreference, Greenhouse, default_notify_severities
 
-CAP_VIEW = "iot.view"
-CAP_HANDLE = "iot.handle"
 #: Minutes between reminders of an unacknowledged alarm (settings.IOT_ALARM_REMIND_MINUTES).
 DEFAULT_REMIND_MINUTES = 30
 
@@ -110,7 +109,7 @@ def _wants(pref: AlarmNotificationPreference | None, alarm: Alarm, user, what: s
     village = alarm.greenhouse.village
     if pref is None:
         # Not asked: those who handle the village's alarms hear of critical and major ones.
-        return alarm.severity in default_notify_severities() and user.has_cap(CAP_HANDLE, village)
+        return alarm.severity in default_notify_severities() and user.has_cap(Cap.IOT_HANDLE, village)
     if not pref.enabled or alarm.severity not in (pref.severities or []):
         return False
     if what == CLEARED and not pref.on_cleared:
@@ -123,7 +122,7 @@ def _wants(pref: AlarmNotificationPreference | None, alarm: Alarm, user, what: s
         alarm.greenhouse.cluster_id in clusters or alarm.greenhouse.village_id in villages
     ):
         return False
-    return user.has_cap(CAP_VIEW, village)
+    return user.has_cap(Cap.IOT_VIEW, village)
 
 
 def recipients(alarm: Alarm, what: str, *, at: dt.datetime | None = None) -> list[tuple]:
@@ -141,7 +140,7 @@ def recipients(alarm: Alarm, what: str, *, at: dt.datetime | None = None) -> lis
         pref = prefs.get(user.pk)
         if user.pk == alarm.assignee_id and (pref is None or pref.enabled):
             wanted = user.has_cap(
-                CAP_VIEW, alarm.greenhouse.village
+                Cap.IOT_VIEW, alarm.greenhouse.village
             )  # the assignee always hears of their alarm
         else:
             wanted = _wants(pref, alarm, user, what)

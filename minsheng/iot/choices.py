@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import Colour
+
 
 class SensorKind(models.TextChoices):
     AIR_TEMP = "air_temp", _("空气温度")
@@ -65,6 +67,24 @@ RANK = {
     Severity.MINOR: 2,
     Severity.MAJOR: 3,
     Severity.CRITICAL: 4,
+}
+
+#: Badge colour of each severity.
+SEVERITY_COLOURS = {
+    Severity.CRITICAL: Colour.RED,
+    Severity.MAJOR: Colour.ORANGE,
+    Severity.MINOR: Colour.BLUE,
+    Severity.WARNING: Colour.GRAY,
+    Severity.INDETERMINATE: Colour.GRAY,
+}
+#: Map colours by worst active alarm (and "none" for a quiet greenhouse).
+SEVERITY_MAP_COLOURS = {
+    Severity.CRITICAL: "#c8161d",
+    Severity.MAJOR: "#e8710a",
+    Severity.MINOR: "#d4a106",
+    Severity.WARNING: "#5b7db8",
+    Severity.INDETERMINATE: "#8a93a3",
+    "none": "#2e9d5b",
 }
 
 

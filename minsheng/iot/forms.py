@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
@@ -60,7 +61,7 @@ class AlarmPreferenceForm(forms.Form):
             }
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
-        villages = Node.objects.visible_to(user, "iot.view").filter(kind=NodeKind.VILLAGE).order_by("path")
+        villages = Node.objects.visible_to(user, Cap.IOT_VIEW).filter(kind=NodeKind.VILLAGE).order_by("path")
         self.fields["villages"].queryset = villages
         self.fields["clusters"].queryset = Cluster.objects.filter(villages__in=villages).distinct()
 

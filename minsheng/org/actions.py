@@ -12,6 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
+from minsheng.core.permissions import require_cap
+
 from .choices import ALLOWED_CHILDREN, TERRITORIAL_KINDS, NodeKind, PartyPost, PropertyStatus
 from .models import (
     Assignment,
@@ -26,14 +29,6 @@ from .models import (
     ResidentTag,
 )
 from .validators import birth_date_from_id, gender_from_id
-
-
-def require(actor, capability: str, node: Node | None = None) -> None:
-    """Raise PermissionDenied unless `actor` (None = the system) holds `capability` at `node`."""
-    if actor is None:
-        return
-    if not actor.has_cap(capability, node):
-        raise PermissionDenied(_("没有权限执行此操作"))
 
 
 def _clean_and_save(obj, *, exclude: Iterable[str] = ()) -> None:
@@ -51,7 +46,7 @@ def create_node(
     if parent is None and actor is not None and not actor.is_superuser:
         # a new 街道/乡镇 at the top of the tree is a deployment decision, not a registry edit
         raise PermissionDenied(_("只有系统管理员可以新建顶层街道/乡镇"))
-    require(actor, "org.change", parent)
+    require_cap(actor, Cap.ORG_CHANGE, parent)
     parent_kind = parent.kind if parent is not None else None
     if kind not in ALLOWED_CHILDREN.get(parent_kind, set()):
         raise ValidationError(
@@ -73,7 +68,7 @@ def create_node(
 
 @transaction.atomic
 def update_node(node: Node, *, actor=None, **fields) -> Node:
-    require(actor, "org.change", node)
+    require_cap(actor, Cap.ORG_CHANGE, node)
     node = Node.objects.select_for_update().get(pk=node.pk)
     renamed = "name" in fields and fields["name"] != node.name
     for key in ("name", "code", "geometry"):
@@ -116,7 +111,7 @@ def create_grid(
     nodes: Iterable[Node] = (),
     actor=None,
 ) -> Grid:
-    require(actor, "org.change", community)
+    require_cap(actor, Cap.ORG_CHANGE, community)
     if community.kind not in TERRITORIAL_KINDS:
         raise ValidationError({"community": _("网格必须属于一个社区或村")})
     grid = Grid(community=community, name=(name or "").strip(), boundary=boundary or None)
@@ -142,7 +137,7 @@ def _set_grid_nodes(grid: Grid, nodes: Iterable[Node]) -> None:
 
 @transaction.atomic
 def update_grid(grid: Grid, *, actor=None, **fields) -> Grid:
-    require(actor, "org.change", grid.community)
+    require_cap(actor, Cap.ORG_CHANGE, grid.community)
     grid = Grid.objects.select_for_update().get(pk=grid.pk)
     for key in ("name", "boundary", "worker"):
         if key in fields:
@@ -161,7 +156,7 @@ def update_grid(grid: Grid, *, actor=None, **fields) -> Grid:
 
 @transaction.atomic
 def register_household(*, node: Node, room: str = "", head_name: str = "", note: str = "", actor=None):
-    require(actor, "org.change", node)
+    require_cap(actor, Cap.ORG_CHANGE, node)
     household = Household(
         node=node, room=(room or "").strip(), head_name=(head_name or "").strip(), note=note
     )
@@ -186,7 +181,7 @@ def _normalise_resident_fields(fields: dict) -> dict:
 @transaction.atomic
 def register_resident(*, name: str, node: Node, tags: Iterable[str] = (), actor=None, **fields) -> Resident:
     """Register a person. `tags` are ResidentTag codes; birth date and gender default from the ID number."""
-    require(actor, "org.change", node)
+    require_cap(actor, Cap.ORG_CHANGE, node)
     fields = _normalise_resident_fields({"name": name, **fields})
     resident = Resident(node=node, **fields)
     if resident.household_id and resident.household.node_id != node.pk:
@@ -203,10 +198,10 @@ def register_resident(*, name: str, node: Node, tags: Iterable[str] = (), actor=
 def update_resident(
     resident: Resident, *, actor=None, tags: Iterable[str] | None = None, **fields
 ) -> Resident:
-    require(actor, "org.change", resident.node)
+    require_cap(actor, Cap.ORG_CHANGE, resident.node)
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     if "node" in fields:
-        require(actor, "org.change", fields["node"])
+        require_cap(actor, Cap.ORG_CHANGE, fields["node"])
     for key, value in _normalise_resident_fields(dict(fields)).items():
         setattr(resident, key, value)
     _check_id_unique(resident)
@@ -245,7 +240,7 @@ def _pinyin(text: str) -> str:
 
 @transaction.atomic
 def create_party_org(*, parent: PartyOrg | None, kind: str, name: str, node: Node, actor=None) -> PartyOrg:
-    require(actor, "org.change", node)
+    require_cap(actor, Cap.ORG_CHANGE, node)
     if parent is not None and not node.path.startswith(parent.node.path):
         raise ValidationError({"node": _("下级党组织的所在节点必须在上级党组织的范围内")})
     org = PartyOrg(kind=kind, name=(name or "").strip(), node=node)
@@ -268,7 +263,7 @@ def add_party_member(
     joined_on: dt.date | None = None,
     actor=None,
 ) -> PartyMember:
-    require(actor, "org.change", party_org.node)
+    require_cap(actor, Cap.ORG_CHANGE, party_org.node)
     if post in (PartyPost.BUILDING_LEADER, PartyPost.UNIT_LEADER) and led_node is None:
         raise ValidationError({"led_node": _("楼长/单元长须指定负责的楼栋或单元")})
     if led_node is not None and led_node.kind not in (NodeKind.BUILDING, NodeKind.UNIT):
@@ -290,7 +285,7 @@ def add_party_member(
 @transaction.atomic
 def link_member_households(member: PartyMember, households: Iterable[Household], *, actor=None) -> None:
     """党员联户: the households this member keeps in touch with (replaces the previous set)."""
-    require(actor, "org.change", member.party_org.node)
+    require_cap(actor, Cap.ORG_CHANGE, member.party_org.node)
     households = list(households)
     outside = [h for h in households if not h.node.path.startswith(member.party_org.node.path)]
     if outside:
@@ -313,7 +308,7 @@ def assign_responsibility(
     note: str = "",
     actor=None,
 ) -> Assignment:
-    require(actor, "org.change", node)
+    require_cap(actor, Cap.ORG_CHANGE, node)
     if user is None and party_member is None:
         raise ValidationError({"user": _("请指定负责人或负责党员")})
     if valid_from and valid_to and valid_to < valid_from:
@@ -333,7 +328,7 @@ def assign_responsibility(
 
 @transaction.atomic
 def end_assignment(assignment: Assignment, *, on: dt.date, actor=None) -> Assignment:
-    require(actor, "org.change", assignment.node)
+    require_cap(actor, Cap.ORG_CHANGE, assignment.node)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.valid_from and on < assignment.valid_from:
         raise ValidationError({"valid_to": _("截止日期不能早于起始日期")})
@@ -366,7 +361,7 @@ def responsible_for(node: Node, kind: str | None = None, on: dt.date | None = No
 def create_property_company(
     *, name: str, credit_code: str = "", contact: str = "", phone: str = "", is_street_led=False, actor=None
 ) -> PropertyCompany:
-    require(actor, "org.change", None)
+    require_cap(actor, Cap.ORG_CHANGE, None)
     company = PropertyCompany(
         name=(name or "").strip(),
         credit_code=(credit_code or "").strip().upper(),
@@ -384,7 +379,7 @@ def set_estate_property(
     node: Node, *, status: str, company: PropertyCompany | None = None, actor=None, **fields
 ):
     """Record a 小区's property status. 街道兜底 needs a street-led company; 无物业/自管 have no company."""
-    require(actor, "org.change", node)
+    require_cap(actor, Cap.ORG_CHANGE, node)
     if node.kind != NodeKind.ESTATE:
         raise ValidationError({"node": _("物业信息只能登记在小区上")})
     if status in (PropertyStatus.PROFESSIONAL, PropertyStatus.STREET_FALLBACK) and company is None:

@@ -6,3 +6,6 @@ class OrgConfig(AppConfig):
     name = "minsheng.org"
     label = "org"
     verbose_name = _("组织与网格")
+
+    def ready(self) -> None:
+        from . import spreadsheets  # noqa: F401 - registers the app's xlsx resources

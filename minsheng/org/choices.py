@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import Colour
+
 
 class NodeKind(models.TextChoices):
     STREET = "street", _("街道/乡镇")
@@ -11,6 +13,17 @@ class NodeKind(models.TextChoices):
     BUILDING = "building", _("楼栋")
     UNIT = "unit", _("单元")
 
+
+#: Badge colour of each kind (街道 red, 社区 blue, 村 and 自然村 green, 小区 orange).
+NODE_KIND_COLOURS = {
+    NodeKind.STREET: Colour.RED,
+    NodeKind.COMMUNITY: Colour.BLUE,
+    NodeKind.VILLAGE: Colour.GREEN,
+    NodeKind.ESTATE: Colour.ORANGE,
+    NodeKind.NATURAL_VILLAGE: Colour.GREEN,
+    NodeKind.BUILDING: Colour.GRAY,
+    NodeKind.UNIT: Colour.GRAY,
+}
 
 #: Which kinds may sit under which: the administrative tree's grammar.
 ALLOWED_CHILDREN: dict[str | None, set[str]] = {
@@ -57,6 +70,15 @@ class PropertyStatus(models.TextChoices):
     STREET_FALLBACK = "street_fallback", _("街道兜底")
     NONE = "none", _("无物业")
     SELF_MANAGED = "self_managed", _("自管")
+
+
+#: Badge colour of each property status: fallback and no service are what the street has to act on.
+PROPERTY_STATUS_COLOURS = {
+    PropertyStatus.PROFESSIONAL: Colour.GREEN,
+    PropertyStatus.STREET_FALLBACK: Colour.ORANGE,
+    PropertyStatus.NONE: Colour.RED,
+    PropertyStatus.SELF_MANAGED: Colour.BLUE,
+}
 
 
 class Gender(models.TextChoices):

@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from shapely.geometry import Point, shape
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from minsheng.core.badges import Colour
 from minsheng.core.models import BaseModel
 from minsheng.core.pinyin import pinyin_key
 from minsheng.core.scoping import ScopedManager, ScopedQuerySet
 
 from .choices import (
+    NODE_KIND_COLOURS,
     AssignmentKind,
     Gender,
     NodeKind,
@@ -72,6 +74,10 @@ class Node(MP_Node, BaseModel):
         verbose_name = _("组织节点")
         verbose_name_plural = _("组织节点")
         ordering = ["path"]
+
+    @property
+    def kind_colour(self) -> str:
+        return NODE_KIND_COLOURS.get(self.kind, Colour.GRAY)
 
     def __str__(self) -> str:
         return self.name
@@ -465,3 +471,22 @@ class EstateProperty(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.node} · {self.get_status_display()}"
+
+
+class VillageRecord(BaseModel):
+    """The shape of a row in a village's ledger: the village it belongs to (which decides who sees it, through
+    `visible_to`) and who recorded it. A domain's ledger tables inherit it; one may redeclare `village` to give it
+    its own reverse name or label."""
+
+    village = models.ForeignKey(
+        "org.Node", on_delete=models.PROTECT, related_name="%(app_label)s_%(class)s", verbose_name=_("村")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    scope_path = "village__path"
+    objects = ScopedManager()
+
+    class Meta(BaseModel.Meta):
+        abstract = True

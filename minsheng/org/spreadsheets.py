@@ -17,8 +17,9 @@ from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from minsheng.accounts.choices import Cap
 from minsheng.accounts.models import User
-from minsheng.core.spreadsheet import CellError, Column, Resource, read_code, read_list, read_text
+from minsheng.core.spreadsheet import CellError, Column, Resource, read_code, read_list, read_text, register
 
 from . import actions
 from .choices import AssignmentKind, Gender, NodeKind, PartyOrgKind, PartyPost, PropertyStatus
@@ -40,9 +41,10 @@ HEAD_RELATIONS = {"户主", "本人"}
 
 
 class OrgResource(Resource):
-    export_capability = "org.export"
-    import_capability = "org.import"
-    pii_capability = "org.view_pii"
+    app_label = "org"
+    export_capability = Cap.ORG_EXPORT
+    import_capability = Cap.ORG_IMPORT
+    pii_capability = Cap.ORG_VIEW_PII
 
     def __init__(self, user) -> None:
         super().__init__(user)
@@ -746,17 +748,14 @@ class ResidentResource(OrgResource):
 
 
 #: Every registry, in the order a 街道 fills them (each may refer to the ones above it).
-REGISTRIES: dict[str, type[OrgResource]] = {
-    r.slug: r
-    for r in (
-        NodeResource,
-        GridResource,
-        PartyOrgResource,
-        PartyMemberResource,
-        AssignmentResource,
-        PropertyCompanyResource,
-        EstatePropertyResource,
-        HouseholdResource,
-        ResidentResource,
-    )
-}
+register(
+    NodeResource,
+    GridResource,
+    PartyOrgResource,
+    PartyMemberResource,
+    AssignmentResource,
+    PropertyCompanyResource,
+    EstatePropertyResource,
+    HouseholdResource,
+    ResidentResource,
+)

@@ -3,6 +3,8 @@
 
 from django.urls import path
 
+from minsheng.core.views.spreadsheets import spreadsheet_urls
+
 from .views import io, people, people_assignments, people_party, people_property, territory
 
 app_name = "org"
@@ -57,7 +59,5 @@ urlpatterns = [
 
 io_urlpatterns = [
     path("", io.index, name="index"),
-    path("<slug:slug>/export/", io.export, name="export"),
-    path("<slug:slug>/template/", io.template, name="template"),
-    path("<slug:slug>/import/", io.import_view, name="import"),
+    *spreadsheet_urls("org", namespace="org_io", index="index"),
 ]

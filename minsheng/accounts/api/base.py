@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.api_pagination import Pagination
 from minsheng.core.context import current
 
@@ -34,8 +35,8 @@ class CapabilityViewMixin:
 
     permission_classes = [HasCapability]
     pagination_class = Pagination
-    read_capability = "org.view"
-    write_capability = "org.change"
+    read_capability = Cap.ORG_VIEW
+    write_capability = Cap.ORG_CHANGE
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -59,7 +60,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     So a client cannot learn which ids exist outside its scope by writing to them.
     """
 
-    def __init__(self, capability: str = "org.view", **kwargs):
+    def __init__(self, capability: str = Cap.ORG_VIEW, **kwargs):
         self.capability = capability
         super().__init__(**kwargs)
 

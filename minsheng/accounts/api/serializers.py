@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.masking import mask_phone
 
 from .. import actions
@@ -20,9 +21,9 @@ from .base import ScopedRelatedField
 
 def managed_users(manager):
     """Users with a membership inside the manager's accounts.manage scope, plus users with no membership at all."""
-    if not (manager.is_authenticated and manager.has_cap("accounts.manage")):
+    if not (manager.is_authenticated and manager.has_cap(Cap.ACCOUNTS_MANAGE)):
         return User.objects.none()
-    in_scope = Membership.objects.visible_to(manager, "accounts.manage").values("user_id")
+    in_scope = Membership.objects.visible_to(manager, Cap.ACCOUNTS_MANAGE).values("user_id")
     return User.objects.filter(Q(pk__in=in_scope) | ~Exists(Membership.objects.filter(user=OuterRef("pk"))))
 
 
@@ -36,7 +37,8 @@ class MembershipSerializer(serializers.ModelSerializer):
     user_name = serializers.StringRelatedField(source="user")
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     node = ScopedRelatedField(
-        capability="accounts.manage", queryset=Membership._meta.get_field("node").related_model.objects.all()
+        capability=Cap.ACCOUNTS_MANAGE,
+        queryset=Membership._meta.get_field("node").related_model.objects.all(),
     )
     node_name = serializers.CharField(source="node.full_name", read_only=True)
     is_current = serializers.SerializerMethodField()

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from .. import actions
 from ..backends import is_locked_out
-from ..choices import Role
+from ..choices import Cap, Role
 from ..models import Membership
 from . import serializers as s
 from .base import CapabilityViewMixin
@@ -72,7 +72,7 @@ class TokenView(APIView):
 
 
 class AccountsViewSet(CapabilityViewMixin, viewsets.GenericViewSet):
-    read_capability = write_capability = "accounts.manage"
+    read_capability = write_capability = Cap.ACCOUNTS_MANAGE
     http_method_names = ["get", "post", "head", "options"]
 
 
@@ -107,7 +107,7 @@ class MembershipViewSet(
     ordering_fields = ["pk", "valid_from"]
 
     def get_queryset(self):
-        return Membership.objects.visible_to(self.request.user, "accounts.manage").select_related(
+        return Membership.objects.visible_to(self.request.user, Cap.ACCOUNTS_MANAGE).select_related(
             "user", "node"
         )
 

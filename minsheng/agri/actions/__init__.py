@@ -1,9 +1,10 @@
 """Every state change of the agri app, one module per topic: `samples` (registries, samples, rapid tests, lab
-results), `certificates` (承诺达标合格证), `inspections` (store inspections), `ledgers` (letters, publicity, waste,
+results), `field` (the field test: sample, task and first reading in one), `certificates` (承诺达标合格证), `inspections` (store inspections), `ledgers` (letters, publicity, waste,
 campaigns, tasks, holiday duty), `reference` (standards, pesticides, limits, bans). Callers use `actions.<name>`
 whichever module holds it."""
 
 from .certificates import correct_certificate, issue_batch, issue_certificate, void_certificate
+from .field import record_field_test
 from .inspections import record_inspection, rectify_days
 from .ledgers import (
     assign_duty,
@@ -71,6 +72,7 @@ __all__ = [
     "issue_batch",
     "issue_certificate",
     "level_label",
+    "record_field_test",
     "record_inspection",
     "record_lab_results",
     "record_letter",

@@ -11,13 +11,15 @@ import datetime as dt
 import os
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.calendar import holiday_period_of
+from minsheng.core.permissions import require_cap
 from minsheng.org.choices import NodeKind
 
 from ..choices import EXCLUDED_STATES, LetterLevel, SampleLevel, TaskKind
@@ -37,11 +39,6 @@ from ..queries import PreHolidaySuggestion, matching_samples, supervised_village
 #: Scans of signed letters: PDF or a photo, at most this size.
 SCAN_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
 SCAN_MAX_BYTES = 10 * 1024 * 1024
-
-
-def require(actor, capability: str, node=None) -> None:
-    if actor is None or not actor.has_cap(capability, node):
-        raise PermissionDenied(_("您没有在此登记的权限"))
 
 
 def _today() -> dt.date:
@@ -114,7 +111,7 @@ def record_letter(
         village = producer.village
     else:
         raise ValidationError({"level": _("未知的责任书层级")})
-    require(actor, "agri.record", village)
+    require_cap(actor, Cap.AGRI_RECORD, village)
     try:
         year = int(year)
     except (TypeError, ValueError):
@@ -170,7 +167,7 @@ def level_label(level: str) -> str:
 
 
 def attach_scan(*, actor, letter: ResponsibilityLetter, scan) -> ResponsibilityLetter:
-    require(actor, "agri.record", letter.village)
+    require_cap(actor, Cap.AGRI_RECORD, letter.village)
     if not scan:
         raise ValidationError({"scan": _("请选择扫描件")})
     _check_scan(scan)
@@ -193,7 +190,7 @@ def record_publicity(
     recipients: str = "",
 ) -> PublicityRecord:
     _check_village(village)
-    require(actor, "agri.record", village)
+    require_cap(actor, Cap.AGRI_RECORD, village)
     _not_future(given_on, "given_on")
     errors = {}
     if not (material or "").strip():
@@ -226,7 +223,7 @@ def record_waste(
             raise ValidationError({"store": _("该门店不在所选村")})
         village = store.village
     _check_village(village)
-    require(actor, "agri.record", village)
+    require_cap(actor, Cap.AGRI_RECORD, village)
     _not_future(recovered_on, "recovered_on")
     try:
         kg = Decimal(str(kg)).quantize(Decimal("0.01"))
@@ -262,7 +259,7 @@ def create_campaign(
 ) -> Campaign:
     """`products` is [(commodity, [pesticides], source), …]: the key products and the high-risk pesticides staff
     enter for each (the system ships no list of them)."""
-    require(actor, "agri.manage")
+    require_cap(actor, Cap.AGRI_MANAGE)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("请填写专项行动名称")})
@@ -288,7 +285,7 @@ def set_campaign_product(
     *, actor, campaign: Campaign, commodity, pesticides=(), source: str = ""
 ) -> CampaignProduct:
     """Add a key product to a campaign, or replace its high-risk pesticides."""
-    require(actor, "agri.manage")
+    require_cap(actor, Cap.AGRI_MANAGE)
     if commodity is None:
         raise ValidationError({"commodity": _("请选择重点品种")})
     product, _created = CampaignProduct.objects.get_or_create(campaign=campaign, commodity=commodity)
@@ -299,7 +296,7 @@ def set_campaign_product(
 
 
 def remove_campaign_product(*, actor, product: CampaignProduct) -> None:
-    require(actor, "agri.manage")
+    require_cap(actor, Cap.AGRI_MANAGE)
     product.delete()
 
 
@@ -320,7 +317,7 @@ def create_task(
 ) -> SamplingTask:
     if node is None:
         raise ValidationError({"node": _("请选择负责单位")})
-    require(actor, "agri.manage", node)
+    require_cap(actor, Cap.AGRI_MANAGE, node)
     errors = {}
     if not (name or "").strip():
         errors["name"] = _("请填写任务名称")
@@ -379,7 +376,7 @@ def assign_sample(*, actor, sample: Sample, task: SamplingTask | None) -> Sample
         .select_related("commodity", "village")
         .get(pk=sample.pk)
     )
-    require(actor, "agri.record", sample.village)
+    require_cap(actor, Cap.AGRI_RECORD, sample.village)
     if task is not None:
         reason = task_accepts(task, sample)
         if reason:
@@ -392,11 +389,11 @@ def assign_sample(*, actor, sample: Sample, task: SamplingTask | None) -> Sample
 @transaction.atomic
 def assign_matching(*, actor, task: SamplingTask) -> int:
     """Put every matching sample the actor may record under the task; returns how many."""
-    require(actor, "agri.record", task.node)
+    require_cap(actor, Cap.AGRI_RECORD, task.node)
     ids = [
         s.pk
         for s in matching_samples(task).select_related("village")
-        if actor.has_cap("agri.record", s.village)
+        if actor.has_cap(Cap.AGRI_RECORD, s.village)
     ]
     return Sample.objects.filter(pk__in=ids, task__isnull=True).update(task=task, updated_at=clock.now())
 
@@ -415,7 +412,7 @@ def create_pre_holiday_task(
         kind=TaskKind.PRE_HOLIDAY, holiday=suggestion.period.name, end=suggestion.end, node=node
     ).first()
     if existing is not None:
-        require(actor, "agri.manage", node)
+        require_cap(actor, Cap.AGRI_MANAGE, node)
         return existing
     return create_task(
         actor=actor,
@@ -437,7 +434,7 @@ def assign_duty(
     """Put a person on duty on one day of a statutory holiday period (the calendar says which days those are)."""
     if node is None:
         raise ValidationError({"node": _("请选择单位")})
-    require(actor, "agri.manage", node)
+    require_cap(actor, Cap.AGRI_MANAGE, node)
     if day is None:
         raise ValidationError({"day": _("请选择值班日期")})
     period = holiday_period_of(day)
@@ -467,7 +464,7 @@ def assign_duty(
 
 
 def remove_duty(*, actor, shift: DutyShift) -> None:
-    require(actor, "agri.manage", shift.node)
+    require_cap(actor, Cap.AGRI_MANAGE, shift.node)
     if shift.day < _today():
         raise ValidationError(_("已过去的值班记录不能删除"))
     shift.delete()

@@ -7,7 +7,8 @@ tables as they stood on the sample date (a wrong row is corrected in 系统配�
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .ledgers import require
+from minsheng.accounts.choices import Cap
+from minsheng.core.permissions import require_cap
 
 
 def _source(source: str) -> str:
@@ -20,7 +21,7 @@ def _source(source: str) -> str:
 def add_standard(*, actor, code: str, title: str, effective_from, withdrawn_on=None, source: str):
     from ..models import StandardDoc
 
-    require(actor, "agri.configure")
+    require_cap(actor, Cap.AGRI_CONFIGURE)
     code = (code or "").strip()
     if StandardDoc.objects.filter(code=code).exists():
         raise ValidationError({"code": _("已有标准“%(code)s”") % {"code": code}})
@@ -42,7 +43,7 @@ def add_pesticide(*, actor, name: str, chem_class: str, source: str):
     from ..choices import ChemClass
     from ..models import Pesticide
 
-    require(actor, "agri.configure")
+    require_cap(actor, Cap.AGRI_CONFIGURE)
     name = (name or "").strip()
     if Pesticide.objects.filter(name=name).exists():
         raise ValidationError({"name": _("已有农药“%(name)s”") % {"name": name}})
@@ -55,7 +56,7 @@ def add_pesticide(*, actor, name: str, chem_class: str, source: str):
 def add_limit(*, actor, pesticide, commodity, mg_per_kg, standard, source: str, temporary=False, excluded=()):
     from ..models import MaximumResidueLimit
 
-    require(actor, "agri.configure")
+    require_cap(actor, Cap.AGRI_CONFIGURE)
     source = _source(source)
     if MaximumResidueLimit.objects.filter(
         pesticide=pesticide, commodity=commodity, standard=standard
@@ -103,7 +104,7 @@ def add_rule(
     from ..choices import RuleKind
     from ..models import PesticideRule
 
-    require(actor, "agri.configure")
+    require_cap(actor, Cap.AGRI_CONFIGURE)
     source = _source(source)
     if kind == RuleKind.SCOPED_BAN and not scopes:
         raise ValidationError({"scopes": _("在部分范围禁用的规定须填写禁用范围")})

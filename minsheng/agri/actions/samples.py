@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.context import site_language
 from minsheng.org.choices import TERRITORIAL_KINDS
@@ -44,7 +45,7 @@ def can_record(user, node) -> bool:
     """`agri.record` at the node: a 村级监管员 in his own villages, the 街道's agri staff anywhere under the 街道."""
     if user is None or not user.is_authenticated:
         return False
-    return user.has_cap("agri.record", node)
+    return user.has_cap(Cap.AGRI_RECORD, node)
 
 
 def require_recorder(user, node) -> None:

@@ -18,6 +18,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin, ScopedRelatedField
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.calendar import holiday_periods
 from minsheng.org.models import Node
@@ -66,9 +67,9 @@ def _int_param(request, name: str, default: int) -> int:
 
 
 class AgriLedgerMixin(CapabilityViewMixin):
-    read_capability = "agri.view"
+    read_capability = Cap.AGRI_VIEW
     # The actions decide at the row's node (agri.record or agri.manage); the gate only needs agri.view.
-    write_capability = "agri.view"
+    write_capability = Cap.AGRI_VIEW
 
 
 # -- letters ---------------------------------------------------------------------------------------------------
@@ -108,11 +109,11 @@ class LetterInputSerializer(serializers.Serializer):
     level = PlainChoiceField(LetterLevel.choices)
     year = serializers.IntegerField()
     signed_on = serializers.DateField()
-    village = ScopedRelatedField(capability="agri.record", queryset=Node.objects.all(), required=False)
+    village = ScopedRelatedField(capability=Cap.AGRI_RECORD, queryset=Node.objects.all(), required=False)
     supervisor = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True), required=False
     )
-    producer = ScopedRelatedField(capability="agri.view", queryset=Producer.objects.all(), required=False)
+    producer = ScopedRelatedField(capability=Cap.AGRI_VIEW, queryset=Producer.objects.all(), required=False)
     party_a = serializers.CharField(max_length=100)
     party_b = serializers.CharField(max_length=100)
     scan = serializers.FileField(required=False)
@@ -140,7 +141,7 @@ class LetterViewSet(
     filterset_fields = {"year": ["exact"], "level": ["exact"], "village": ["exact"]}
 
     def get_queryset(self):
-        return ResponsibilityLetter.objects.visible_to(self.request.user, "agri.view").select_related(
+        return ResponsibilityLetter.objects.visible_to(self.request.user, Cap.AGRI_VIEW).select_related(
             "village", "supervisor", "producer"
         )
 
@@ -186,7 +187,7 @@ class LetterViewSet(
 
 
 class PublicitySerializer(serializers.ModelSerializer):
-    village = ScopedRelatedField(capability="agri.record", queryset=Node.objects.all())
+    village = ScopedRelatedField(capability=Cap.AGRI_RECORD, queryset=Node.objects.all())
 
     class Meta:
         model = PublicityRecord
@@ -201,15 +202,17 @@ class PublicityViewSet(
     filterset_fields = {"village": ["exact"], "given_on": ["gte", "lte"]}
 
     def get_queryset(self):
-        return PublicityRecord.objects.visible_to(self.request.user, "agri.view").select_related("village")
+        return PublicityRecord.objects.visible_to(self.request.user, Cap.AGRI_VIEW).select_related("village")
 
     def perform_create(self, serializer):
         serializer.instance = actions.record_publicity(actor=self.request.user, **serializer.validated_data)
 
 
 class WasteSerializer(serializers.ModelSerializer):
-    village = ScopedRelatedField(capability="agri.record", queryset=Node.objects.all(), required=False)
-    store = ScopedRelatedField(capability="agri.view", queryset=AgriInputStore.objects.all(), required=False)
+    village = ScopedRelatedField(capability=Cap.AGRI_RECORD, queryset=Node.objects.all(), required=False)
+    store = ScopedRelatedField(
+        capability=Cap.AGRI_VIEW, queryset=AgriInputStore.objects.all(), required=False
+    )
 
     class Meta:
         model = WasteRecovery
@@ -248,7 +251,7 @@ class WasteViewSet(AgriLedgerMixin, mixins.ListModelMixin, mixins.CreateModelMix
     filterset_fields = {"village": ["exact"], "store": ["exact"], "recovered_on": ["gte", "lte"]}
 
     def get_queryset(self):
-        return WasteRecovery.objects.visible_to(self.request.user, "agri.view").select_related(
+        return WasteRecovery.objects.visible_to(self.request.user, Cap.AGRI_VIEW).select_related(
             "village", "store"
         )
 
@@ -316,7 +319,7 @@ class CampaignViewSet(
     serializer_class = CampaignSerializer
 
     def get_queryset(self):
-        return Campaign.objects.visible_to(self.request.user, "agri.view").prefetch_related(
+        return Campaign.objects.visible_to(self.request.user, Cap.AGRI_VIEW).prefetch_related(
             "products__commodity", "products__pesticides"
         )
 
@@ -334,7 +337,7 @@ class CampaignViewSet(
 class TaskSerializer(serializers.ModelSerializer):
     kind = PlainChoiceField(TaskKind.choices, required=False, default=TaskKind.ROUTINE)
     level = PlainChoiceField(SampleLevel.choices)
-    node = ScopedRelatedField(capability="agri.manage", queryset=Node.objects.all())
+    node = ScopedRelatedField(capability=Cap.AGRI_MANAGE, queryset=Node.objects.all())
     campaign = serializers.PrimaryKeyRelatedField(
         queryset=Campaign.objects.all(), required=False, allow_null=True
     )
@@ -372,7 +375,7 @@ class TaskWeekSerializer(serializers.Serializer):
 
 
 class AssignInputSerializer(serializers.Serializer):
-    sample = ScopedRelatedField(capability="agri.view", queryset=Sample.objects.all())
+    sample = ScopedRelatedField(capability=Cap.AGRI_VIEW, queryset=Sample.objects.all())
 
 
 class PreHolidaySerializer(serializers.Serializer):
@@ -406,7 +409,7 @@ class TaskViewSet(
     def compliance(self, request, pk=None):
         """Samples counted towards the task per ISO week of its period, against the weekly quota."""
         task = self.get_object()
-        weeks = metrics.task_compliance(task, samples=Sample.objects.visible_to(request.user, "agri.view"))
+        weeks = metrics.task_compliance(task, samples=Sample.objects.visible_to(request.user, Cap.AGRI_VIEW))
         return Response(
             TaskWeekSerializer(
                 [{**w.__dict__, "met": w.met} for w in weeks],
@@ -436,7 +439,7 @@ class TaskViewSet(
 
 
 class DutySerializer(serializers.ModelSerializer):
-    node = ScopedRelatedField(capability="agri.manage", queryset=Node.objects.all())
+    node = ScopedRelatedField(capability=Cap.AGRI_MANAGE, queryset=Node.objects.all())
     person = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
     person_name = serializers.CharField(source="person.display_name", read_only=True)
 
@@ -499,7 +502,7 @@ class PassRateViewSet(AgriLedgerMixin, viewsets.GenericViewSet):
     serializer_class = PassRateRowSerializer
 
     def get_queryset(self):
-        return Sample.objects.visible_to(self.request.user, "agri.view")
+        return Sample.objects.visible_to(self.request.user, Cap.AGRI_VIEW)
 
     @extend_schema(
         parameters=[

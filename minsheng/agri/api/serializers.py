@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
+from minsheng.accounts.choices import Cap
 from minsheng.core.masking import mask_phone
 from minsheng.org.models import Node
 
@@ -134,13 +135,13 @@ class FieldRecordInputSerializer(ReadingInputSerializer):
     """A sample and its first reading, as the field page records them."""
 
     commodity = serializers.CharField(max_length=50, help_text="品种名称或别名，如 豆角")
-    village = ScopedRelatedField(queryset=Node.objects.all(), capability="agri.view")
+    village = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.AGRI_VIEW)
     producer = ScopedRelatedField(
-        queryset=Producer.objects.all(), capability="agri.view", required=False, allow_null=True
+        queryset=Producer.objects.all(), capability=Cap.AGRI_VIEW, required=False, allow_null=True
     )
     follow_up_of = ScopedRelatedField(
         queryset=Sample.objects.all(),
-        capability="agri.view",
+        capability=Cap.AGRI_VIEW,
         required=False,
         allow_null=True,
         help_text="跟踪复抽：原不合格样品的id",
@@ -175,7 +176,7 @@ class FieldRecordInputSerializer(ReadingInputSerializer):
 class ProducerSerializer(serializers.ModelSerializer):
     """A producer; the phone is masked (it is personal data of a grower) and only written, never read in full."""
 
-    village = ScopedRelatedField(queryset=Node.objects.all(), capability="agri.view")
+    village = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.AGRI_VIEW)
     village_name = serializers.CharField(source="village.name", read_only=True)
     kind = PlainChoiceField(ProducerKind.choices)
     crops = serializers.SlugRelatedField(
@@ -268,7 +269,7 @@ class ProducerDetailSerializer(ProducerSerializer):
 
 
 class StoreSerializer(serializers.ModelSerializer):
-    village = ScopedRelatedField(queryset=Node.objects.all(), capability="agri.view")
+    village = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.AGRI_VIEW)
     village_name = serializers.CharField(source="village.name", read_only=True)
 
     class Meta:
@@ -327,13 +328,13 @@ class InspectionInputSerializer(serializers.Serializer):
     """A checklist: `answers` maps each item code to yes/no/na, `notes` explains each "no". Photos go as
     multipart files named `photo_<code>` (or `photos` for the visit as a whole)."""
 
-    store = ScopedRelatedField(queryset=AgriInputStore.objects.all(), capability="agri.view")
+    store = ScopedRelatedField(queryset=AgriInputStore.objects.all(), capability=Cap.AGRI_VIEW)
     answers = serializers.DictField(child=serializers.ChoiceField(choices=CheckResult.choices))
     notes = serializers.DictField(
         child=serializers.CharField(max_length=200, allow_blank=True), required=False
     )
     recheck_of = ScopedRelatedField(
-        queryset=StoreInspection.objects.all(), capability="agri.view", required=False, allow_null=True
+        queryset=StoreInspection.objects.all(), capability=Cap.AGRI_VIEW, required=False, allow_null=True
     )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

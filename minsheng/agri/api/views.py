@@ -5,7 +5,6 @@ villages, 400 with field messages on bad input), and the commodity search with a
 import datetime as dt
 import json
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 
 from .. import actions, filtersets, queries
@@ -23,17 +23,16 @@ from ..models import AgriInputStore, Certificate, Commodity, Producer, Sample, S
 from . import serializers as s
 
 
-def _reading(sample, actor, data):
-    return actions.record_rapid_test(
-        actor=actor,
-        sample=sample,
-        method=data["method"],
-        delta_a0=data.get("delta_a0"),
-        delta_at=data.get("delta_at"),
-        pesticide=data.get("pesticide"),
-        positive=data.get("positive"),
-        card_invalid=data.get("card_invalid", False),
-    )
+def _reading(data) -> dict:
+    """The rapid reading a request carries, as record_rapid_test takes it."""
+    return {
+        "method": data["method"],
+        "delta_a0": data.get("delta_a0"),
+        "delta_at": data.get("delta_at"),
+        "pesticide": data.get("pesticide"),
+        "positive": data.get("positive"),
+        "card_invalid": data.get("card_invalid", False),
+    }
 
 
 class SampleViewSet(
@@ -41,14 +40,14 @@ class SampleViewSet(
 ):
     # Reading needs agri.view; recording agri.record somewhere, and the actions check it at the sample's village
     # (a 村级监管员 records only in his own villages).
-    read_capability = "agri.view"
-    write_capability = "agri.record"
+    read_capability = Cap.AGRI_VIEW
+    write_capability = Cap.AGRI_RECORD
     filterset_fields = {"level": ["exact"], "status": ["exact"], "village": ["exact"]}
     ordering_fields = ["sampled_at"]
 
     def get_queryset(self):
         return (
-            Sample.objects.visible_to(self.request.user, "agri.view")
+            Sample.objects.visible_to(self.request.user, Cap.AGRI_VIEW)
             .select_related("commodity", "village", "producer", "sampler")
             .prefetch_related("rapid_tests__pesticide", "rapid_tests__tester", "lab_results__pesticide")
         )
@@ -78,20 +77,18 @@ class SampleViewSet(
         serializer = s.FieldRecordInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with transaction.atomic():
-            sample = actions.record_sample(
-                actor=request.user,
-                commodity=data["commodity"],
-                village=data["village"],
-                level=data["level"],
-                producer=data.get("producer"),
-                stall=data["stall"],
-                certificate_shown=data["certificate_shown"],
-                follow_up_of=data.get("follow_up_of"),
-            )
-            if data.get("task") is not None:
-                actions.assign_sample(actor=request.user, sample=sample, task=data["task"])
-            _reading(sample, request.user, data)
+        sample = actions.record_field_test(
+            actor=request.user,
+            reading=_reading(data),
+            task=data.get("task"),
+            commodity=data["commodity"],
+            village=data["village"],
+            level=data["level"],
+            producer=data.get("producer"),
+            stall=data["stall"],
+            certificate_shown=data["certificate_shown"],
+            follow_up_of=data.get("follow_up_of"),
+        )
         return Response(
             s.SampleDetailSerializer(self.get_queryset().get(pk=sample.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -104,7 +101,7 @@ class SampleViewSet(
         sample = self.get_object()
         serializer = s.ReadingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _reading(sample, request.user, serializer.validated_data)
+        actions.record_rapid_test(actor=request.user, sample=sample, **_reading(serializer.validated_data))
         return Response(
             s.SampleDetailSerializer(self.get_queryset().get(pk=sample.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -146,8 +143,8 @@ class RegistryViewSet(
 ):
     """Create and update go through agri.actions: 403 outside the recorder's villages, 400 on bad input."""
 
-    read_capability = "agri.view"
-    write_capability = "agri.record"
+    read_capability = Cap.AGRI_VIEW
+    write_capability = Cap.AGRI_RECORD
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
@@ -159,7 +156,7 @@ class ProducerViewSet(RegistryViewSet):
 
     def get_queryset(self):
         return (
-            Producer.objects.visible_to(self.request.user, "agri.view")
+            Producer.objects.visible_to(self.request.user, Cap.AGRI_VIEW)
             .select_related("village")
             .prefetch_related("crops")
         )
@@ -170,12 +167,12 @@ class ProducerViewSet(RegistryViewSet):
     def retrieve(self, request, *args, **kwargs):
         producer = self.get_object()
         samples = (
-            Sample.objects.visible_to(request.user, "agri.view")
+            Sample.objects.visible_to(request.user, Cap.AGRI_VIEW)
             .filter(producer=producer)
             .select_related("commodity")
             .prefetch_related("follow_ups")
         )
-        certificates = Certificate.objects.visible_to(request.user, "agri.view").filter(producer=producer)
+        certificates = Certificate.objects.visible_to(request.user, Cap.AGRI_VIEW).filter(producer=producer)
         context = {**self.get_serializer_context(), "samples": samples, "certificates": certificates}
         return Response(s.ProducerDetailSerializer(producer, context=context).data)
 
@@ -200,7 +197,7 @@ class StoreViewSet(RegistryViewSet):
     ordering_fields = ["name", "pk"]
 
     def get_queryset(self):
-        return AgriInputStore.objects.visible_to(self.request.user, "agri.view").select_related("village")
+        return AgriInputStore.objects.visible_to(self.request.user, Cap.AGRI_VIEW).select_related("village")
 
     def perform_create(self, serializer):
         serializer.instance = actions.create_store(actor=self.request.user, **serializer.validated_data)
@@ -220,14 +217,14 @@ class InspectionViewSet(
 ):
     """农资门店检查: a tri-state checklist; any "no" opens a rectification case, `recheck_of` links the re-check."""
 
-    read_capability = "agri.view"
-    write_capability = "agri.record"
+    read_capability = Cap.AGRI_VIEW
+    write_capability = Cap.AGRI_RECORD
     filterset_class = filtersets.InspectionFilterSet
     ordering_fields = ["inspected_at"]
 
     def get_queryset(self):
         return (
-            StoreInspection.objects.visible_to(self.request.user, "agri.view")
+            StoreInspection.objects.visible_to(self.request.user, Cap.AGRI_VIEW)
             .select_related("store", "inspector", "case")
             .prefetch_related("items", "photos")
         )
@@ -295,7 +292,7 @@ class InspectionViewSet(
                 return Response({"month": [_("格式应为 YYYY-MM")]}, status=status.HTTP_400_BAD_REQUEST)
             month = today.replace(day=1)
         rows = queries.schedule(
-            month.year, month.month, stores=AgriInputStore.objects.visible_to(request.user, "agri.view")
+            month.year, month.month, stores=AgriInputStore.objects.visible_to(request.user, Cap.AGRI_VIEW)
         )
         return Response(
             {
@@ -320,7 +317,7 @@ class InspectionViewSet(
 
 class CommodityViewSet(CapabilityViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.CommoditySerializer
-    read_capability = "agri.view"
+    read_capability = Cap.AGRI_VIEW
     filter_backends: list = []
 
     @extend_schema(parameters=[OpenApiParameter("q", str, description="名称或别名的一部分，如 豆角")])

@@ -9,15 +9,6 @@ from ..models import Commodity
 DECIMAL_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "step": "0.0001", "min": "0"}
 
 
-def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show an action's ValidationError on the form: on the field it names when the form has one, else on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 class MultiplePhotoInput(forms.ClearableFileInput):
     """Several photos, straight from the phone's camera."""
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedManager
+from minsheng.org.models import VillageRecord
 
 from ..choices import (
     LetterLevel,
@@ -24,7 +25,7 @@ def letter_scan_path(instance, filename: str) -> str:
     return f"agri/letters/{instance.year}/{filename}"
 
 
-class ResponsibilityLetter(BaseModel):
+class ResponsibilityLetter(VillageRecord):
     """A 质量安全责任书 signed for one year: with a village, a village supervisor or a producer.
 
     `village` is where the letter belongs (the village itself, one of the supervisor's villages, the producer's
@@ -56,12 +57,6 @@ class ResponsibilityLetter(BaseModel):
     party_b = models.CharField(_("乙方签字人"), max_length=100)
     scan = models.FileField(_("扫描件"), upload_to=letter_scan_path, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    scope_path = "village__path"
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("责任书")
@@ -89,7 +84,7 @@ class ResponsibilityLetter(BaseModel):
         return f"{self.year} {self.get_level_display()} {self.party_b}"
 
 
-class PublicityRecord(BaseModel):
+class PublicityRecord(VillageRecord):
     """宣传资料发放: what was handed out, where, how many, to whom."""
 
     given_on = models.DateField(_("发放日期"))
@@ -100,12 +95,6 @@ class PublicityRecord(BaseModel):
     material = models.CharField(_("宣传资料"), max_length=100)
     quantity = models.PositiveIntegerField(_("数量(份)"), validators=[MinValueValidator(1)])
     recipients = models.CharField(_("发放对象"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    scope_path = "village__path"
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("宣传资料发放")
@@ -116,7 +105,7 @@ class PublicityRecord(BaseModel):
         return f"{self.given_on} {self.material} ×{self.quantity}"
 
 
-class WasteRecovery(BaseModel):
+class WasteRecovery(VillageRecord):
     """农药包装废弃物回收: kilograms recovered on one day in a village, at an agri-input store when there is one."""
 
     recovered_on = models.DateField(_("回收日期"))
@@ -135,12 +124,6 @@ class WasteRecovery(BaseModel):
         _("重量(kg)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    scope_path = "village__path"
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("包装废弃物回收")

@@ -24,8 +24,7 @@ from minsheng.agri.models import (
     ResponsibilityLetter,
     StandardDoc,
 )
-from minsheng.agri.spreadsheets import AGRI_TABLES
-from minsheng.core.spreadsheet import export_workbook, import_workbook
+from minsheng.core.spreadsheet import export_workbook, import_workbook, resources
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -50,7 +49,7 @@ def xlsx(headers, rows) -> io.BytesIO:
 
 
 def table(slug, user):
-    return AGRI_TABLES[slug](user)
+    return resources("agri")[slug](user)
 
 
 def errors_of(report):
@@ -275,12 +274,12 @@ def test_commands_export_and_import(aw, tmp_path):
     from django.core.management import CommandError, call_command
 
     out = tmp_path / "rules.xlsx"
-    call_command("agri_export", "agri-rules", str(out), user="admin")
+    call_command("export_registry", "agri-rules", str(out), user="admin")
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     assert rows[0][0] == "农药" and len(rows) == PesticideRule.objects.count() + 1
     assert all(r[-1] for r in rows[1:])  # every shipped rule carries its source
-    with pytest.raises(CommandError, match="没有导入该表的权限"):
-        call_command("agri_import", "agri-rules", str(out), user="sup")
+    with pytest.raises(CommandError, match="没有导入台账的权限"):
+        call_command("import_registry", "agri-rules", str(out), user="sup")
     # the exported rules are all on record already: every row is reported, nothing written
     with pytest.raises(CommandError, match="整个文件未导入"):
-        call_command("agri_import", "agri-rules", str(out), user="admin")
+        call_command("import_registry", "agri-rules", str(out), user="admin")

@@ -5,14 +5,15 @@ import functools
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
@@ -20,22 +21,17 @@ from minsheng.org.models import Node
 
 from .. import actions, queries
 from ..choices import RapidMethod, SampleStatus
-from ..forms.common import add_action_errors
 from ..forms.field import CardForm, FieldTestForm, ReadingsForm
 from ..models import Commodity, CommodityAlias, Producer, Sample
 
-#: Reading the agri pages needs this capability at the row's node; recording needs RECORD (checked by the actions).
-VIEW = "agri.view"
-RECORD = "agri.record"
-
 
 def agri_required(view):
-    """A staff member holding agri.view somewhere; which rows he sees is `visible_to(user, VIEW)`'s business."""
+    """A staff member holding agri.view somewhere; which rows he sees is `visible_to(user, Cap.AGRI_VIEW)`'s business."""
 
     @functools.wraps(view)
     @staff_required
     def wrapper(request, *args, **kwargs):
-        if not request.user.has_cap(VIEW):
+        if not request.user.has_cap(Cap.AGRI_VIEW):
             raise PermissionDenied(_("您没有农产品质量安全监管的权限"))
         return view(request, *args, **kwargs)
 
@@ -44,7 +40,7 @@ def agri_required(view):
 
 def recording_villages(user):
     """The villages the user may record in: a supervisor's own villages, else every village in his scope."""
-    villages = Node.objects.visible_to(user, RECORD).filter(kind=NodeKind.VILLAGE)
+    villages = Node.objects.visible_to(user, Cap.AGRI_RECORD).filter(kind=NodeKind.VILLAGE)
     supervised = queries.supervised_villages(user)
     if supervised:
         villages = villages.filter(pk__in=[node.pk for node in supervised])
@@ -85,7 +81,7 @@ def _follow_up_source(request, villages):
         return None
     try:
         source = get_visible_or_404(
-            Sample.objects.select_related("commodity", "producer"), request.user, VIEW, pk=raw
+            Sample.objects.select_related("commodity", "producer"), request.user, Cap.AGRI_VIEW, pk=raw
         )
     except Http404:
         return None
@@ -99,7 +95,9 @@ def field(request):
     if not villages.exists():
         raise PermissionDenied(_("您没有负责的村，不能登记抽检"))
     producers = (
-        Producer.objects.visible_to(request.user, VIEW).filter(village__in=villages).select_related("village")
+        Producer.objects.visible_to(request.user, Cap.AGRI_VIEW)
+        .filter(village__in=villages)
+        .select_related("village")
     )
     follow_up_of = _follow_up_source(request, villages)
     village_list = list(villages)
@@ -139,29 +137,26 @@ def field(request):
                 "delta_a0": data["delta_a0"],
                 "delta_at": data["delta_at"],
             }
+        task = data["task"]
+        if data["task_auto"]:
+            # Still the page's default: the village's weekly routine task, when the sample fits it.
+            task = next((t for t in tasks if t.pk == routine.get(data["village"].pk)), None)
         try:
-            with transaction.atomic():
-                sample = actions.record_sample(
-                    actor=request.user,
-                    commodity=data["commodity"],
-                    village=data["village"],
-                    level=data["level"],
-                    producer=data["producer"],
-                    stall=data["stall"],
-                    certificate_shown=data["certificate_shown"],
-                    follow_up_of=follow_up_of,
-                )
-                task = data["task"]
-                if data["task_auto"]:
-                    # Still the page's default: the village's weekly routine task, when the sample fits it.
-                    task = next((t for t in tasks if t.pk == routine.get(sample.village_id)), None)
-                    if task is not None and actions.task_accepts(task, sample):
-                        task = None
-                if task is not None:
-                    actions.assign_sample(actor=request.user, sample=sample, task=task)
-                actions.record_rapid_test(actor=request.user, sample=sample, **reading)
+            sample = actions.record_field_test(
+                actor=request.user,
+                reading=reading,
+                task=task,
+                task_if_fits=data["task_auto"],
+                commodity=data["commodity"],
+                village=data["village"],
+                level=data["level"],
+                producer=data["producer"],
+                stall=data["stall"],
+                certificate_shown=data["certificate_shown"],
+                follow_up_of=follow_up_of,
+            )
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             return redirect("agri:field_sample", pk=sample.pk)
     return render(
@@ -184,7 +179,10 @@ def field_sample(request, pk: int):
     """The readings so far; while the sample awaits its repeats, the form for the next one (same method, and for a
     gold card the same pesticide)."""
     sample = get_visible_or_404(
-        Sample.objects.select_related("commodity", "village", "producer", "task"), request.user, VIEW, pk=pk
+        Sample.objects.select_related("commodity", "village", "producer", "task"),
+        request.user,
+        Cap.AGRI_VIEW,
+        pk=pk,
     )
     tests = list(sample.rapid_tests.select_related("pesticide").order_by("repeat_index"))
     first = tests[0] if tests else None
@@ -205,7 +203,7 @@ def field_sample(request, pk: int):
         try:
             actions.record_rapid_test(actor=request.user, sample=sample, **reading)
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             return redirect("agri:field_sample", pk=sample.pk)
     return render(

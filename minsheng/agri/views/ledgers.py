@@ -10,31 +10,30 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from minsheng.accounts.choices import Role
+from minsheng.accounts.choices import Cap, Role
 from minsheng.accounts.roles import STAFF_ROLES
 from minsheng.core import clock
 from minsheng.core.calendar import holiday_periods, is_covered
+from minsheng.core.forms import apply_action_errors
+from minsheng.core.pagination import paginate
+from minsheng.core.permissions import require_cap
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.spreadsheet import (
     MAX_FILE_BYTES,
     MAX_ROWS,
-    export_workbook,
-    template_workbook,
+    resources,
 )
 from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
-from minsheng.org.views.io import _xlsx_response, render_import
 
 from .. import actions, metrics, queries
 from ..choices import LetterLevel
-from ..forms.common import add_action_errors
 from ..forms.ledgers import (
     CampaignForm,
     DutyForm,
@@ -58,8 +57,6 @@ from ..models import (
     Sample,
     WasteRecovery,
 )
-from ..spreadsheets import AGRI_TABLES
-from .staff import page_of
 
 VILLAGE_KINDS = (NodeKind.VILLAGE, NodeKind.COMMUNITY)
 
@@ -68,18 +65,13 @@ def _today() -> dt.date:
     return timezone.localdate(clock.now())
 
 
-def _require(user, capability: str) -> None:
-    if not user.has_cap(capability):
-        raise PermissionDenied(_("没有权限执行此操作"))
-
-
 def recording_villages(user):
-    return Node.objects.visible_to(user, "agri.record").filter(kind__in=VILLAGE_KINDS).order_by("path")
+    return Node.objects.visible_to(user, Cap.AGRI_RECORD).filter(kind__in=VILLAGE_KINDS).order_by("path")
 
 
 def managed_nodes(user):
     return (
-        Node.objects.visible_to(user, "agri.manage")
+        Node.objects.visible_to(user, Cap.AGRI_MANAGE)
         .filter(kind__in=(NodeKind.STREET, *VILLAGE_KINDS))
         .order_by("path")
     )
@@ -104,7 +96,7 @@ def _save(request, form, save, success: str, back: str, title: str, *, multipart
         try:
             save(form.cleaned_data)
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect(back)
@@ -118,8 +110,8 @@ def _save(request, form, save, success: str, back: str, title: str, *, multipart
 def _letters_missing(user, year: int) -> dict[str, list[str]]:
     """Who has no letter of the year, per level, within the user's scope (the same populations as
     metrics.letter_coverage): the names the coverage cards list under 未签订."""
-    villages = Node.objects.visible_to(user, "agri.view").filter(kind=NodeKind.VILLAGE)
-    letters = ResponsibilityLetter.objects.visible_to(user, "agri.view").filter(year=year)
+    villages = Node.objects.visible_to(user, Cap.AGRI_VIEW).filter(kind=NodeKind.VILLAGE)
+    letters = ResponsibilityLetter.objects.visible_to(user, Cap.AGRI_VIEW).filter(year=year)
     supervisors = (
         get_user_model()
         .objects.filter(
@@ -142,7 +134,7 @@ def _letters_missing(user, year: int) -> dict[str, list[str]]:
         LetterLevel.SUPERVISOR: [u.display_name or u.username for u in supervisors],
         LetterLevel.PRODUCER: [
             p.name
-            for p in Producer.objects.visible_to(user, "agri.view")
+            for p in Producer.objects.visible_to(user, Cap.AGRI_VIEW)
             .exclude(pk__in=letters.filter(level=LetterLevel.PRODUCER).values("producer_id"))
             .order_by("name")
         ],
@@ -151,10 +143,10 @@ def _letters_missing(user, year: int) -> dict[str, list[str]]:
 
 @staff_required
 def letters(request):
-    _require(request.user, "agri.view")
+    require_cap(request.user, Cap.AGRI_VIEW)
     form = LetterFilterForm(request.GET or None, initial={"year": _today().year})
     year = _today().year
-    qs = ResponsibilityLetter.objects.visible_to(request.user, "agri.view").select_related(
+    qs = ResponsibilityLetter.objects.visible_to(request.user, Cap.AGRI_VIEW).select_related(
         "village", "supervisor", "producer"
     )
     level = ""
@@ -178,7 +170,7 @@ def letters(request):
             "year": year,
             "cards": cards,
             "total": qs.count(),
-            "page_obj": page_of(request, qs),
+            "page_obj": paginate(request, qs),
             "can_record": recording_villages(request.user).exists(),
         },
     )
@@ -209,7 +201,7 @@ def letter_new(request):
         .distinct()
         .order_by("username")
     )
-    producers = Producer.objects.visible_to(user, "agri.view").filter(village__in=villages).order_by("name")
+    producers = Producer.objects.visible_to(user, Cap.AGRI_VIEW).filter(village__in=villages).order_by("name")
     form = LetterForm(
         request.POST or None,
         request.FILES or None,
@@ -234,7 +226,7 @@ def letter_new(request):
 def letter_scan(request, pk: int):
     """GET: the scan, in scope only. POST: upload (or replace) the scan of a letter recorded without one."""
     if request.method == "POST":
-        letter = get_visible_or_404(ResponsibilityLetter, request.user, "agri.record", pk=pk)
+        letter = get_visible_or_404(ResponsibilityLetter, request.user, Cap.AGRI_RECORD, pk=pk)
         try:
             actions.attach_scan(actor=request.user, letter=letter, scan=request.FILES.get("scan"))
         except ValidationError as exc:
@@ -242,7 +234,7 @@ def letter_scan(request, pk: int):
         else:
             messages.success(request, _("扫描件已上传"))
         return redirect(f"{redirect('agri:letters').url}?year={letter.year}")
-    letter = get_visible_or_404(ResponsibilityLetter, request.user, "agri.view", pk=pk)
+    letter = get_visible_or_404(ResponsibilityLetter, request.user, Cap.AGRI_VIEW, pk=pk)
     if not letter.scan:
         raise Http404
     return FileResponse(letter.scan.open("rb"), filename=letter.scan.name.rsplit("/", 1)[-1])
@@ -253,9 +245,9 @@ def letter_scan(request, pk: int):
 
 @staff_required
 def publicity(request):
-    _require(request.user, "agri.view")
+    require_cap(request.user, Cap.AGRI_VIEW)
     form = PeriodForm(request.GET or None)
-    qs = PublicityRecord.objects.visible_to(request.user, "agri.view").select_related("village")
+    qs = PublicityRecord.objects.visible_to(request.user, Cap.AGRI_VIEW).select_related("village")
     if form.is_bound and form.is_valid():
         if form.cleaned_data["start"]:
             qs = qs.filter(given_on__gte=form.cleaned_data["start"])
@@ -266,7 +258,7 @@ def publicity(request):
         "agri/ledgers/publicity.html",
         {
             "form": form,
-            "page_obj": page_of(request, qs),
+            "page_obj": paginate(request, qs),
             "total": qs.aggregate(n=Sum("quantity"))["n"] or 0,
             "can_record": recording_villages(request.user).exists(),
         },
@@ -295,11 +287,11 @@ def publicity_new(request):
 
 @staff_required
 def waste(request):
-    _require(request.user, "agri.view")
+    require_cap(request.user, Cap.AGRI_VIEW)
     user = request.user
-    villages = Node.objects.visible_to(user, "agri.view").filter(kind__in=VILLAGE_KINDS).order_by("path")
+    villages = Node.objects.visible_to(user, Cap.AGRI_VIEW).filter(kind__in=VILLAGE_KINDS).order_by("path")
     form = WasteFilterForm(request.GET or None, villages=villages)
-    qs = WasteRecovery.objects.visible_to(user, "agri.view").select_related("village", "store")
+    qs = WasteRecovery.objects.visible_to(user, Cap.AGRI_VIEW).select_related("village", "store")
     start = end = None
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -317,7 +309,7 @@ def waste(request):
             "form": form,
             "totals": totals,
             "tonnes": totals.total_kg / 1000 if totals.total_kg else 0,
-            "page_obj": page_of(request, qs),
+            "page_obj": paginate(request, qs),
             "can_record": recording_villages(user).exists(),
             "can_export": True,
         },
@@ -332,7 +324,7 @@ def waste_new(request):
     if not villages.exists():
         raise PermissionDenied(_("您没有负责的村，不能登记"))
     stores = (
-        AgriInputStore.objects.visible_to(user, "agri.view").filter(village__in=villages).order_by("name")
+        AgriInputStore.objects.visible_to(user, Cap.AGRI_VIEW).filter(village__in=villages).order_by("name")
     )
     form = WasteForm(
         request.POST or None, villages=villages, stores=stores, initial={"recovered_on": _today()}
@@ -352,29 +344,29 @@ def waste_new(request):
 
 @staff_required
 def campaigns(request):
-    _require(request.user, "agri.view")
+    require_cap(request.user, Cap.AGRI_VIEW)
     rows = []
-    scoped = Sample.objects.visible_to(request.user, "agri.view")
+    scoped = Sample.objects.visible_to(request.user, Cap.AGRI_VIEW)
     for campaign in Campaign.objects.prefetch_related("products__commodity", "products__pesticides"):
         rate = metrics.pass_rate_by_campaign(campaign, scoped)
         rows.append({"campaign": campaign, "rate": rate, "text": _percent(rate.rate)})
     return render(
         request,
         "agri/ledgers/campaigns.html",
-        {"rows": rows, "can_manage": request.user.has_cap("agri.manage")},
+        {"rows": rows, "can_manage": request.user.has_cap(Cap.AGRI_MANAGE)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def campaign_new(request):
-    _require(request.user, "agri.manage")
+    require_cap(request.user, Cap.AGRI_MANAGE)
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = actions.create_campaign(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, _("专项行动已创建，请添加重点品种"))
             return redirect("agri:campaign", pk=campaign.pk)
@@ -386,19 +378,19 @@ def campaign_new(request):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def campaign_detail(request, pk: int):
-    _require(request.user, "agri.view")
-    campaign = get_visible_or_404(Campaign, request.user, "agri.view", pk=pk)
-    can_manage = request.user.has_cap("agri.manage")
+    require_cap(request.user, Cap.AGRI_VIEW)
+    campaign = get_visible_or_404(Campaign, request.user, Cap.AGRI_VIEW, pk=pk)
+    can_manage = request.user.has_cap(Cap.AGRI_MANAGE)
     form = ProductForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        _require(request.user, "agri.manage")
+        require_cap(request.user, Cap.AGRI_MANAGE)
         if form.is_valid():
             actions.set_campaign_product(actor=request.user, campaign=campaign, **form.cleaned_data)
             messages.success(request, _("重点品种已保存"))
             return redirect("agri:campaign", pk=campaign.pk)
         status = 400
-    scoped = Sample.objects.visible_to(request.user, "agri.view")
+    scoped = Sample.objects.visible_to(request.user, Cap.AGRI_VIEW)
     rate = metrics.pass_rate_by_campaign(campaign, scoped)
     return render(
         request,
@@ -419,9 +411,10 @@ def campaign_detail(request, pk: int):
 @require_POST
 @staff_required
 def campaign_product_remove(request, pk: int):
-    product = CampaignProduct.objects.filter(pk=pk).select_related("campaign").first()
-    if product is None:
-        raise Http404
+    campaigns = Campaign.objects.visible_to(request.user, Cap.AGRI_VIEW)
+    product = get_object_or_404(
+        CampaignProduct.objects.filter(campaign__in=campaigns).select_related("campaign"), pk=pk
+    )
     actions.remove_campaign_product(actor=request.user, product=product)
     messages.success(request, _("已移除重点品种"))
     return redirect("agri:campaign", pk=product.campaign_id)
@@ -436,10 +429,10 @@ def _visible_tasks(user):
 
 @staff_required
 def tasks(request):
-    _require(request.user, "agri.view")
+    require_cap(request.user, Cap.AGRI_VIEW)
     today = _today()
     visible = _visible_tasks(request.user)
-    scoped = Sample.objects.visible_to(request.user, "agri.view")
+    scoped = Sample.objects.visible_to(request.user, Cap.AGRI_VIEW)
     rows = []
     for task in visible:
         counted = metrics.task_samples(task, scoped).count()
@@ -453,7 +446,7 @@ def tasks(request):
                 "weeks_judged": len(judged),
             }
         )
-    can_manage = request.user.has_cap("agri.manage")
+    can_manage = request.user.has_cap(Cap.AGRI_MANAGE)
     return render(
         request,
         "agri/ledgers/tasks.html",
@@ -470,7 +463,7 @@ def tasks(request):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def task_new(request):
-    _require(request.user, "agri.manage")
+    require_cap(request.user, Cap.AGRI_MANAGE)
     nodes = managed_nodes(request.user)
     form = TaskForm(
         request.POST or None,
@@ -483,7 +476,7 @@ def task_new(request):
         try:
             task = actions.create_task(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, _("抽检任务已下达"))
             return redirect("agri:task", pk=task.pk)
@@ -494,7 +487,7 @@ def task_new(request):
 @staff_required
 def task_pre_holiday(request):
     """Create the suggested 节前抽检 task for the holiday period starting on POST['period']."""
-    _require(request.user, "agri.manage")
+    require_cap(request.user, Cap.AGRI_MANAGE)
     key = request.POST.get("period", "")
     suggestion = next(
         (s for s in queries.pre_holiday_suggestions(_today()) if s.period.key == key),
@@ -515,10 +508,8 @@ def task_pre_holiday(request):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def task_detail(request, pk: int):
-    task = _visible_tasks(request.user).filter(pk=pk).first()
-    if task is None:
-        raise Http404
-    scoped = Sample.objects.visible_to(request.user, "agri.view")
+    task = get_object_or_404(_visible_tasks(request.user), pk=pk)
+    scoped = Sample.objects.visible_to(request.user, Cap.AGRI_VIEW)
     if request.method == "POST":
         count = actions.assign_matching(actor=request.user, task=task)
         messages.success(request, _("已将 %(count)s 批样品计入本任务") % {"count": count})
@@ -538,7 +529,7 @@ def task_detail(request, pk: int):
             "weeks": weeks,
             "upcoming_weeks": upcoming,
             # A village supervisor sees his villages' share of a street task, not the street's figures.
-            "partial": not request.user.has_cap("agri.view", task.node),
+            "partial": not request.user.has_cap(Cap.AGRI_VIEW, task.node),
             "weeks_met": sum(1 for w in weeks if w.met),
             "today": today,
             "rate": rate,
@@ -546,7 +537,7 @@ def task_detail(request, pk: int):
             "counted": counted.count(),
             "samples": counted.select_related("commodity", "village").order_by("-sampled_at")[:50],
             "matching": queries.matching_samples(task, scoped).count(),
-            "can_assign": request.user.has_cap("agri.record", task.node)
+            "can_assign": request.user.has_cap(Cap.AGRI_RECORD, task.node)
             or recording_villages(request.user).exists(),
         },
     )
@@ -557,14 +548,14 @@ def task_detail(request, pk: int):
 
 @staff_required
 def pass_rates(request):
-    _require(request.user, "agri.view")
+    require_cap(request.user, Cap.AGRI_VIEW)
     today = _today()
     form = PeriodForm(request.GET or None, initial={"start": today.replace(month=1, day=1), "end": today})
     start, end = today.replace(month=1, day=1), today
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["start"] or start
         end = form.cleaned_data["end"] or end
-    scoped = Sample.objects.visible_to(request.user, "agri.view")
+    scoped = Sample.objects.visible_to(request.user, Cap.AGRI_VIEW)
     tables = [
         (_("按级别"), metrics.pass_rate_table(scoped, by="level", start=start, end=end)),
         (_("按品种"), metrics.pass_rate_table(scoped, by="commodity", start=start, end=end)),
@@ -582,7 +573,7 @@ def pass_rates(request):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def duty(request):
-    _require(request.user, "agri.view")
+    require_cap(request.user, Cap.AGRI_VIEW)
     user = request.user
     today = _today()
     try:
@@ -590,7 +581,7 @@ def duty(request):
     except ValueError:
         year = today.year
     year = min(max(year, 2004), 2100)
-    can_manage = user.has_cap("agri.manage")
+    can_manage = user.has_cap(Cap.AGRI_MANAGE)
     nodes = managed_nodes(user)
     people = (
         get_user_model()
@@ -603,12 +594,12 @@ def duty(request):
     form = DutyForm(request.POST or None, nodes=nodes, people=people, initial={"node": nodes.first()})
     status = 200
     if request.method == "POST":
-        _require(user, "agri.manage")
+        require_cap(user, Cap.AGRI_MANAGE)
         if form.is_valid():
             try:
                 shift = actions.assign_duty(actor=user, **form.cleaned_data)
             except ValidationError as exc:
-                add_action_errors(form, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, _("已排班：%(day)s") % {"day": shift.day.isoformat()})
                 return redirect(f"{request.path}?year={shift.day.year}")
@@ -646,7 +637,7 @@ def duty(request):
 @require_POST
 @staff_required
 def duty_remove(request, pk: int):
-    shift = get_visible_or_404(DutyShift, request.user, "agri.manage", pk=pk)
+    shift = get_visible_or_404(DutyShift, request.user, Cap.AGRI_MANAGE, pk=pk)
     try:
         actions.remove_duty(actor=request.user, shift=shift)
     except ValidationError as exc:
@@ -659,20 +650,13 @@ def duty_remove(request, pk: int):
 # -- xlsx import and export --------------------------------------------------------------------------------------
 
 
-def _table(request, slug: str):
-    resource_class = AGRI_TABLES.get(slug)
-    if resource_class is None:
-        raise Http404
-    return resource_class(request.user)
-
-
 @require_GET
 @staff_required
 def io_index(request):
-    _require(request.user, "agri.view")
+    require_cap(request.user, Cap.AGRI_VIEW)
     user = request.user
     groups: dict[str, list] = {}
-    for cls in AGRI_TABLES.values():
+    for cls in resources("agri").values():
         resource = cls(user)
         groups.setdefault(_(cls.group), []).append(
             {
@@ -686,36 +670,4 @@ def io_index(request):
         request,
         "agri/ledgers/io_index.html",
         {"groups": groups, "max_rows": MAX_ROWS, "max_mb": MAX_FILE_BYTES // (1024 * 1024)},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@staff_required
-def io_export(request, slug):
-    resource = _table(request, slug)
-    _require(request.user, resource.export_capability)
-    unmasked = request.method == "POST" and request.POST.get("unmasked") == "1"
-    return _xlsx_response(lambda out: export_workbook(resource, out, unmasked=unmasked), resource.sheet_title)
-
-
-@require_GET
-@staff_required
-def io_template(request, slug):
-    resource = _table(request, slug)
-    _require(request.user, resource.import_capability)
-    title = _("%(title)s导入模板") % {"title": resource.sheet_title}
-    return _xlsx_response(lambda out: template_workbook(resource, out), title)
-
-
-@require_http_methods(["GET", "POST"])
-@staff_required
-def io_import(request, slug):
-    resource = _table(request, slug)
-    _require(request.user, resource.import_capability)
-    return render_import(
-        request,
-        resource,
-        template_url=reverse("agri:io_template", args=[resource.slug]),
-        back_url=reverse("agri:io"),
-        base_template="agri/ledgers/_layout.html",
     )

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.masking import mask_phone
 from minsheng.core.scoping import get_visible_or_404
 
@@ -42,7 +43,7 @@ def qr(request, token: str):
 @require_GET
 def certificate_pdf(request, pk: int):
     certificate = get_visible_or_404(
-        Certificate.objects.select_related("producer"), request.user, "agri.view", pk=pk
+        Certificate.objects.select_related("producer"), request.user, Cap.AGRI_VIEW, pk=pk
     )
     response = HttpResponse(
         printing.pdf(certificate, verify_url(request, certificate)), content_type="application/pdf"

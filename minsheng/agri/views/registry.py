@@ -10,18 +10,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_phone
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, queries
 from ..choices import STORE_CHECKLIST, CertificateStatus, CheckResult, SampleStatus
-from ..forms.common import add_action_errors
 from ..forms.registry import (
     InspectionForm,
     LabResultFormSet,
@@ -39,8 +41,8 @@ from ..models import (
     Sample,
     StoreInspection,
 )
-from .field import VIEW, agri_required, recording_villages
-from .staff import page_of, visible_samples, visible_villages
+from .field import agri_required, recording_villages
+from .staff import visible_samples, visible_villages
 
 # -- producers -------------------------------------------------------------------------------------------------
 
@@ -61,7 +63,7 @@ def producer_search(qs, q: str):
 def producer_list(request):
     form = ProducerFilterForm(request.GET or None, villages=visible_villages(request.user))
     qs = (
-        Producer.objects.visible_to(request.user, VIEW)
+        Producer.objects.visible_to(request.user, Cap.AGRI_VIEW)
         .select_related("village")
         .prefetch_related("crops")
         .annotate(
@@ -82,7 +84,7 @@ def producer_list(request):
         "agri/producer_list.html",
         {
             "form": form,
-            "page_obj": page_of(request, qs),
+            "page_obj": paginate(request, qs),
             "can_record": recording_villages(request.user).exists(),
         },
     )
@@ -93,7 +95,10 @@ def producer_detail(request, pk: int):
     """The producer page: the registry row, then everything the supervision knows of it — samples with their
     verdicts, the failed ones with their rectification case and follow-up, and the certificates it issued."""
     producer = get_visible_or_404(
-        Producer.objects.select_related("village").prefetch_related("crops"), request.user, VIEW, pk=pk
+        Producer.objects.select_related("village").prefetch_related("crops"),
+        request.user,
+        Cap.AGRI_VIEW,
+        pk=pk,
     )
     samples = list(
         visible_samples(request.user)
@@ -107,7 +112,7 @@ def producer_detail(request, pk: int):
     failed = [s for s in samples if s.status == SampleStatus.FAILED]
     for s in failed:
         s.follow_up = next((f for f in s.follow_ups.all() if f.status not in ("cancelled", "invalid")), None)
-    certificates = Certificate.objects.visible_to(request.user, VIEW).filter(producer=producer)
+    certificates = Certificate.objects.visible_to(request.user, Cap.AGRI_VIEW).filter(producer=producer)
     counted = [s for s in samples if s.status in (SampleStatus.PASSED, SampleStatus.FAILED)]
     return render(
         request,
@@ -123,7 +128,7 @@ def producer_detail(request, pk: int):
             "certificate_count": certificates.count(),
             "valid_certificates": certificates.filter(status=CertificateStatus.VALID).count(),
             "can_edit": actions.can_record(request.user, producer.village),
-            "letter": ResponsibilityLetter.objects.visible_to(request.user, VIEW)
+            "letter": ResponsibilityLetter.objects.visible_to(request.user, Cap.AGRI_VIEW)
             .filter(producer=producer, year=timezone.localdate(clock.now()).year)
             .first(),
             "year": timezone.localdate(clock.now()).year,
@@ -151,7 +156,7 @@ def producer_edit(request, pk: int | None = None):
     producer = None
     initial = {}
     if pk is not None:
-        producer = get_visible_or_404(Producer, request.user, VIEW, pk=pk)
+        producer = get_visible_or_404(Producer, request.user, Cap.AGRI_VIEW, pk=pk)
         if not actions.can_record(request.user, producer.village):
             raise PermissionDenied(_("您不负责该村，不能在此登记"))
         initial = {
@@ -173,7 +178,7 @@ def producer_edit(request, pk: int | None = None):
                     actor=request.user, producer=producer, crops=form.cleaned_data["crops"], **values
                 )
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
             if pk is None:
                 producer = None
         else:
@@ -194,7 +199,7 @@ def store_list(request):
     form = StoreFilterForm(request.GET or None, villages=visible_villages(request.user))
     month = _current_month()
     qs = (
-        AgriInputStore.objects.visible_to(request.user, VIEW)
+        AgriInputStore.objects.visible_to(request.user, Cap.AGRI_VIEW)
         .select_related("village")
         .annotate(inspected_this_month=Count("inspections", filter=Q(inspections__month=month)))
         .order_by("village__path", "name", "pk")
@@ -213,7 +218,7 @@ def store_list(request):
         "agri/store_list.html",
         {
             "form": form,
-            "page_obj": page_of(request, qs),
+            "page_obj": paginate(request, qs),
             "can_record": recording_villages(request.user).exists(),
         },
     )
@@ -221,9 +226,11 @@ def store_list(request):
 
 @agri_required
 def store_detail(request, pk: int):
-    store = get_visible_or_404(AgriInputStore.objects.select_related("village"), request.user, VIEW, pk=pk)
+    store = get_visible_or_404(
+        AgriInputStore.objects.select_related("village"), request.user, Cap.AGRI_VIEW, pk=pk
+    )
     history = (
-        StoreInspection.objects.visible_to(request.user, VIEW)
+        StoreInspection.objects.visible_to(request.user, Cap.AGRI_VIEW)
         .filter(store=store)
         .select_related("inspector", "case", "recheck_of")
         .prefetch_related("items")
@@ -248,7 +255,7 @@ def store_edit(request, pk: int | None = None):
     store = None
     initial = {}
     if pk is not None:
-        store = get_visible_or_404(AgriInputStore, request.user, VIEW, pk=pk)
+        store = get_visible_or_404(AgriInputStore, request.user, Cap.AGRI_VIEW, pk=pk)
         if not actions.can_record(request.user, store.village):
             raise PermissionDenied(_("您不负责该村，不能在此登记"))
         initial = {f: getattr(store, f) for f in actions.STORE_FIELDS}
@@ -263,7 +270,7 @@ def store_edit(request, pk: int | None = None):
             else:
                 actions.update_store(actor=request.user, store=store, **values)
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
             if pk is None:
                 store = None
         else:
@@ -287,7 +294,7 @@ def inspection_schedule(request):
     """This month's due list: every store once a month, its 村级监管员, done or not, and the coverage."""
     month = _month_param(request.GET.get("month"))
     rows = queries.schedule(
-        month.year, month.month, stores=AgriInputStore.objects.visible_to(request.user, VIEW)
+        month.year, month.month, stores=AgriInputStore.objects.visible_to(request.user, Cap.AGRI_VIEW)
     )
     only_mine = request.GET.get("mine") == "1"
     if only_mine:
@@ -297,7 +304,7 @@ def inspection_schedule(request):
     rows = sorted(rows, key=lambda r: (not r.open_findings, r.done))
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
-    visible_stores = AgriInputStore.objects.visible_to(request.user, VIEW)
+    visible_stores = AgriInputStore.objects.visible_to(request.user, Cap.AGRI_VIEW)
     trend, cursor = [], month
     for _i in range(6):
         inspected, total = queries.coverage(cursor.year, cursor.month, stores=visible_stores)
@@ -333,7 +340,7 @@ def inspection_schedule(request):
 def inspection_new(request, store_pk: int):
     """The phone checklist. `?recheck=<inspection>` makes it the re-check of an inspection with findings."""
     store = get_visible_or_404(
-        AgriInputStore.objects.select_related("village"), request.user, VIEW, pk=store_pk
+        AgriInputStore.objects.select_related("village"), request.user, Cap.AGRI_VIEW, pk=store_pk
     )
     if not actions.can_record(request.user, store.village):
         raise PermissionDenied(_("您不负责该村，不能在此登记"))
@@ -343,7 +350,7 @@ def inspection_new(request, store_pk: int):
         recheck_of = get_visible_or_404(
             StoreInspection.objects.filter(store=store).prefetch_related("items"),
             request.user,
-            VIEW,
+            Cap.AGRI_VIEW,
             pk=recheck_pk,
         )
     form = InspectionForm(request.POST or None, request.FILES or None)
@@ -359,7 +366,7 @@ def inspection_new(request, store_pk: int):
                 photos=form.uploaded(request.FILES),
             )
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             if inspection.case_id:
                 messages.warning(request, _("发现问题，已生成整改案件，请按时限复查。"))
@@ -377,7 +384,7 @@ def inspection_new(request, store_pk: int):
 @agri_required
 def inspection_list(request):
     qs = (
-        StoreInspection.objects.visible_to(request.user, VIEW)
+        StoreInspection.objects.visible_to(request.user, Cap.AGRI_VIEW)
         .select_related("store__village", "inspector", "case")
         .annotate(finding_count=Count("items", filter=Q(items__result=CheckResult.NO)))
         .order_by("-inspected_at", "-pk")
@@ -387,7 +394,7 @@ def inspection_list(request):
     return render(
         request,
         "agri/inspection_list.html",
-        {"page_obj": page_of(request, qs), "findings_only": request.GET.get("findings") == "1"},
+        {"page_obj": paginate(request, qs), "findings_only": request.GET.get("findings") == "1"},
     )
 
 
@@ -396,7 +403,7 @@ def inspection_detail(request, pk: int):
     inspection = get_visible_or_404(
         StoreInspection.objects.select_related("store__village", "inspector", "case", "recheck_of"),
         request.user,
-        VIEW,
+        Cap.AGRI_VIEW,
         pk=pk,
     )
     questions = dict(STORE_CHECKLIST)
@@ -431,7 +438,7 @@ def inspection_detail(request, pk: int):
 def lab_entry(request, pk: int):
     """定量确证 for a confirmed rapid-test positive: a row per pesticide the lab looked for (0 = not detected).
     The action judges each against the limit in force on the sample date, or the ban on that crop then."""
-    sample = get_visible_or_404(visible_samples(request.user), request.user, VIEW, pk=pk)
+    sample = get_visible_or_404(visible_samples(request.user), request.user, Cap.AGRI_VIEW, pk=pk)
     if not actions.can_record(request.user, sample.village):
         raise PermissionDenied(_("您不负责该村，不能在此登记"))
     formset = LabResultFormSet(request.POST or None, prefix="lab")
@@ -492,9 +499,9 @@ def follow_ups(request):
 @agri_required
 def inspection_photo(request, pk: int):
     """An inspection photo, to those who may see the inspection (media files are never served publicly)."""
-    visible = StoreInspection.objects.visible_to(request.user, VIEW).values("pk")
-    photo = InspectionPhoto.objects.filter(pk=pk, inspection__in=visible).first()
-    if photo is None or not photo.file:
+    visible = StoreInspection.objects.visible_to(request.user, Cap.AGRI_VIEW).values("pk")
+    photo = get_object_or_404(InspectionPhoto.objects.filter(inspection__in=visible), pk=pk)
+    if not photo.file:
         raise Http404
     try:
         handle = photo.file.open("rb")

@@ -5,41 +5,38 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases.choices import OPEN_STATES
 from minsheng.cases.models import Case
 from minsheng.core import clock
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_phone
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
 from .. import actions, metrics, queries
 from ..choices import LetterLevel, SampleLevel, SampleStatus
-from ..forms.common import add_action_errors
 from ..forms.staff import CertificateFilterForm, CertificateForm, SampleFilterForm, VoidForm
 from ..models import AgriInputStore, Certificate, Producer, Sample, StoreInspection, WasteRecovery
-from .field import VIEW, agri_required, recording_villages
-
-PAGE_SIZE = 30
-
-
-def page_of(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+from .field import agri_required, recording_villages
 
 
 def visible_villages(user):
-    return Node.objects.visible_to(user, VIEW).filter(kind=NodeKind.VILLAGE).order_by("path")
+    return Node.objects.visible_to(user, Cap.AGRI_VIEW).filter(kind=NodeKind.VILLAGE).order_by("path")
 
 
 def visible_samples(user):
-    return Sample.objects.visible_to(user, VIEW).select_related("commodity", "village", "producer", "sampler")
+    return Sample.objects.visible_to(user, Cap.AGRI_VIEW).select_related(
+        "commodity", "village", "producer", "sampler"
+    )
 
 
 # -- samples ---------------------------------------------------------------------------------------------------
@@ -74,7 +71,7 @@ def samples(request):
         "agri/sample_list.html",
         {
             "form": form,
-            "page_obj": page_of(request, qs),
+            "page_obj": paginate(request, qs),
             "can_record": recording_villages(request.user).exists(),
         },
     )
@@ -83,7 +80,10 @@ def samples(request):
 @agri_required
 def sample_detail(request, pk: int):
     sample = get_visible_or_404(
-        visible_samples(request.user).select_related("follow_up_of", "task"), request.user, VIEW, pk=pk
+        visible_samples(request.user).select_related("follow_up_of", "task"),
+        request.user,
+        Cap.AGRI_VIEW,
+        pk=pk,
     )
     lab_results = sample.lab_results.select_related(
         "pesticide", "limit__standard", "limit__commodity", "rule"
@@ -106,7 +106,7 @@ def sample_detail(request, pk: int):
 
 @agri_required
 def certificate_list(request):
-    qs = Certificate.objects.visible_to(request.user, VIEW).select_related("producer", "commodity")
+    qs = Certificate.objects.visible_to(request.user, Cap.AGRI_VIEW).select_related("producer", "commodity")
     form = CertificateFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         q, state = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
@@ -116,7 +116,7 @@ def certificate_list(request):
             )
         if state:
             qs = qs.filter(status=state)
-    page = page_of(request, qs)
+    page = paginate(request, qs)
     for certificate in page:
         certificate.masked_phone = mask_phone(certificate.contact_phone)
     return render(
@@ -137,7 +137,9 @@ def certificate_issue(request):
     villages = recording_villages(request.user)
     if not villages.exists():
         raise PermissionDenied(_("您没有负责的村，不能开具合格证"))
-    producers = Producer.objects.visible_to(request.user, VIEW).filter(village__in=villages).order_by("name")
+    producers = (
+        Producer.objects.visible_to(request.user, Cap.AGRI_VIEW).filter(village__in=villages).order_by("name")
+    )
     # `?producer=<pk>` (the producer page's 开具合格证): that producer, its village as the origin.
     chosen = (
         producers.filter(pk=request.GET.get("producer", "")).first()
@@ -154,7 +156,7 @@ def certificate_issue(request):
         try:
             issued = actions.issue_batch(actor=request.user, count=count, **data)
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -168,7 +170,7 @@ def certificate_issue(request):
 @require_POST
 @agri_required
 def certificate_void(request, pk: int):
-    certificate = get_visible_or_404(Certificate, request.user, VIEW, pk=pk)
+    certificate = get_visible_or_404(Certificate, request.user, Cap.AGRI_VIEW, pk=pk)
     form = VoidForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写作废原因"))
@@ -205,20 +207,20 @@ def dashboard(request):
     user = request.user
     now = clock.now()
     today = timezone.localdate(now)
-    scoped = Sample.objects.visible_to(user, VIEW)
+    scoped = Sample.objects.visible_to(user, Cap.AGRI_VIEW)
     year, week, _day = today.isocalendar()
     quota = metrics.weekly_quota(year, week, samples=scoped)
     inspected, stores = queries.coverage(
-        today.year, today.month, stores=AgriInputStore.objects.visible_to(user, VIEW)
+        today.year, today.month, stores=AgriInputStore.objects.visible_to(user, Cap.AGRI_VIEW)
     )
     overdue = (
-        Case.objects.visible_to(user, "cases.view")
+        Case.objects.visible_to(user, Cap.CASES_VIEW)
         .filter(kind__code="rectification", status__in=OPEN_STATES, finish_due__lt=now)
         .order_by("finish_due")
     )
     year_start = today.replace(month=1, day=1)
     # The weekly minimum is the street's: someone who sees only some villages sees their share of it.
-    street_wide = any(user.has_cap(VIEW, node) for node in Node.objects.filter(kind=NodeKind.STREET))
+    street_wide = any(user.has_cap(Cap.AGRI_VIEW, node) for node in Node.objects.filter(kind=NodeKind.STREET))
     overall = metrics.pass_rate(scoped, start=year_start, end=today)
     by_level = [
         {"label": label, "rate": metrics.pass_rate(scoped, level=value, start=year_start, end=today)}
@@ -228,7 +230,9 @@ def dashboard(request):
         {"label": LetterLevel(level).label, "cov": cov, "text": _percent(cov.rate)}
         for level, cov in metrics.letter_coverage(today.year, user=user).items()
     ]
-    waste = metrics.waste_totals(WasteRecovery.objects.visible_to(user, VIEW), start=year_start, end=today)
+    waste = metrics.waste_totals(
+        WasteRecovery.objects.visible_to(user, Cap.AGRI_VIEW), start=year_start, end=today
+    )
     chart = {
         "street_wide": street_wide,
         "weeks": weekly_series(scoped, today),
@@ -254,7 +258,7 @@ def dashboard(request):
             "overdue_count": overdue.count(),
             "follow_up_count": actions.awaiting_follow_up(scoped).count(),
             "confirming_count": scoped.filter(status=SampleStatus.CONFIRMING).count(),
-            "recheck_overdue_count": StoreInspection.objects.visible_to(user, VIEW)
+            "recheck_overdue_count": StoreInspection.objects.visible_to(user, Cap.AGRI_VIEW)
             .filter(case__isnull=False, rectify_by__lt=now, rechecks__isnull=True)
             .count(),
             "overdue": overdue[:10],

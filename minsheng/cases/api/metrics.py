@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from minsheng.accounts.api.base import CapabilityViewMixin, ScopedRelatedField
+from minsheng.accounts.choices import Cap
 from minsheng.org.models import Node
 
 from .. import efficiency, metrics
@@ -22,7 +23,7 @@ class PeriodQuery(serializers.Serializer):
     start = serializers.DateField(required=False, help_text=_("登记日期从（含）"))
     end = serializers.DateField(required=False, help_text=_("登记日期至（含）"))
     node = ScopedRelatedField(
-        capability="cases.view", queryset=Node.objects.all(), required=False, help_text=_("区域（含下级）")
+        capability=Cap.CASES_VIEW, queryset=Node.objects.all(), required=False, help_text=_("区域（含下级）")
     )
 
     def validate(self, attrs):
@@ -67,7 +68,7 @@ def _cases(request, q: dict):
 
 
 class MetricsView(CapabilityViewMixin, APIView):
-    read_capability = "cases.view"
+    read_capability = Cap.CASES_VIEW
 
     @extend_schema(parameters=[MetricsQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
@@ -91,7 +92,7 @@ class MetricsView(CapabilityViewMixin, APIView):
 
 
 class EfficiencyView(CapabilityViewMixin, APIView):
-    read_capability = "cases.view"
+    read_capability = Cap.CASES_VIEW
 
     @extend_schema(parameters=[EfficiencyQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
+from minsheng.accounts.choices import Cap
 from minsheng.core.masking import mask_phone
 from minsheng.org.models import Node
 
@@ -133,7 +134,7 @@ class CaseCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100, required=False, allow_blank=True)
     description = serializers.CharField(max_length=4000)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
-    node = ScopedRelatedField(capability="org.view", queryset=Node.objects.all(), required=False)
+    node = ScopedRelatedField(capability=Cap.ORG_VIEW, queryset=Node.objects.all(), required=False)
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)

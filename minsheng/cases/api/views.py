@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin
+from minsheng.accounts.choices import Cap
 from minsheng.accounts.models import User
 from minsheng.core import clock
 from minsheng.core.audit import record
@@ -35,8 +36,8 @@ def _payload(serializer_class, request):
 class CaseViewSet(
     CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    read_capability = "cases.view"
-    write_capability = "cases.view"  # each action checks its own right at the case's node
+    read_capability = Cap.CASES_VIEW
+    write_capability = Cap.CASES_VIEW  # each action checks its own right at the case's node
     filterset_class = CaseFilter
     ordering_fields = ["reported_at", "finish_due", "number"]
     ordering = ["-reported_at"]
@@ -58,7 +59,9 @@ class CaseViewSet(
         return {**super().get_serializer_context(), "now": clock.now()}
 
     def get_object(self):
-        case = get_visible_or_404(self.get_queryset(), self.request.user, "cases.view", pk=self.kwargs["pk"])
+        case = get_visible_or_404(
+            self.get_queryset(), self.request.user, Cap.CASES_VIEW, pk=self.kwargs["pk"]
+        )
         self.check_object_permissions(self.request, case)
         return case
 
@@ -67,7 +70,7 @@ class CaseViewSet(
         case = self.get_object()
         unmasked = request.query_params.get("unmasked") in ("1", "true")
         if unmasked:
-            if not request.user.has_cap("org.view_pii", case.node):
+            if not request.user.has_cap(Cap.ORG_VIEW_PII, case.node):
                 return Response({"detail": _("没有查看个人信息的权限")}, status=status.HTTP_403_FORBIDDEN)
             record(AuditLog.Action.VIEW_PII, case, note=_("接口查看反映人联系方式"))
         context = {**self.get_serializer_context(), "unmasked": unmasked}
@@ -126,7 +129,9 @@ class CaseViewSet(
         """Likely duplicates of a text about to be registered (same grid/小区, recent, similar words)."""
         from minsheng.org.models import Node
 
-        node = get_visible_or_404(Node, request.user, "cases.view", pk=request.query_params.get("node") or 0)
+        node = get_visible_or_404(
+            Node, request.user, Cap.CASES_VIEW, pk=request.query_params.get("node") or 0
+        )
         category = Category.objects.filter(pk=request.query_params.get("category") or 0).first()
         matches = duplicates.suggest(
             description=request.query_params.get("description", ""), node=node, category=category
@@ -312,8 +317,8 @@ class CaseViewSet(
 
 
 class ApprovalRequestViewSet(CapabilityViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    read_capability = "cases.view"
-    write_capability = "cases.view"
+    read_capability = Cap.CASES_VIEW
+    write_capability = Cap.CASES_VIEW
     serializer_class = s.ApprovalRequestSerializer
 
     def get_queryset(self):
@@ -330,20 +335,20 @@ class ApprovalRequestViewSet(CapabilityViewMixin, mixins.ListModelMixin, viewset
 
 
 class CategoryViewSet(CapabilityViewMixin, viewsets.ReadOnlyModelViewSet):
-    read_capability = "cases.view"
+    read_capability = Cap.CASES_VIEW
     serializer_class = s.CategorySerializer
     queryset = Category.objects.filter(is_active=True).order_by("path")
     pagination_class = None
 
 
 class KindViewSet(CapabilityViewMixin, viewsets.ReadOnlyModelViewSet):
-    read_capability = "cases.view"
+    read_capability = Cap.CASES_VIEW
     serializer_class = s.KindSerializer
     queryset = CaseKind.objects.filter(is_active=True)
     pagination_class = None
 
 
 class UnitViewSet(CapabilityViewMixin, viewsets.ReadOnlyModelViewSet):
-    read_capability = "cases.view"
+    read_capability = Cap.CASES_VIEW
     serializer_class = s.UnitSerializer
     queryset = Unit.objects.filter(is_active=True)

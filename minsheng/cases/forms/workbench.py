@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.calendar import TZ
 from minsheng.org.choices import NodeKind
@@ -178,7 +179,7 @@ class CaseCreateForm(_StackedForm):
         self.fields["node"] = NodePickerField(
             user=user,
             kinds=PLACE_KINDS,
-            capability="cases.create",
+            capability=Cap.CASES_CREATE,
             label=_("发生地点"),
             required=False,
             help_text=_("选择小区、楼栋或单元；也可只填经纬度，由系统判断所在网格"),
@@ -361,7 +362,7 @@ class PeriodForm(_StackedForm):
         self.fields["node"] = NodePickerField(
             user=user,
             kinds=[NodeKind.STREET, NodeKind.COMMUNITY, NodeKind.VILLAGE, NodeKind.ESTATE],
-            capability="cases.view",
+            capability=Cap.CASES_VIEW,
             label=_("区域"),
             required=False,
         )

@@ -16,10 +16,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,13 +26,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.core import clock, sms
+from minsheng.core.badges import Colour
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.masking import mask_phone
+from minsheng.core.pagination import PHONE_PAGE_SIZE, paginate
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Grid, Node
 
 from .. import actions
-from ..choices import Channel, Satisfaction, Status
+from ..choices import RESIDENT_STATUS_COLOURS, Channel, Satisfaction, Status
 from ..forms.h5 import (
     PLACE_KINDS,
     PhoneCodeForm,
@@ -139,13 +140,6 @@ RESIDENT_STATUS = {
     S.ARCHIVED: gettext_lazy("已办结"),
 }
 
-STATUS_TONE = {
-    S.REGISTERED: "gray",
-    S.REJECTED: "gray",
-    S.MERGED: "gray",
-    S.RESOLVED: "orange",
-    S.ARCHIVED: "green",
-}
 
 #: The stepper at the top of a case: 提交 → 受理 → 办理 → 办结 → 评价.
 STEPS = [
@@ -172,7 +166,7 @@ _STEP_DONE = {
 def resident_status(case: Case) -> dict:
     return {
         "label": RESIDENT_STATUS.get(case.status, case.get_status_display()),
-        "tone": STATUS_TONE.get(case.status, "blue"),
+        "tone": RESIDENT_STATUS_COLOURS.get(case.status, Colour.BLUE),
     }
 
 
@@ -505,7 +499,7 @@ def _message(exc: Exception) -> str:
 def mine(request):
     """我的诉求: a signed-in resident's cases, newest first."""
     cases = own_cases(request.user).select_related("category").order_by("-reported_at", "-pk")
-    page = Paginator(cases, 20).get_page(request.GET.get("page"))
+    page = paginate(request, cases, per_page=PHONE_PAGE_SIZE)
     rows = [{"case": c, "status": resident_status(c)} for c in page.object_list]
     return render(request, "cases/h5/mine.html", {"page": page, "rows": rows})
 
@@ -517,9 +511,7 @@ def attachment(request, number, pk):
     case = _followed_case(request, number)
     if case is None:
         raise Http404
-    item = CaseAttachment.objects.filter(pk=pk, case=case, event__public=True).select_related("event").first()
-    if item is None:
-        raise Http404
+    item = get_object_or_404(CaseAttachment.objects.filter(case=case, event__public=True), pk=pk)
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, ValueError) as exc:

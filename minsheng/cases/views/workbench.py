@@ -12,7 +12,6 @@ import django_filters as df
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -23,15 +22,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock, navigation
+from minsheng.core.badges import badge_class
 from minsheng.core.errors import IllegalTransition
-from minsheng.core.pagination import CappedPaginator, capped_count
+from minsheng.core.pagination import capped_count, paginate
 from minsheng.core.scoping import subtree_condition
 from minsheng.core.views import staff_required
 from minsheng.org.models import Grid, Node
 
 from .. import actions
-from ..choices import OPEN_STATES, STATUS_COLORS, Channel, DeadlineState, RequestStatus, Status, Urgency
+from ..choices import (
+    DEADLINE_COLOURS,
+    OPEN_STATES,
+    STATUS_COLOURS,
+    Channel,
+    DeadlineState,
+    RequestStatus,
+    Status,
+    Urgency,
+)
 from ..deadlines import overdue_q, state_of
 from ..filtersets import CaseFilter
 from ..forms.workbench import category_filter_choices
@@ -40,11 +50,6 @@ from ..models import ApprovalRequest, Case, CaseEvent, Supervision, Unit
 S = Status
 PAGE_SIZES = (20, 50, 100)
 DISPATCHABLE = (S.ACCEPTED, S.RETURNED)
-DEADLINE_BADGES = {
-    DeadlineState.GREEN: "badge-green",
-    DeadlineState.YELLOW: "badge-orange",
-    DeadlineState.RED: "badge-red",
-}
 
 
 # -- which cases are whose -------------------------------------------------------------------------------------
@@ -74,11 +79,11 @@ def todo_condition(user) -> Q:
         if place is not None:
             parts.append(place & Q(**filters))
 
-    where("cases.accept", status=S.REGISTERED)
-    where("cases.dispatch", status__in=DISPATCHABLE)
-    where("cases.verify", status=S.REPLIED)
-    where("cases.followup", status=S.RESOLVED)
-    if user.has_cap("cases.handle"):
+    where(Cap.CASES_ACCEPT, status=S.REGISTERED)
+    where(Cap.CASES_DISPATCH, status__in=DISPATCHABLE)
+    where(Cap.CASES_VERIFY, status=S.REPLIED)
+    where(Cap.CASES_FOLLOWUP, status=S.RESOLVED)
+    if user.has_cap(Cap.CASES_HANDLE):
         units = Unit.objects.filter(members=user).values("pk")
         # a case dispatched to a named person waits for that person, not for the whole unit
         parts.append(
@@ -86,7 +91,7 @@ def todo_condition(user) -> Q:
         )
         parts.append(Q(status=S.HANDLING, handler=user))
     deciders = Q(lead_unit__leader=user)
-    approve = scope(user, "cases.approve")
+    approve = scope(user, Cap.CASES_APPROVE)
     if approve is not None:
         deciders |= approve
     pending = ApprovalRequest.objects.filter(status=RequestStatus.PENDING).values("case_id")
@@ -143,26 +148,6 @@ def list_queryset(name: str, user, now):
     raise Http404
 
 
-class StaleState(IllegalTransition):
-    """The case moved on since the page was loaded (someone else acted first)."""
-
-
-@transaction.atomic
-def act_on(case: Case, expected, run):
-    """Run `run(case)` only if the case is still in one of the `expected` states, holding its row lock throughout.
-
-    A form carries the state its page showed. Without this, a second tab's 派遣 on a case dispatched a moment ago
-    would silently re-dispatch it (派遣 is also legal from 已派遣, as 改派).
-    """
-    locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
-    if locked.status not in expected:
-        raise StaleState(
-            _("案件状态已变为“%(status)s”，可能已有他人处理，请查看最新情况")
-            % {"status": Status(locked.status).label}
-        )
-    return run(locked)
-
-
 # -- filters ---------------------------------------------------------------------------------------------------
 
 
@@ -194,10 +179,11 @@ class WorkbenchFilter(CaseFilter):
                     del data[key]
         super().__init__(data, queryset, **kwargs)
         self.now = now
+        self.user = user
         fields = self.form.fields
         fields["status"].widget = OneOfMany(choices=[("", _("全部状态")), *Status.choices])
         fields["category"].widget = forms.Select(choices=category_filter_choices())
-        grids = Grid.objects.visible_to(user, "cases.view").order_by("code").values_list("pk", "name")
+        grids = Grid.objects.visible_to(user, Cap.CASES_VIEW).order_by("code").values_list("pk", "name")
         fields["grid"].widget = forms.Select(choices=[("", _("全部网格")), *grids])
         units = Unit.objects.filter(is_active=True).order_by("kind", "name").values_list("pk", "name")
         fields["unit"].widget = forms.Select(choices=[("", _("全部主办单位")), *units])
@@ -217,9 +203,9 @@ class WorkbenchFilter(CaseFilter):
         return qs.filter(live, finish_due__gte=self.now).exclude(finish_warn_at__lte=self.now)
 
     def under_node(self):
-        """The node of the 地点 filter, for the picker's label."""
+        """The node of the 地点 filter, for the picker's label (only a node the user may see cases at)."""
         value = self.form.cleaned_data.get("under") if self.form.is_valid() else None
-        return Node.objects.filter(pk=value).first() if value else None
+        return Node.objects.visible_to(self.user, Cap.CASES_VIEW).filter(pk=value).first() if value else None
 
     #: Filters behind 更多筛选 (the bar opens by itself when one of them is in use).
     MORE = ("category", "under", "grid", "channel", "kind", "urgency", "unit")
@@ -252,11 +238,11 @@ def rows_of(cases, user, now) -> list[dict]:
         rows.append(
             {
                 "case": case,
-                "status_badge": f"badge-{STATUS_COLORS.get(case.status, 'gray')}",
+                "status_badge": badge_class(STATUS_COLOURS, case.status),
                 "deadline": state,
                 "deadline_label": DeadlineState(state).label,
-                "deadline_badge": DEADLINE_BADGES.get(state, ""),
-                "dispatchable": case.status in DISPATCHABLE and user.has_cap("cases.dispatch", case.node),
+                "deadline_badge": badge_class(DEADLINE_COLOURS, state, default=None),
+                "dispatchable": case.status in DISPATCHABLE and user.has_cap(Cap.CASES_DISPATCH, case.node),
             }
         )
     return rows
@@ -287,7 +273,7 @@ def case_list(request, name: str):
     qs = qs.select_related("category", "node", "grid", "lead_unit", "handler").annotate(
         pending=Exists(ApprovalRequest.objects.filter(case=OuterRef("pk"), status=RequestStatus.PENDING))
     )
-    page = CappedPaginator(qs, page_size(request)).get_page(request.GET.get("page"))
+    page = paginate(request, qs, per_page=page_size(request), capped=True)
     rows = rows_of(page, user, now)
     visible = Case.objects.visible_to(user)
     return render(
@@ -304,9 +290,9 @@ def case_list(request, name: str):
                 "todo": capped_count(visible.filter(todo_condition(user))),
                 "overdue": capped_count(visible.filter(overdue_condition(now))),
             },
-            "can_create": user.has_cap("cases.create"),
-            "can_export": user.has_cap("org.export"),
-            "can_unmask": user.has_cap("org.export") and user.has_cap("org.view_pii"),
+            "can_create": user.has_cap(Cap.CASES_CREATE),
+            "can_export": user.has_cap(Cap.ORG_EXPORT),
+            "can_unmask": user.has_cap(Cap.ORG_EXPORT) and user.has_cap(Cap.ORG_VIEW_PII),
             "export_url": export_url(request, name),
             "can_dispatch": any(r["dispatchable"] for r in rows),
             "units": Unit.objects.filter(is_active=True).order_by("kind", "name"),
@@ -354,7 +340,9 @@ def bulk_dispatch(request):
     done, failed = [], []
     for case in cases:
         try:
-            dispatched = act_on(case, DISPATCHABLE, lambda c: actions.do_dispatch(c, actor=user, unit=unit))
+            dispatched = actions.do_if_unchanged(
+                case, expected=DISPATCHABLE, run=lambda c: actions.do_dispatch(c, actor=user, unit=unit)
+            )
         except (IllegalTransition, ValidationError, PermissionDenied) as exc:
             failed.append(_("%(number)s：%(reason)s") % {"number": case.number, "reason": _reason(exc)})
         else:
@@ -381,7 +369,7 @@ HOME_CASES = 5
 def home_panel(request):
     """The 工作台's case card: how much waits for the user, how much is overdue, and the most urgent few."""
     user = request.user
-    if not user.has_cap("cases.view"):
+    if not user.has_cap(Cap.CASES_VIEW):
         return None
     now = clock.now()
     visible = Case.objects.visible_to(user)
@@ -390,7 +378,11 @@ def home_panel(request):
         "overdue": capped_count(visible.filter(overdue_condition(now))),
     }
     urgent = list_queryset("todo", user, now).select_related("category", "node")[:HOME_CASES]
-    return {"counts": counts, "rows": rows_of(urgent, user, now), "can_create": user.has_cap("cases.create")}
+    return {
+        "counts": counts,
+        "rows": rows_of(urgent, user, now),
+        "can_create": user.has_cap(Cap.CASES_CREATE),
+    }
 
 
 navigation.register_panel("cases/workbench/_home_panel.html", home_panel, order=20)

@@ -16,23 +16,34 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.audit import record
+from minsheng.core.badges import Colour, badge_class
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_phone
 from minsheng.core.models import AuditLog
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
-from minsheng.org.forms.pickers import apply_action_errors
 
 from .. import actions, duplicates, routing, workflow
-from ..choices import STATUS_COLORS, DeadlineState, RequestKind, RequestStatus, Satisfaction, Status
+from ..choices import (
+    DEADLINE_COLOURS,
+    EVENT_COLOURS,
+    STATUS_COLOURS,
+    DeadlineState,
+    RequestKind,
+    RequestStatus,
+    Satisfaction,
+    Status,
+)
 from ..deadlines import state_of
 from ..forms.workbench import (
     DecideForm,
@@ -49,7 +60,6 @@ from ..forms.workbench import (
     VerifyForm,
 )
 from ..models import Case, CaseAttachment, Category, Unit
-from .workbench import DEADLINE_BADGES, StaleState, act_on
 
 # -- the steps -------------------------------------------------------------------------------------------------
 
@@ -260,19 +270,6 @@ EVENT_LABELS = {
     "deadline_warning": gettext_lazy("临期提醒"),
     "overdue": gettext_lazy("超期升级"),
 }
-EVENT_COLORS = {
-    "reject": "gray",
-    "return": "orange",
-    "verify_fail": "red",
-    "redo": "red",
-    "overdue": "red",
-    "deadline_warning": "orange",
-    "supervise": "orange",
-    "remind": "orange",
-    "verify_pass": "green",
-    "follow_up": "green",
-    "archive": "green",
-}
 
 
 def event_details(event) -> list[str]:
@@ -404,7 +401,7 @@ def _visible_case(request, pk) -> Case:
         "merged_into",
         "reporter_user",
     )
-    return get_visible_or_404(queryset, request.user, "cases.view", pk=pk)
+    return get_visible_or_404(queryset, request.user, Cap.CASES_VIEW, pk=pk)
 
 
 def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status: int = 200):
@@ -417,13 +414,13 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
     context = {
         "case": case,
         "category_path": category_path(case.category),
-        "status_badge": f"badge-{STATUS_COLORS.get(case.status, 'gray')}",
+        "status_badge": badge_class(STATUS_COLOURS, case.status),
         "deadline": state,
         "deadline_label": DeadlineState(state).label,
-        "deadline_badge": DEADLINE_BADGES.get(state, ""),
+        "deadline_badge": badge_class(DEADLINE_COLOURS, state, default=None),
         "phone": case.reporter_phone if reveal else mask_phone(case.reporter_phone),
         "revealed": reveal,
-        "can_reveal": bool(case.reporter_phone) and user.has_cap("org.view_pii", case.node),
+        "can_reveal": bool(case.reporter_phone) and user.has_cap(Cap.ORG_VIEW_PII, case.node),
         "co_units": list(case.co_units.all()),
         "merged_cases": list(
             Case.objects.visible_to(user).filter(merged_into=case).only("pk", "number", "title")
@@ -432,7 +429,7 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
             {
                 "event": e,
                 "label": EVENT_LABELS.get(e.verb, e.verb),
-                "color": EVENT_COLORS.get(e.verb, "blue"),
+                "color": EVENT_COLOURS.get(e.verb, Colour.BLUE),
                 "details": event_details(e),
             }
             for e in case.events.select_related("actor").prefetch_related("attachments")
@@ -473,7 +470,7 @@ def detail(request, pk):
 def reveal(request, pk):
     """The reporter's full phone number, for those who may see it; each look is written to the audit log."""
     case = _visible_case(request, pk)
-    if not request.user.has_cap("org.view_pii", case.node):
+    if not request.user.has_cap(Cap.ORG_VIEW_PII, case.node):
         raise PermissionDenied(_("没有查看完整个人信息的权限"))
     record(AuditLog.Action.VIEW_PII, case, note=_("查看反映人联系电话"), user=request.user)
     return detail_page(request, case, reveal=True)
@@ -494,8 +491,10 @@ def act(request, pk, verb):
     expected = [expected] if expected in Status.values else list(Status.values)
     label = workflow.TRANSITIONS[verb].label
     try:
-        message = act_on(case, expected, lambda locked: step.run(locked, user, form.cleaned_data))
-    except StaleState as exc:
+        message = actions.do_if_unchanged(
+            case, expected=expected, run=lambda locked: step.run(locked, user, form.cleaned_data)
+        )
+    except actions.StaleState as exc:
         messages.error(request, _("未能%(verb)s：%(reason)s。") % {"verb": label, "reason": exc})
     except IllegalTransition as exc:
         messages.error(request, _("未能%(verb)s：%(reason)s") % {"verb": label, "reason": exc})
@@ -516,8 +515,8 @@ def act(request, pk, verb):
 def attachment(request, pk):
     """A case's photo or file, to those who may see the case (media files are never served publicly)."""
     visible = Case.objects.visible_to(request.user).values("pk")
-    item = CaseAttachment.objects.filter(pk=pk, case__in=visible).first()
-    if item is None or not item.file:
+    item = get_object_or_404(CaseAttachment.objects.filter(case__in=visible), pk=pk)
+    if not item.file:
         raise Http404
     try:
         handle = item.file.open("rb")

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.views import staff_required
-from minsheng.org.forms.pickers import apply_action_errors
 from minsheng.org.models import Grid, Node
 
 from .. import actions, duplicates
@@ -26,7 +27,7 @@ MIN_DESCRIPTION = 6
 @staff_required
 def create(request):
     user = request.user
-    if not user.has_cap("cases.create"):
+    if not user.has_cap(Cap.CASES_CREATE):
         raise PermissionDenied(_("没有登记诉求的权限"))
     form = CaseCreateForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -93,10 +94,10 @@ def similar(request):
     description = get.get("description", "").strip()[:4000]
     node = grid = None
     if _int(get.get("node")):
-        node = Node.objects.visible_to(user, "cases.view").filter(pk=get["node"]).first()
+        node = Node.objects.visible_to(user, Cap.CASES_VIEW).filter(pk=get["node"]).first()
     lat, lng = _float(get.get("lat")), _float(get.get("lng"))
     if lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
-        grid = Grid.objects.visible_to(user, "cases.view").containing(lat, lng).first()
+        grid = Grid.objects.visible_to(user, Cap.CASES_VIEW).containing(lat, lng).first()
     category = Category.objects.filter(pk=_int(get.get("category")) or 0).first()
     matches = []
     if len(description) >= MIN_DESCRIPTION and (node or grid):
@@ -114,6 +115,6 @@ def similar(request):
         {
             "matches": matches,
             "asked": len(description) >= MIN_DESCRIPTION and place is not None,
-            "can_merge": place is not None and user.has_cap("cases.accept", place),
+            "can_merge": place is not None and user.has_cap(Cap.CASES_ACCEPT, place),
         },
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.calendar import TZ
 from minsheng.core.views import staff_required
@@ -42,14 +43,14 @@ def percent(value) -> str:
 def export(request):
     """The list on screen (?list=… and its filters) as xlsx. Masked, unless a POST asks for 不脱敏 (never a link)."""
     user = request.user
-    if not user.has_cap("org.export"):
+    if not user.has_cap(Cap.ORG_EXPORT):
         raise PermissionDenied(_("没有导出台账的权限"))
     name = request.GET.get("list", "all")
     name = name if name in LISTS else "all"
     now = clock.now()
     _f, qs = filtered(request, name, now)
     unmasked = request.method == "POST" and request.POST.get("unmasked") == "1"
-    if unmasked and not user.has_cap("org.view_pii"):
+    if unmasked and not user.has_cap(Cap.ORG_VIEW_PII):
         raise PermissionDenied(_("没有导出完整个人信息的权限"))
     title = str(LISTS[name].label)
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once it has been sent

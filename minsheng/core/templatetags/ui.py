@@ -8,6 +8,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from minsheng.core.badges import Colour
+
 register = template.Library()
 
 # Line icons drawn for this project on a 24×24 grid (stroke only, so they take the text colour).
@@ -75,20 +77,8 @@ def audit_history(context, obj, revealed=False):
     return {"entries": audit_entries_for(obj, user, revealed=bool(revealed)) if user is not None else None}
 
 
-_KIND_BADGES = {
-    "street": "badge-red",
-    "community": "badge-blue",
-    "village": "badge-green",
-    "estate": "badge-orange",
-    "natural_village": "badge-green",
-    "building": "badge-gray",
-    "unit": "badge-gray",
-}
-
-
 @register.simple_tag
 def kind_badge(node):
     """A coloured badge with an org node's kind (街道, 社区, 小区 …)."""
-    return format_html(
-        '<span class="badge {}">{}</span>', _KIND_BADGES.get(node.kind, "badge-gray"), node.get_kind_display()
-    )
+    colour = getattr(node, "kind_colour", Colour.GRAY)
+    return format_html('<span class="badge badge-{}">{}</span>', colour, node.get_kind_display())

@@ -1,22 +1,22 @@
 """The HTTP door for devices without MQTT: the same payloads as the broker's topics."""
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, status, viewsets
+from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from minsheng.accounts.api.base import CapabilityViewMixin
+from minsheng.accounts.choices import Cap
 from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, retention, summary
 from ..devices import GatewayTokenAuthentication, IsGateway
 from ..ingest import ingest
 from ..models import Alarm, Greenhouse, Sensor
-from ..views.alarms import CAP_VIEW
 from ..views.greenhouses import _cluster_rows
 from .serializers import (
     AlarmSerializer,
@@ -63,7 +63,15 @@ class IngestView(APIView):
         return Response(stats.as_dict(), status=status.HTTP_200_OK if ok else status.HTTP_400_BAD_REQUEST)
 
 
-class AlarmViewSet(viewsets.ReadOnlyModelViewSet):
+class IotViewMixin(CapabilityViewMixin):
+    """The gate every app's API has (and the token's user in the audit log); each action checks `iot.handle` at
+    the alarm's village itself, so writing needs no more than reading here."""
+
+    read_capability = Cap.IOT_VIEW
+    write_capability = Cap.IOT_VIEW
+
+
+class AlarmViewSet(IotViewMixin, viewsets.ReadOnlyModelViewSet):
     """Alarms in the user's scope, newest first; `?status=active|cleared`, `?acknowledged=true|false`."""
 
     serializer_class = AlarmSerializer
@@ -71,17 +79,13 @@ class AlarmViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Alarm.objects.visible_to(self.request.user, CAP_VIEW)
+            Alarm.objects.visible_to(self.request.user, Cap.IOT_VIEW)
             .select_related("sensor", "greenhouse", "case")
             .order_by("-last_at", "-pk")
         )
 
     def _act(self, action, **kwargs):
-        alarm = self.get_object()
-        try:
-            alarm = action(alarm, actor=self.request.user, **kwargs)
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
+        alarm = action(self.get_object(), actor=self.request.user, **kwargs)
         return Response(AlarmSerializer(alarm).data)
 
     @extend_schema(request=None, responses=AlarmSerializer)
@@ -97,14 +101,14 @@ class AlarmViewSet(viewsets.ReadOnlyModelViewSet):
         return self._act(actions.clear, note=serializer.validated_data.get("note", ""))
 
 
-class GreenhouseViewSet(viewsets.ReadOnlyModelViewSet):
+class GreenhouseViewSet(IotViewMixin, viewsets.ReadOnlyModelViewSet):
     """Greenhouses in the user's scope, each with the roll-up of its active alarms."""
 
     serializer_class = GreenhouseSerializer
     filterset_fields = ["village", "cluster", "stage"]
 
     def get_queryset(self):
-        return Greenhouse.objects.visible_to(self.request.user, CAP_VIEW).select_related("village")
+        return Greenhouse.objects.visible_to(self.request.user, Cap.IOT_VIEW).select_related("village")
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -119,7 +123,7 @@ class GreenhouseViewSet(viewsets.ReadOnlyModelViewSet):
         return context
 
 
-class ClusterSummaryView(generics.GenericAPIView):
+class ClusterSummaryView(IotViewMixin, generics.GenericAPIView):
     """Clusters holding greenhouses in the user's scope (id null: greenhouses in no cluster), with the roll-up of
     those greenhouses' active alarms."""
 
@@ -128,7 +132,7 @@ class ClusterSummaryView(generics.GenericAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        return Greenhouse.objects.visible_to(self.request.user, CAP_VIEW)
+        return Greenhouse.objects.visible_to(self.request.user, Cap.IOT_VIEW)
 
     def get(self, request):
         rows = []
@@ -146,7 +150,7 @@ class ClusterSummaryView(generics.GenericAPIView):
         return Response(ClusterSerializer(rows, many=True).data)
 
 
-class SensorReadingsView(generics.GenericAPIView):
+class SensorReadingsView(IotViewMixin, generics.GenericAPIView):
     """Readings of one sensor in `?start=&end=` (ISO 8601; default the last 24 h, at most 31 days).
 
     Raw readings inside the raw retention window; before it (they are purged) hourly means with min/max/count.
@@ -158,7 +162,7 @@ class SensorReadingsView(generics.GenericAPIView):
 
     @extend_schema(parameters=[RangeSerializer], responses=SeriesPointSerializer(many=True))
     def get(self, request, *args, **kwargs):
-        sensor = get_visible_or_404(Sensor, request.user, CAP_VIEW, pk=self.kwargs["pk"])
+        sensor = get_visible_or_404(Sensor, request.user, Cap.IOT_VIEW, pk=self.kwargs["pk"])
         span = RangeSerializer(data=request.query_params)
         span.is_valid(raise_exception=True)
         points = retention.series(sensor, span.validated_data["start"], span.validated_data["end"])

@@ -60,3 +60,16 @@ def test_readings_for_a_time_range(farm, api_for):
         == 400
     )
     assert api_for(farm.w.worker_a).get(url).status_code == 404
+
+
+def test_a_token_call_is_audited_with_the_tokens_user(alarm, farm):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from minsheng.core.models import AuditLog
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=farm.w.admin).key}")
+    assert client.post(f"/api/v1/iot/alarms/{alarm.pk}/acknowledge/").status_code == 200
+    logged = AuditLog.objects.filter(object_id=str(alarm.pk), content_type__model="alarm").latest("pk")
+    assert logged.user == farm.w.admin

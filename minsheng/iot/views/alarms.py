@@ -1,6 +1,6 @@
 """The alarm console, an alarm's page, and a person's alarm notification preferences.
 
-Reading goes through `visible_to(user, CAP_VIEW)`; every change goes through `iot.actions`, which checks the right
+Reading goes through `visible_to(user, Cap.IOT_VIEW)`; every change goes through `iot.actions`, which checks the right
 to act at the greenhouse's village, so a bulk action can refuse one alarm and still do the others.
 """
 
@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, Value, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,33 +17,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
+from minsheng.core.badges import badge_class
+from minsheng.core.forms import apply_action_errors
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions, alerts, summary
-from ..choices import RANK, Severity
+from ..choices import RANK, SEVERITY_COLOURS, Severity
 from ..forms import AlarmPreferenceForm
 from ..models import Alarm, AlarmNotificationPreference, Greenhouse
 
-#: Reading the greenhouse pages (accounts/roles.py: iot.view, scoped by village).
-CAP_VIEW = "iot.view"
-SEVERITY_BADGE = {
-    Severity.CRITICAL: "badge-red",
-    Severity.MAJOR: "badge-orange",
-    Severity.MINOR: "badge-blue",
-    Severity.WARNING: "badge-gray",
-    Severity.INDETERMINATE: "badge-gray",
-}
-#: Map colours by worst active alarm (and "none" for a quiet greenhouse).
-SEVERITY_COLOUR = {
-    Severity.CRITICAL: "#c8161d",
-    Severity.MAJOR: "#e8710a",
-    Severity.MINOR: "#d4a106",
-    Severity.WARNING: "#5b7db8",
-    Severity.INDETERMINATE: "#8a93a3",
-    "none": "#2e9d5b",
-}
 DEFAULT_LOW_BATTERY = 20
 #: How often the console and the greenhouse page ask for news (settings.IOT_LIVE_POLL_SECONDS).
 LIVE_POLL_SECONDS = 15
@@ -64,12 +49,14 @@ def _int(request, name: str, default: int, low: int, high: int) -> int:
 
 
 def alarms_for(user):
-    return Alarm.objects.visible_to(user, CAP_VIEW).select_related("sensor", "greenhouse", "case", "assignee")
+    return Alarm.objects.visible_to(user, Cap.IOT_VIEW).select_related(
+        "sensor", "greenhouse", "case", "assignee"
+    )
 
 
 def _with_badges(alarms):
     for alarm in alarms:
-        alarm.badge = SEVERITY_BADGE.get(alarm.severity, "badge-gray")
+        alarm.badge = badge_class(SEVERITY_COLOURS, alarm.severity)
         yield alarm
 
 
@@ -106,7 +93,7 @@ def _poll_ms() -> int:
 @staff_required
 def alarm_list(request):
     qs, filters = _filtered(request)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "iot/alarm_list.html",
@@ -115,7 +102,7 @@ def alarm_list(request):
             "alarms": list(_with_badges(page.object_list)),
             **filters,
             "severities": Severity.choices,
-            "greenhouses": Greenhouse.objects.visible_to(request.user, CAP_VIEW).only("pk", "name"),
+            "greenhouses": Greenhouse.objects.visible_to(request.user, Cap.IOT_VIEW).only("pk", "name"),
             "summary": summary.of_alarms(alarms_for(request.user)),
             "poll_ms": _poll_ms(),
             "poll_seconds": _poll_ms() // 1000,
@@ -128,7 +115,7 @@ def alarm_list(request):
 def alarm_list_live(request):
     """The console's live data: the current page's rows (rendered) and the header summary, for a poll."""
     qs, _filters = _filtered(request)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     alarms = list(_with_badges(page.object_list))
     rows = render_to_string("iot/_alarm_rows.html", {"alarms": alarms}, request=request)
     head = summary.of_alarms(alarms_for(request.user))
@@ -190,15 +177,15 @@ def _assignable(alarm: Alarm):
         .distinct()
         .order_by("username")[:200]
     )
-    return [u for u in users if u.has_cap(actions.CAP_HANDLE, village)]
+    return [u for u in users if u.has_cap(Cap.IOT_HANDLE, village)]
 
 
 @require_GET
 @staff_required
 def alarm_detail(request, pk: int):
-    alarm = get_visible_or_404(alarms_for(request.user), request.user, CAP_VIEW, pk=pk)
-    alarm.badge = SEVERITY_BADGE.get(alarm.severity, "badge-gray")
-    can_act = request.user.has_cap(actions.CAP_HANDLE, alarm.greenhouse.village)
+    alarm = get_visible_or_404(alarms_for(request.user), request.user, Cap.IOT_VIEW, pk=pk)
+    alarm.badge = badge_class(SEVERITY_COLOURS, alarm.severity)
+    can_act = request.user.has_cap(Cap.IOT_HANDLE, alarm.greenhouse.village)
     return render(
         request,
         "iot/alarm_detail.html",
@@ -217,7 +204,7 @@ def alarm_act(request, pk: int, what: str):
     if what not in ACTS:
         raise Http404
     """One of acknowledge / clear / assign / comment on one alarm, through the actions."""
-    alarm = get_visible_or_404(alarms_for(request.user), request.user, CAP_VIEW, pk=pk)
+    alarm = get_visible_or_404(alarms_for(request.user), request.user, Cap.IOT_VIEW, pk=pk)
     try:
         if what == "acknowledge":
             actions.acknowledge(alarm, actor=request.user)
@@ -255,8 +242,7 @@ def preferences(request):
         try:
             actions.set_preferences(request.user, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, _("告警通知设置已保存"))
             return redirect("iot:preferences")
@@ -266,7 +252,7 @@ def preferences(request):
         {
             "form": form,
             "saved": pref is not None,
-            "can_handle": request.user.has_cap(actions.CAP_HANDLE),
+            "can_handle": request.user.has_cap(Cap.IOT_HANDLE),
             "remind_minutes": alerts.remind_minutes(),
             "unack_minutes": actions.unack_case_minutes(),
         },

@@ -1,13 +1,12 @@
 """The greenhouse pages: a greenhouse with its live figures and charts, device health, the cluster map and list.
 
-Reading goes through `visible_to(user, CAP_VIEW)`; every change goes through `iot.actions`, which checks the right
+Reading goes through `visible_to(user, Cap.IOT_VIEW)`; every change goes through `iot.actions`, which checks the right
 to act at the greenhouse's village, so a bulk action can refuse one alarm and still do the others.
 """
 
 import datetime as dt
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -16,22 +15,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
+from minsheng.core.badges import Colour, badge_class
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
 from .. import rules, summary
-from ..choices import AlarmStatus, Severity, unit_label
+from ..choices import SEVERITY_COLOURS, SEVERITY_MAP_COLOURS, AlarmStatus, Severity, unit_label
 from ..models import Cluster, Greenhouse, Reading, Sensor
 from ..rules import DEFAULT_OFFLINE_MINUTES, SITE_TZ, limits
 from .alarms import (
-    CAP_VIEW,
     CHART_HOURS,
     DEFAULT_LOW_BATTERY,
-    SEVERITY_BADGE,
-    SEVERITY_COLOUR,
     _choice,
     _int,
     _poll_ms,
@@ -43,7 +42,7 @@ from .alarms import (
 @staff_required
 def greenhouse_detail(request, pk: int):
     greenhouse = get_visible_or_404(
-        Greenhouse.objects.select_related("village", "cluster"), request.user, CAP_VIEW, pk=pk
+        Greenhouse.objects.select_related("village", "cluster"), request.user, Cap.IOT_VIEW, pk=pk
     )
     return render(
         request,
@@ -77,7 +76,7 @@ def _greenhouse_alarms(greenhouse: Greenhouse) -> dict:
 @staff_required
 def greenhouse_live(request, pk: int):
     """The greenhouse page's live part: its alarm summary and active alarms (rendered), and the sensors' last values."""
-    greenhouse = get_visible_or_404(Greenhouse, request.user, CAP_VIEW, pk=pk)
+    greenhouse = get_visible_or_404(Greenhouse, request.user, Cap.IOT_VIEW, pk=pk)
     context = _greenhouse_alarms(greenhouse)
     return JsonResponse(
         {
@@ -124,7 +123,7 @@ def _limit_steps(threshold, start: dt.datetime, end: dt.datetime) -> tuple[list,
 @staff_required
 def greenhouse_chart(request, pk: int):
     """The last 24 h per sensor kind: each sensor's readings, the limits in force and the alarm periods."""
-    greenhouse = get_visible_or_404(Greenhouse, request.user, CAP_VIEW, pk=pk)
+    greenhouse = get_visible_or_404(Greenhouse, request.user, Cap.IOT_VIEW, pk=pk)
     end = clock.now()
     start = end - dt.timedelta(hours=CHART_HOURS)
     sensors = list(greenhouse.sensors.filter(is_active=True).order_by("kind", "code"))
@@ -165,7 +164,7 @@ def greenhouse_chart(request, pk: int):
                         "to": (alarm.cleared_at or end).isoformat(),
                         "severity": alarm.severity,
                         "label": alarm.get_severity_display(),
-                        "colour": SEVERITY_COLOUR[alarm.severity],
+                        "colour": SEVERITY_MAP_COLOURS[alarm.severity],
                     }
                 )
     return JsonResponse({"start": start.isoformat(), "end": end.isoformat(), "kinds": list(kinds.values())})
@@ -179,13 +178,15 @@ def devices(request):
     minutes = _int(request, "minutes", default, 1, 60 * 24 * 30)
     battery = _int(request, "battery", DEFAULT_LOW_BATTERY, 1, 100)
     sensors = (
-        Sensor.objects.visible_to(request.user, CAP_VIEW).filter(is_active=True).select_related("greenhouse")
+        Sensor.objects.visible_to(request.user, Cap.IOT_VIEW)
+        .filter(is_active=True)
+        .select_related("greenhouse")
     )
     since = clock.now() - dt.timedelta(minutes=minutes)
     silent = sensors.filter(Q(last_seen__lt=since) | Q(last_seen__isnull=True)).order_by("last_seen", "code")
     low = sensors.filter(battery__lt=battery).order_by("battery", "code")
     show = _choice(request, "show", {"silent", "low"}, "silent")  # one list at a time, a page of 50
-    page = Paginator(silent if show == "silent" else low, 50).get_page(request.GET.get("page"))
+    page = paginate(request, silent if show == "silent" else low)
     return render(
         request,
         "iot/devices.html",
@@ -204,8 +205,8 @@ def devices(request):
 @require_GET
 @staff_required
 def cluster_map(request):
-    legend = [(s.value, s.label, SEVERITY_COLOUR[s]) for s in Severity] + [
-        ("none", _("无告警"), SEVERITY_COLOUR["none"])
+    legend = [(s.value, s.label, SEVERITY_MAP_COLOURS[s]) for s in Severity] + [
+        ("none", _("无告警"), SEVERITY_MAP_COLOURS["none"])
     ]
     return render(
         request,
@@ -220,7 +221,7 @@ def map_data(request):
     """{villages, greenhouses} as GeoJSON: the villages' outlines from org, a greenhouse at its own point or, without
     one, at its village's centre; each coloured by its worst active alarm."""
     greenhouses = list(
-        Greenhouse.objects.visible_to(request.user, CAP_VIEW).select_related("village", "cluster")
+        Greenhouse.objects.visible_to(request.user, Cap.IOT_VIEW).select_related("village", "cluster")
     )
     summaries = summary.by_greenhouse([g.pk for g in greenhouses])
     village_ids = {g.village_id for g in greenhouses}
@@ -253,7 +254,7 @@ def map_data(request):
                     "by_severity": state.as_dict()["by_severity"],
                     "worst": worst or "none",
                     "worst_label": state.highest_label or _("无告警"),
-                    "colour": SEVERITY_COLOUR[worst or "none"],
+                    "colour": SEVERITY_MAP_COLOURS[worst or "none"],
                     "url": reverse("iot:greenhouse", args=[g.pk]),
                 },
             }
@@ -285,7 +286,7 @@ def _cluster_rows(greenhouses) -> list[dict]:
                 "cluster": clusters.get(cluster_id),
                 "greenhouses": n,
                 "summary": state,
-                "badge": SEVERITY_BADGE.get(state.highest, "badge-green"),
+                "badge": badge_class(SEVERITY_COLOURS, state.highest, Colour.GREEN),
             }
         )
     rank = {s: i for i, s in enumerate(Severity)}
@@ -302,10 +303,8 @@ def _cluster_rows(greenhouses) -> list[dict]:
 @require_GET
 @staff_required
 def cluster_list(request):
-    greenhouses = Greenhouse.objects.visible_to(request.user, CAP_VIEW)
-    return render(
-        request, "iot/clusters.html", {"rows": _cluster_rows(greenhouses), "badges": SEVERITY_BADGE}
-    )
+    greenhouses = Greenhouse.objects.visible_to(request.user, Cap.IOT_VIEW)
+    return render(request, "iot/clusters.html", {"rows": _cluster_rows(greenhouses)})
 
 
 @require_GET
@@ -314,7 +313,9 @@ def cluster_detail(request, pk: int):
     """One cluster's greenhouses in the user's scope, the worst first. A cluster with none of them is a 404."""
     cluster = Cluster.objects.filter(pk=pk).first()
     greenhouses = list(
-        Greenhouse.objects.visible_to(request.user, CAP_VIEW).filter(cluster_id=pk).select_related("village")
+        Greenhouse.objects.visible_to(request.user, Cap.IOT_VIEW)
+        .filter(cluster_id=pk)
+        .select_related("village")
     )
     if cluster is None or not greenhouses:
         raise Http404
@@ -324,7 +325,11 @@ def cluster_detail(request, pk: int):
     for g in greenhouses:
         state = summaries.get(g.pk, summary.Summary())
         rows.append(
-            {"greenhouse": g, "summary": state, "badge": SEVERITY_BADGE.get(state.highest, "badge-green")}
+            {
+                "greenhouse": g,
+                "summary": state,
+                "badge": badge_class(SEVERITY_COLOURS, state.highest, Colour.GREEN),
+            }
         )
     rows.sort(
         key=lambda r: (

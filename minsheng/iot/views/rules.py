@@ -6,11 +6,14 @@ greenhouse or cluster level. Reading needs what the greenhouse pages need; chang
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minsheng.accounts.choices import Cap
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
@@ -19,7 +22,6 @@ from ..choices import Comparison, Logic, SensorKind, Severity
 from ..forms import CombinedRuleForm, ConditionFormSet, OverrideForm
 from ..models import CombinedRule, Greenhouse, ThresholdOverride
 
-CAP_VIEW = "iot.view"
 LEVELS = ("greenhouse", "cluster")
 
 
@@ -94,7 +96,7 @@ def combined_text(spec: "rules.CombinedSpec") -> str:
 
 def _greenhouse(request, pk: int) -> Greenhouse:
     return get_visible_or_404(
-        Greenhouse.objects.select_related("village", "cluster"), request.user, CAP_VIEW, pk=pk
+        Greenhouse.objects.select_related("village", "cluster"), request.user, Cap.IOT_VIEW, pk=pk
     )
 
 
@@ -177,15 +179,17 @@ def _owner(greenhouse: Greenhouse, level: str) -> dict:
     raise Http404
 
 
+def _applying_to(model, greenhouse: Greenhouse):
+    """Overrides or combined rules of this greenhouse or of its cluster: the only ones its pages may touch (the
+    greenhouse itself was read through the user's scope)."""
+    mine = Q(greenhouse=greenhouse)
+    if greenhouse.cluster_id is not None:
+        mine |= Q(cluster_id=greenhouse.cluster_id)
+    return model.objects.filter(mine)
+
+
 def _override(greenhouse: Greenhouse, override_pk: int) -> ThresholdOverride:
-    """An override that applies to this greenhouse (its own or its cluster's); anything else is 404."""
-    found = ThresholdOverride.objects.filter(pk=override_pk).first()
-    if found is None or not (
-        found.greenhouse_id == greenhouse.pk
-        or (found.cluster_id is not None and found.cluster_id == greenhouse.cluster_id)
-    ):
-        raise Http404
-    return found
+    return get_object_or_404(_applying_to(ThresholdOverride, greenhouse), pk=override_pk)
 
 
 def _initial(greenhouse: Greenhouse, kind: str) -> dict:
@@ -217,7 +221,7 @@ def override_edit(request, pk: int, override_pk: int | None = None):
             try:
                 actions.save_threshold_override(form.instance, actor=request.user)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, _("阈值已保存"))
                 return redirect("iot:rules", pk=greenhouse.pk)
@@ -256,13 +260,7 @@ def override_delete(request, pk: int, override_pk: int):
 
 
 def _combined_rule(greenhouse: Greenhouse, rule_pk: int) -> CombinedRule:
-    found = CombinedRule.objects.filter(pk=rule_pk).first()
-    if found is None or not (
-        found.greenhouse_id == greenhouse.pk
-        or (found.cluster_id is not None and found.cluster_id == greenhouse.cluster_id)
-    ):
-        raise Http404
-    return found
+    return get_object_or_404(_applying_to(CombinedRule, greenhouse), pk=rule_pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -294,7 +292,7 @@ def combined_edit(request, pk: int, rule_pk: int | None = None):
             try:
                 actions.save_combined_rule(form.instance, conditions, actor=request.user)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, _("组合规则已保存"))
                 return redirect("iot:rules", pk=greenhouse.pk)

@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin
+from minsheng.accounts.choices import Cap
 from minsheng.core.audit import record
 from minsheng.core.models import AuditLog
 from minsheng.core.scoping import get_visible_or_404
@@ -81,7 +82,7 @@ class UnmaskMixin:
         obj = self.get_object()
         context = self.get_serializer_context()
         if request.query_params.get("unmasked") in ("1", "true"):
-            if not request.user.has_cap("org.view_pii", self.pii_node(obj)):
+            if not request.user.has_cap(Cap.ORG_VIEW_PII, self.pii_node(obj)):
                 raise PermissionDenied(_("没有查看完整个人信息的权限"))
             record(AuditLog.Action.VIEW_PII, obj, note=_("通过接口查看完整个人信息"), user=request.user)
             context["unmasked"] = True

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.masking import mask_id_number, mask_phone
 
 from ..choices import TERRITORIAL_KINDS, AssignmentKind, Gender, NodeKind, PartyPost, PropertyStatus
@@ -101,7 +102,7 @@ class ResidentForm(forms.Form):
     def __init__(self, *args, user, resident=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.resident = resident
-        self.fields["node"] = NodePickerField(user=user, capability="org.change", label=_("地址"))
+        self.fields["node"] = NodePickerField(user=user, capability=Cap.ORG_CHANGE, label=_("地址"))
         self.order_fields(["name", "gender", "birth_date", "phone", "id_number", "node", "household"])
         if resident is not None:
             # The edit form never carries personal data back to the browser: it shows the masked value and an
@@ -126,7 +127,7 @@ class ResidentForm(forms.Form):
         # clean() below and again in the action.
         node_id = self.data.get("node") if self.is_bound else self.initial.get("node")
         node_id = getattr(node_id, "pk", node_id)
-        households = Household.objects.visible_to(user, "org.change")
+        households = Household.objects.visible_to(user, Cap.ORG_CHANGE)
         if node_id and str(node_id).isdigit():
             households = households.filter(node_id=node_id)
         else:
@@ -187,7 +188,7 @@ class HouseholdForm(forms.Form):
         self.fields["node"] = NodePickerField(
             user=user,
             kinds=HOUSEHOLD_NODE_KINDS,
-            capability="org.change",
+            capability=Cap.ORG_CHANGE,
             label=_("地址"),
             help_text=_("单元、楼栋、自然村或小区"),
         )
@@ -224,7 +225,7 @@ class MemberHouseholdsForm(forms.Form):
     def __init__(self, *args, user, member: PartyMember, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["households"].queryset = (
-            Household.objects.visible_to(user, "org.change")
+            Household.objects.visible_to(user, Cap.ORG_CHANGE)
             .filter(node__path__startswith=member.party_org.node.path)
             .select_related("node")
         )
@@ -352,7 +353,7 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["node"] = NodePickerField(user=user, capability="org.change", label=_("负责节点"))
+        self.fields["node"] = NodePickerField(user=user, capability=Cap.ORG_CHANGE, label=_("负责节点"))
         self.fields["user"] = UserPickerField(user=user, label=_("负责人（账号）"), required=False)
         self.order_fields(["kind", "node", "user", "party_member", "valid_from", "valid_to", "note"])
         self.fields["party_member"].queryset = PartyMember.objects.visible_to(user).select_related(

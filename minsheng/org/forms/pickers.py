@@ -8,10 +8,9 @@ pinyin initials, so a 街道 with thousands of buildings never ships them all in
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ValidationError
 
-from minsheng.accounts.choices import Role
+from minsheng.accounts.choices import Cap, Role
 from minsheng.accounts.models import Membership
 
 from ..models import Node
@@ -22,11 +21,13 @@ from ..models import Node
 class _PickerMixin:
     """Render only the selected options: picker.js fetches the others on demand."""
 
-    def __init__(self, picker: str = "nodes", kinds=None, capability: str = "org.view", attrs=None, **kwargs):
+    def __init__(
+        self, picker: str = "nodes", kinds=None, capability: str = Cap.ORG_VIEW, attrs=None, **kwargs
+    ):
         attrs = {"data-picker": picker, **(attrs or {})}
         if kinds:
             attrs["data-picker-kind"] = ",".join(str(k) for k in kinds)
-        if capability != "org.view":
+        if capability != Cap.ORG_VIEW:
             attrs["data-picker-cap"] = capability
         super().__init__(attrs=attrs, **kwargs)
 
@@ -70,7 +71,7 @@ def staff_users_visible_to(user):
 class NodePickerField(forms.ModelChoiceField):
     """An org node among those `user` may see (or, with `capability`, act on), optionally of given kinds."""
 
-    def __init__(self, *, user, kinds=None, capability: str = "org.view", **kwargs):
+    def __init__(self, *, user, kinds=None, capability: str = Cap.ORG_VIEW, **kwargs):
         queryset = Node.objects.visible_to(user, capability)
         if kinds:
             queryset = queryset.filter(kind__in=kinds)
@@ -82,7 +83,7 @@ class NodePickerField(forms.ModelChoiceField):
 
 
 class NodeMultiplePickerField(forms.ModelMultipleChoiceField):
-    def __init__(self, *, user, kinds=None, capability: str = "org.view", **kwargs):
+    def __init__(self, *, user, kinds=None, capability: str = Cap.ORG_VIEW, **kwargs):
         queryset = Node.objects.visible_to(user, capability)
         if kinds:
             queryset = queryset.filter(kind__in=kinds)
@@ -105,17 +106,6 @@ class UserMultiplePickerField(forms.ModelMultipleChoiceField):
     def __init__(self, *, user, **kwargs):
         kwargs.setdefault("widget", PickerSelectMultiple(picker="users"))
         super().__init__(queryset=staff_users_visible_to(user), **kwargs)
-
-
-def apply_action_errors(form: forms.Form, exc: ValidationError | PermissionDenied) -> None:
-    """Show an action's refusal on the form: field messages beside their fields, the rest at the top."""
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc) or _("没有权限执行此操作"))
-    elif hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # -- GeoJSON ----------------------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
+
 from ..choices import ALLOWED_CHILDREN, TERRITORIAL_KINDS, NodeKind
 from ..models import Node
 from ..validators import validate_division_code, validate_geojson_geometry
@@ -151,6 +153,6 @@ class GridCreateForm(GridForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["community"] = NodePickerField(
-            user=user, kinds=sorted(TERRITORIAL_KINDS), capability="org.change", label=_("所属社区/村")
+            user=user, kinds=sorted(TERRITORIAL_KINDS), capability=Cap.ORG_CHANGE, label=_("所属社区/村")
         )
         self.order_fields(["community", "name", "worker", "deputies", "nodes", "boundary"])

@@ -16,11 +16,10 @@ from minsheng.accounts import actions as account_actions
 from minsheng.accounts.choices import Role
 from minsheng.accounts.models import User
 from minsheng.core.models import AuditLog
-from minsheng.core.spreadsheet import export_workbook, import_workbook, template_workbook
+from minsheng.core.spreadsheet import export_workbook, import_workbook, resources, template_workbook
 from minsheng.org import actions
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Grid, Household, Node, Resident
-from minsheng.org.spreadsheets import REGISTRIES
 from minsheng.org.validators import id_check_digit
 from minsheng.testing.world import square
 
@@ -70,12 +69,12 @@ def sheet_rows(data) -> list[tuple]:
 
 
 def run_import(slug: str, user, fileobj, **kwargs):
-    return import_workbook(REGISTRIES[slug](user), fileobj, **kwargs)
+    return import_workbook(resources("org")[slug](user), fileobj, **kwargs)
 
 
 def run_export(slug: str, user, *, unmasked: bool = False) -> list[tuple]:
     out = io.BytesIO()
-    export_workbook(REGISTRIES[slug](user), out, unmasked=unmasked)
+    export_workbook(resources("org")[slug](user), out, unmasked=unmasked)
     return sheet_rows(out.getvalue())
 
 
@@ -434,7 +433,7 @@ def test_export_query_count_does_not_grow_with_rows(world):
 
 def test_export_sheet_looks_like_a_ledger(world, two_residents):
     out = io.BytesIO()
-    export_workbook(REGISTRIES["residents"](world.admin), out)
+    export_workbook(resources("org")["residents"](world.admin), out)
     ws = load_workbook(out).worksheets[0]
     assert ws.title == "居民台账"
     assert ws.freeze_panes == "A2" and ws["A1"].font.b
@@ -476,7 +475,7 @@ def test_round_trip_into_an_empty_database(db):
     files = {}
     for slug in slugs:
         out = io.BytesIO()
-        export_workbook(REGISTRIES[slug](root), out, unmasked=True)
+        export_workbook(resources("org")[slug](root), out, unmasked=True)
         files[slug] = out.getvalue()
 
     Resident.objects.all().delete()
@@ -494,7 +493,7 @@ def test_round_trip_into_an_empty_database(db):
 
 def test_template_has_headers_an_example_and_notes(world):
     out = io.BytesIO()
-    template_workbook(REGISTRIES["residents"](world.worker_a), out)
+    template_workbook(resources("org")["residents"](world.worker_a), out)
     workbook = load_workbook(out)
     data, notes = workbook.worksheets
     assert [c.value for c in data[1]] == RESIDENT_HEADERS + ["备注"]

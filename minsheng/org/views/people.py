@@ -9,16 +9,19 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.audit import record
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_address, mask_id_number, mask_phone
 from minsheng.core.models import AuditLog
+from minsheng.core.pagination import paginate
+from minsheng.core.permissions import require_cap
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
@@ -29,20 +32,7 @@ from ..forms.people import (
     ResidentFilterForm,
     ResidentForm,
 )
-from ..forms.pickers import apply_action_errors
 from ..models import Household, Node, PartyMember, Resident
-
-PAGE_SIZE = 50
-
-
-def paginate(request, queryset):
-    """One page of rows; a missing, malformed or too large ?page= falls back to a valid page (never a 500)."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def require_cap(user, capability: str, node: Node | None = None) -> None:
-    if not user.has_cap(capability, node):
-        raise PermissionDenied(_("没有权限执行此操作"))
 
 
 def filter_values(form) -> dict:
@@ -122,7 +112,7 @@ def resident_list(request):
             "form": form,
             "page_obj": page,
             "rows": rows,
-            "can_change": request.user.has_cap("org.change"),
+            "can_change": request.user.has_cap(Cap.ORG_CHANGE),
         },
     )
 
@@ -156,8 +146,8 @@ def _resident_page(request, resident: Resident, *, reveal: bool):
                 else ""
             ),
             "responsible": actions.responsible_for(resident.node),
-            "can_reveal": user.has_cap("org.view_pii", resident.node),
-            "can_change": user.has_cap("org.change", resident.node),
+            "can_reveal": user.has_cap(Cap.ORG_VIEW_PII, resident.node),
+            "can_change": user.has_cap(Cap.ORG_CHANGE, resident.node),
         },
     )
 
@@ -177,7 +167,7 @@ def resident_detail(request, pk):
 @staff_required
 def resident_reveal(request, pk):
     resident = _visible_resident(request, pk)
-    if not request.user.has_cap("org.view_pii", resident.node):
+    if not request.user.has_cap(Cap.ORG_VIEW_PII, resident.node):
         raise PermissionDenied(_("没有查看完整个人信息的权限"))
     record(
         AuditLog.Action.VIEW_PII,
@@ -194,10 +184,10 @@ def _resident_form_page(request, form, resident=None):
 
 @staff_required
 def resident_create(request):
-    require_cap(request.user, "org.change")
+    require_cap(request.user, Cap.ORG_CHANGE)
     initial = {}
     if request.method == "GET" and request.GET.get("household"):
-        household = get_visible_or_404(Household, request.user, "org.change", pk=request.GET["household"])
+        household = get_visible_or_404(Household, request.user, Cap.ORG_CHANGE, pk=request.GET["household"])
         initial = {"node": household.node_id, "household": household.pk}
     form = ResidentForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -214,7 +204,7 @@ def resident_create(request):
 @staff_required
 def resident_edit(request, pk):
     resident = _visible_resident(request, pk)
-    require_cap(request.user, "org.change", resident.node)
+    require_cap(request.user, Cap.ORG_CHANGE, resident.node)
     initial = {
         "name": resident.name,
         "gender": resident.gender,
@@ -266,7 +256,7 @@ def household_list(request):
     return render(
         request,
         "org/people/household_list.html",
-        {"form": form, "page_obj": page, "rows": rows, "can_change": request.user.has_cap("org.change")},
+        {"form": form, "page_obj": page, "rows": rows, "can_change": request.user.has_cap(Cap.ORG_CHANGE)},
     )
 
 
@@ -289,8 +279,8 @@ def _household_page(request, household: Household, *, reveal: bool):
             "contact_members": PartyMember.objects.visible_to(user)
             .filter(households=household)
             .select_related("party_org"),
-            "can_reveal": user.has_cap("org.view_pii", household.node),
-            "can_change": user.has_cap("org.change", household.node),
+            "can_reveal": user.has_cap(Cap.ORG_VIEW_PII, household.node),
+            "can_change": user.has_cap(Cap.ORG_CHANGE, household.node),
         },
     )
 
@@ -309,7 +299,7 @@ def household_detail(request, pk):
 @staff_required
 def household_reveal(request, pk):
     household = _visible_household(request, pk)
-    if not request.user.has_cap("org.view_pii", household.node):
+    if not request.user.has_cap(Cap.ORG_VIEW_PII, household.node):
         raise PermissionDenied(_("没有查看完整个人信息的权限"))
     record(AuditLog.Action.VIEW_PII, household, note=_("查看户的完整地址"), user=request.user)
     return _household_page(request, household, reveal=True)
@@ -317,7 +307,7 @@ def household_reveal(request, pk):
 
 @staff_required
 def household_create(request):
-    require_cap(request.user, "org.change")
+    require_cap(request.user, Cap.ORG_CHANGE)
     form = HouseholdForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -15,15 +15,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.choices import Cap
+from minsheng.core.forms import apply_action_errors
+from minsheng.core.pagination import paginate
+from minsheng.core.permissions import require_cap
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions
 from ..choices import AssignmentKind
 from ..forms.people import AssignmentFilterForm, AssignmentForm, EndAssignmentForm
-from ..forms.pickers import apply_action_errors
 from ..models import Assignment, Node
-from .people import filter_values, paginate, require_cap
+from .people import filter_values
 
 
 def responsible_by_kind(node: Node) -> list[dict]:
@@ -65,7 +68,7 @@ def assignment_list(request):
         {
             "assignment": a,
             "state": period_state(a, today),
-            "can_end": a.valid_to is None and user.has_cap("org.change", a.node),
+            "can_end": a.valid_to is None and user.has_cap(Cap.ORG_CHANGE, a.node),
         }
         for a in page
     ]
@@ -79,14 +82,14 @@ def assignment_list(request):
             "node": node,
             "responsible": responsible_by_kind(node) if node is not None else None,
             "today": today,
-            "can_change": user.has_cap("org.change"),
+            "can_change": user.has_cap(Cap.ORG_CHANGE),
         },
     )
 
 
 @staff_required
 def assignment_create(request):
-    require_cap(request.user, "org.change")
+    require_cap(request.user, Cap.ORG_CHANGE)
     initial = {"valid_from": timezone.localdate()}
     if request.method == "GET" and (request.GET.get("node") or "").isdigit():
         initial["node"] = request.GET["node"]
@@ -106,7 +109,7 @@ def assignment_create(request):
 @staff_required
 def assignment_end(request, pk):
     assignment = get_visible_or_404(Assignment.objects.select_related("node"), request.user, pk=pk)
-    require_cap(request.user, "org.change", assignment.node)
+    require_cap(request.user, Cap.ORG_CHANGE, assignment.node)
     form = EndAssignmentForm(request.POST)
     if form.is_valid():
         try:

@@ -6,16 +6,18 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_phone
+from minsheng.core.permissions import require_cap
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions
 from ..choices import PartyPost
 from ..forms.people import MemberHouseholdsForm, PartyMemberForm
-from ..forms.pickers import apply_action_errors
 from ..models import Household, PartyMember, PartyOrg
-from .people import place_under, require_cap
+from .people import place_under
 
 #: Posts in the order a party organisation lists its people: leadership first, ordinary members last.
 POST_ORDER = {value: index for index, value in enumerate(PartyPost.values)}
@@ -77,7 +79,7 @@ def party_detail(request, pk):
                 for m in members
             ],
             "post_counts": post_counts,
-            "can_change": user.has_cap("org.change", org.node),
+            "can_change": user.has_cap(Cap.ORG_CHANGE, org.node),
         },
     )
 
@@ -85,7 +87,7 @@ def party_detail(request, pk):
 @staff_required
 def party_member_create(request, pk):
     org = get_visible_or_404(PartyOrg.objects.select_related("node"), request.user, pk=pk)
-    require_cap(request.user, "org.change", org.node)
+    require_cap(request.user, Cap.ORG_CHANGE, org.node)
     form = PartyMemberForm(request.POST or None, user=request.user, party_org=org)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,10 +107,10 @@ def party_member_detail(request, pk):
     member = get_visible_or_404(
         PartyMember.objects.select_related("party_org__node", "led_node", "resident"), user, pk=pk
     )
-    can_change = user.has_cap("org.change", member.party_org.node)
+    can_change = user.has_cap(Cap.ORG_CHANGE, member.party_org.node)
     form = None
     if can_change:
-        linked = Household.objects.visible_to(user, "org.change").filter(contact_members=member)
+        linked = Household.objects.visible_to(user, Cap.ORG_CHANGE).filter(contact_members=member)
         form = MemberHouseholdsForm(
             request.POST or None, user=user, member=member, initial={"households": list(linked)}
         )

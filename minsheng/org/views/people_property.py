@@ -6,24 +6,20 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
+from minsheng.core.badges import badge_class
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_phone
+from minsheng.core.pagination import paginate
+from minsheng.core.permissions import require_cap
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions
-from ..choices import NodeKind, PropertyStatus
+from ..choices import PROPERTY_STATUS_COLOURS, NodeKind, PropertyStatus
 from ..forms.people import EstatePropertyForm, PropertyCompanyForm, PropertyFilterForm
-from ..forms.pickers import apply_action_errors
 from ..models import EstateProperty, Node, PropertyCompany
-from .people import filter_values, paginate, require_cap
-
-#: Badge colour of each status: fallback and no service are what the street has to act on.
-STATUS_BADGE = {
-    PropertyStatus.PROFESSIONAL: "badge-green",
-    PropertyStatus.STREET_FALLBACK: "badge-orange",
-    PropertyStatus.NONE: "badge-red",
-    PropertyStatus.SELF_MANAGED: "badge-blue",
-}
+from .people import filter_values
 
 
 def _estates(user):
@@ -38,9 +34,9 @@ def _estate_rows(estates, user):
             {
                 "estate": estate,
                 "profile": profile,
-                "badge": STATUS_BADGE.get(profile.status, "badge-gray") if profile else "badge-gray",
+                "badge": badge_class(PROPERTY_STATUS_COLOURS, profile.status if profile else None),
                 "place": " ".join(estate.full_name.split(" ")[1:-1]),
-                "can_edit": user.has_cap("org.change", estate),
+                "can_edit": user.has_cap(Cap.ORG_CHANGE, estate),
             }
         )
     return rows
@@ -61,7 +57,12 @@ def property_list(request):
         for row in estates.order_by().values("property_profile__status").annotate(n=Count("pk"))
     }
     summary = [
-        {"value": value, "label": label, "count": by_status.get(value, 0), "badge": STATUS_BADGE[value]}
+        {
+            "value": value,
+            "label": label,
+            "count": by_status.get(value, 0),
+            "badge": badge_class(PROPERTY_STATUS_COLOURS, value),
+        }
         for value, label in PropertyStatus.choices
     ]
     summary.append(
@@ -87,7 +88,7 @@ def property_list(request):
             "community": filters.get("community"),
             "status": status,
             "companies": companies,
-            "can_add_company": user.has_cap("org.change"),
+            "can_add_company": user.has_cap(Cap.ORG_CHANGE),
         },
     )
 
@@ -112,7 +113,7 @@ def property_company_detail(request, pk):
 
 @staff_required
 def property_company_create(request):
-    require_cap(request.user, "org.change")
+    require_cap(request.user, Cap.ORG_CHANGE)
     form = PropertyCompanyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +129,7 @@ def property_company_create(request):
 @staff_required
 def estate_property_edit(request, pk):
     estate = get_visible_or_404(_estates(request.user), request.user, pk=pk)
-    require_cap(request.user, "org.change", estate)
+    require_cap(request.user, Cap.ORG_CHANGE, estate)
     profile = EstateProperty.objects.filter(node=estate).select_related("company").first()
     initial = {}
     if profile is not None:

@@ -12,7 +12,6 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import JsonResponse
@@ -21,18 +20,21 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import navigation
+from minsheng.core.forms import apply_action_errors
+from minsheng.core.pagination import paginate
+from minsheng.core.permissions import require_cap
 from minsheng.core.pinyin import pinyin_key
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions
 from ..choices import ALLOWED_CHILDREN, TERRITORIAL_KINDS, NodeKind
-from ..forms.pickers import apply_action_errors, staff_users_visible_to
+from ..forms.pickers import staff_users_visible_to
 from ..forms.territory import GridCreateForm, GridForm, NodeCreateForm, NodeForm
 from ..models import EstateProperty, Grid, Household, Node, PartyOrg, Resident
 
-PAGE_SIZE = 50
 PICKER_LIMIT = 20
 #: Children listed on a node page; a 社区 rarely has more, and the tree pages through the rest.
 CHILDREN_SHOWN = 200
@@ -49,15 +51,6 @@ PALETTE = [
     "#b5651d",
     "#4a5fc1",
 ]
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _require_change(user, node) -> None:
-    if not user.has_cap("org.change", node):
-        raise PermissionDenied(_("没有权限修改该组织节点"))
 
 
 def search_nodes(queryset, text: str):
@@ -80,7 +73,7 @@ def scope_roots(user):
     """The tops of the user's visible subtrees: the 街道 for its staff, the 社区 for a community worker."""
     if user.is_superuser:
         return Node.objects.get_root_nodes()
-    return Node.objects.filter(path__in=user.scope_paths("org.view"))
+    return Node.objects.filter(path__in=user.scope_paths(Cap.ORG_VIEW))
 
 
 def subtree_counts(model, nodes, user) -> dict[int, int]:
@@ -121,7 +114,7 @@ def _tree_rows(nodes, user) -> list[dict]:
 def _home_counts(request):
     """The 工作台's counts of what lies in the user's scope, each linking to its list."""
     user = request.user
-    if not user.has_cap("org.view"):
+    if not user.has_cap(Cap.ORG_VIEW):
         return None
     nodes = Node.objects.visible_to(user).aggregate(
         territories=Count("pk", filter=Q(kind__in=TERRITORIAL_KINDS)),
@@ -174,7 +167,7 @@ def tree(request):
         found = Node.objects.visible_to(user)
         if kinds:
             found = found.filter(kind__in=kinds)
-        results = _paginate(request, search_nodes(found, q).order_by("depth", "path"))
+        results = paginate(request, search_nodes(found, q).order_by("depth", "path"))
     context = {"q": q, "kinds": kinds, "kind_labels": [NodeKind(k).label for k in kinds], "results": results}
     if request.headers.get("HX-Target") == "search-results":
         return render(request, "org/territory/_search_results.html", context)
@@ -236,7 +229,7 @@ def node_detail(request, pk):
         for row in children
         if row["node"].geometry
     ]
-    can_change = user.has_cap("org.change", node)
+    can_change = user.has_cap(Cap.ORG_CHANGE, node)
     return render(
         request,
         "org/territory/node_detail.html",
@@ -263,7 +256,7 @@ def node_detail(request, pk):
 def node_create(request, pk):
     """A child of node `pk`."""
     parent = get_visible_or_404(Node, request.user, pk=pk)
-    _require_change(request.user, parent)
+    require_cap(request.user, Cap.ORG_CHANGE, parent, message=_("没有权限修改该组织节点"))
     form = NodeCreateForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,7 +276,7 @@ def node_create(request, pk):
 @staff_required
 def node_edit(request, pk):
     node = get_visible_or_404(Node, request.user, pk=pk)
-    _require_change(request.user, node)
+    require_cap(request.user, Cap.ORG_CHANGE, node, message=_("没有权限修改该组织节点"))
     initial = {"name": node.name, "code": node.code or "", "geometry": node.geometry}
     form = NodeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -327,11 +320,11 @@ def grid_list(request):
         grids = grids.filter(
             Q(name__icontains=term) | Q(code__startswith=term) | Q(search_key__icontains=term.lower())
         )
-    can_add = any(user.has_cap("org.change", n) for n in scope_roots(user))
+    can_add = any(user.has_cap(Cap.ORG_CHANGE, n) for n in scope_roots(user))
     return render(
         request,
         "org/territory/grid_list.html",
-        {"page_obj": _paginate(request, grids), "q": q, "community": community, "can_add": can_add},
+        {"page_obj": paginate(request, grids), "q": q, "community": community, "can_add": can_add},
     )
 
 
@@ -374,7 +367,7 @@ def grid_detail(request, pk):
             "covered": list(grid.nodes.all()),
             "shapes": shapes,
             "map_tiles": getattr(settings, "MINSHENG_MAP_TILES", ""),
-            "can_change": user.has_cap("org.change", grid.community),
+            "can_change": user.has_cap(Cap.ORG_CHANGE, grid.community),
         },
     )
 
@@ -393,7 +386,7 @@ def _grid_form_initial(grid) -> dict:
 def grid_edit(request, pk):
     user = request.user
     grid = get_visible_or_404(Grid.objects.select_related("community"), user, pk=pk)
-    _require_change(user, grid.community)
+    require_cap(user, Cap.ORG_CHANGE, grid.community, message=_("没有权限修改该组织节点"))
     form = GridForm(request.POST or None, user=user, initial=_grid_form_initial(grid))
     if request.method == "POST" and form.is_valid():
         try:
@@ -510,7 +503,7 @@ def grid_locate(request):
 
 # -- pickers ----------------------------------------------------------------------------------------------------
 
-_PICKER_CAPABILITIES = {"org.view", "org.change"}
+_PICKER_CAPABILITIES = {Cap.ORG_VIEW, Cap.ORG_CHANGE}
 
 
 @require_GET
@@ -518,9 +511,9 @@ _PICKER_CAPABILITIES = {"org.view", "org.change"}
 def pick_nodes(request):
     """Picker search over visible nodes: ?q=cgjd&kind=community,village (see static/minsheng/picker.js)."""
     q = request.GET.get("q", "").strip()[:50]
-    capability = request.GET.get("cap", "org.view")
+    capability = request.GET.get("cap", Cap.ORG_VIEW)
     if capability not in _PICKER_CAPABILITIES:
-        capability = "org.view"
+        capability = Cap.ORG_VIEW
     nodes = Node.objects.visible_to(request.user, capability)
     kinds = _kinds_param(request.GET.get("kind"))
     if kinds:

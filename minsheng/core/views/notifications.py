@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import notifications
-from .models import Notification
-from .scoping import get_visible_or_404
-
-PAGE_SIZE = 30
+from .. import notifications
+from ..forms import apply_action_errors
+from ..models import Notification
+from ..pagination import paginate
+from ..scoping import get_visible_or_404
 
 
 @login_required
@@ -31,7 +30,7 @@ def inbox(request):
             When(read_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
     ).order_by("unread_rank", "-created_at", "-pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     return render(
         request,
         "core/notifications/inbox.html",
@@ -111,9 +110,7 @@ def preferences(request):
             try:
                 notifications.update_preferences(request.user, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                apply_action_errors(form, exc)
             else:
                 messages.success(request, _("通知设置已保存"))
                 return redirect("notifications:preferences")

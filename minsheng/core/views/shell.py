@@ -13,8 +13,8 @@ from django.urls import NoReverseMatch
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from . import navigation
-from .audit import history_for, masked_changes
+from .. import navigation
+from ..audit import history_for, masked_changes
 
 
 def not_staff_response(request, status: int = 200):
