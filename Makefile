@@ -37,6 +37,7 @@ test: $(VENV)/.installed-test
 lint:
 	$(BIN)/ruff check minsheng bench
 	$(BIN)/ruff format --check minsheng bench
+	bash scripts/mypy.sh $(BIN)
 
 check:
 	MINSHENG_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py check

@@ -1,6 +1,7 @@
 """Account changes: creating users and granting or ending memberships (roles at org nodes)."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
@@ -13,6 +14,9 @@ from minsheng.core.permissions import require_cap
 from .choices import Cap, Role
 from .models import Membership, User
 
+if TYPE_CHECKING:
+    from minsheng.org.models import Node
+
 
 @transaction.atomic
 def create_user(
@@ -22,7 +26,7 @@ def create_user(
     display_name: str = "",
     phone: str | None = None,
     title: str = "",
-    actor=None,
+    actor: User | None = None,
     validate: bool = True,
     password_hash: str | None = None,
 ) -> User:
@@ -62,10 +66,10 @@ def grant_membership(
     *,
     user: User,
     role: str,
-    node,
+    node: "Node",
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
-    actor=None,
+    actor: User | None = None,
 ) -> Membership:
     require_cap(actor, Cap.ACCOUNTS_MANAGE, node, message=_("没有权限管理账号"))
     if role not in Role.values:
@@ -82,7 +86,7 @@ def grant_membership(
 
 
 @transaction.atomic
-def end_membership(membership: Membership, *, on: dt.date, actor=None) -> Membership:
+def end_membership(membership: Membership, *, on: dt.date, actor: User | None = None) -> Membership:
     require_cap(actor, Cap.ACCOUNTS_MANAGE, membership.node, message=_("没有权限管理账号"))
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     membership.valid_to = on

@@ -5,15 +5,20 @@ changes it, writes a CaseEvent and notifies the people concerned — in one tran
 the demo can replay two years of history through these same functions.
 """
 
+from __future__ import annotations
+
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import tzinfo
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Cap
+from minsheng.accounts.models import User
 from minsheng.core import clock
 from minsheng.core.calendar import WorkCalendar
 from minsheng.core.errors import IllegalTransition
@@ -45,6 +50,10 @@ from .models import (
 )
 
 S = Status
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from minsheng.org.models import Grid, Node
 FOLLOWUP_ATTEMPTS_BEFORE_ARCHIVE = 3
 
 
@@ -66,7 +75,7 @@ class StaleState(IllegalTransition):
 
 
 @transaction.atomic
-def do_if_unchanged(case: Case, *, expected: Iterable[str], run):
+def do_if_unchanged(case: Case, *, expected: Iterable[str], run: Callable[[Case], T]) -> T:
     """Run `run(locked)` — one or more actions — only if the case is still in one of the `expected` states,
     holding its row lock throughout.
 
@@ -83,7 +92,14 @@ def do_if_unchanged(case: Case, *, expected: Iterable[str], run):
 
 
 def _event(
-    case: Case, verb: str, actor, *, from_status: str, note: str = "", public=True, **extra
+    case: Case,
+    verb: str,
+    actor: User | None,
+    *,
+    from_status: str,
+    note: str = "",
+    public: bool = True,
+    **extra: Any,
 ) -> CaseEvent:
     event = CaseEvent.objects.create(
         case=case,
@@ -105,7 +121,7 @@ def _save(case: Case, *fields: str) -> None:
     case.save(update_fields=[*fields, "updated_at"])
 
 
-def _attach(case: Case, event: CaseEvent, files: Iterable, actor) -> None:
+def _attach(case: Case, event: CaseEvent, files: Iterable[Any], actor: User | None) -> None:
     files = list(files or [])
     if len(files) > MAX_FILES:
         raise ValidationError({"files": _("一次最多上传 %(n)d 个文件") % {"n": MAX_FILES}})
@@ -122,7 +138,9 @@ def _attach(case: Case, event: CaseEvent, files: Iterable, actor) -> None:
         )
 
 
-def _notify(users, case: Case, title: str, *, level: str = "info", key: str = "") -> None:
+def _notify(
+    users: Iterable[User | None], case: Case, title: str, *, level: str = "info", key: str = ""
+) -> None:
     """Tell people about a case: in-app now, other channels after commit (core notifications)."""
     from minsheng.core import notifications
 
@@ -153,12 +171,12 @@ def _tell_reporter(case: Case, title: str) -> None:
     )
 
 
-def _key_leader(case: Case) -> list:
+def _key_leader(case: Case) -> list[Any]:
     """包案: the leader hears of every step."""
     return [case.key_leader] if case.is_key and case.key_leader_id else []
 
 
-def _unit_people(unit: Unit | None) -> list:
+def _unit_people(unit: Unit | None) -> list[Any]:
     if unit is None:
         return []
     return list(unit.members.filter(is_active=True)) + ([unit.leader] if unit.leader_id else [])
@@ -177,7 +195,7 @@ def _next_number(now: dt.datetime) -> str:
     return f"{settings.MINSHENG_CASE_PREFIX}-{year}-{row[0]:06d}"
 
 
-def clock_tz():
+def clock_tz() -> tzinfo:
     from minsheng.core.calendar import TZ
 
     return TZ
@@ -189,13 +207,13 @@ def clock_tz():
 @transaction.atomic
 def do_register(
     *,
-    actor,
+    actor: User | None,
     kind: CaseKind | str,
     channel: str,
     category: Category,
     description: str,
-    node=None,
-    grid=None,
+    node: Node | None = None,
+    grid: Grid | None = None,
     lat: float | None = None,
     lng: float | None = None,
     title: str = "",
@@ -203,10 +221,10 @@ def do_register(
     address: str = "",
     reporter_name: str = "",
     reporter_phone: str = "",
-    reporter_user=None,
+    reporter_user: User | None = None,
     anonymous: bool = False,
-    source=None,
-    files: Iterable = (),
+    source: models.Model | None = None,
+    files: Iterable[Any] = (),
 ) -> Case:
     """登记: a new case from any door. Location comes from a picked node, or a point (→ its grid and community)."""
     from minsheng.org.models import Grid
@@ -236,6 +254,7 @@ def do_register(
         errors["node"] = _("请选择发生地点（小区/楼栋）或提供位置")
     if errors:
         raise ValidationError(errors)
+    assert node is not None  # an errors["node"] otherwise
     if grid is None:
         grid = _grid_covering(node)
     if actor is not None and not actor.has_cap(Cap.CASES_CREATE, node) and reporter_user != actor:
@@ -289,7 +308,7 @@ def do_register(
     return case
 
 
-def _grid_covering(node):
+def _grid_covering(node: Node) -> Grid | None:
     """The grid covering the node or its nearest ancestor (one query over the ancestor paths)."""
     from minsheng.org.models import Grid
 
@@ -303,7 +322,7 @@ def _search_key(case: Case) -> str:
 
 
 @transaction.atomic
-def do_accept(case: Case, *, actor, note: str = "") -> Case:
+def do_accept(case: Case, *, actor: User | None, note: str = "") -> Case:
     """受理/立案: the clock for 办结 starts now."""
     case = _locked(case)
     workflow.check(case, "accept", actor)
@@ -332,7 +351,7 @@ def _set_finish_clock(case: Case, start: dt.datetime, *, extra_days: int = 0) ->
 
 
 @transaction.atomic
-def do_reject(case: Case, *, actor, reason: str) -> Case:
+def do_reject(case: Case, *, actor: User | None, reason: str) -> Case:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写不予受理的理由")})
     case = _locked(case)
@@ -346,7 +365,7 @@ def do_reject(case: Case, *, actor, reason: str) -> Case:
 
 
 @transaction.atomic
-def do_merge(case: Case, *, into: Case, actor, note: str = "") -> Case:
+def do_merge(case: Case, *, into: Case, actor: User | None, note: str = "") -> Case:
     """并单: this case joins an earlier one on the same problem; both keep a link, the reporter is told."""
     if into.pk == case.pk:
         raise ValidationError({"into": _("不能与自身并单")})
@@ -380,9 +399,9 @@ def do_merge(case: Case, *, into: Case, actor, note: str = "") -> Case:
 def do_dispatch(
     case: Case,
     *,
-    actor,
+    actor: User | None,
     unit: Unit | None = None,
-    handler=None,
+    handler: User | None = None,
     co_units: Iterable[Unit] = (),
     note: str = "",
 ) -> Case:
@@ -432,7 +451,7 @@ def do_dispatch(
 
 
 @transaction.atomic
-def do_sign(case: Case, *, actor) -> Case:
+def do_sign(case: Case, *, actor: User | None) -> Case:
     case = _locked(case)
     workflow.check(case, "sign", actor)
     old = case.status
@@ -447,7 +466,7 @@ def do_sign(case: Case, *, actor) -> Case:
 
 
 @transaction.atomic
-def do_return(case: Case, *, actor, reason: str) -> Case:
+def do_return(case: Case, *, actor: User | None, reason: str) -> Case:
     """退单: not ours — back to the dispatcher with the reason."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写退单理由")})
@@ -473,7 +492,9 @@ def do_return(case: Case, *, actor, reason: str) -> Case:
 
 
 @transaction.atomic
-def do_request(case: Case, *, actor, kind: str, reason: str, days: int | None = None) -> ApprovalRequest:
+def do_request(
+    case: Case, *, actor: User, kind: str, reason: str, days: int | None = None
+) -> ApprovalRequest:
     """申请延期 (days more) or 申请挂账 (long-term or seasonal work)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写申请理由")})
@@ -497,7 +518,9 @@ def do_request(case: Case, *, actor, kind: str, reason: str, days: int | None = 
 
 
 @transaction.atomic
-def do_decide(request: ApprovalRequest, *, actor, approve: bool, note: str = "") -> ApprovalRequest:
+def do_decide(
+    request: ApprovalRequest, *, actor: User | None, approve: bool, note: str = ""
+) -> ApprovalRequest:
     """批准/驳回 an extension (the deadline moves) or a shelving (the case rests in 挂账)."""
     request = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != RequestStatus.PENDING:
@@ -512,7 +535,7 @@ def do_decide(request: ApprovalRequest, *, actor, approve: bool, note: str = "")
     old = case.status
     if approve and request.kind == RequestKind.EXTENSION:
         cal = WorkCalendar()
-        case.finish_due = cal.add_working_days(case.finish_due or clock.now(), request.days)
+        case.finish_due = cal.add_working_days(case.finish_due or clock.now(), request.days or 0)
         case.finish_warn_at = deadlines.warn_at(clock.now(), case.finish_due, "working_days", cal)
         case.warned_at = None
         case.overdue_at = None
@@ -528,7 +551,7 @@ def do_decide(request: ApprovalRequest, *, actor, approve: bool, note: str = "")
 
 
 @transaction.atomic
-def do_resume(case: Case, *, actor, note: str = "") -> Case:
+def do_resume(case: Case, *, actor: User | None, note: str = "") -> Case:
     case = _locked(case)
     workflow.check(case, "resume", actor)
     old = case.status
@@ -540,7 +563,7 @@ def do_resume(case: Case, *, actor, note: str = "") -> Case:
 
 
 @transaction.atomic
-def do_reply(case: Case, *, actor, note: str, files: Iterable = ()) -> Case:
+def do_reply(case: Case, *, actor: User | None, note: str, files: Iterable[Any] = ()) -> Case:
     """办结反馈: the handler reports what was done (with photos) and asks for verification."""
     if not (note or "").strip():
         raise ValidationError({"note": _("请填写办理结果")})
@@ -561,7 +584,9 @@ def do_reply(case: Case, *, actor, note: str, files: Iterable = ()) -> Case:
 
 
 @transaction.atomic
-def do_verify(case: Case, *, actor, passed: bool, note: str = "", files: Iterable = ()) -> Case:
+def do_verify(
+    case: Case, *, actor: User | None, passed: bool, note: str = "", files: Iterable[Any] = ()
+) -> Case:
     """核查: passed → 办结 (on time or not is fixed now); failed → 返工, back to the handler."""
     if not passed and not (note or "").strip():
         raise ValidationError({"note": _("核查不通过时请填写原因")})
@@ -573,7 +598,9 @@ def do_verify(case: Case, *, actor, passed: bool, note: str = "", files: Iterabl
         case.status = S.RESOLVED if case.kind.requires_follow_up else S.ARCHIVED
         case.resolved_at = now
         case.archived_at = None if case.kind.requires_follow_up else now
-        case.resolved_on_time = case.finish_due is None or case.replied_at <= case.finish_due
+        case.resolved_on_time = case.finish_due is None or (
+            case.replied_at is not None and case.replied_at <= case.finish_due
+        )
         _save(case, "status", "resolved_at", "archived_at", "resolved_on_time")
         event = _event(case, "verify_pass", actor, from_status=old, note=note)
         _notify([case.handler, *_key_leader(case)], case, _("案件 %(n)s 已办结") % {"n": case.number})
@@ -597,7 +624,7 @@ def do_verify(case: Case, *, actor, passed: bool, note: str = "", files: Iterabl
 def do_follow_up(
     case: Case,
     *,
-    actor,
+    actor: User | None,
     reachable: bool = True,
     resolved: bool | None = None,
     satisfaction: str = "",
@@ -667,7 +694,7 @@ def do_follow_up(
 
 
 @transaction.atomic
-def do_archive(case: Case, *, actor, note: str = "") -> Case:
+def do_archive(case: Case, *, actor: User | None, note: str = "") -> Case:
     """归档 without a verdict: allowed after repeated unreachable follow-ups, or for kinds that need none."""
     case = _locked(case)
     workflow.check(case, "archive", actor)
@@ -684,7 +711,7 @@ def do_archive(case: Case, *, actor, note: str = "") -> Case:
 
 
 @transaction.atomic
-def do_reopen(case: Case, *, actor=None, reason: str, by_reporter: bool = False) -> Case:
+def do_reopen(case: Case, *, actor: User | None = None, reason: str, by_reporter: bool = False) -> Case:
     """重新打开 within the kind's window after 办结: back to 已受理, to be dispatched again."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请说明重新打开的原因")})
@@ -727,7 +754,7 @@ def do_reopen(case: Case, *, actor=None, reason: str, by_reporter: bool = False)
 
 
 @transaction.atomic
-def do_supervise(case: Case, *, actor, comment: str) -> Supervision:
+def do_supervise(case: Case, *, actor: User | None, comment: str) -> Supervision:
     """督办: a leader puts the case under supervision with a comment; the handlers are told."""
     if not (comment or "").strip():
         raise ValidationError({"comment": _("请填写督办意见")})
@@ -745,7 +772,7 @@ def do_supervise(case: Case, *, actor, comment: str) -> Supervision:
 
 
 @transaction.atomic
-def do_remind(case: Case, *, actor, note: str = "") -> Supervision:
+def do_remind(case: Case, *, actor: User | None, note: str = "") -> Supervision:
     """催办: a reminder to whoever holds the case now."""
     case = _locked(case)
     workflow.check(case, "remind", actor)
@@ -757,7 +784,7 @@ def do_remind(case: Case, *, actor, note: str = "") -> Supervision:
 
 
 @transaction.atomic
-def do_set_key(case: Case, *, actor, leader, plan: str) -> Case:
+def do_set_key(case: Case, *, actor: User | None, leader: User, plan: str) -> Case:
     """包案: one case, one leader, one plan, to the end."""
     if leader is None:
         raise ValidationError({"leader": _("请指定包案领导")})
@@ -775,7 +802,7 @@ def do_set_key(case: Case, *, actor, leader, plan: str) -> Case:
 
 
 @transaction.atomic
-def do_recategorize(case: Case, *, actor, category: Category, note: str = "") -> Case:
+def do_recategorize(case: Case, *, actor: User | None, category: Category, note: str = "") -> Case:
     """改分类: the limits follow the new category, and a dispatched case is re-routed by the rules."""
     if category is None or not category.is_active:
         raise ValidationError({"category": _("请选择有效的诉求分类")})
@@ -836,7 +863,12 @@ def _warn(pk: int, now: dt.datetime) -> int:
     case.warned_at = now
     _save(case, "warned_at")
     _event(
-        case, "deadline_warning", None, from_status=case.status, public=False, due=case.finish_due.isoformat()
+        case,
+        "deadline_warning",
+        None,
+        from_status=case.status,
+        public=False,
+        due=case.finish_due.isoformat() if case.finish_due else "",
     )
     people = [case.handler] if case.handler_id else _unit_people(case.lead_unit)
     _notify(
@@ -857,8 +889,15 @@ def _escalate(pk: int, now: dt.datetime) -> int:
     case.overdue_at = now
     _save(case, "overdue_at")
     Supervision.objects.create(case=case, kind=Supervision.Kind.ESCALATE, by=None, comment=_("超期自动升级"))
-    _event(case, "overdue", None, from_status=case.status, public=False, due=case.finish_due.isoformat())
-    leader = case.lead_unit.leader if case.lead_unit_id and case.lead_unit.leader_id else None
+    _event(
+        case,
+        "overdue",
+        None,
+        from_status=case.status,
+        public=False,
+        due=case.finish_due.isoformat() if case.finish_due else "",
+    )
+    leader = case.lead_unit.leader if case.lead_unit is not None and case.lead_unit.leader_id else None
     people = [leader, case.handler, case.first_receiver, *_key_leader(case)]
     _notify(
         people,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from minsheng.accounts.models import User
 from minsheng.org.actions import responsible_for
 from minsheng.org.choices import AssignmentKind
 from minsheng.org.models import Grid, Node
@@ -20,7 +21,7 @@ from .models import Case, Category, RoutingRule, Unit
 @dataclass(frozen=True)
 class Suggestion:
     unit: Unit
-    handler: object | None
+    handler: User | None
     rule: RoutingRule | None
     reason: str
 

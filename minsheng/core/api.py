@@ -1,5 +1,7 @@
 """API plumbing shared by every app: the exception handler mapping domain errors to HTTP statuses."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
@@ -9,7 +11,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .errors import IllegalTransition
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, IllegalTransition):
         return Response({"detail": str(exc), "code": "illegal_transition"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from .context import current
@@ -58,7 +59,7 @@ def record(
     action: str,
     instance: models.Model,
     *,
-    changes: dict | None = None,
+    changes: dict[str, Any] | None = None,
     note: str = "",
     user: Any = None,
 ) -> AuditLog:
@@ -80,16 +81,17 @@ def record(
     )
 
 
-def _pre_save(sender, instance, raw=False, **kwargs):
+def _pre_save(sender: type[models.Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if raw or not _is_audited(sender) or instance._state.adding or instance.pk is None:
         instance._audit_before = None
         return
     update_fields = kwargs.get("update_fields")
     if update_fields:
-        names = [sender._meta.get_field(n).attname for n in update_fields]
+        names = [sender._meta.get_field(n).attname for n in update_fields]  # type: ignore[union-attr]
     else:
         names = [f.attname for f in sender._meta.concrete_fields if f.attname not in _SKIP]
     loaded = getattr(instance, "_loaded_values", None)
+    before: dict[str, Any] | None
     if loaded is not None and all(n in loaded for n in names):
         before = {n: loaded[n] for n in names}  # as read from the database (BaseModel.from_db): no query
     else:
@@ -101,7 +103,9 @@ def _pre_save(sender, instance, raw=False, **kwargs):
     instance._audit_before = {k: _fingerprint(v) if k in secret else _plain(v) for k, v in before.items()}
 
 
-def _post_save(sender, instance, created, raw=False, **kwargs):
+def _post_save(
+    sender: type[models.Model], instance: Any, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     if raw or not _is_audited(sender):
         return
     after = snapshot(instance)
@@ -120,7 +124,7 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
     }
 
 
-def _post_delete(sender, instance, **kwargs):
+def _post_delete(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
     if _is_audited(sender):
         record(
             AuditLog.Action.DELETE, instance, changes={k: [v, None] for k, v in snapshot(instance).items()}
@@ -133,12 +137,12 @@ def connect_signals() -> None:
     post_delete.connect(_post_delete, dispatch_uid="minsheng-audit-delete")
 
 
-def history_for(instance: models.Model):
+def history_for(instance: models.Model) -> QuerySet[AuditLog]:
     ct = ContentType.objects.get_for_model(instance, for_concrete_model=False)
     return AuditLog.objects.filter(content_type=ct, object_id=str(instance.pk)).select_related("user")
 
 
-def masked_changes(entry: AuditLog, model: type, can_see_pii: bool) -> dict:
+def masked_changes(entry: AuditLog, model: type, can_see_pii: bool) -> dict[str, Any]:
     """The entry's changes with personal fields masked for viewers who may not see them."""
     from .masking import mask_value
 

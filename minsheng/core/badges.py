@@ -6,6 +6,7 @@ so a page, a list and a map colour a status alike; views and template tags ask `
 
 from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class Colour(StrEnum):
@@ -16,7 +17,7 @@ class Colour(StrEnum):
     GRAY = "gray"
 
 
-def badge_class(colours: Mapping, value, default: Colour | None = Colour.GRAY) -> str:
+def badge_class(colours: Mapping[Any, Colour], value: object, default: Colour | None = Colour.GRAY) -> str:
     """ "badge-<colour>" of `value` in `colours`, or of `default` when it has none ("" for no badge at all)."""
     colour = colours.get(value, default)
     return f"badge-{colour}" if colour else ""

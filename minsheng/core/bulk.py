@@ -16,6 +16,8 @@ of the ORM, on the ORM's own querysets and models so that SQLite and PostgreSQL 
 
 import contextlib
 import hashlib
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
@@ -27,10 +29,10 @@ class AnyOf(Lookup):
     lookup_name = "any"
     prepare_rhs = False  # the values are prepared one by one below, as In prepares them
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         return In(self.lhs, self.rhs).as_sql(compiler, connection)
 
-    def as_postgresql(self, compiler, connection):
+    def as_postgresql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
         values = [field.get_db_prep_value(v, connection, prepared=False) for v in self.rhs if v is not None]
@@ -42,7 +44,7 @@ ForeignObject.register_lookup(AnyOf)  # relations keep lookups of their own
 
 
 @contextlib.contextmanager
-def psycopg_cursor(using: str = "default"):
+def psycopg_cursor(using: str = "default") -> Iterator[Any]:
     """psycopg's own cursor (server-side binding, binary results and COPY on request) on Django's connection and
     inside its transaction; errors come out as Django's (an OperationalError is an outage to wait out)."""
     import psycopg
@@ -54,7 +56,7 @@ def psycopg_cursor(using: str = "default"):
             yield cursor
 
 
-def values(queryset, *fields: str) -> list[tuple]:
+def values(queryset: Any, *fields: str) -> list[tuple[Any, ...]]:
     """`list(queryset.values_list(*fields))`, read faster on PostgreSQL (see the module's note)."""
     query = queryset.values_list(*fields)
     db = connections[query.db]
@@ -70,7 +72,14 @@ def values(queryset, *fields: str) -> list[tuple]:
 
 
 @contextlib.contextmanager
-def staged(name: str, columns: list[tuple[str, str]], rows, *, binary: bool = False, using: str = "default"):
+def staged(
+    name: str,
+    columns: list[tuple[str, str]],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    binary: bool = False,
+    using: str = "default",
+) -> Iterator[Any]:
     """PostgreSQL: a temporary table `name` of `columns` ((name, SQL type) pairs) holding `rows`, filled by COPY
     (`binary` when every type is one psycopg knows by that name, e.g. int8, timestamptz, float8). Yields psycopg's
     cursor for the statements that read it; the table is emptied afterwards and at commit. Must run inside a
@@ -92,7 +101,9 @@ def staged(name: str, columns: list[tuple[str, str]], rows, *, binary: bool = Fa
             cursor.execute(f"TRUNCATE {name}")  # ready for the next batch of the same transaction
 
 
-def upsert(model, unique: list[str], fields: list[str], rows: list[tuple], *, using: str = "default") -> None:
+def upsert(
+    model: Any, unique: list[str], fields: list[str], rows: list[tuple[Any, ...]], *, using: str = "default"
+) -> None:
     """Insert `rows` (tuples of plain values: unique fields then `fields`, in that order; every column a new row
     needs) or, where a row with the same unique fields exists, update its `fields` — one statement for them all,
     safe against another process inserting the same row meanwhile."""

@@ -4,6 +4,7 @@
 import contextlib
 import contextvars
 import datetime as dt
+from collections.abc import Iterator
 
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ def now() -> dt.datetime:
 
 
 @contextlib.contextmanager
-def at(moment: dt.datetime):
+def at(moment: dt.datetime) -> Iterator[dt.datetime]:
     """Run the block as if it were `moment` (an aware datetime)."""
     if timezone.is_naive(moment):
         raise ValueError("clock.at needs an aware datetime")

@@ -3,8 +3,11 @@
 import contextlib
 import contextvars
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils import translation
 
 
 @dataclass
@@ -24,7 +27,9 @@ def current() -> ActingContext | None:
 
 
 @contextlib.contextmanager
-def acting(user: Any = None, *, request_id: str | None = None, ip: str | None = None):
+def acting(
+    user: Any = None, *, request_id: str | None = None, ip: str | None = None
+) -> Iterator[ActingContext]:
     """Attribute every change made inside the block to `user` (used by commands, tasks and the demo loader)."""
     ctx = ActingContext(user=user, ip=ip)
     if request_id:
@@ -36,10 +41,9 @@ def acting(user: Any = None, *, request_id: str | None = None, ip: str | None = 
         _current.reset(token)
 
 
-def site_language():
+def site_language() -> translation.override:
     """Text written into records (system notes, case descriptions) is in the site's language, whatever the language
     of the person whose action wrote it: records are read later, by everyone. Usable as `with` or as a decorator."""
     from django.conf import settings
-    from django.utils import translation
 
     return translation.override(settings.LANGUAGE_CODE)

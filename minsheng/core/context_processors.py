@@ -1,11 +1,14 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 from . import navigation
 
 
-def shell(request):
+def shell(request: HttpRequest) -> dict[str, Any]:
     """Values the base template needs on every page: the menu, the phone's bottom bar, the user's roles."""
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     nav = navigation.entries_for(user, request.path) if signed_in else []
     bottom = navigation.bottom_bar(nav)

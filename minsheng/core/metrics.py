@@ -64,7 +64,7 @@ class Scope:
     end: dt.date
     node: Model | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.start > self.end:
             raise ValueError("start after end")
 
@@ -77,7 +77,7 @@ class Metric:
     unit: str
     domain: str
     compute: Callable[[Scope], Value]
-    rows: Callable[[Scope], QuerySet] | None = None
+    rows: Callable[[Scope], QuerySet[Any]] | None = None
     #: Higher is better (a rate of success) or worse (overdue items); None when neither (a count of visitors).
     higher_is_better: bool | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)

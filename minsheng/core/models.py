@@ -1,6 +1,10 @@
 """Shared models: the base model every registry inherits, the audit log, calendar overrides, notifications."""
 
+from __future__ import annotations
+
 import copy
+from collections.abc import Collection
+from typing import Any, Self
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -28,11 +32,11 @@ class BaseModel(models.Model):
         ordering = ["pk"]
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:  # type: ignore[override]
         """Remember the values as loaded: the audit log diffs against them without reading the row again."""
         instance = super().from_db(db, field_names, values)
         if cls.audited:
-            instance._loaded_values = {
+            instance._loaded_values = {  # type: ignore[attr-defined]
                 name: copy.deepcopy(value) if isinstance(value, dict | list) else value
                 for name, value in zip(field_names, values, strict=True)
                 if value is not DEFERRED
@@ -108,8 +112,8 @@ class NotificationLevel(models.TextChoices):
     URGENT = "urgent", _("紧急")
 
 
-class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = ""):
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def visible_to(self, user: Any, capability: str = "") -> NotificationQuerySet:
         """An inbox is personal: everyone, the superuser included, reads only their own notifications."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()

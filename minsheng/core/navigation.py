@@ -6,15 +6,19 @@ The default entries are registered at the bottom of this module (they live here,
 whole menu reads in one place).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class Entry:
-    label: str
+    label: str | Promise
     url_name: str
     icon: str
     capability: str | None = None
@@ -27,7 +31,7 @@ _registry: dict[str, Entry] = {}
 
 
 def register(
-    label,
+    label: str | Promise,
     url_name: str,
     icon: str,
     capability: str | None = None,
@@ -39,7 +43,7 @@ def register(
     _registry[url_name] = Entry(label, url_name, icon, capability, order, bottom)
 
 
-def _allowed(entry: Entry, user) -> bool:
+def _allowed(entry: Entry, user: Any) -> bool:
     if entry.capability is None:
         return True
     return user.has_cap(entry.capability)
@@ -56,7 +60,7 @@ SECTIONS: list[tuple[float, object]] = [
 ]
 
 
-def section_of(order: float):
+def section_of(order: float) -> object:
     label = None
     for start, name in SECTIONS:
         if order >= start:
@@ -64,11 +68,11 @@ def section_of(order: float):
     return label
 
 
-def entries_for(user, path: str = "") -> list[dict]:
+def entries_for(user: Any, path: str = "") -> list[dict[str, Any]]:
     """The entries `user` may see, in menu order, each with its URL and whether it is the current page."""
     if user is None or not user.is_authenticated or not getattr(user, "is_staff_member", False):
         return []
-    items = []
+    items: list[dict[str, Any]] = []
     for entry in sorted(_registry.values(), key=lambda e: (e.order, e.url_name)):
         if not _allowed(entry, user):
             continue
@@ -94,7 +98,7 @@ def entries_for(user, path: str = "") -> list[dict]:
     return items
 
 
-def _mark_active(items: list[dict], path: str) -> None:
+def _mark_active(items: list[dict[str, Any]], path: str) -> None:
     """The current page is the entry with the longest URL that prefixes the path ("/" only matches itself)."""
     best = None
     for item in items:
@@ -109,7 +113,7 @@ def _mark_active(items: list[dict], path: str) -> None:
 BOTTOM_BAR_SIZE = 4
 
 
-def bottom_bar(items: list[dict]) -> list[dict]:
+def bottom_bar(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [i for i in items if i["bottom"]][:BOTTOM_BAR_SIZE]
 
 
@@ -117,15 +121,17 @@ def bottom_bar(items: list[dict]) -> list[dict]:
 # Apps put their own cards on the 工作台 without core importing them: `register_panel(template, build)`, where
 # `build(request)` returns the template's context (or None to leave the panel out for this user).
 
-_panels: dict[str, tuple[int, object]] = {}
+_panels: dict[str, tuple[int, Callable[[HttpRequest], dict[str, Any] | None]]] = {}
 
 
-def register_panel(template: str, build, order: int = 100) -> None:
+def register_panel(
+    template: str, build: Callable[[HttpRequest], dict[str, Any] | None], order: int = 100
+) -> None:
     _panels[template] = (order, build)
 
 
-def panels_for(request) -> list[dict]:
-    panels = []
+def panels_for(request: HttpRequest) -> list[dict[str, Any]]:
+    panels: list[dict[str, Any]] = []
     for template, (_order, build) in sorted(_panels.items(), key=lambda item: (item[1][0], item[0])):
         context = build(request)
         if context is not None:

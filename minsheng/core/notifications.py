@@ -16,7 +16,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,13 +56,13 @@ HTTP_TIMEOUT_SECONDS = 5
 WECOM_MAX_BYTES = 4096  # the group robot rejects markdown content longer than this (UTF-8 bytes)
 SIGNATURE_HEADER = "X-Minsheng-Signature"
 
-_RANK = {Level.INFO: 0, Level.WARNING: 1, Level.URGENT: 2}
+_RANK: dict[str, int] = {Level.INFO: 0, Level.WARNING: 1, Level.URGENT: 2}
 
 _muted: contextvars.ContextVar[bool] = contextvars.ContextVar("minsheng_notifications_muted", default=False)
 
 
 @contextlib.contextmanager
-def muted():
+def muted() -> Iterator[None]:
     """Write no notifications inside the block: for replaying history (the demo's two years of cases), where
     telling people today about events of last year would only fill their inboxes with noise."""
     token = _muted.set(True)
@@ -76,7 +76,7 @@ def muted():
 
 
 def notify(
-    recipients,
+    recipients: Any,
     *,
     title: str,
     body: str = "",
@@ -101,7 +101,7 @@ def notify(
         return []
     if not title:
         raise ValueError("a notification needs a title")
-    if len(link) > Notification._meta.get_field("link").max_length:
+    if len(link) > (Notification._meta.get_field("link").max_length or 0):
         raise ValueError("notification link is too long")
     if hasattr(recipients, "pk"):
         recipients = [recipients]
@@ -136,13 +136,17 @@ def notify(
         preferences = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users)}
         deliveries = [_email_delivery(n, preferences.get(n.recipient_id), now) for n in written if email]
         deliveries += _webhook_deliveries(message, key, now)
-        due = [d.pk for d in deliveries if d is not None and d.next_attempt_at <= now]
+        due = [
+            d.pk
+            for d in deliveries
+            if d is not None and d.next_attempt_at is not None and d.next_attempt_at <= now
+        ]
         if due:
             transaction.on_commit(partial(_enqueue, due), robust=True)
     return written
 
 
-def _write_inbox(users: list, key: str, fields: dict) -> list[Notification]:
+def _write_inbox(users: list[Any], key: str, fields: dict[str, Any]) -> list[Notification]:
     """One inbox row per user, skipping those who already hold the dedupe key."""
     already = set()
     if key:
@@ -160,7 +164,7 @@ def _write_inbox(users: list, key: str, fields: dict) -> list[Notification]:
     return written
 
 
-def _webhook_deliveries(message: dict, key: str, now: dt.datetime) -> list[Delivery]:
+def _webhook_deliveries(message: dict[str, Any], key: str, now: dt.datetime) -> list[Delivery]:
     """One delivery per interested endpoint that has not yet had this dedupe key."""
     deliveries = []
     for endpoint in endpoints_for(message["level"], message["node_path"]):
@@ -179,7 +183,7 @@ def _webhook_deliveries(message: dict, key: str, now: dt.datetime) -> list[Deliv
     return deliveries
 
 
-def _create_once(model, **fields):
+def _create_once(model: type[Any], **fields: Any) -> Any:
     """Create a row, or return None when a concurrent twin with the same dedupe key got there first."""
     try:
         with transaction.atomic():
@@ -190,7 +194,9 @@ def _create_once(model, **fields):
         return None
 
 
-def _email_delivery(notification: Notification, pref: NotificationPreference | None, now) -> Delivery | None:
+def _email_delivery(
+    notification: Notification, pref: NotificationPreference | None, now: dt.datetime
+) -> Delivery | None:
     if pref is not None and not pref.email_enabled:
         return None
     address = (pref.email if pref else "") or notification.recipient.email
@@ -235,7 +241,7 @@ def node_path_of(obj: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _source_ref(source_type: ContentType | None, source: Any) -> dict | None:
+def _source_ref(source_type: ContentType | None, source: Any) -> dict[str, Any] | None:
     if source is None or source_type is None:
         return None
     return {"type": f"{source_type.app_label}.{source_type.model}", "id": str(source.pk)}
@@ -343,6 +349,7 @@ def _send(delivery: Delivery) -> None:
 
 def _send_email(delivery: Delivery) -> None:
     notification = delivery.notification
+    assert notification is not None  # an email delivery always copies a notification
     if not notification.recipient.is_active:
         raise Abandon(_("接收人账号已停用"))
     subject = _("[民生] %(level)s%(title)s") % {
@@ -358,6 +365,7 @@ def _send_email(delivery: Delivery) -> None:
 
 def _post_webhook(delivery: Delivery) -> None:
     endpoint = delivery.endpoint
+    assert endpoint is not None  # a webhook delivery always has its endpoint
     if not endpoint.enabled:
         raise Abandon(_("该 Webhook 已停用"))
     if not endpoint.url.lower().startswith(("http://", "https://")):
@@ -408,7 +416,7 @@ def describe_error(exc: Exception) -> str:
 # -- message formats -------------------------------------------------------------------------------------------
 
 
-def webhook_payload(endpoint: WebhookEndpoint, delivery: Delivery) -> dict:
+def webhook_payload(endpoint: WebhookEndpoint, delivery: Delivery) -> dict[str, Any]:
     message = delivery.message
     if endpoint.kind == WebhookEndpoint.Kind.WECOM:
         return {"msgtype": "markdown", "markdown": {"content": wecom_markdown(message)}}
@@ -426,7 +434,7 @@ def webhook_payload(endpoint: WebhookEndpoint, delivery: Delivery) -> dict:
     }
 
 
-def wecom_markdown(message: dict) -> str:
+def wecom_markdown(message: dict[str, Any]) -> str:
     """The group robot's markdown: a coloured level tag, the title in bold, the body, a link and the time.
 
     Only the body is shortened to fit the 4096-byte limit, so the title and the link always arrive.
@@ -474,14 +482,14 @@ def _level_prefix(level: str) -> str:
 # -- the inbox: actions and reads ------------------------------------------------------------------------------
 
 
-def unread_count(user) -> int:
+def unread_count(user: Any) -> int:
     """How many unread notifications `user` has: the badge in the page shell."""
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.visible_to(user).filter(read_at__isnull=True).count()
 
 
-def mark_read(notification: Notification, *, actor) -> bool:
+def mark_read(notification: Notification, *, actor: Any) -> bool:
     """Mark one of the actor's own notifications read; return whether it was unread."""
     if actor is None or notification.recipient_id != actor.pk:
         raise PermissionDenied(_("只能处理自己的通知"))
@@ -494,7 +502,7 @@ def mark_read(notification: Notification, *, actor) -> bool:
     return bool(changed)
 
 
-def mark_all_read(*, actor) -> int:
+def mark_all_read(*, actor: Any) -> int:
     """Mark everything in the actor's inbox read; return how many were unread."""
     now = timezone.now()
     return (
@@ -504,16 +512,16 @@ def mark_all_read(*, actor) -> int:
     )
 
 
-def preferences_for(user) -> NotificationPreference:
+def preferences_for(user: Any) -> NotificationPreference:
     """The user's preferences, or the defaults (unsaved) for someone who never changed them."""
     return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
 
 
 @transaction.atomic
 def update_preferences(
-    user,
+    user: Any,
     *,
-    actor,
+    actor: Any,
     email_enabled: bool,
     email: str = "",
     quiet_start: dt.time | None = None,

@@ -5,8 +5,18 @@ Staff lists show PAGE_SIZE rows (the API's page too); the residents' phone pages
 the user choose the page size and counts at most COUNT_CAP rows.
 """
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
+
+if TYPE_CHECKING:
+    _Paginator = Paginator[Any]
+else:
+    _Paginator = Paginator  # not subscriptable at run time
 
 COUNT_CAP = 10_000
 BADGE_CAP = 999
@@ -14,13 +24,13 @@ PAGE_SIZE = 50
 PHONE_PAGE_SIZE = 20
 
 
-def capped_count(queryset, cap: int = BADGE_CAP) -> int | str:
+def capped_count(queryset: QuerySet[Any], cap: int = BADGE_CAP) -> int | str:
     """The number of rows, or "999+" past the cap: `SELECT COUNT(*) FROM (… LIMIT cap + 1)` stops early."""
     n = queryset[: cap + 1].count()
     return f"{cap}+" if n > cap else n
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(_Paginator):
     """Counts at most COUNT_CAP rows: past that the list says "10000+ 件" and the last pages are not offered —
     nobody pages through ten thousand cases; they filter."""
 
@@ -28,7 +38,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        return int(self.object_list[: self.cap + 1].count())  # type: ignore[attr-defined]  # a queryset
 
     @property
     def capped(self) -> bool:
@@ -39,7 +49,13 @@ class CappedPaginator(Paginator):
         return f"{self.cap}+" if self.capped else str(self.count)
 
 
-def paginate(request, object_list, *, per_page: int = PAGE_SIZE, capped: bool = False) -> Page:
+def paginate(
+    request: HttpRequest,
+    object_list: Sequence[Any] | QuerySet[Any],
+    *,
+    per_page: int = PAGE_SIZE,
+    capped: bool = False,
+) -> Page[Any]:
     """One page of `object_list` for `?page=`; a missing, malformed or too large page number falls back to a valid
     page (never a 500). `capped` counts at most COUNT_CAP rows (the page then says "10000+")."""
     paginator_class = CappedPaginator if capped else Paginator

@@ -9,6 +9,7 @@ machines at once, changes nothing more than running it once.
 import logging
 import threading
 import time
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -18,24 +19,24 @@ from django.utils.module_loading import import_string
 log = logging.getLogger(__name__)
 
 
-def jobs() -> dict[str, dict]:
+def jobs() -> dict[str, dict[str, Any]]:
     return getattr(settings, "MINSHENG_PERIODIC_JOBS", {})
 
 
-def run(name: str):
+def run(name: str) -> object:
     job = jobs()[name]
     return import_string(job["target"])()
 
 
 @shared_task(name="minsheng.periodic")
-def run_job(name: str):
+def run_job(name: str) -> object:
     return run(name)
 
 
 class InProcessScheduler(threading.Thread):
     """Runs every job at its interval on one daemon thread; a failing job is logged and retried next time."""
 
-    def __init__(self, tick: float = 5.0):
+    def __init__(self, tick: float = 5.0) -> None:
         super().__init__(name="minsheng-periodic", daemon=True)
         self.tick = tick
         self.stopped = threading.Event()

@@ -6,15 +6,28 @@ the set of node paths of their memberships carrying the capability; a row is vis
 those subtrees — one indexed prefix query, no Python walk.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
 from . import capabilities
 
+_M = TypeVar("_M", bound=models.Model)
 
-class ScopedQuerySet(models.QuerySet):
-    def visible_to(self, user, capability: str = "org.view"):
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from minsheng.accounts.models import User
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
+    def visible_to(
+        self, user: User | AnonymousUser | None, capability: str = "org.view"
+    ) -> ScopedQuerySet[_M]:
         capabilities.check(capability)
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
@@ -31,7 +44,7 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(subtree_condition(self.model, field, paths))
 
 
-def subtree_condition(model, field: str, paths: list[str]) -> Q:
+def subtree_condition(model: type[models.Model], field: str, paths: list[str]) -> Q:
     """Rows whose tree node lies under one of `paths`.
 
     For a related node ("node__path") this is `node_id IN (SELECT id FROM <tree> WHERE path LIKE 'p%' …)` rather
@@ -44,7 +57,7 @@ def subtree_condition(model, field: str, paths: list[str]) -> Q:
         for path in paths:
             condition |= Q(**{f"{column}__startswith": path})
         return condition
-    tree = model
+    tree: Any = model
     for part in relation.split("__"):
         tree = tree._meta.get_field(part).related_model
     inside = Q()
@@ -56,12 +69,14 @@ def subtree_condition(model, field: str, paths: list[str]) -> Q:
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
-def get_visible_or_404(queryset_or_model, user, capability: str = "org.view", **lookup):
+def get_visible_or_404(
+    queryset_or_model: Any, user: User | AnonymousUser | None, capability: str = "org.view", **lookup: Any
+) -> Any:
     """Fetch one row through the user's scope: out of scope is indistinguishable from absent (404)."""
     capabilities.check(capability)
     qs = queryset_or_model
     if isinstance(qs, type):
-        qs = qs.objects.all()
+        qs = qs.objects.all()  # type: ignore[attr-defined]  # a scoped model
     try:
         return qs.visible_to(user, capability).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:

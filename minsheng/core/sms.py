@@ -74,7 +74,7 @@ class SendFailed(Exception):
 class RateLimited(Exception):
     """Too many codes asked for; the message says when to try again."""
 
-    def __init__(self, message: str, retry_after: int):
+    def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Choices
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -157,7 +158,7 @@ def read_list(value: Any) -> list[str]:
     return [part.strip() for part in _SEPARATORS.split(read_text(value)) if part.strip()]
 
 
-def read_geojson(value: Any) -> dict:
+def read_geojson(value: Any) -> dict[str, Any]:
     """GeoJSON text; the model's validator then checks the geometry itself."""
     try:
         data = json.loads(read_text(value))
@@ -169,7 +170,7 @@ def read_geojson(value: Any) -> dict:
 
 
 @lru_cache(maxsize=64)
-def _choice_spellings(choices, language: str) -> dict[str, str]:
+def _choice_spellings(choices: type[Choices], language: str) -> dict[str, str]:
     """Accepted spellings → stored value: the label in the current language, the Chinese label, the code."""
     accepted: dict[str, str] = {}
     for value, label in choices.choices:
@@ -180,7 +181,7 @@ def _choice_spellings(choices, language: str) -> dict[str, str]:
     return accepted
 
 
-def read_choice(value: Any, choices) -> str:
+def read_choice(value: Any, choices: type[Choices]) -> str:
     text = read_text(value)
     accepted = _choice_spellings(choices, translation.get_language() or "")
     if text in accepted:
@@ -260,7 +261,7 @@ class Resource:
     import_capability = ""
     pii_capability = ""
 
-    def __init__(self, user) -> None:
+    def __init__(self, user: Any) -> None:
         self.user = user
         #: The fields whose columns the file being imported has (a row gives blank values for the others).
         self.present_fields: set[str] = set()
@@ -293,16 +294,16 @@ class Resource:
         return []
 
     # -- export --------------------------------------------------------------------------------
-    def queryset(self):
+    def queryset(self) -> Any:
         return self.model.objects.visible_to(self.user, self.export_capability)
 
     def export_rows(self) -> Iterable[Any]:
         return self.queryset().iterator(chunk_size=1000)
 
-    def values(self, obj) -> dict[str, Any]:
+    def values(self, obj: Any) -> dict[str, Any]:
         return {column.field: getattr(obj, column.field) for column in self.columns}
 
-    def scope_of(self, obj) -> str:
+    def scope_of(self, obj: Any) -> str:
         """The materialised path of the node a row belongs to, following the model's `scope_path`."""
         value = obj
         for part in (self.model.scope_path or "").split("__"):
@@ -318,7 +319,7 @@ class Resource:
         paths = self.user.scope_paths(self.pii_capability)
         return lambda obj: any(self.scope_of(obj).startswith(p) for p in paths)
 
-    def audit_target(self, capability: str):
+    def audit_target(self, capability: str) -> Any:
         """The object an import or export is recorded against (the top of the user's scope)."""
         raise NotImplementedError
 
@@ -329,31 +330,31 @@ class Resource:
     def parse(self, column: Column, value: Any) -> Any:
         return getattr(self, f"parse_{column.kind}")(value, column)
 
-    def parse_text(self, value, column):
+    def parse_text(self, value: Any, column: Column) -> Any:
         return read_text(value)
 
-    def parse_code(self, value, column):
+    def parse_code(self, value: Any, column: Column) -> Any:
         return read_code(value)
 
-    def parse_id_number(self, value, column):
+    def parse_id_number(self, value: Any, column: Column) -> Any:
         return read_code(value)
 
-    def parse_phone(self, value, column):
+    def parse_phone(self, value: Any, column: Column) -> Any:
         return read_phone(value)
 
-    def parse_date(self, value, column):
+    def parse_date(self, value: Any, column: Column) -> Any:
         return read_date(value)
 
-    def parse_bool(self, value, column):
+    def parse_bool(self, value: Any, column: Column) -> Any:
         return read_bool(value)
 
-    def parse_list(self, value, column):
+    def parse_list(self, value: Any, column: Column) -> Any:
         return read_list(value)
 
-    def parse_geojson(self, value, column):
+    def parse_geojson(self, value: Any, column: Column) -> Any:
         return read_geojson(value)
 
-    def parse_choice(self, value, column):
+    def parse_choice(self, value: Any, column: Column) -> Any:
         return read_choice(value, column.choices)
 
 
@@ -381,7 +382,9 @@ def cell_value(column: Column, value: Any, *, masked: bool) -> Any:
     return value
 
 
-def _text_cell(ws, value: Any, font: Font | None = None, fill: PatternFill | None = None) -> WriteOnlyCell:
+def _text_cell(
+    ws: Any, value: Any, font: Font | None = None, fill: PatternFill | None = None
+) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, never a formula: a name typed as "=…" must not run in Excel
@@ -394,14 +397,14 @@ def _text_cell(ws, value: Any, font: Font | None = None, fill: PatternFill | Non
     return cell
 
 
-def _prepare_sheet(ws, columns: Iterable[Column]) -> None:
+def _prepare_sheet(ws: Any, columns: Iterable[Column]) -> None:
     """Column widths and the frozen header row (write-only sheets need both before the first row)."""
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A2"
 
 
-def _header_row(ws, columns: Iterable[Column]) -> list[WriteOnlyCell]:
+def _header_row(ws: Any, columns: Iterable[Column]) -> list[WriteOnlyCell]:
     return [_text_cell(ws, c.label, font=_HEADER_FONT, fill=_HEADER_FILL) for c in columns]
 
 
@@ -555,7 +558,7 @@ class ImportReport:
         return _("成功导入%(rows)s行") % {"rows": self.imported}
 
 
-def _file_size(fileobj) -> int:
+def _file_size(fileobj: Any) -> int:
     size = getattr(fileobj, "size", None)
     if size is None:
         position = fileobj.tell()
@@ -565,7 +568,7 @@ def _file_size(fileobj) -> int:
     return size
 
 
-def open_workbook(fileobj: BinaryIO):
+def open_workbook(fileobj: BinaryIO) -> Any:
     """Open an uploaded file, turning every way it can be wrong into one clear FileProblem."""
     size = _file_size(fileobj)
     if size > MAX_FILE_BYTES:
@@ -593,7 +596,7 @@ def open_workbook(fileobj: BinaryIO):
         raise FileProblem(_("文件已损坏或不是有效的 xlsx 文件，无法读取")) from exc
 
 
-def _sheet_rows(ws) -> Iterator[tuple]:
+def _sheet_rows(ws: Any) -> Iterator[tuple[Any, ...]]:
     """Rows of a read-only sheet; damage found while streaming the XML becomes a FileProblem."""
     try:
         yield from ws.iter_rows(values_only=True)
@@ -606,7 +609,7 @@ def _normalise_header(value: Any) -> str:
     return _REQUIRED_MARKS.sub("", text)
 
 
-def _match_headers(resource: Resource, rows: Iterator[tuple]) -> tuple[int, dict[int, Column]]:
+def _match_headers(resource: Resource, rows: Iterator[tuple[Any, ...]]) -> tuple[int, dict[int, Column]]:
     """Find the header row among the first few and map cell positions to columns."""
     known: dict[str, Column] = {}
     for column in resource.columns:
@@ -615,9 +618,9 @@ def _match_headers(resource: Resource, rows: Iterator[tuple]) -> tuple[int, dict
     for number, row in enumerate(rows, start=1):
         mapping: dict[int, Column] = {}
         for index, value in enumerate(row):
-            column = known.get(_normalise_header(value))
-            if column is not None and column not in mapping.values():
-                mapping[index] = column
+            found = known.get(_normalise_header(value))
+            if found is not None and found not in mapping.values():
+                mapping[index] = found
         if mapping:
             missing = [c.label for c in resource.columns if c.required and c not in mapping.values()]
             if missing:
@@ -691,14 +694,14 @@ def import_workbook(
 
 def _import_rows(
     resource: Resource,
-    rows: Iterator[tuple],
+    rows: Iterator[tuple[Any, ...]],
     header_row: int,
     mapping: dict[int, Column],
     report: ImportReport,
 ) -> None:
     resource.present_fields = {c.field for c in mapping.values()}
     absent = [c for c in resource.columns if c not in mapping.values()]
-    seen: dict[tuple[str, ...], dict[tuple, int]] = {key: {} for key in resource.unique_together}
+    seen: dict[tuple[str, ...], dict[tuple[Any, ...], int]] = {key: {} for key in resource.unique_together}
     for number, cells in enumerate(rows, start=header_row + 1):
         if all(is_blank(v) for v in cells):
             continue
@@ -729,7 +732,13 @@ def _import_rows(
         _save_row(resource, row, number, report)
 
 
-def _repeats_earlier_row(resource, row, number, seen, report) -> bool:
+def _repeats_earlier_row(
+    resource: Resource,
+    row: dict[str, Any],
+    number: int,
+    seen: dict[tuple[str, ...], dict[tuple[Any, ...], int]],
+    report: ImportReport,
+) -> bool:
     repeated = False
     for key, rows_by_value in seen.items():
         values = tuple(row.get(name) for name in key)

@@ -12,20 +12,21 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 TTL_SECONDS = 300
 _registered: dict[str, Any] = {}
 
 
-def cached_table(key: str, model, loader: Callable[[], Any]) -> Any:
+def cached_table(key: str, model: type[Model] | tuple[type[Model], ...], loader: Callable[[], Any]) -> Any:
     """The value `loader()` computes from `model`'s rows, cached until a row of it changes. `model` may be a
     tuple of models when the value is built from several tables: a change to any of them drops it."""
     full_key = f"minsheng:table:{key}"
     if key not in _registered:
         _registered[key] = model
 
-        def drop(using="default", **kwargs):
+        def drop(using: str = "default", **kwargs: Any) -> None:
             cache.delete(full_key)
             transaction.on_commit(lambda: cache.delete(full_key), using=using)
 

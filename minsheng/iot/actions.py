@@ -7,22 +7,33 @@ another alarm of the same greenhouse, so one incident makes one case. When that 
 through the `cases.signals.case_event` signal (cases never imports iot).
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Cap
+from minsheng.accounts.models import User
 from minsheng.core import clock
 from minsheng.core.context import site_language
 
 from . import alerts
 from .choices import AlarmStatus, Severity
-from .models import Alarm, AlarmComment, Sensor
+from .models import Alarm, AlarmComment, Cluster, CombinedRule, Greenhouse, Sensor, ThresholdOverride
+
+if TYPE_CHECKING:
+    from minsheng.cases.models import Case, CaseEvent
+    from minsheng.org.models import Node
+
+    from .models import AlarmNotificationPreference
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +50,20 @@ def _locked(alarm: Alarm) -> Alarm:
     )
 
 
-def _note(alarm: Alarm, text: str, actor=None) -> AlarmComment:
+def _note(alarm: Alarm, text: str, actor: User | None = None) -> AlarmComment:
     return AlarmComment.objects.create(alarm=alarm, created_at=clock.now(), author=actor, text=text)
 
 
-def _check(actor, alarm: Alarm) -> None:
+def _check(actor: User | None, alarm: Alarm) -> None:
     if actor is not None and not actor.has_cap(Cap.IOT_HANDLE, alarm.greenhouse.village):
         raise PermissionDenied(_("没有权限处理该告警"))
 
 
 @site_language()
 @transaction.atomic
-def raise_alarm(sensor: Sensor, type: str, severity: str, *, at, details: dict | None = None) -> Alarm:
+def raise_alarm(
+    sensor: Sensor, type: str, severity: str, *, at: dt.datetime, details: dict[str, Any] | None = None
+) -> Alarm:
     """Raise a new alarm, or count a repeat of the active one (moving it on and changing its severity)."""
     alarm = (
         Alarm.objects.select_for_update(of=("self",))
@@ -169,7 +182,7 @@ def _open_case(alarm: Alarm, *, unacknowledged_minutes: int | None = None) -> No
 
 
 @transaction.atomic
-def acknowledge(alarm: Alarm, *, actor) -> Alarm:
+def acknowledge(alarm: Alarm, *, actor: User | None) -> Alarm:
     alarm = _locked(alarm)
     _check(actor, alarm)
     if alarm.acknowledged:
@@ -184,7 +197,7 @@ def acknowledge(alarm: Alarm, *, actor) -> Alarm:
 
 
 @transaction.atomic
-def clear(alarm: Alarm, *, actor=None, at=None, note: str = "") -> Alarm:
+def clear(alarm: Alarm, *, actor: User | None = None, at: dt.datetime | None = None, note: str = "") -> Alarm:
     """Clear an active alarm (the rules when the value is back, or a person). A cleared alarm stays cleared;
     the next breach raises a new one."""
     alarm = _locked(alarm)
@@ -201,7 +214,7 @@ def clear(alarm: Alarm, *, actor=None, at=None, note: str = "") -> Alarm:
 
 
 @transaction.atomic
-def assign(alarm: Alarm, *, actor, assignee) -> Alarm:
+def assign(alarm: Alarm, *, actor: User | None, assignee: User | None) -> Alarm:
     alarm = _locked(alarm)
     _check(actor, alarm)
     if assignee is not None and not assignee.has_cap(Cap.IOT_HANDLE, alarm.greenhouse.village):
@@ -214,7 +227,7 @@ def assign(alarm: Alarm, *, actor, assignee) -> Alarm:
 
 
 @transaction.atomic
-def comment(alarm: Alarm, *, actor, text: str) -> AlarmComment:
+def comment(alarm: Alarm, *, actor: User | None, text: str) -> AlarmComment:
     alarm = _locked(alarm)
     _check(actor, alarm)
     text = (text or "").strip()
@@ -263,7 +276,7 @@ def escalate_unacknowledged(now: dt.datetime | None = None) -> int:
 
 
 @site_language()
-def on_case_event(sender, *, case, event, **kwargs) -> None:
+def on_case_event(sender: type, *, case: Case, event: CaseEvent, **kwargs: Any) -> None:
     """A case went from open to closed (or back): say so on each of its alarms.
 
     A closed case does not clear an alarm — only the readings (or a person) can say the greenhouse is back in
@@ -299,17 +312,17 @@ def on_case_event(sender, *, case, event, **kwargs) -> None:
 
 @transaction.atomic
 def set_preferences(
-    user,
+    user: User,
     *,
-    actor,
+    actor: User | None,
     enabled: bool,
-    severities,
-    clusters=(),
-    villages=(),
+    severities: Iterable[str],
+    clusters: Iterable[Cluster] = (),
+    villages: Iterable[Node] = (),
     email: bool = True,
     on_cleared: bool = True,
     reminders: bool = True,
-):
+) -> AlarmNotificationPreference:
     """Save one person's alarm notification preferences (only their own, or a superuser's doing)."""
     from .models import AlarmNotificationPreference
 
@@ -338,18 +351,24 @@ def set_preferences(
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def can_configure(actor, *, greenhouse=None, cluster=None) -> bool:
+def can_configure(
+    actor: User | None, *, greenhouse: Greenhouse | None = None, cluster: Cluster | None = None
+) -> bool:
     """A greenhouse's thresholds: the capability at its village. A cluster's: at every village of the cluster."""
+    if actor is None:
+        return False
     if greenhouse is not None:
         return actor.has_cap(Cap.IOT_CONFIGURE, greenhouse.village)
     if actor.is_superuser:
         return True
+    if cluster is None:
+        return False
     villages = list(cluster.villages.all())
     return bool(villages) and all(actor.has_cap(Cap.IOT_CONFIGURE, v) for v in villages)
 
 
 @transaction.atomic
-def save_threshold_override(override, *, actor):
+def save_threshold_override(override: ThresholdOverride, *, actor: User | None) -> ThresholdOverride:
     """Create or change a cluster or greenhouse override (full validation: low < high, bounds, deadband)."""
     if not can_configure(actor, greenhouse=override.greenhouse, cluster=override.cluster):
         raise PermissionDenied(_("没有权限设置该层级的阈值"))
@@ -359,7 +378,7 @@ def save_threshold_override(override, *, actor):
 
 
 @transaction.atomic
-def delete_threshold_override(override, *, actor) -> None:
+def delete_threshold_override(override: ThresholdOverride, *, actor: User | None) -> None:
     """Remove an override: the level above applies again."""
     if not can_configure(actor, greenhouse=override.greenhouse, cluster=override.cluster):
         raise PermissionDenied(_("没有权限设置该层级的阈值"))
@@ -375,7 +394,12 @@ def delete_threshold_override(override, *, actor) -> None:
 REPEAT_CHUNK = 500
 
 
-def count_repeats(repeats: dict[int, tuple[int, object, dict]]) -> set[int]:
+def _column(field: object) -> str:
+    assert isinstance(field, models.Field) and field.column
+    return field.column
+
+
+def count_repeats(repeats: dict[int, tuple[int, object, dict[str, Any]]]) -> set[int]:
     """Count repeats of ACTIVE alarms whose severity does not change: {alarm pk: (repeats, newest at, details)}.
 
     One UPDATE statement run over the whole batch (like a single repeat in `raise_alarm`, a plain UPDATE that is
@@ -390,7 +414,7 @@ def count_repeats(repeats: dict[int, tuple[int, object, dict]]) -> set[int]:
     qn = connection.ops.quote_name
     meta = Alarm._meta
     count, last_at, details, pk_col = (
-        qn(meta.get_field(n).column) for n in ("count", "last_at", "details", "id")
+        qn(_column(meta.get_field(n))) for n in ("count", "last_at", "details", "id")
     )
     sql = (
         f"UPDATE {qn(meta.db_table)} SET {count} = {count} + %s, "
@@ -417,7 +441,9 @@ def count_repeats(repeats: dict[int, tuple[int, object, dict]]) -> set[int]:
 
 
 @transaction.atomic
-def save_combined_rule(rule, conditions: list[tuple[str, str, float]], *, actor):
+def save_combined_rule(
+    rule: CombinedRule, conditions: list[tuple[str, str, float]], *, actor: User | None
+) -> CombinedRule:
     """Create or change a combined (AND/OR) rule of a greenhouse or its cluster with its conditions (replaced)."""
     from .models import CombinedCondition
 
@@ -436,7 +462,7 @@ def save_combined_rule(rule, conditions: list[tuple[str, str, float]], *, actor)
 
 
 @transaction.atomic
-def delete_combined_rule(rule, *, actor) -> None:
+def delete_combined_rule(rule: CombinedRule, *, actor: User | None) -> None:
     if not can_configure(actor, greenhouse=rule.greenhouse, cluster=rule.cluster):
         raise PermissionDenied(_("没有权限设置该层级的告警规则"))
     rule.delete()

@@ -11,7 +11,8 @@ from django.db import transaction
 
 from minsheng.cases import actions as case_actions
 from minsheng.cases.choices import Channel, Urgency
-from minsheng.cases.models import Case
+from minsheng.cases.models import Case, Category
+from minsheng.org.models import Node
 
 from .models import Open311Key, Submission
 
@@ -31,9 +32,9 @@ def find_key(raw: str) -> Open311Key | None:
 def do_submit(
     *,
     key: Open311Key,
-    category,
+    category: Category,
     description: str,
-    node,
+    node: Node,
     lat: float | None = None,
     lng: float | None = None,
     address: str = "",

@@ -7,12 +7,14 @@ Each takes the acting user as `actor`; `actor=None` means the system itself (mig
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Cap
+from minsheng.accounts.models import User
 from minsheng.core.permissions import require_cap
 
 from .choices import ALLOWED_CHILDREN, TERRITORIAL_KINDS, NodeKind, PartyPost, PropertyStatus
@@ -31,7 +33,7 @@ from .models import (
 from .validators import birth_date_from_id, gender_from_id
 
 
-def _clean_and_save(obj, *, exclude: Iterable[str] = ()) -> None:
+def _clean_and_save(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
     obj.full_clean(exclude=list(exclude))
     obj.save()
 
@@ -41,8 +43,14 @@ def _clean_and_save(obj, *, exclude: Iterable[str] = ()) -> None:
 
 @transaction.atomic
 def create_node(
-    *, parent: Node | None, kind: str, name: str, code: str | None = None, geometry=None, actor=None
-):
+    *,
+    parent: Node | None,
+    kind: str,
+    name: str,
+    code: str | None = None,
+    geometry: dict[str, Any] | None = None,
+    actor: User | None = None,
+) -> Node:
     if parent is None and actor is not None and not actor.is_superuser:
         # a new 街道/乡镇 at the top of the tree is a deployment decision, not a registry edit
         raise PermissionDenied(_("只有系统管理员可以新建顶层街道/乡镇"))
@@ -67,7 +75,7 @@ def create_node(
 
 
 @transaction.atomic
-def update_node(node: Node, *, actor=None, **fields) -> Node:
+def update_node(node: Node, *, actor: User | None = None, **fields: Any) -> Node:
     require_cap(actor, Cap.ORG_CHANGE, node)
     node = Node.objects.select_for_update().get(pk=node.pk)
     renamed = "name" in fields and fields["name"] != node.name
@@ -104,12 +112,12 @@ def create_grid(
     *,
     community: Node,
     name: str,
-    boundary=None,
+    boundary: dict[str, Any] | None = None,
     code: str | None = None,
-    worker=None,
-    deputies: Iterable = (),
+    worker: User | None = None,
+    deputies: Iterable[User] = (),
     nodes: Iterable[Node] = (),
-    actor=None,
+    actor: User | None = None,
 ) -> Grid:
     require_cap(actor, Cap.ORG_CHANGE, community)
     if community.kind not in TERRITORIAL_KINDS:
@@ -136,7 +144,7 @@ def _set_grid_nodes(grid: Grid, nodes: Iterable[Node]) -> None:
 
 
 @transaction.atomic
-def update_grid(grid: Grid, *, actor=None, **fields) -> Grid:
+def update_grid(grid: Grid, *, actor: User | None = None, **fields: Any) -> Grid:
     require_cap(actor, Cap.ORG_CHANGE, grid.community)
     grid = Grid.objects.select_for_update().get(pk=grid.pk)
     for key in ("name", "boundary", "worker"):
@@ -155,7 +163,9 @@ def update_grid(grid: Grid, *, actor=None, **fields) -> Grid:
 
 
 @transaction.atomic
-def register_household(*, node: Node, room: str = "", head_name: str = "", note: str = "", actor=None):
+def register_household(
+    *, node: Node, room: str = "", head_name: str = "", note: str = "", actor: User | None = None
+) -> Household:
     require_cap(actor, Cap.ORG_CHANGE, node)
     household = Household(
         node=node, room=(room or "").strip(), head_name=(head_name or "").strip(), note=note
@@ -165,7 +175,7 @@ def register_household(*, node: Node, room: str = "", head_name: str = "", note:
     return household
 
 
-def _normalise_resident_fields(fields: dict) -> dict:
+def _normalise_resident_fields(fields: dict[str, Any]) -> dict[str, Any]:
     for key in ("name", "phone", "id_number", "relation", "note"):
         if key in fields and fields[key] is not None:
             fields[key] = str(fields[key]).strip()
@@ -179,12 +189,14 @@ def _normalise_resident_fields(fields: dict) -> dict:
 
 
 @transaction.atomic
-def register_resident(*, name: str, node: Node, tags: Iterable[str] = (), actor=None, **fields) -> Resident:
+def register_resident(
+    *, name: str, node: Node, tags: Iterable[str] = (), actor: User | None = None, **fields: Any
+) -> Resident:
     """Register a person. `tags` are ResidentTag codes; birth date and gender default from the ID number."""
     require_cap(actor, Cap.ORG_CHANGE, node)
     fields = _normalise_resident_fields({"name": name, **fields})
     resident = Resident(node=node, **fields)
-    if resident.household_id and resident.household.node_id != node.pk:
+    if resident.household is not None and resident.household.node_id != node.pk:
         raise ValidationError({"household": _("所属户的地址与居民地址不一致")})
     _check_id_unique(resident)
     resident.search_key = f"{resident.name} " + _pinyin(resident.name)
@@ -196,7 +208,7 @@ def register_resident(*, name: str, node: Node, tags: Iterable[str] = (), actor=
 
 @transaction.atomic
 def update_resident(
-    resident: Resident, *, actor=None, tags: Iterable[str] | None = None, **fields
+    resident: Resident, *, actor: User | None = None, tags: Iterable[str] | None = None, **fields: Any
 ) -> Resident:
     require_cap(actor, Cap.ORG_CHANGE, resident.node)
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
@@ -239,7 +251,9 @@ def _pinyin(text: str) -> str:
 
 
 @transaction.atomic
-def create_party_org(*, parent: PartyOrg | None, kind: str, name: str, node: Node, actor=None) -> PartyOrg:
+def create_party_org(
+    *, parent: PartyOrg | None, kind: str, name: str, node: Node, actor: User | None = None
+) -> PartyOrg:
     require_cap(actor, Cap.ORG_CHANGE, node)
     if parent is not None and not node.path.startswith(parent.node.path):
         raise ValidationError({"node": _("下级党组织的所在节点必须在上级党组织的范围内")})
@@ -259,9 +273,9 @@ def add_party_member(
     phone: str = "",
     led_node: Node | None = None,
     resident: Resident | None = None,
-    user=None,
+    user: User | None = None,
     joined_on: dt.date | None = None,
-    actor=None,
+    actor: User | None = None,
 ) -> PartyMember:
     require_cap(actor, Cap.ORG_CHANGE, party_org.node)
     if post in (PartyPost.BUILDING_LEADER, PartyPost.UNIT_LEADER) and led_node is None:
@@ -283,7 +297,9 @@ def add_party_member(
 
 
 @transaction.atomic
-def link_member_households(member: PartyMember, households: Iterable[Household], *, actor=None) -> None:
+def link_member_households(
+    member: PartyMember, households: Iterable[Household], *, actor: User | None = None
+) -> None:
     """党员联户: the households this member keeps in touch with (replaces the previous set)."""
     require_cap(actor, Cap.ORG_CHANGE, member.party_org.node)
     households = list(households)
@@ -301,12 +317,12 @@ def assign_responsibility(
     *,
     kind: str,
     node: Node,
-    user=None,
+    user: User | None = None,
     party_member: PartyMember | None = None,
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
     note: str = "",
-    actor=None,
+    actor: User | None = None,
 ) -> Assignment:
     require_cap(actor, Cap.ORG_CHANGE, node)
     if user is None and party_member is None:
@@ -327,7 +343,7 @@ def assign_responsibility(
 
 
 @transaction.atomic
-def end_assignment(assignment: Assignment, *, on: dt.date, actor=None) -> Assignment:
+def end_assignment(assignment: Assignment, *, on: dt.date, actor: User | None = None) -> Assignment:
     require_cap(actor, Cap.ORG_CHANGE, assignment.node)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.valid_from and on < assignment.valid_from:
@@ -359,7 +375,13 @@ def responsible_for(node: Node, kind: str | None = None, on: dt.date | None = No
 
 @transaction.atomic
 def create_property_company(
-    *, name: str, credit_code: str = "", contact: str = "", phone: str = "", is_street_led=False, actor=None
+    *,
+    name: str,
+    credit_code: str = "",
+    contact: str = "",
+    phone: str = "",
+    is_street_led: bool = False,
+    actor: User | None = None,
 ) -> PropertyCompany:
     require_cap(actor, Cap.ORG_CHANGE, None)
     company = PropertyCompany(
@@ -376,15 +398,20 @@ def create_property_company(
 
 @transaction.atomic
 def set_estate_property(
-    node: Node, *, status: str, company: PropertyCompany | None = None, actor=None, **fields
-):
+    node: Node,
+    *,
+    status: str,
+    company: PropertyCompany | None = None,
+    actor: User | None = None,
+    **fields: Any,
+) -> EstateProperty:
     """Record a 小区's property status. 街道兜底 needs a street-led company; 无物业/自管 have no company."""
     require_cap(actor, Cap.ORG_CHANGE, node)
     if node.kind != NodeKind.ESTATE:
         raise ValidationError({"node": _("物业信息只能登记在小区上")})
     if status in (PropertyStatus.PROFESSIONAL, PropertyStatus.STREET_FALLBACK) and company is None:
         raise ValidationError({"company": _("请选择物业企业")})
-    if status == PropertyStatus.STREET_FALLBACK and not company.is_street_led:
+    if status == PropertyStatus.STREET_FALLBACK and company is not None and not company.is_street_led:
         raise ValidationError({"company": _("街道兜底须由街道领办的物业企业承接")})
     if status in (PropertyStatus.NONE, PropertyStatus.SELF_MANAGED):
         company = None

@@ -5,19 +5,32 @@ The commitment printed is the one the rules define in Art. 2 (未使用禁用农
 残留不超标); the basis is one of quality control, own test or commissioned test. A voided certificate is frozen.
 """
 
+from __future__ import annotations
+
 import secrets
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.models import User
 from minsheng.core import clock
 
 from ..choices import CertificateBasis, CertificateStatus, CertificateStyle
 from ..models import Certificate
 from .samples import require_recorder
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ..models import (
+        Commodity,
+        Producer,
+    )
+
 
 NUMBER_PREFIX = "HGZ"
 
@@ -25,7 +38,7 @@ NUMBER_PREFIX = "HGZ"
 EDITABLE = ("product_name", "quantity", "unit", "origin", "contact_phone", "basis", "upstream_numbers")
 
 
-def _next_number(day) -> str:
+def _next_number(day: dt.date) -> str:
     """HGZ + issue date + a four-digit sequence of that day: HGZ20260520-0001."""
     prefix = f"{NUMBER_PREFIX}{day:%Y%m%d}-"
     last = Certificate.objects.filter(number__startswith=prefix).order_by("-number").first()
@@ -33,7 +46,7 @@ def _next_number(day) -> str:
     return f"{prefix}{sequence:04d}"
 
 
-def _clean(fields: dict) -> dict:
+def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     errors = {}
     if fields.get("style") not in CertificateStyle.values:
         errors["style"] = _("请选择合格证样式")
@@ -53,11 +66,11 @@ def _clean(fields: dict) -> dict:
 @transaction.atomic
 def issue_certificate(
     *,
-    actor,
-    producer,
-    commodity,
+    actor: User,
+    producer: Producer,
+    commodity: Commodity,
     style: str,
-    quantity,
+    quantity: Any,
     basis: str,
     origin: str,
     contact_phone: str,
@@ -105,7 +118,7 @@ def issue_certificate(
     return certificate
 
 
-def issue_batch(*, actor, count: int, **fields) -> list[Certificate]:
+def issue_batch(*, actor: User, count: int, **fields: Any) -> list[Certificate]:
     """批量开具: `count` certificates of the same batch description (one per package or vehicle)."""
     if not 1 <= count <= 500:
         raise ValidationError({"count": _("一次可开具1至500张")})
@@ -114,7 +127,7 @@ def issue_batch(*, actor, count: int, **fields) -> list[Certificate]:
 
 
 @transaction.atomic
-def correct_certificate(*, actor, certificate: Certificate, **changes) -> Certificate:
+def correct_certificate(*, actor: User | None, certificate: Certificate, **changes: Any) -> Certificate:
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     require_recorder(actor, certificate.producer.village)
     if certificate.status == CertificateStatus.VOID:
@@ -132,7 +145,7 @@ def correct_certificate(*, actor, certificate: Certificate, **changes) -> Certif
 
 
 @transaction.atomic
-def void_certificate(*, actor, certificate: Certificate, reason: str) -> Certificate:
+def void_certificate(*, actor: User | None, certificate: Certificate, reason: str) -> Certificate:
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     require_recorder(actor, certificate.producer.village)
     if certificate.status == CertificateStatus.VOID:

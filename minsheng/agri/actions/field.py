@@ -1,7 +1,11 @@
 """The field test as one write: 抽样, counting the sample towards a task, and its first rapid reading — all recorded
 or none. The phone page and the API both record through it, so they cannot drift apart."""
 
+from typing import Any
+
 from django.db import transaction
+
+from minsheng.accounts.models import User
 
 from ..models import Sample, SamplingTask
 from .ledgers import assign_sample, task_accepts
@@ -11,11 +15,11 @@ from .samples import record_rapid_test, record_sample
 @transaction.atomic
 def record_field_test(
     *,
-    actor,
-    reading: dict,
+    actor: User,
+    reading: dict[str, Any],
     task: SamplingTask | None = None,
     task_if_fits: bool = False,
-    **sample_fields,
+    **sample_fields: Any,
 ) -> Sample:
     """`sample_fields` are record_sample's, `reading` record_rapid_test's. `task_if_fits` marks a task the page
     suggested rather than one the person chose: it is skipped when the sample does not fit it, where a chosen task

@@ -1,12 +1,17 @@
 """Monthly agri-input store inspections: a tri-state checklist, findings to a rectification case, re-checks (the
 month's coverage and schedule are queries.py's)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.models import User
 from minsheng.cases.attachments import validate_upload
 from minsheng.core import clock
 from minsheng.core.calendar import add_working_days
@@ -17,17 +22,27 @@ from ..choices import CHECKLIST_CODES, STORE_CHECKLIST, CheckResult
 from ..models import AgriInputStore, InspectionItem, InspectionPhoto, StoreInspection
 from .samples import require_recorder
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from ..models import (
+        AgriInputStore,
+        StoreInspection,
+    )
+
 
 @transaction.atomic
 def record_inspection(
     *,
-    actor,
+    actor: User,
     store: AgriInputStore,
-    answers: dict,
-    notes: dict | None = None,
-    recheck_of=None,
+    answers: dict[str, Any],
+    notes: dict[str, Any] | None = None,
+    recheck_of: StoreInspection | None = None,
     note: str = "",
-    photos=(),
+    photos: Iterable[tuple[str, UploadedFile[Any]]] = (),
 ) -> StoreInspection:
     """`answers` maps every checklist code to 符合/不符合/不适用; a 不符合 needs a note and opens a case.
 
@@ -35,7 +50,7 @@ def record_inspection(
     first bytes; one bad photo refuses the whole inspection, so nothing is half-written."""
     require_recorder(actor, store.village)
     notes = notes or {}
-    errors = {}
+    errors: dict[str, Any] = {}
     checked_photos = []
     for code, upload in photos:
         if code and code not in CHECKLIST_CODES:
@@ -83,9 +98,13 @@ def record_inspection(
     )
     for code, upload, mime in checked_photos:
         photo = InspectionPhoto(
-            inspection=inspection, code=code, name=upload.name[:200], content_type=mime, size=upload.size
+            inspection=inspection,
+            code=code,
+            name=(upload.name or "")[:200],
+            content_type=mime,
+            size=upload.size or 0,
         )
-        photo.file.save(upload.name, upload, save=False)
+        photo.file.save(upload.name or "photo", upload, save=False)
         photo.save()
     findings = [code for code in CHECKLIST_CODES if answers[code] == CheckResult.NO]
     if findings:
@@ -100,7 +119,7 @@ def rectify_days() -> int:
 
 
 @site_language()
-def _open_case(inspection: StoreInspection, findings: list[str], notes: dict) -> None:
+def _open_case(inspection: StoreInspection, findings: list[str], notes: dict[str, Any]) -> None:
     from minsheng.cases import actions as case_actions
     from minsheng.cases.models import Category
 

@@ -7,9 +7,12 @@ Who may do what (capabilities of accounts/roles.py, checked at the row's node):
 - campaigns, sampling tasks, holiday duty: `agri.manage` (街道管理员, 街道干部).
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import os
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Cap
+from minsheng.accounts.models import User
 from minsheng.core import clock
 from minsheng.core.calendar import holiday_period_of
 from minsheng.core.permissions import require_cap
@@ -36,6 +40,23 @@ from ..models import (
 )
 from ..queries import PreHolidaySuggestion, matching_samples, supervised_villages
 
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
+    from django.core.files.base import File
+
+    from minsheng.org.models import Node
+
+    from ..models import (
+        AgriInputStore,
+        Commodity,
+        Pesticide,
+        Producer,
+        Sample,
+    )
+
+
 #: Scans of signed letters: PDF or a photo, at most this size.
 SCAN_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
 SCAN_MAX_BYTES = 10 * 1024 * 1024
@@ -45,22 +66,23 @@ def _today() -> dt.date:
     return timezone.localdate(clock.now())
 
 
-def _not_future(day, field: str) -> None:
+def _not_future(day: dt.date, field: str) -> None:
     if day is None:
         raise ValidationError({field: _("请填写日期")})
     if day > _today():
         raise ValidationError({field: _("日期不能晚于今天")})
 
 
-def _check_village(village, field: str = "village") -> None:
+def _check_village(village: Node | None, field: str = "village") -> Node:
     if village is None or village.kind not in (NodeKind.VILLAGE, NodeKind.COMMUNITY):
         raise ValidationError({field: _("请选择村（社区）")})
+    return village
 
 
 # -- responsibility letters -----------------------------------------------------------------------------------
 
 
-def _check_scan(scan) -> None:
+def _check_scan(scan: File[Any] | None) -> None:
     if not scan:
         return
     ext = os.path.splitext(scan.name or "")[1].lower()
@@ -73,23 +95,23 @@ def _check_scan(scan) -> None:
 @transaction.atomic
 def record_letter(
     *,
-    actor,
+    actor: User | None,
     level: str,
     year: int,
     signed_on: dt.date,
     party_a: str,
     party_b: str,
-    village=None,
-    supervisor=None,
+    village: Node | None = None,
+    supervisor: User | None = None,
     producer: Producer | None = None,
-    scan=None,
+    scan: File[Any] | None = None,
     note: str = "",
 ) -> ResponsibilityLetter:
     """责任书 of one year at one level. The village follows from the producer, and from the supervisor's
     villages when he answers for only one."""
     errors: dict[str, str] = {}
     if level == LetterLevel.VILLAGE:
-        _check_village(village)
+        village = _check_village(village)
         supervisor = producer = None
     elif level == LetterLevel.SUPERVISOR:
         producer = None
@@ -157,7 +179,7 @@ def record_letter(
         recorded_by=actor,
     )
     if scan:
-        letter.scan.save(os.path.basename(scan.name), scan, save=False)
+        letter.scan.save(os.path.basename(scan.name or "scan"), scan, save=False)
     letter.save()
     return letter
 
@@ -166,12 +188,12 @@ def level_label(level: str) -> str:
     return str(LetterLevel(level).label) if level in LetterLevel.values else level
 
 
-def attach_scan(*, actor, letter: ResponsibilityLetter, scan) -> ResponsibilityLetter:
+def attach_scan(*, actor: User | None, letter: ResponsibilityLetter, scan: File[Any]) -> ResponsibilityLetter:
     require_cap(actor, Cap.AGRI_RECORD, letter.village)
     if not scan:
         raise ValidationError({"scan": _("请选择扫描件")})
     _check_scan(scan)
-    letter.scan.save(os.path.basename(scan.name), scan, save=False)
+    letter.scan.save(os.path.basename(scan.name or "scan"), scan, save=False)
     letter.save(update_fields=["scan", "updated_at"])
     return letter
 
@@ -181,15 +203,15 @@ def attach_scan(*, actor, letter: ResponsibilityLetter, scan) -> ResponsibilityL
 
 def record_publicity(
     *,
-    actor,
+    actor: User | None,
     given_on: dt.date,
-    village,
+    village: Node,
     material: str,
     quantity: int,
     place: str = "",
     recipients: str = "",
 ) -> PublicityRecord:
-    _check_village(village)
+    village = _check_village(village)
     require_cap(actor, Cap.AGRI_RECORD, village)
     _not_future(given_on, "given_on")
     errors = {}
@@ -215,14 +237,20 @@ def record_publicity(
 
 
 def record_waste(
-    *, actor, recovered_on: dt.date, kg, village=None, store=None, note: str = ""
+    *,
+    actor: User | None,
+    recovered_on: dt.date,
+    kg: Any,
+    village: Node | None = None,
+    store: AgriInputStore | None = None,
+    note: str = "",
 ) -> WasteRecovery:
     """包装废弃物回收 in kilograms, at a store (its village follows) or in a village."""
     if store is not None:
         if village is not None and village.pk != store.village_id:
             raise ValidationError({"store": _("该门店不在所选村")})
         village = store.village
-    _check_village(village)
+    village = _check_village(village)
     require_cap(actor, Cap.AGRI_RECORD, village)
     _not_future(recovered_on, "recovered_on")
     try:
@@ -246,7 +274,7 @@ def record_waste(
 # -- campaigns and sampling tasks -----------------------------------------------------------------------------
 
 
-def _check_period(start, end) -> None:
+def _check_period(start: dt.date, end: dt.date) -> None:
     if start is None or end is None:
         raise ValidationError({"start": _("请填写起止日期")})
     if end < start:
@@ -255,7 +283,14 @@ def _check_period(start, end) -> None:
 
 @transaction.atomic
 def create_campaign(
-    *, actor, name: str, start: dt.date, end: dt.date, basis: str = "", description: str = "", products=()
+    *,
+    actor: User | None,
+    name: str,
+    start: dt.date,
+    end: dt.date,
+    basis: str = "",
+    description: str = "",
+    products: Iterable[tuple[Commodity, Iterable[Pesticide], str]] = (),
 ) -> Campaign:
     """`products` is [(commodity, [pesticides], source), …]: the key products and the high-risk pesticides staff
     enter for each (the system ships no list of them)."""
@@ -282,7 +317,12 @@ def create_campaign(
 
 @transaction.atomic
 def set_campaign_product(
-    *, actor, campaign: Campaign, commodity, pesticides=(), source: str = ""
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    commodity: Commodity,
+    pesticides: Iterable[Pesticide] = (),
+    source: str = "",
 ) -> CampaignProduct:
     """Add a key product to a campaign, or replace its high-risk pesticides."""
     require_cap(actor, Cap.AGRI_MANAGE)
@@ -295,22 +335,22 @@ def set_campaign_product(
     return product
 
 
-def remove_campaign_product(*, actor, product: CampaignProduct) -> None:
+def remove_campaign_product(*, actor: User | None, product: CampaignProduct) -> None:
     require_cap(actor, Cap.AGRI_MANAGE)
     product.delete()
 
 
 def create_task(
     *,
-    actor,
+    actor: User | None,
     name: str,
     level: str,
-    node,
+    node: Node,
     start: dt.date,
     end: dt.date,
     kind: str = TaskKind.ROUTINE,
     campaign: Campaign | None = None,
-    commodity=None,
+    commodity: Commodity | None = None,
     weekly_quota: int | None = None,
     target: int | None = None,
     holiday: str = "",
@@ -359,7 +399,7 @@ def task_accepts(task: SamplingTask, sample: Sample) -> str | None:
         return _("样品的抽检级别与任务不同")
     if not task.start <= timezone.localdate(sample.sampled_at) <= task.end:
         return _("样品的抽样日期不在任务期限内")
-    if task.commodity_id and not sample.commodity.is_within(task.commodity):
+    if task.commodity_id and task.commodity is not None and not sample.commodity.is_within(task.commodity):
         return _("样品品种不在任务范围内")
     if not sample.village.path.startswith(task.node.path):
         return _("样品所在村不在任务的负责单位内")
@@ -369,7 +409,7 @@ def task_accepts(task: SamplingTask, sample: Sample) -> str | None:
 
 
 @transaction.atomic
-def assign_sample(*, actor, sample: Sample, task: SamplingTask | None) -> Sample:
+def assign_sample(*, actor: User | None, sample: Sample, task: SamplingTask | None) -> Sample:
     """Count a sample towards a task (or, with None, towards none)."""
     sample = (
         Sample.objects.select_for_update(of=("self",))
@@ -387,25 +427,25 @@ def assign_sample(*, actor, sample: Sample, task: SamplingTask | None) -> Sample
 
 
 @transaction.atomic
-def assign_matching(*, actor, task: SamplingTask) -> int:
+def assign_matching(*, actor: User | None, task: SamplingTask) -> int:
     """Put every matching sample the actor may record under the task; returns how many."""
     require_cap(actor, Cap.AGRI_RECORD, task.node)
     ids = [
         s.pk
         for s in matching_samples(task).select_related("village")
-        if actor.has_cap(Cap.AGRI_RECORD, s.village)
+        if actor is None or actor.has_cap(Cap.AGRI_RECORD, s.village)
     ]
     return Sample.objects.filter(pk__in=ids, task__isnull=True).update(task=task, updated_at=clock.now())
 
 
 def create_pre_holiday_task(
     *,
-    actor,
+    actor: User | None,
     suggestion: PreHolidaySuggestion,
-    node,
+    node: Node,
     level: str = SampleLevel.STREET,
     target: int | None = None,
-    commodity=None,
+    commodity: Commodity | None = None,
 ) -> SamplingTask:
     """The suggested 节前抽检 as a task (idempotent: the existing one is returned)."""
     existing = SamplingTask.objects.filter(
@@ -429,7 +469,14 @@ def create_pre_holiday_task(
 
 
 def assign_duty(
-    *, actor, day: dt.date, node, person, leader: bool = False, phone: str = "", note: str = ""
+    *,
+    actor: User | None,
+    day: dt.date,
+    node: Node,
+    person: User,
+    leader: bool = False,
+    phone: str = "",
+    note: str = "",
 ) -> DutyShift:
     """Put a person on duty on one day of a statutory holiday period (the calendar says which days those are)."""
     if node is None:
@@ -463,7 +510,7 @@ def assign_duty(
     )
 
 
-def remove_duty(*, actor, shift: DutyShift) -> None:
+def remove_duty(*, actor: User | None, shift: DutyShift) -> None:
     require_cap(actor, Cap.AGRI_MANAGE, shift.node)
     if shift.day < _today():
         raise ValidationError(_("已过去的值班记录不能删除"))

@@ -4,11 +4,28 @@ Every value carries its source; rows are added, never overwritten: a judgement m
 tables as they stood on the sample date (a wrong row is corrected in 系统配置, where the change is audited).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Cap
+from minsheng.accounts.models import User
 from minsheng.core.permissions import require_cap
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
+    from ..models import (
+        Commodity,
+        MaximumResidueLimit,
+        Pesticide,
+        PesticideRule,
+        StandardDoc,
+    )
 
 
 def _source(source: str) -> str:
@@ -18,7 +35,15 @@ def _source(source: str) -> str:
     return source[:300]
 
 
-def add_standard(*, actor, code: str, title: str, effective_from, withdrawn_on=None, source: str):
+def add_standard(
+    *,
+    actor: User | None,
+    code: str,
+    title: str,
+    effective_from: dt.date,
+    withdrawn_on: dt.date | None = None,
+    source: str,
+) -> StandardDoc:
     from ..models import StandardDoc
 
     require_cap(actor, Cap.AGRI_CONFIGURE)
@@ -39,7 +64,7 @@ def add_standard(*, actor, code: str, title: str, effective_from, withdrawn_on=N
     return doc
 
 
-def add_pesticide(*, actor, name: str, chem_class: str, source: str):
+def add_pesticide(*, actor: User | None, name: str, chem_class: str, source: str) -> Pesticide:
     from ..choices import ChemClass
     from ..models import Pesticide
 
@@ -53,7 +78,17 @@ def add_pesticide(*, actor, name: str, chem_class: str, source: str):
     return pesticide
 
 
-def add_limit(*, actor, pesticide, commodity, mg_per_kg, standard, source: str, temporary=False, excluded=()):
+def add_limit(
+    *,
+    actor: User | None,
+    pesticide: Pesticide,
+    commodity: Commodity,
+    mg_per_kg: Any,
+    standard: StandardDoc,
+    source: str,
+    temporary: bool = False,
+    excluded: Iterable[Commodity] = (),
+) -> MaximumResidueLimit:
     from ..models import MaximumResidueLimit
 
     require_cap(actor, Cap.AGRI_CONFIGURE)
@@ -91,16 +126,16 @@ def add_limit(*, actor, pesticide, commodity, mg_per_kg, standard, source: str, 
 
 def add_rule(
     *,
-    actor,
-    pesticide,
+    actor: User | None,
+    pesticide: Pesticide,
     kind: str,
     source: str,
-    scopes=(),
+    scopes: Iterable[Commodity] = (),
     scope_text: str = "",
-    effective_from=None,
-    effective_to=None,
+    effective_from: dt.date | None = None,
+    effective_to: dt.date | None = None,
     announcement: str = "",
-):
+) -> PesticideRule:
     from ..choices import RuleKind
     from ..models import PesticideRule
 

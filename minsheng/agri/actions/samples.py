@@ -5,7 +5,10 @@ membership per village, so a supervisor with three villages has three) — no se
 step. Street staff of the agri office (街道管理员, 街道干部) record anywhere under their node.
 """
 
+from __future__ import annotations
+
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Cap
+from minsheng.accounts.models import User
 from minsheng.core import clock
 from minsheng.core.context import site_language
 from minsheng.org.choices import TERRITORIAL_KINDS
@@ -32,6 +36,23 @@ from ..choices import (
 from ..judge import judge
 from ..models import AgriInputStore, Commodity, LabResult, Pesticide, Producer, RapidTest, Sample
 
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
+    from django.db.models import QuerySet
+
+    from minsheng.org.models import Node
+
+    from ..models import (
+        AgriInputStore,
+        Commodity,
+        Pesticide,
+        Producer,
+        Sample,
+    )
+
+
 S = SampleStatus
 
 #: Juices that inhibit the enzyme themselves (GB/T 5009.199 practice): a positive on these needs care.
@@ -41,21 +62,22 @@ FALSE_POSITIVE_PRONE = frozenset({"韭菜", "芹菜", "葱", "蒜", "萝卜", "�
 REPEATS = 2
 
 
-def can_record(user, node) -> bool:
+def can_record(user: User | None, node: Node) -> bool:
     """`agri.record` at the node: a 村级监管员 in his own villages, the 街道's agri staff anywhere under the 街道."""
     if user is None or not user.is_authenticated:
         return False
     return user.has_cap(Cap.AGRI_RECORD, node)
 
 
-def require_recorder(user, node) -> None:
+def require_recorder(user: User | None, node: Node) -> None:
     if not can_record(user, node):
         raise PermissionDenied(_("您不负责该村，不能在此登记"))
 
 
-def _check_village(node) -> None:
+def _check_village(node: Node | None) -> Node:
     if node is None or node.kind not in TERRITORIAL_KINDS:
         raise ValidationError({"village": _("请选择所在村（社区）")})
+    return node
 
 
 # -- registries -----------------------------------------------------------------------------------------------
@@ -63,18 +85,18 @@ def _check_village(node) -> None:
 
 def create_producer(
     *,
-    actor,
+    actor: User | None,
     name: str,
     kind: str,
-    village,
+    village: Node,
     credit_code: str = "",
     subject_code: str = "",
-    crops=(),
-    area_mu=None,
+    crops: Iterable[Commodity] = (),
+    area_mu: Any = None,
     contact_name: str = "",
     phone: str = "",
 ) -> Producer:
-    _check_village(village)
+    village = _check_village(village)
     require_recorder(actor, village)
     if kind not in ProducerKind.values:
         raise ValidationError({"kind": _("未知的主体类型")})
@@ -100,9 +122,15 @@ def create_producer(
 
 
 def create_store(
-    *, actor, name: str, village, licence_no: str = "", designated_outlet: bool = False, address: str = ""
+    *,
+    actor: User | None,
+    name: str,
+    village: Node,
+    licence_no: str = "",
+    designated_outlet: bool = False,
+    address: str = "",
 ) -> AgriInputStore:
-    _check_village(village)
+    village = _check_village(village)
     require_recorder(actor, village)
     store = AgriInputStore(
         name=(name or "").strip(),
@@ -130,7 +158,9 @@ STORE_FIELDS = ("name", "licence_no", "designated_outlet", "address", "village")
 
 
 @transaction.atomic
-def update_producer(*, actor, producer: Producer, crops=None, **changes) -> Producer:
+def update_producer(
+    *, actor: User | None, producer: Producer, crops: Iterable[Commodity] | None = None, **changes: Any
+) -> Producer:
     """Edit a producer; moving it to another village needs the right to record in both."""
     producer = Producer.objects.select_for_update(of=("self",)).get(pk=producer.pk)
     require_recorder(actor, producer.village)
@@ -158,7 +188,7 @@ def update_producer(*, actor, producer: Producer, crops=None, **changes) -> Prod
 
 
 @transaction.atomic
-def update_store(*, actor, store: AgriInputStore, **changes) -> AgriInputStore:
+def update_store(*, actor: User | None, store: AgriInputStore, **changes: Any) -> AgriInputStore:
     store = AgriInputStore.objects.select_for_update(of=("self",)).get(pk=store.pk)
     require_recorder(actor, store.village)
     unknown = set(changes) - set(STORE_FIELDS)
@@ -179,20 +209,20 @@ def update_store(*, actor, store: AgriInputStore, **changes) -> AgriInputStore:
 
 def record_sample(
     *,
-    actor,
+    actor: User,
     commodity: Commodity,
-    village,
+    village: Node,
     level: str,
     producer: Producer | None = None,
     stall: str = "",
     certificate_shown: bool = False,
-    sampled_at=None,
+    sampled_at: dt.datetime | None = None,
     follow_up_of: Sample | None = None,
 ) -> Sample:
     """抽样: the sampler is the actor; a sample comes from a registered producer or a named market stall.
 
     `follow_up_of` makes it the 跟踪复抽 of a failed sample: same producer (or stall) and village."""
-    _check_village(village)
+    village = _check_village(village)
     require_recorder(actor, village)
     errors = {}
     if follow_up_of is not None:
@@ -230,14 +260,14 @@ def record_sample(
     )
 
 
-def awaiting_follow_up(samples):
+def awaiting_follow_up(samples: QuerySet[Sample]) -> QuerySet[Sample]:
     """Failed samples not yet followed up: the 跟踪复抽 tasks. A follow-up that was cancelled or voided does not
     count — the task stays open until a real follow-up sample exists."""
     done = Sample.objects.filter(follow_up_of=models.OuterRef("pk")).exclude(status__in=EXCLUDED_STATES)
     return samples.filter(status=S.FAILED).exclude(models.Exists(done))
 
 
-def inhibition_rate(delta_a0, delta_at) -> Decimal:
+def inhibition_rate(delta_a0: Any, delta_at: Any) -> Decimal:
     """GB/T 5009.199: inhibition (%) = (ΔA0 − ΔAt) / ΔA0 × 100, to two decimals."""
     try:
         a0, at = Decimal(str(delta_a0)), Decimal(str(delta_at))
@@ -269,11 +299,11 @@ def false_positive_prone(commodity: Commodity) -> bool:
 @transaction.atomic
 def record_rapid_test(
     *,
-    actor,
+    actor: User,
     sample: Sample,
     method: str,
-    delta_a0=None,
-    delta_at=None,
+    delta_a0: Any = None,
+    delta_at: Any = None,
     pesticide: Pesticide | None = None,
     positive: bool | None = None,
     card_invalid: bool = False,
@@ -328,7 +358,9 @@ def record_rapid_test(
 
 
 @transaction.atomic
-def record_lab_results(*, actor, sample: Sample, results) -> list[LabResult]:
+def record_lab_results(
+    *, actor: User, sample: Sample, results: Iterable[tuple[Pesticide, Any]]
+) -> list[LabResult]:
     """定量确证: `results` is [(pesticide, mg/kg), …] for what the lab looked for (0 = not detected).
 
     Each is judged on the sample date; one failure fails the sample and opens a rectification case. A detection
@@ -415,7 +447,7 @@ def _open_rectification(sample: Sample, rows: list[LabResult]) -> None:
     sample.save(update_fields=["case", "updated_at"])
 
 
-def void_sample(*, actor, sample: Sample, invalid: bool = False) -> Sample:
+def void_sample(*, actor: User | None, sample: Sample, invalid: bool = False) -> Sample:
     """取消 (never tested) or 作废 (invalid, e.g. a spoiled extract): either way it leaves pass rates and quotas."""
     require_recorder(actor, sample.village)
     if sample.status in EXCLUDED_STATES or sample.status == S.FAILED:

@@ -3,10 +3,13 @@
 Load with `{% load ui %}`.
 """
 
+from typing import Any
+
 from django import template
+from django.template import Context
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from minsheng.core.badges import Colour
 
@@ -46,7 +49,7 @@ _ICONS = {
 
 
 @register.simple_tag
-def icon(name: str, extra_class: str = ""):
+def icon(name: str, extra_class: str = "") -> SafeString:
     body = _ICONS.get(name, _ICONS["more"])
     cls = f"icon {extra_class}".strip()
     return format_html(
@@ -58,7 +61,7 @@ def icon(name: str, extra_class: str = ""):
 
 
 @register.simple_tag
-def url_or(url_name: str, *args, default: str = ""):
+def url_or(url_name: str, *args: Any, default: str = "") -> str:
     """`reverse()` that yields `default` when the page does not exist (yet): links to other apps' pages."""
     try:
         return reverse(url_name, args=args)
@@ -67,7 +70,7 @@ def url_or(url_name: str, *args, default: str = ""):
 
 
 @register.inclusion_tag("core/_audit_history.html", takes_context=True)
-def audit_history(context, obj, revealed=False):
+def audit_history(context: Context, obj: Any, revealed: bool = False) -> dict[str, Any]:
     """`{% audit_history obj revealed %}`: the object's change history, if the viewer may read it (see
     can_view_history); personal fields unmasked only on an audited reveal (`revealed` true)."""
     from minsheng.core.views import audit_entries_for
@@ -78,7 +81,7 @@ def audit_history(context, obj, revealed=False):
 
 
 @register.simple_tag
-def kind_badge(node):
+def kind_badge(node: Any) -> SafeString:
     """A coloured badge with an org node's kind (街道, 社区, 小区 …)."""
     colour = getattr(node, "kind_colour", Colour.GRAY)
     return format_html('<span class="badge badge-{}">{}</span>', colour, node.get_kind_display())

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,13 +15,14 @@ from django.views.decorators.http import require_POST
 
 from .. import notifications
 from ..forms import apply_action_errors
+from ..http import AuthedRequest
 from ..models import Notification
 from ..pagination import paginate
 from ..scoping import get_visible_or_404
 
 
 @login_required
-def inbox(request):
+def inbox(request: AuthedRequest) -> HttpResponse:
     only_unread = request.GET.get("unread") == "1"
     rows = Notification.objects.visible_to(request.user)
     if only_unread:
@@ -43,7 +45,7 @@ def inbox(request):
 
 
 @login_required
-def open_notification(request, pk: int):
+def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
     """Follow a notification's link, marking it read on the way — like opening a letter."""
     notification = get_visible_or_404(Notification, request.user, pk=pk)
     notifications.mark_read(notification, actor=request.user)
@@ -56,7 +58,7 @@ def open_notification(request, pk: int):
 
 @login_required
 @require_POST
-def mark_read(request, pk: int):
+def mark_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notification = get_visible_or_404(Notification, request.user, pk=pk)
     notifications.mark_read(notification, actor=request.user)
     return redirect(_back(request))
@@ -64,14 +66,14 @@ def mark_read(request, pk: int):
 
 @login_required
 @require_POST
-def mark_all_read(request):
+def mark_all_read(request: AuthedRequest) -> HttpResponse:
     count = notifications.mark_all_read(actor=request.user)
     if count:
         messages.success(request, _("已将 %(n)d 条消息标为已读") % {"n": count})
     return redirect(_back(request))
 
 
-def _back(request) -> str:
+def _back(request: AuthedRequest) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -102,7 +104,7 @@ class PreferenceForm(forms.Form):
 
 
 @login_required
-def preferences(request):
+def preferences(request: AuthedRequest) -> HttpResponse:
     current = notifications.preferences_for(request.user)
     if request.method == "POST":
         form = PreferenceForm(request.POST)

@@ -4,10 +4,13 @@
 import datetime
 import functools
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection, models
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch
 from django.utils.timezone import localtime
@@ -15,14 +18,15 @@ from django.utils.translation import gettext as _
 
 from .. import navigation
 from ..audit import history_for, masked_changes
+from ..http import AuthedRequest
 
 
-def not_staff_response(request, status: int = 200):
+def not_staff_response(request: HttpRequest, status: int = 200) -> HttpResponse:
     """The friendly page a resident sees on the staff workbench (never an error page)."""
     return render(request, "core/not_staff.html", status=status)
 
 
-def staff_required(view):
+def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Login, and a staff role (any role but 居民). Residents get the friendly notice with 403, not an error page.
 
     Use on every workbench page. JSON endpoints get a JSON 403 instead.
@@ -30,7 +34,7 @@ def staff_required(view):
 
     @functools.wraps(view)
     @login_required
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_staff_member:
             if request.headers.get("Accept", "").startswith("application/json"):
                 return JsonResponse({"detail": _("工作台仅供工作人员使用")}, status=403)
@@ -41,7 +45,7 @@ def staff_required(view):
 
 
 @login_required
-def home(request):
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not user.is_staff_member:
         # Where login lands: a resident goes to their own appeals (the phone pages), if they are installed.
@@ -57,7 +61,7 @@ def home(request):
     )
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for the load balancer: the database answers."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -71,7 +75,7 @@ _HIDDEN_HISTORY_FIELDS = {"path", "depth", "numchild"}
 _MAX_VALUE_CHARS = 80
 
 
-def scope_node(obj):
+def scope_node(obj: models.Model) -> Any:
     """The org node an object hangs off, following its model's `scope_path` (None for street-wide rows)."""
     path = getattr(type(obj), "scope_path", "")
     if not path:
@@ -82,7 +86,7 @@ def scope_node(obj):
     return target
 
 
-def can_view_history(user, obj) -> bool:
+def can_view_history(user: Any, obj: models.Model) -> bool:
     """Who may read an object's change history.
 
     Decision: holders of core.view_audit (街道管理员, 街道领导) and of org.change (those who maintain the registry:
@@ -95,14 +99,14 @@ def can_view_history(user, obj) -> bool:
     return user.has_cap("core.view_audit", node) or user.has_cap("org.change", node)
 
 
-def _shown_in_history(key: str, field) -> bool:
+def _shown_in_history(key: str, field: Any) -> bool:
     """Ids, tree bookkeeping and derived columns (pinyin keys, bounding boxes) would only bury the real changes."""
     if key in _HIDDEN_HISTORY_FIELDS:
         return False
     return field is None or (field.editable and not field.primary_key)
 
 
-def _related_label(model, pk) -> str:
+def _related_label(model: type[models.Model], pk: Any) -> str:
     """A foreign key's target by name (a node, a person's account), unless that model holds personal data."""
     if getattr(model, "pii_fields", ()):
         return f"#{pk}"
@@ -110,7 +114,7 @@ def _related_label(model, pk) -> str:
     return str(target) if target is not None else f"#{pk}"
 
 
-def _display_value(field, value) -> str:
+def _display_value(field: Any, value: Any) -> str:
     if value in (None, "", [], {}):
         return "—"
     if field is not None and field.choices:
@@ -132,7 +136,9 @@ def _display_value(field, value) -> str:
     return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "…"
 
 
-def audit_entries_for(obj, user, limit: int = 50, *, revealed: bool = False) -> list[dict] | None:
+def audit_entries_for(
+    obj: models.Model, user: Any, limit: int = 50, *, revealed: bool = False
+) -> list[dict[str, Any]] | None:
     """The object's history ready for core/_audit_history.html, or None when `user` may not read it.
 
     Personal fields stay masked unless the page is an audited reveal (`revealed`) by a user holding org.view_pii

@@ -6,9 +6,11 @@ keeps its URL names; the views find the resource by slug among that app's regist
 """
 
 import tempfile
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 from django import forms
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..http import AuthedRequest
 from ..permissions import require_cap
 from ..spreadsheet import (
     MAX_FILE_BYTES,
@@ -44,14 +47,14 @@ class ImportForm(forms.Form):
     )
 
 
-def _resource(request, app_label: str, slug: str) -> Resource:
+def _resource(request: AuthedRequest, app_label: str, slug: str) -> Resource:
     resource_class = resources(app_label).get(slug)
     if resource_class is None:
         raise Http404
     return resource_class(request.user)
 
 
-def xlsx_response(write, title: str) -> FileResponse:
+def xlsx_response(write: Callable[[BinaryIO], object], title: str) -> FileResponse:
     """`write(fileobj)` fills a temporary file on disk (not memory: exports can be large) that the response sends."""
     fileobj = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once it has been sent
     write(fileobj)
@@ -62,7 +65,7 @@ def xlsx_response(write, title: str) -> FileResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_required
-def export(request, slug: str, *, app_label: str, **_urls):
+def export(request: AuthedRequest, slug: str, *, app_label: str, **_urls: Any) -> FileResponse:
     """Masked by default; unmasked only when asked for by a POSTed form (never by a link) and allowed per row."""
     resource = _resource(request, app_label, slug)
     require_cap(request.user, resource.export_capability)
@@ -72,7 +75,7 @@ def export(request, slug: str, *, app_label: str, **_urls):
 
 @require_GET
 @staff_required
-def template(request, slug: str, *, app_label: str, **_urls):
+def template(request: AuthedRequest, slug: str, *, app_label: str, **_urls: Any) -> FileResponse:
     resource = _resource(request, app_label, slug)
     require_cap(request.user, resource.import_capability)
     title = _("%(title)s导入模板") % {"title": resource.sheet_title}
@@ -82,8 +85,14 @@ def template(request, slug: str, *, app_label: str, **_urls):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def import_view(
-    request, slug: str, *, app_label: str, template_url_name: str, back_url_name: str, base_template: str
-):
+    request: AuthedRequest,
+    slug: str,
+    *,
+    app_label: str,
+    template_url_name: str,
+    back_url_name: str,
+    base_template: str,
+) -> HttpResponse:
     """The form, then the all-or-nothing import and its row-by-row report (400 when refused)."""
     resource = _resource(request, app_label, slug)
     require_cap(request.user, resource.import_capability)
@@ -114,7 +123,7 @@ def import_view(
 
 def spreadsheet_urls(
     app_label: str, *, namespace: str, index: str, prefix: str = "", base_template: str = "base.html"
-) -> list:
+) -> list[Any]:
     """The export, template and import URLs of an app's resources, named `<prefix>export`, `<prefix>template`
     and `<prefix>import` in the app's namespace; `index` is the name of the app's own list page."""
     options = {

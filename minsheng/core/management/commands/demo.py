@@ -8,21 +8,22 @@ history in the background while the server already answers.
 
 import importlib
 import time
+from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
     help = "加载演示数据（城关街道（演示数据））"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--skip", action="append", default=[], metavar="APP", help="跳过该应用的演示数据")
         parser.add_argument(
             "--only", action="append", default=[], metavar="APP", help="只加载这些应用的演示数据"
         )
 
-    def handle(self, *args, skip, only, **options):
+    def handle(self, *args: Any, skip: Any, only: Any, **options: Any) -> None:
         labels = {c.label for c in apps.get_app_configs() if c.name.startswith("minsheng.")}
         unknown = (set(skip) | set(only)) - labels
         if unknown:

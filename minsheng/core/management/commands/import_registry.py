@@ -6,31 +6,25 @@ name. Any bad row leaves the file unimported; the errors are listed (the first o
 """
 
 from pathlib import Path
+from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from minsheng.core.spreadsheet import import_workbook, resources
+from minsheng.core.management.registry import add_registry_argument, resource_as
+from minsheng.core.spreadsheet import import_workbook
 
 
 class Command(BaseCommand):
     help = "从 xlsx 导入一个台账（任何一行有错误时整个文件都不写入）"
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "registry", choices=sorted(resources()), help="台账（组织、人口、农业台账与标准表）"
-        )
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_registry_argument(parser)
         parser.add_argument("file", help="xlsx 文件")
         parser.add_argument("--user", required=True, help="以该账号的权限导入（用户名）")
         parser.add_argument("--dry-run", action="store_true", help="仅校验，不写入")
 
-    def handle(self, *args, registry, file, user, dry_run, **options):
-        actor = get_user_model().objects.filter(username=user, is_active=True).first()
-        if actor is None:
-            raise CommandError(f"找不到账号：{user}")
-        resource = resources()[registry](actor)
-        if not actor.has_cap(resource.import_capability):
-            raise CommandError(f"账号 {user} 没有导入台账的权限")
+    def handle(self, *args: Any, registry: Any, file: Any, user: Any, dry_run: Any, **options: Any) -> None:
+        resource, _actor = resource_as(registry, user, importing=True)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
