@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import Colour
+
 
 class ChemClass(models.TextChoices):
     ORGANOPHOSPHATE = "organophosphate", _("有机磷类")
@@ -105,3 +107,24 @@ class TaskKind(models.TextChoices):
 
 
 CHECKLIST_CODES = [code for code, _question in STORE_CHECKLIST]
+
+
+#: Badge colours (the rest orange: a sample still on its way).
+SAMPLE_STATUS_COLOURS = {
+    SampleStatus.PASSED: Colour.GREEN,
+    SampleStatus.FAILED: Colour.RED,
+    SampleStatus.CANCELLED: Colour.GRAY,
+    SampleStatus.INVALID: Colour.GRAY,
+}
+RAPID_RESULT_COLOURS = {
+    RapidResult.NEGATIVE: Colour.GREEN,
+    RapidResult.SUSPECT: Colour.ORANGE,
+    RapidResult.POSITIVE: Colour.RED,
+}
+LAB_VERDICT_COLOURS = {LabVerdict.PASS: Colour.GREEN}  # every other verdict is a failure: red
+CERTIFICATE_STATUS_COLOURS = {CertificateStatus.VALID: Colour.GREEN, CertificateStatus.VOID: Colour.GRAY}
+CHECK_RESULT_COLOURS = {
+    CheckResult.YES: Colour.GREEN,
+    CheckResult.NO: Colour.RED,
+    CheckResult.NA: Colour.GRAY,
+}

@@ -7,10 +7,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import BadgeOf
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedManager
 
 from ..choices import (
+    CERTIFICATE_STATUS_COLOURS,
     CertificateBasis,
     CertificateStatus,
     CertificateStyle,
@@ -53,6 +55,8 @@ class Certificate(BaseModel):
     pii_fields = ("contact_phone",)
     scope_path = "producer__village__path"
     objects = ScopedManager()
+
+    status_badge = BadgeOf("status", CERTIFICATE_STATUS_COLOURS)
 
     class Meta:
         verbose_name = _("承诺达标合格证")

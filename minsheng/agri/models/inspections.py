@@ -4,10 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import BadgeOf
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedManager
 
 from ..choices import (
+    CHECK_RESULT_COLOURS,
     CheckResult,
 )
 from .registries import AgriInputStore
@@ -66,6 +68,8 @@ class InspectionItem(BaseModel):
     code = models.CharField(_("检查项"), max_length=30)
     result = models.CharField(_("结果"), max_length=5, choices=CheckResult.choices)
     note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    result_badge = BadgeOf("result", CHECK_RESULT_COLOURS)
 
     class Meta:
         verbose_name = _("检查项")

@@ -7,10 +7,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import BadgeOf, Colour
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedManager
 
 from ..choices import (
+    LAB_VERDICT_COLOURS,
+    RAPID_RESULT_COLOURS,
+    SAMPLE_STATUS_COLOURS,
     LabVerdict,
     RapidMethod,
     RapidResult,
@@ -73,6 +77,8 @@ class Sample(BaseModel):
     scope_path = "village__path"
     objects = ScopedManager()
 
+    status_badge = BadgeOf("status", SAMPLE_STATUS_COLOURS, default=Colour.ORANGE)
+
     class Meta:
         verbose_name = _("抽样")
         verbose_name_plural = _("抽样")
@@ -104,6 +110,8 @@ class RapidTest(BaseModel):
     tester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     tested_at = models.DateTimeField(_("检测时间"))
 
+    result_badge = BadgeOf("result", RAPID_RESULT_COLOURS, default=Colour.RED)
+
     class Meta:
         verbose_name = _("快速检测")
         verbose_name_plural = _("快速检测")
@@ -128,6 +136,8 @@ class LabResult(BaseModel):
     rule = models.ForeignKey(PesticideRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     verdict = models.CharField(_("判定"), max_length=20, choices=LabVerdict.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    verdict_badge = BadgeOf("verdict", LAB_VERDICT_COLOURS, default=Colour.RED)
 
     class Meta:
         verbose_name = _("定量检测结果")

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import RequestFactory
 
-from minsheng.core.badges import Colour, badge_class
+from minsheng.core.badges import BadgeOf, Colour, badge_class
 from minsheng.core.forms import apply_action_errors
 from minsheng.core.pagination import PAGE_SIZE, paginate
 from minsheng.core.permissions import require_cap
@@ -24,6 +24,18 @@ def test_badge_class_falls_back_to_the_default_or_to_none():
     assert badge_class(colours, "ok") == "badge-green"
     assert badge_class(colours, "other") == "badge-gray"
     assert badge_class(colours, "other", default=None) == ""
+
+
+class _Row:
+    status_badge = BadgeOf("status", {"ok": Colour.GREEN}, default=Colour.ORANGE)
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+
+
+def test_a_model_offers_the_badge_of_its_field_to_templates():
+    assert _Row("ok").status_badge == "badge-green"
+    assert _Row("waiting").status_badge == "badge-orange"
 
 
 class _Form(forms.Form):
