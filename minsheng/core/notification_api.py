@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from . import notifications
+from .filtersets import FilterSet
 from .models import Notification
 
 
@@ -39,7 +40,7 @@ class PreferenceSerializer(serializers.Serializer):
     quiet_end = serializers.TimeField(label=_("免打扰结束"), required=False, allow_null=True, default=None)
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(FilterSet):
     unread = django_filters.BooleanFilter(method="filter_unread", label=_("仅未读"))
 
     class Meta:

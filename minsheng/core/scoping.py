@@ -6,6 +6,7 @@ the set of node paths of their memberships carrying the capability; a row is vis
 those subtrees — one indexed prefix query, no Python walk.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -60,5 +61,5 @@ def get_visible_or_404(queryset_or_model, user, capability: str = "org.view", **
         qs = qs.objects.all()
     try:
         return qs.visible_to(user, capability).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError) as exc:
         raise Http404 from exc

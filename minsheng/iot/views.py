@@ -30,7 +30,7 @@ from minsheng.org.models import Node
 from . import actions, alerts, rules, summary
 from .choices import RANK, AlarmStatus, Severity, unit_label
 from .forms import AlarmPreferenceForm
-from .models import Alarm, AlarmNotificationPreference, Cluster, Greenhouse, Reading, Sensor
+from .models import Alarm, AlarmNotificationPreference, Cluster, DeadLetter, Greenhouse, Reading, Sensor
 from .rules import DEFAULT_OFFLINE_MINUTES, SITE_TZ, limits
 
 #: Reading the greenhouse pages (accounts/roles.py: iot.view, scoped by village).
@@ -407,6 +407,12 @@ def devices(request):
             "silent_count": silent.count(),
             "low_count": low.count(),
             "total": sensors.count(),
+            # Set-aside messages name no greenhouse (they could not be read): for those who manage devices.
+            "dead_letters": (
+                DeadLetter.objects.order_by("-last_seen")[:20]
+                if request.user.has_cap(actions.CAP_MANAGE)
+                else None
+            ),
         },
     )
 

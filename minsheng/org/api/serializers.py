@@ -95,7 +95,11 @@ class ResponsibleSerializer(serializers.Serializer):
 
 class NodeSerializer(ActionSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    parent = ParentField(queryset=Node.objects.all(), help_text=_("上级节点；创建后不能修改"))
+    parent = ParentField(
+        queryset=Node.objects.all(),
+        allow_null=True,
+        help_text=_("上级节点；创建后不能修改；空为顶层街道/乡镇（仅系统管理员可建）"),
+    )
 
     fixed_fields = ("kind", "parent")
 
