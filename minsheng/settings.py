@@ -236,6 +236,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "minsheng.core.api.exception_handler",
+    "DEFAULT_METADATA_CLASS": "minsheng.core.api.Metadata",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
 }
 SPECTACULAR_SETTINGS = {

@@ -37,3 +37,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("minsheng.core.urls")),
 ]
+
+handler400 = "minsheng.core.error_views.bad_request"
+handler403 = "minsheng.core.error_views.permission_denied"
+handler404 = "minsheng.core.error_views.page_not_found"
+handler500 = "minsheng.core.error_views.server_error"
