@@ -260,8 +260,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Login throttling: this many failures per (identifier, client address) inside the window locks that pair out.
+# Login throttling: this many failures per (account, client address) inside the window locks that pair out, and
+# this many failures from one address, whatever the accounts, lock the address out (docs/decisions/0018).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("MINSHENG_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("MINSHENG_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("MINSHENG_LOGIN_LOCKOUT_SECONDS", "900"))
 
 # Office hours for deadlines counted in working hours (see docs/decisions/0003-working-calendar.md).

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -98,7 +98,11 @@ def end_membership(membership: Membership, *, on: dt.date, actor=None) -> Member
         )
         if not others.exists():
             raise ValidationError(
-                _("不能结束本人的最后一项任职：结束后将无法再登录管理。如确需结束，请由其他管理员办理。")
+                {
+                    NON_FIELD_ERRORS: _(
+                        "不能结束本人的最后一项任职：结束后将无法再登录管理。如确需结束，请由其他管理员办理。"
+                    )
+                }
             )
     membership.valid_to = on
     membership.save(update_fields=["valid_to", "updated_at"])

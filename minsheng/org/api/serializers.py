@@ -308,6 +308,8 @@ class ResponsibleQuerySerializer(serializers.Serializer):
 
 
 class PropertyCompanySerializer(ActionSerializer):
+    masked_fields = ("phone",)  # the contact person's own mobile, as often as not (docs/api.md)
+
     class Meta:
         model = PropertyCompany
         fields = ["id", "name", "credit_code", "contact", "phone", "is_street_led"]
@@ -319,7 +321,7 @@ class PropertyCompanySerializer(ActionSerializer):
 class EstatePropertySerializer(ActionSerializer):
     node_name = serializers.CharField(source="node.full_name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    company_name = serializers.CharField(source="company.name", read_only=True, default="")
+    company_name = serializers.SerializerMethodField()
 
     fixed_fields = ("node",)
     masked_fields = ("committee_phone",)
@@ -342,6 +344,9 @@ class EstatePropertySerializer(ActionSerializer):
             "committee_chair",
             "committee_phone",
         ]
+
+    def get_company_name(self, profile) -> str:
+        return profile.company.name if profile.company_id else ""
 
     def create(self, validated_data):
         return actions.set_estate_property(actor=self.actor, **validated_data)
