@@ -20,7 +20,7 @@ from minsheng.core.models import AuditLog
 from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, duplicates
-from ..choices import RequestKind
+from ..choices import RequestKind, Status
 from ..filtersets import CaseFilter
 from ..models import ApprovalRequest, Case, CaseKind, Category, Unit
 from . import serializers as s
@@ -30,6 +30,10 @@ def _payload(serializer_class, request):
     serializer = serializer_class(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+#: 派遣 without `expected_status` is a first dispatch: a 改派 says so, so that a repeated request cannot be one.
+FIRST_DISPATCH = (Status.ACCEPTED, Status.RETURNED)
 
 
 class CaseViewSet(
@@ -190,6 +194,7 @@ class CaseViewSet(
             handler=handler,
             co_units=data.get("co_units", []),
             note=data["note"],
+            expected=[data["expected_status"]] if data.get("expected_status") else FIRST_DISPATCH,
         )
         return self._done(case)
 
