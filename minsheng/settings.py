@@ -235,7 +235,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "minsheng.core.api_pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "minsheng.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "minsheng.core.api.exception_handler",
     "DEFAULT_METADATA_CLASS": "minsheng.core.api.Metadata",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},

@@ -1,6 +1,9 @@
 """What the OpenAPI schema must say so that it matches what the API answers (checked by the fuzzing test).
 
-Two things serializers cannot say by themselves:
+Three things serializers cannot say by themselves:
+
+- A read-only field whose source runs through a relation that may be empty (`lead_unit.name` before a case is
+  dispatched) answers null: it is marked nullable (`AutoSchema`).
 
 - Personal data is masked on the way out (docs/decisions/0002): a phone read back is `139****5678`, which the phone
   pattern of the request schema refuses. Response components describe such fields as plain strings.
@@ -9,6 +12,9 @@ Two things serializers cannot say by themselves:
 """
 
 import re
+
+from django.core.exceptions import FieldDoesNotExist
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 #: Response properties that may carry masked personal data.
 MASKED = re.compile(r"(^|_)(phone|mobile|id_number)$")
@@ -53,3 +59,36 @@ def postprocess(result, generator, request, public):
                 component["properties"][field] = _masked(prop)
     _times(result)
     return result
+
+
+def _through_nullable(field) -> bool:
+    """Whether a read-only field's source passes through a relation that may be empty (or names one, for a
+    related field such as StringRelatedField), or the field declares null as its default."""
+    from rest_framework.relations import RelatedField
+
+    if getattr(field, "default", object()) is None:
+        return True
+    attrs = list(getattr(field, "source_attrs", None) or [])
+    model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
+    if model is None:
+        return False
+    path = attrs if isinstance(field, RelatedField) else attrs[:-1]
+    for attr in path:
+        try:
+            model_field = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return False
+        if not model_field.is_relation:
+            return False
+        if model_field.null or (model_field.one_to_one and model_field.auto_created):
+            return True
+        model = model_field.related_model
+    return False
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        meta = super()._map_serializer_field(field, direction, bypass_extensions)
+        if field.read_only and "$ref" not in meta and _through_nullable(field):
+            meta["nullable"] = True
+        return meta

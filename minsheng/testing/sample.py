@@ -11,8 +11,10 @@ def sample_rows(world) -> dict:
     from minsheng.cases import actions as case_actions
     from minsheng.cases.choices import UnitKind
     from minsheng.cases.models import Category, RoutingRule, Unit
+    from minsheng.core import clock
+    from minsheng.iot import actions as iot_actions
     from minsheng.iot import ingest
-    from minsheng.iot.choices import GrowthStage, SensorKind
+    from minsheng.iot.choices import AlarmType, GrowthStage, SensorKind, Severity
     from minsheng.iot.models import Cluster, Gateway, Greenhouse, Sensor
     from minsheng.org import actions as org_actions
     from minsheng.org.choices import NodeKind, PropertyStatus
@@ -62,6 +64,20 @@ def sample_rows(world) -> dict:
         stage=GrowthStage.BLOOM,
     )
     gateway = Gateway.objects.create(code="gw1", village=village)
-    Sensor.objects.create(code="gh1-t1", greenhouse=greenhouse, gateway=gateway, kind=SensorKind.AIR_TEMP)
+    sensor = Sensor.objects.create(
+        code="gh1-t1", greenhouse=greenhouse, gateway=gateway, kind=SensorKind.AIR_TEMP
+    )
+    iot_actions.raise_alarm(
+        sensor, AlarmType.THRESHOLD, Severity.MAJOR, at=clock.now(), details={"value": 35}
+    )
+    # A case just registered: no unit, no handler, no deadlines met yet (the nulls an answer must allow).
+    case_actions.do_register(
+        actor=world.grid_a,
+        kind="appeal",
+        channel="grid_patrol",
+        category=Category.objects.get(code="050101"),
+        description="楼道灯坏了",
+        node=world.unit_a,
+    )
     ingest.ingest([{"bn": "gh1-", "n": "t1", "v": 35.0}, {"bn": "gh1-", "n": "t1", "t": -60, "v": 36.0}])
     return {"case": case, "greenhouse": greenhouse, "village": village, "company": company}

@@ -403,7 +403,7 @@ class TaskViewSet(
         serializer.instance = ledgers.create_task(actor=self.request.user, **serializer.validated_data)
 
     @extend_schema(responses={200: TaskWeekSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def compliance(self, request, pk=None):
         """Samples counted towards the task per ISO week of its period, against the weekly quota."""
         task = self.get_object()

@@ -4,11 +4,11 @@ input 400 with field messages."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # an id that is no number is a 404, not a 500
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -105,13 +105,13 @@ class CaseViewSet(
         )
 
     @extend_schema(responses=s.FollowUpRecordSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def followups(self, request, pk=None):
         """回访 records: each attempt, reachable or not, with the verdict."""
         return Response(s.FollowUpRecordSerializer(self.get_object().followups.all(), many=True).data)
 
     @extend_schema(responses=s.EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         case = self.get_object()
         events = case.events.prefetch_related("attachments")

@@ -12,6 +12,7 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
+from schemathesis import GenerationMode  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 from schemathesis.specs.openapi.checks import (  # noqa: E402
     content_type_conformance,
@@ -50,7 +51,11 @@ def test_no_server_error_and_answers_match_the_schema(world):
             suppress_health_check=list(HealthCheck),
             report_multiple_bugs=False,
         )
-        @given(case=operation.as_strategy())
+        # Data that fits the schema, and data that does not (a word where an id goes, a wrong type in the body).
+        @given(
+            case=operation.as_strategy(GenerationMode.POSITIVE)
+            | operation.as_strategy(GenerationMode.NEGATIVE)
+        )
         def run(case):
             case.call_and_validate(headers=headers, checks=CHECKS)
 

@@ -10,7 +10,11 @@ pytestmark = pytest.mark.django_db
 def test_pages_carry_a_strict_policy_with_a_fresh_nonce(client, world, client_for):
     first = client.get("/h5/")
     policy = first["Content-Security-Policy"]
-    assert "default-src 'self'" in policy and "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert (
+        "default-src 'self'" in policy
+        and "object-src 'none'" in policy
+        and "frame-ancestors 'none'" in policy
+    )
     script_src = re.search(r"script-src ([^;]+)", policy).group(1)
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
     nonce = re.search(r"'nonce-([^']+)'", script_src).group(1)

@@ -85,8 +85,9 @@ def test_non_numeric_and_huge_ids_in_action_urls_are_404(world, api_for):
         "/api/v1/org/nodes/abc/children/",
         "/api/v1/org/nodes/99999999999999999999/",
         "/api/v1/cases/99999999999999999999/events/",
+        "/api/v1/cases/requests/%06%C2%A9/decide/",
     ):
-        response = api.post(url) if url.endswith(("accept/", "end/")) else api.get(url)
+        response = api.post(url) if url.endswith(("accept/", "end/", "decide/")) else api.get(url)
         assert response.status_code == 404, url
 
 
