@@ -42,7 +42,7 @@ lint:
 check:
 	MINSHENG_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py check
 	MINSHENG_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
-	MINSHENG_DEBUG=0 MINSHENG_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz \
+	MINSHENG_DEBUG=0 MINSHENG_BEHIND_PROXY=1 MINSHENG_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz \
 	  MINSHENG_ALLOWED_HOSTS=minsheng.example MINSHENG_VAR_DIR=$$(mktemp -d) \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 

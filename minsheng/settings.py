@@ -1,7 +1,8 @@
 """Minsheng settings.
 
 Everything a deployment changes comes from the environment (see README, "Configuration"). The defaults run the
-embedded single-machine setup: SQLite under ./var, no broker (Celery tasks run in-process), DEBUG on.
+embedded single-machine setup: SQLite under ./var, no broker (Celery tasks run in-process), DEBUG off, a secret key
+generated on first run under the var dir.
 """
 
 import os
@@ -25,12 +26,37 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("MINSHENG_DEBUG", True)
-SECRET_KEY = os.environ.get("MINSHENG_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("MINSHENG_SECRET_KEY must be set when MINSHENG_DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
+#: Debug pages list every URL and Python path: only when a developer asks for them (docs/decisions/0017).
+DEBUG = env_bool("MINSHENG_DEBUG", False)
+
+
+def installation_secret_key(var_dir: Path) -> str:
+    """This installation's own key, generated on first run and kept in the var dir, readable by its owner only.
+
+    A key written in the source would let anyone forge the residents' signed links and cookies. Test runs get a
+    throw-away key in memory and write nothing.
+    """
+    import secrets
+
+    if os.environ.get("PYTEST_VERSION"):
+        return secrets.token_urlsafe(50)
+    path = var_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process of the same installation wrote it first
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+SECRET_KEY = os.environ.get("MINSHENG_SECRET_KEY", "") or installation_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("MINSHENG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("MINSHENG_CSRF_TRUSTED_ORIGINS", "")
 
@@ -65,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "minsheng.core.middleware.RequestContextMiddleware",
+    "minsheng.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -137,7 +164,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# `minsheng serve` collects the static files first; a debugging developer and the test run serve them from the apps.
+WHITENOISE_USE_FINDERS = DEBUG or "PYTEST_VERSION" in os.environ
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -178,16 +206,22 @@ EMAIL_HOST = os.environ.get("MINSHENG_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("MINSHENG_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("MINSHENG_DEFAULT_FROM_EMAIL", "minsheng@localhost")
 
-SECURE_SSL_REDIRECT = env_bool("MINSHENG_SECURE_SSL_REDIRECT", not DEBUG)
-SESSION_COOKIE_SECURE = env_bool("MINSHENG_SECURE_COOKIES", not DEBUG)
+#: Behind a TLS-terminating reverse proxy (nginx): trust its X-Forwarded-* headers (Django here, waitress in
+#: `minsheng serve`) and turn the HTTPS hardening on. The embedded default serves plain HTTP on an intranet.
+BEHIND_PROXY = env_bool("MINSHENG_BEHIND_PROXY", False)
+HTTPS = env_bool("MINSHENG_HTTPS", BEHIND_PROXY)
+SECURE_SSL_REDIRECT = env_bool("MINSHENG_SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("MINSHENG_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = int(os.environ.get("MINSHENG_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_SECONDS = int(os.environ.get("MINSHENG_HSTS_SECONDS", "31536000" if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if env_bool("MINSHENG_BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+#: The proxies waitress believes (`minsheng serve`), comma-separated addresses; the local one by default.
+TRUSTED_PROXY = os.environ.get("MINSHENG_TRUSTED_PROXY", "127.0.0.1")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -196,13 +230,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "minsheng.core.filtersets.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "minsheng.core.api_pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "minsheng.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "minsheng.core.api.exception_handler",
+    "DEFAULT_METADATA_CLASS": "minsheng.core.api.Metadata",
     "DEFAULT_THROTTLE_RATES": {"login": "10/min"},
 }
 SPECTACULAR_SETTINGS = {
@@ -215,6 +250,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1/",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "minsheng.core.schema.postprocess",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "minsheng.cases.choices.Status",
         "ApprovalRequestKindEnum": "minsheng.cases.choices.RequestKind",
@@ -222,8 +261,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Login throttling: this many failures per (identifier, client address) inside the window locks that pair out.
+# Login throttling: this many failures per (account, client address) inside the window locks that pair out, and
+# this many failures from one address, whatever the accounts, lock the address out (docs/decisions/0018).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("MINSHENG_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("MINSHENG_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("MINSHENG_LOGIN_LOCKOUT_SECONDS", "900"))
 
 # Office hours for deadlines counted in working hours (see docs/decisions/0003-working-calendar.md).

@@ -11,6 +11,16 @@ if ! command -v mosquitto_sub >/dev/null || [ ! -x /usr/sbin/mosquitto ]; then
     echo "note: mosquitto / mosquitto_sub are missing; the MQTT fault tests and bench iot need them" >&2
   fi
 fi
+# The serving test runs `minsheng serve` behind the real nginx (TLS terminated there); openssl makes its certificate.
+if [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "installing nginx and openssl for the reverse-proxy test…"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; }
+  else
+    echo "note: nginx is missing; the reverse-proxy test will be skipped" >&2
+  fi
+fi
 if [ -x /usr/bin/chromium ]; then
   exit 0
 fi

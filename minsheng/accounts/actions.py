@@ -5,8 +5,9 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from minsheng.core.permissions import require_cap
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def create_user(
     *,
     username: str,
-    password: str | None,
+    password: str | None = None,
     display_name: str = "",
     phone: str | None = None,
     title: str = "",
@@ -89,6 +90,21 @@ def grant_membership(
 def end_membership(membership: Membership, *, on: dt.date, actor: User | None = None) -> Membership:
     require_cap(actor, Cap.ACCOUNTS_MANAGE, membership.node, message=_("没有权限管理账号"))
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if actor is not None and membership.user_id == actor.pk and not actor.is_superuser:
+        # Ending one's own last role locks one out of the very pages that could undo it.
+        others = (
+            Membership.objects.filter(user_id=actor.pk)
+            .exclude(pk=membership.pk)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        )
+        if not others.exists():
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: _(
+                        "不能结束本人的最后一项任职：结束后将无法再登录管理。如确需结束，请由其他管理员办理。"
+                    )
+                }
+            )
     membership.valid_to = on
     membership.save(update_fields=["valid_to", "updated_at"])
     return membership

@@ -5,11 +5,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.filtersets import FilterSet
+
 from .choices import CheckResult, ProducerKind
 from .models import AgriInputStore, Producer, StoreInspection
 
 
-class ProducerFilterSet(django_filters.FilterSet):
+class ProducerFilterSet(FilterSet):
     kind = django_filters.ChoiceFilter(choices=ProducerKind.choices, label=_("类型"))
     village = django_filters.NumberFilter(field_name="village_id", label=_("所在村"))
     crop = django_filters.CharFilter(method="filter_crop", label=_("种植品种（名称）"))
@@ -32,7 +34,7 @@ class ProducerFilterSet(django_filters.FilterSet):
         )
 
 
-class StoreFilterSet(django_filters.FilterSet):
+class StoreFilterSet(FilterSet):
     village = django_filters.NumberFilter(field_name="village_id", label=_("所在村"))
     designated_outlet = django_filters.BooleanFilter(label=_("限用农药定点经营"))
     search = django_filters.CharFilter(method="filter_search", label=_("名称或许可证号"))
@@ -46,7 +48,7 @@ class StoreFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__contains=value) | Q(licence_no__icontains=value))
 
 
-class InspectionFilterSet(django_filters.FilterSet):
+class InspectionFilterSet(FilterSet):
     store = django_filters.NumberFilter(field_name="store_id", label=_("门店"))
     month = django_filters.DateFilter(label=_("检查月份（该月1日）"))
     findings = django_filters.BooleanFilter(method="filter_findings", label=_("有不符合项"))

@@ -404,12 +404,20 @@ def do_dispatch(
     handler: User | None = None,
     co_units: Iterable[Unit] = (),
     note: str = "",
+    expected: Iterable[str] | None = None,
 ) -> Case:
     """派遣 (or 改派 when already dispatched): one lead unit, optional handler and co-handling units.
 
     Without a unit the routing rules choose (see cases.routing); a person chosen must belong to the unit.
+    `expected` is the state the dispatcher saw: 派遣 is legal from 已派遣 too (as 改派), so without it two identical
+    requests would both succeed, the second as a silent 改派 (docs/decisions/0018).
     """
     case = _locked(case)
+    if expected is not None and case.status not in set(expected):
+        raise IllegalTransition(
+            _("案件状态已变为“%(status)s”，可能已有他人处理，请查看最新情况")
+            % {"status": S(case.status).label}
+        )
     workflow.check(case, "dispatch", actor)
     if unit is None:
         suggestion = routing.suggest(case)

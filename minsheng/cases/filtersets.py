@@ -5,13 +5,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import clock
+from minsheng.core.filtersets import FilterSet
 
 from .choices import Channel, Status, Urgency
 from .deadlines import overdue_q
 from .models import Case, CaseKind, Category
 
 
-class CaseFilter(df.FilterSet):
+class CaseFilter(FilterSet):
     status = df.MultipleChoiceFilter(choices=Status.choices, label=_("状态"))
     kind = df.ModelChoiceFilter(queryset=CaseKind.objects.all(), to_field_name="code", label=_("类型"))
     channel = df.ChoiceFilter(choices=Channel.choices, label=_("渠道"))

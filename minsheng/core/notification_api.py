@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from . import notifications
+from .filtersets import FilterSet
 from .models import Notification
 
 
@@ -43,7 +44,7 @@ class PreferenceSerializer(serializers.Serializer[Any]):
     quiet_end = serializers.TimeField(label=_("免打扰结束"), required=False, allow_null=True, default=None)
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(FilterSet):
     unread = django_filters.BooleanFilter(method="filter_unread", label=_("仅未读"))
 
     class Meta:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -79,5 +80,5 @@ def get_visible_or_404(
         qs = qs.objects.all()  # type: ignore[attr-defined]  # a scoped model
     try:
         return qs.visible_to(user, capability).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError) as exc:
         raise Http404 from exc

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from minsheng.core import bulk
+from minsheng.core import bulk, parsing
 
 from . import senml
 from .models import Gateway, Reading, ReadingHour, Sensor
@@ -82,8 +82,23 @@ class Stats:
         }
 
 
+#: A reading's magnitude beyond this is no measurement (lux, the largest of our units, stays below 2e5).
+MAX_MAGNITUDE = 1e9
+
+
 def _moment(seconds: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    """Unix seconds inside the product's calendar; `1e300`, `-1e15` or `2**62` is a ValueError (a rejection)."""
+    return parsing.from_timestamp(seconds)
+
+
+def _value(value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(_("value 必须是有限数值")) from None
+    if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
+        raise ValueError(_("数值超出范围（绝对值不超过 %(max).0e）") % {"max": MAX_MAGNITUDE})
+    return number
 
 
 def parse(payload, now: float | None = None) -> tuple[list[Sample], Stats]:
@@ -124,7 +139,10 @@ def parse(payload, now: float | None = None) -> tuple[list[Sample], Stats]:
         if record.value_field != "v":
             stats.reject(_("%(name)s：传感器读数必须是数值（v）") % {"name": record.name})
             continue
-        samples.append(Sample(record.name, _moment(record.time), float(record.value)))
+        try:
+            samples.append(Sample(record.name, _moment(record.time), _value(record.value)))
+        except ValueError as exc:
+            stats.reject(_("%(name)s：%(reason)s") % {"name": record.name, "reason": exc})
     return samples, stats
 
 
@@ -134,17 +152,25 @@ def _plain(item, now: float) -> Sample:
     code, value, ts = item.get("sensor"), item.get("value"), item.get("ts", now)
     if not isinstance(code, str) or not code:
         raise ValueError(_("缺少传感器编码 sensor"))
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+    if not isinstance(value, int | float) or isinstance(value, bool):
         raise ValueError(_("value 必须是有限数值"))
+    value = _value(value)
+    bad_time = _("ts 须为 Unix 秒或带时区的 ISO 8601 时间")
     if isinstance(ts, str):
-        moment = parse_datetime(ts)
+        try:
+            moment = parse_datetime(ts)
+        except ValueError:
+            moment = None
         if moment is None or moment.tzinfo is None:
-            raise ValueError(_("ts 须为 Unix 秒或带时区的 ISO 8601 时间"))
-    elif isinstance(ts, int | float) and not isinstance(ts, bool) and math.isfinite(ts) and ts > 0:
+            raise ValueError(bad_time)
+        moment = parsing.parse_datetime(moment)  # inside the calendar, also once converted to UTC
+    elif isinstance(ts, int | float) and not isinstance(ts, bool):
+        if not ts > 0:
+            raise ValueError(bad_time)
         moment = _moment(ts)
     else:
-        raise ValueError(_("ts 须为 Unix 秒或带时区的 ISO 8601 时间"))
-    return Sample(code, moment, float(value))
+        raise ValueError(bad_time)
+    return Sample(code, moment, value)
 
 
 class Point(NamedTuple):

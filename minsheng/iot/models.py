@@ -651,3 +651,35 @@ class ReadingHour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sensor_id} {self.hour:%Y-%m-%d %H}:00"
+
+
+class DeadLetter(models.Model):
+    """An MQTT message that could not be handled, kept with its raw payload (see docs/decisions/0016).
+
+    Counted per (topic, payload) digest across deliveries and restarts; at `settings.IOT_POISON_DELIVERIES`
+    failed deliveries it is set aside and acknowledged, so that it can never block the stream. Not scoped by
+    village: a message that cannot be parsed names no greenhouse; the device-status page shows it to
+    `iot.manage` only.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(_("摘要"), max_length=64, unique=True)
+    topic = models.CharField(_("主题"), max_length=255)
+    payload = models.BinaryField(_("原始数据"))
+    error = models.TextField(_("错误"))
+    deliveries = models.PositiveIntegerField(_("投递次数"), default=0)
+    first_seen = models.DateTimeField(_("首次"))
+    last_seen = models.DateTimeField(_("最近"))
+    set_aside_at = models.DateTimeField(_("搁置于"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("无法处理的消息")
+        verbose_name_plural = _("无法处理的消息")
+        indexes = [models.Index(fields=["-last_seen"], name="iot_deadletter_last_seen")]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ×{self.deliveries}"
+
+    @property
+    def preview(self) -> str:
+        return bytes(self.payload[:300]).decode("utf-8", errors="replace")

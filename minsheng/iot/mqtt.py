@@ -20,6 +20,7 @@ import paho.mqtt.client as mqtt
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 
+from . import deadletters
 from .ingest import Stats, parse, store
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ class Consumer:
         #: Whether the broker still held our session at the last connect (None before connecting).
         self.session_present: bool | None = None
         self._inbox: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
+        #: Messages whose handling failed and that are not yet set aside: handled again with the next batch.
+        self._retry: list[mqtt.MQTTMessage] = []
         self._stop = threading.Event()
         # MQTT 3.1.1, not 5: paho builds a Properties object for every MQTT 5 message it receives (≈ 80 µs, most of
         # its time), which capped a backlog drain at ≈ 10,000 messages a second before anything was stored.
@@ -117,6 +120,8 @@ class Consumer:
                 if deadline is not None and time.monotonic() >= deadline:
                     break
                 batch = self._collect()
+                if self._retry:
+                    batch, self._retry = self._retry + batch, []
                 if batch:
                     self._flush(batch)
         finally:
@@ -159,16 +164,27 @@ class Consumer:
                 return batch
 
     def _flush(self, batch: list) -> None:
-        samples = []
+        """Parse, store and acknowledge a batch. Nothing raises out of here but a stop during an outage: a message
+        whose handling fails is counted and, after a few deliveries, set aside (deadletters.py)."""
+        parsed: list[tuple[mqtt.MQTTMessage, list]] = []
+        done: list[mqtt.MQTTMessage] = []
         rejected = Stats()
         bad_topics: set[str] = set()
         for message in batch:
-            parsed, stats = parse(message.payload)
+            try:
+                if message.dup and deadletters.set_aside(message.topic, message.payload):
+                    done.append(message)  # set aside before, its acknowledgement lost: acknowledge it now
+                    continue
+                samples, stats = parse(message.payload)
+            except Exception as exc:
+                log.debug("iot mqtt: parsing failed", exc_info=True)
+                self._failed(message, exc, done)
+                continue
             if stats.rejected:
                 rejected.add(stats)
                 bad_topics.add(message.topic)
-            samples.extend(parsed)
             self.stats.add(stats)
+            parsed.append((message, samples))
         if rejected.rejected:  # one line a batch, so that a flood of garbage cannot flood the log too
             log.warning(
                 "iot mqtt: %d record(s) rejected in a batch of %d messages (topics: %s): %s",
@@ -177,32 +193,62 @@ class Consumer:
                 ", ".join(sorted(bad_topics)[:5]),
                 rejected.errors[:5],
             )
+        if not self._store([s for _m, samples in parsed for s in samples]):
+            if self._stop.is_set():
+                return  # stopped during an outage: nothing acknowledged, the broker keeps the batch
+            # The batch failed for another reason than an outage: find the message(s) that cause it, one by one.
+            for message, samples in parsed:
+                if self._store(samples, raise_failure=True, message=message, done=done):
+                    done.append(message)
+                elif self._stop.is_set():
+                    return
+        else:
+            done.extend(message for message, _samples in parsed)
+        for message in done:
+            if message.qos:
+                self.client.ack(message.mid, message.qos)
+        self.messages += len(done)
+
+    def _store(self, samples: list, *, raise_failure: bool = False, message=None, done=None) -> bool:
+        """Store, waiting out a database outage. False when storing failed for another reason (or we stopped)."""
         delay = 1.0
         while True:
             try:
                 self.stats.add(store(samples))
-                break
+                return True
             except DatabaseError as exc:
                 if not _is_outage(exc):
-                    log.exception(
-                        "iot mqtt: batch of %d messages failed; acknowledged, not retried", len(batch)
-                    )
-                    break
+                    return self._store_failed(exc, raise_failure, message, done)
                 # Not acknowledged: the messages stay ours to store. Retry until the database is back.
                 log.error("iot mqtt: database unavailable (%s); retrying in %.0f s", exc, delay)
                 close_old_connections()
                 if self._stop.wait(delay):
-                    return
+                    return False
                 delay = min(delay * 2, 30)
-            except Exception:
-                # A bug must not stop ingestion: the readings are committed before the rules run, so a replay
-                # could not repair this batch either. Logged with its traceback, acknowledged, and on we go.
-                log.exception("iot mqtt: batch of %d messages failed; acknowledged, not retried", len(batch))
-                break
-        for message in batch:
-            if message.qos:
-                self.client.ack(message.mid, message.qos)
-        self.messages += len(batch)
+            except Exception as exc:
+                return self._store_failed(exc, raise_failure, message, done)
+
+    def _store_failed(self, exc, alone: bool, message, done) -> bool:
+        if not alone:
+            log.warning("iot mqtt: a batch failed (%s); storing its messages one by one", exc)
+            return False
+        log.debug("iot mqtt: storing a message failed", exc_info=True)
+        self._failed(message, exc, done)
+        return False
+
+    def _failed(self, message, exc: BaseException, done: list) -> None:
+        """One more failed delivery of this message: set aside (and acknowledged) at the limit, else tried again."""
+        error = f"{type(exc).__name__}: {exc}"
+        try:
+            letter = deadletters.note_failure(message.topic, message.payload, error)
+        except Exception:  # the database cannot even record it: leave it with the broker
+            log.exception("iot mqtt: could not record a failed message on %s", message.topic)
+            self._retry.append(message)
+            return
+        if letter.set_aside_at is not None:
+            done.append(message)
+        else:
+            self._retry.append(message)
 
 
 def _is_outage(exc: DatabaseError) -> bool:

@@ -40,7 +40,12 @@ class RecordError:
 
 
 def _number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:  # an integer too large for a float (the standard library's JSON keeps any size) is not a number here
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def resolve(pack, now: float | None = None) -> tuple[list[Record], list[RecordError]]:
@@ -93,9 +98,13 @@ def _resolve_one(raw, base: dict, now: float) -> Record | None:
     name = base["bn"] + raw.get("n", "")
     if not NAME.match(name):
         raise ValueError(_("名称无效：%(name)s") % {"name": name})
-    moment = base["bt"] + raw.get("t", 0)
+    moment = float(base["bt"]) + float(raw.get("t", 0))
     if moment < RELATIVE_LIMIT:
         moment += now
+    if not math.isfinite(moment):
+        raise ValueError(_("时间超出范围"))
     field = present[0]
-    value = raw[field] + base["bv"] if field == "v" else raw[field]
+    value = float(raw[field]) + float(base["bv"]) if field == "v" else raw[field]
+    if field == "v" and not math.isfinite(value):
+        raise ValueError(_("数值超出范围"))
     return Record(name=name, time=moment, value=value, unit=raw.get("u", base["bu"]), value_field=field)

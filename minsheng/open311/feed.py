@@ -13,12 +13,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from minsheng.cases.choices import DONE_STATES, VOID_STATES, Status
 from minsheng.cases.models import Case, CaseAttachment, CaseEvent, Category
-from minsheng.core import clock
+from minsheng.core import clock, parsing
 from minsheng.core.masking import mask_id_number, mask_phone
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
@@ -133,15 +132,10 @@ def _moment(params, name: str, errors: list[str]) -> dt.datetime | None:
     if "T" in raw:
         raw = raw.replace(" ", "+")  # an unencoded "+08:00" in a query string arrives as " 08:00"
     try:
-        value = parse_datetime(raw)
-        if value is None and (day := parse_date(raw)) is not None:
-            value = dt.datetime.combine(day, dt.time.min)
-    except ValueError:
-        value = None
-    if value is None:
+        return parsing.parse_datetime(raw)
+    except parsing.InvalidValue:
         errors.append(_("%(name)s 不是有效的 W3C 日期时间（例：2026-01-05T09:00:00+08:00）") % {"name": name})
         return None
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 # -- one request as Open311 sees it -----------------------------------------------------------------

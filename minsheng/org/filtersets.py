@@ -8,6 +8,8 @@ import django_filters
 from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.filtersets import FilterSet
+
 from .choices import AssignmentKind, NodeKind, PartyOrgKind, PartyPost, PropertyStatus
 from .models import Assignment, EstateProperty, Grid, Household, Node, PartyMember, PartyOrg, Resident
 
@@ -16,7 +18,7 @@ def _node_path(node_id):
     return Subquery(Node.objects.filter(pk=node_id).values("path")[:1])
 
 
-class UnderFilterSet(django_filters.FilterSet):
+class UnderFilterSet(FilterSet):
     """`under=<node id>`: rows anywhere in that node's subtree — one prefix query on the row's scope path."""
 
     under = django_filters.NumberFilter(method="filter_under", label=_("所属节点（含下级）"))

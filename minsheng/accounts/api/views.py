@@ -17,6 +17,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from minsheng.core.filtersets import FilterSet
+
 from .. import actions
 from ..backends import is_locked_out
 from ..choices import Cap, Role
@@ -87,7 +89,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return s.managed_users(self.request.user)
 
 
-class MembershipFilterSet(django_filters.FilterSet):
+class MembershipFilterSet(FilterSet):
     user = django_filters.NumberFilter(field_name="user_id", label=gettext_lazy("用户"))
     node = django_filters.NumberFilter(field_name="node_id", label=gettext_lazy("组织节点"))
     role = django_filters.ChoiceFilter(choices=Role.choices, label=gettext_lazy("角色"))

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin, ScopedRelatedField
 from minsheng.accounts.choices import Cap
-from minsheng.core import clock
+from minsheng.core import clock, parsing
 from minsheng.core.calendar import holiday_periods
 from minsheng.org.models import Node
 
@@ -51,9 +51,9 @@ def _date_param(request, name: str) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ApiValidationError({name: "日期格式应为 YYYY-MM-DD"}) from None
+        return parsing.parse_date(raw)
+    except parsing.InvalidValue as exc:
+        raise ApiValidationError({name: str(exc)}) from None
 
 
 def _int_param(request, name: str, default: int) -> int:
@@ -61,9 +61,9 @@ def _int_param(request, name: str, default: int) -> int:
     if not raw:
         return default
     try:
-        return int(raw)
-    except ValueError:
-        raise ApiValidationError({name: "应为整数"}) from None
+        return parsing.parse_int(raw, low=-(10**9), high=10**9)
+    except parsing.InvalidValue as exc:
+        raise ApiValidationError({name: str(exc)}) from None
 
 
 class AgriLedgerMixin(CapabilityViewMixin):
@@ -172,7 +172,7 @@ class LetterViewSet(
         parameters=[OpenApiParameter("year", int, description="年度，默认今年")],
         responses={200: CoverageSerializer(many=True)},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def coverage(self, request):
         """Villages, supervisors and producers with a letter of the year over all of them, in the user's scope."""
         year = _int_param(request, "year", _today().year)
@@ -405,7 +405,7 @@ class TaskViewSet(
         serializer.instance = actions.create_task(actor=self.request.user, **serializer.validated_data)
 
     @extend_schema(responses={200: TaskWeekSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def compliance(self, request, pk=None):
         """Samples counted towards the task per ISO week of its period, against the weekly quota."""
         task = self.get_object()
@@ -428,7 +428,7 @@ class TaskViewSet(
         return Response(TaskSerializer(task).data)
 
     @extend_schema(responses={200: PreHolidaySerializer(many=True)})
-    @action(detail=False, methods=["get"], url_path="pre-holiday")
+    @action(detail=False, methods=["get"], url_path="pre-holiday", pagination_class=None)
     def pre_holiday(self, request):
         """The suggested 节前抽检: the N working days before each coming holiday period, with the task if made."""
         suggestions = queries.pre_holiday_suggestions(_today(), tasks=self.get_queryset())
@@ -478,7 +478,7 @@ class DutyViewSet(
         parameters=[OpenApiParameter("year", int, description="年份，默认今年")],
         responses={200: HolidayPeriodSerializer(many=True)},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def holidays(self, request):
         """The statutory holiday periods of the year from the working-day calendar (empty if not covered yet)."""
         year = _int_param(request, "year", _today().year)
@@ -500,6 +500,7 @@ class PassRateRowSerializer(serializers.Serializer):
 
 class PassRateViewSet(AgriLedgerMixin, viewsets.GenericViewSet):
     serializer_class = PassRateRowSerializer
+    pagination_class = None  # one row per group: a short table, answered whole
 
     def get_queryset(self):
         return Sample.objects.visible_to(self.request.user, Cap.AGRI_VIEW)

@@ -2,7 +2,6 @@
 recording a sample with its first rapid test and the repeats (through agri.actions: 403 outside the recorder's
 villages, 400 with field messages on bad input), and the commodity search with aliases."""
 
-import datetime as dt
 import json
 
 from django.db.models import Q
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin
 from minsheng.accounts.choices import Cap
-from minsheng.core import clock
+from minsheng.core import clock, parsing
 
 from .. import actions, filtersets, queries
 from ..choices import SampleLevel, SampleStatus
@@ -286,7 +285,7 @@ class InspectionViewSet(
         """The month's due list: each store, its 村级监管员, done or not, and the coverage."""
         today = timezone.localdate(clock.now())
         try:
-            month = dt.datetime.strptime(request.query_params.get("month", ""), "%Y-%m").date()
+            month = parsing.parse_date(request.query_params.get("month", "") + "-01")
         except ValueError:
             if request.query_params.get("month"):
                 return Response({"month": [_("格式应为 YYYY-MM")]}, status=status.HTTP_400_BAD_REQUEST)

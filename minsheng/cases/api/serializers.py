@@ -7,7 +7,7 @@ from minsheng.core.masking import mask_phone
 from minsheng.org.models import Node
 
 from .. import deadlines, workflow
-from ..choices import Channel, RequestKind, Satisfaction, Urgency
+from ..choices import Channel, RequestKind, Satisfaction, Status, Urgency
 from ..models import ApprovalRequest, Case, CaseAttachment, CaseEvent, CaseKind, Category, FollowUp, Unit
 
 
@@ -178,6 +178,13 @@ class MergeSerializer(NoteSerializer):
 
 
 class DispatchSerializer(NoteSerializer):
+    expected_status = serializers.ChoiceField(
+        choices=[Status.ACCEPTED, Status.RETURNED, Status.DISPATCHED],
+        required=False,
+        help_text=_(
+            "发出派遣时看到的案件状态；状态已变则 409。省略即首次派遣（已受理或已退单）；改派须填 dispatched。"
+        ),
+    )
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.filter(is_active=True), required=False)
     handler = serializers.IntegerField(required=False)
     co_units = serializers.PrimaryKeyRelatedField(

@@ -4,11 +4,11 @@ input 400 with field messages."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # an id that is no number is a 404, not a 500
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -21,7 +21,7 @@ from minsheng.core.models import AuditLog
 from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, duplicates
-from ..choices import RequestKind
+from ..choices import RequestKind, Status
 from ..filtersets import CaseFilter
 from ..models import ApprovalRequest, Case, CaseKind, Category, Unit
 from . import serializers as s
@@ -31,6 +31,10 @@ def _payload(serializer_class, request):
     serializer = serializer_class(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+#: 派遣 without `expected_status` is a first dispatch: a 改派 says so, so that a repeated request cannot be one.
+FIRST_DISPATCH = (Status.ACCEPTED, Status.RETURNED)
 
 
 class CaseViewSet(
@@ -104,13 +108,13 @@ class CaseViewSet(
         )
 
     @extend_schema(responses=s.FollowUpRecordSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def followups(self, request, pk=None):
         """回访 records: each attempt, reachable or not, with the verdict."""
         return Response(s.FollowUpRecordSerializer(self.get_object().followups.all(), many=True).data)
 
     @extend_schema(responses=s.EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         case = self.get_object()
         events = case.events.prefetch_related("attachments")
@@ -195,6 +199,7 @@ class CaseViewSet(
             handler=handler,
             co_units=data.get("co_units", []),
             note=data["note"],
+            expected=[data["expected_status"]] if data.get("expected_status") else FIRST_DISPATCH,
         )
         return self._done(case)
 

@@ -19,6 +19,7 @@ def redis_cache():
     cache.clear()
 
 
+@pytest.mark.django_db
 def test_login_failures_are_counted_across_processes(redis_cache, settings, monkeypatch):
     from minsheng.accounts import backends
 
@@ -28,7 +29,7 @@ def test_login_failures_are_counted_across_processes(redis_cache, settings, monk
         backends.note_failure("13800000001", "10.0.0.1")
     # a second process sees the same counter in Redis
     other = RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "minsheng-test"})
-    assert other.get(backends._key("13800000001", "10.0.0.1")) == 3
+    assert other.get(backends._pair_key(backends._subject("13800000001"), "10.0.0.1")) == 3
     assert backends.is_locked_out("13800000001", "10.0.0.1")
     backends.clear_failures("13800000001", "10.0.0.1")
     assert not backends.is_locked_out("13800000001", "10.0.0.1")

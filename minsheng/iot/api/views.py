@@ -134,6 +134,7 @@ class ClusterSummaryView(IotViewMixin, generics.GenericAPIView):
     def get_queryset(self):
         return Greenhouse.objects.visible_to(self.request.user, Cap.IOT_VIEW)
 
+    @extend_schema(responses=ClusterSerializer(many=True))
     def get(self, request):
         rows = []
         for row in _cluster_rows(self.get_queryset()):

@@ -39,12 +39,13 @@ def test_a_database_outage_is_retried_and_nothing_is_acknowledged_before_it_is_s
     assert Reading.objects.count() == 3
 
 
-def test_a_failure_that_is_not_an_outage_is_logged_and_acknowledged_and_ingestion_goes_on(
+def test_a_failure_that_is_not_an_outage_is_retried_with_the_next_batch_and_ingestion_goes_on(
     farm, monkeypatch, caplog
 ):
     from django.db import IntegrityError
 
     from minsheng.iot import mqtt as consumer_module
+    from minsheng.iot.models import DeadLetter
 
     c = Consumer(Options())
     acked = []
@@ -59,16 +60,18 @@ def test_a_failure_that_is_not_an_outage_is_logged_and_acknowledged_and_ingestio
 
     monkeypatch.setattr(consumer_module, "store", failing_store)
     monkeypatch.setattr(c.client, "ack", lambda mid, qos: acked.append(mid))
-    monkeypatch.setattr(c._stop, "wait", lambda delay: pytest.fail("only an outage is retried"))
+    monkeypatch.setattr(c._stop, "wait", lambda delay: pytest.fail("only an outage is retried with backoff"))
 
     def message(mid):
         m = mqtt.MQTTMessage(mid=mid, topic=b"minsheng/yingyue/gh1/gw1/senml")
         m.payload, m.qos = PACK, 1
         return m
 
-    c._flush([message(1)])
-    c._flush([message(2)])
-    c._flush([message(3)])
-    assert acked == [1, 2, 3]
-    assert Reading.objects.count() == 3  # the third batch, the same readings, stored once
-    assert caplog.text.count("acknowledged, not retried") == 2
+    c._flush([message(1)])  # the batch fails, then the message alone: not acknowledged, tried again
+    assert acked == [] and [m.mid for m in c._retry] == [1]
+    assert DeadLetter.objects.get().deliveries == 1
+    batch, c._retry = c._retry, []
+    c._flush(batch + [message(2)])
+    assert acked == [1, 2] and c._retry == []
+    assert Reading.objects.count() == 3  # the second message, the same readings, stored once
+    assert "storing its messages one by one" in caplog.text

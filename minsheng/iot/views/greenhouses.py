@@ -26,7 +26,7 @@ from minsheng.org.models import Node
 
 from .. import rules, summary
 from ..choices import SEVERITY_COLOURS, SEVERITY_MAP_COLOURS, AlarmStatus, Severity, unit_label
-from ..models import Cluster, Greenhouse, Reading, Sensor
+from ..models import Cluster, DeadLetter, Greenhouse, Reading, Sensor
 from ..rules import DEFAULT_OFFLINE_MINUTES, SITE_TZ, limits
 from .alarms import (
     CHART_HOURS,
@@ -198,6 +198,12 @@ def devices(request):
             "silent_count": silent.count(),
             "low_count": low.count(),
             "total": sensors.count(),
+            # Set-aside messages name no greenhouse (they could not be read): for those who handle devices.
+            "dead_letters": (
+                DeadLetter.objects.order_by("-last_seen")[:20]
+                if request.user.has_cap(Cap.IOT_HANDLE)
+                else None
+            ),
         },
     )
 

@@ -95,7 +95,11 @@ class ResponsibleSerializer(serializers.Serializer):
 
 class NodeSerializer(ActionSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    parent = ParentField(queryset=Node.objects.all(), help_text=_("上级节点；创建后不能修改"))
+    parent = ParentField(
+        queryset=Node.objects.all(),
+        allow_null=True,
+        help_text=_("上级节点；创建后不能修改；空为顶层街道/乡镇（仅系统管理员可建）"),
+    )
 
     fixed_fields = ("kind", "parent")
 
@@ -304,6 +308,8 @@ class ResponsibleQuerySerializer(serializers.Serializer):
 
 
 class PropertyCompanySerializer(ActionSerializer):
+    masked_fields = ("phone",)  # the contact person's own mobile, as often as not (docs/api.md)
+
     class Meta:
         model = PropertyCompany
         fields = ["id", "name", "credit_code", "contact", "phone", "is_street_led"]
@@ -315,7 +321,7 @@ class PropertyCompanySerializer(ActionSerializer):
 class EstatePropertySerializer(ActionSerializer):
     node_name = serializers.CharField(source="node.full_name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    company_name = serializers.CharField(source="company.name", read_only=True, default="")
+    company_name = serializers.SerializerMethodField()
 
     fixed_fields = ("node",)
     masked_fields = ("committee_phone",)
@@ -338,6 +344,9 @@ class EstatePropertySerializer(ActionSerializer):
             "committee_chair",
             "committee_phone",
         ]
+
+    def get_company_name(self, profile) -> str:
+        return profile.company.name if profile.company_id else ""
 
     def create(self, validated_data):
         return actions.set_estate_property(actor=self.actor, **validated_data)
