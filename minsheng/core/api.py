@@ -18,7 +18,7 @@ class Metadata(SimpleMetadata):
     """OPTIONS: DRF asks a PUT-able view for its object to test permissions, which a list-level action (such as
     the caller's notification preferences) has none of: that answered 500."""
 
-    def determine_actions(self, request, view):
+    def determine_actions(self, request: Any, view: Any) -> Any:
         if getattr(view, "detail", None) is False:
             view.get_object = lambda: None
         return super().determine_actions(request, view)

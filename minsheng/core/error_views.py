@@ -8,7 +8,7 @@ error; Open311 answers its specification's error list (`[{"code", "description"}
 
 from xml.sax.saxutils import escape
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -21,7 +21,7 @@ MESSAGES = {
 }
 
 
-def _machine_answer(request, status: int, detail: str = ""):
+def _machine_answer(request: HttpRequest, status: int, detail: str = "") -> HttpResponse | None:
     path = request.path
     message = detail or MESSAGES[status]()
     if path.startswith("/open311/"):
@@ -37,7 +37,7 @@ def _machine_answer(request, status: int, detail: str = ""):
     return None
 
 
-def _detail(exception) -> str:
+def _detail(exception: Exception | None) -> str:
     from django.core.exceptions import RequestDataTooBig
 
     if isinstance(exception, RequestDataTooBig):
@@ -45,21 +45,25 @@ def _detail(exception) -> str:
     return ""
 
 
-def bad_request(request, exception, template_name="400.html"):
+def bad_request(request: HttpRequest, exception: Exception, template_name: str = "400.html") -> HttpResponse:
     return _machine_answer(request, 400, _detail(exception)) or defaults.bad_request(
         request, exception, template_name
     )
 
 
-def permission_denied(request, exception, template_name="403.html"):
+def permission_denied(
+    request: HttpRequest, exception: Exception, template_name: str = "403.html"
+) -> HttpResponse:
     return _machine_answer(request, 403) or defaults.permission_denied(request, exception, template_name)
 
 
-def page_not_found(request, exception, template_name="404.html"):
+def page_not_found(
+    request: HttpRequest, exception: Exception, template_name: str = "404.html"
+) -> HttpResponse:
     return _machine_answer(request, 404) or defaults.page_not_found(request, exception, template_name)
 
 
-def server_error(request, template_name="500.html"):
+def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     answer = _machine_answer(request, 500)
     if answer is not None:
         return answer

@@ -8,6 +8,7 @@ declares `DecimalFilter` explicitly.
 """
 
 import copy
+from typing import Any
 
 import django_filters as df
 from django import forms
@@ -19,7 +20,7 @@ from . import parsing
 
 
 class BoundedIntegerField(forms.IntegerField):
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
         try:
@@ -29,7 +30,7 @@ class BoundedIntegerField(forms.IntegerField):
 
 
 class StrictDateField(forms.DateField):
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
         try:
@@ -39,7 +40,7 @@ class StrictDateField(forms.DateField):
 
 
 class StrictDateTimeField(forms.DateTimeField):
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
         try:
@@ -53,14 +54,14 @@ class IntegerFilter(df.NumberFilter):
 
     field_class = BoundedIntegerField
 
-    def get_max_validator(self):
+    def get_max_validator(self) -> Any:
         return None
 
 
 class DecimalFilter(df.NumberFilter):
     """A decimal, bounded so that the database can compare with it."""
 
-    def get_max_validator(self):
+    def get_max_validator(self) -> Any:
         from django.core.validators import MaxValueValidator
 
         return MaxValueValidator(10**15)
@@ -102,7 +103,7 @@ FILTER_DEFAULTS[models.DecimalField] = {"filter_class": DecimalFilter}
 FILTER_DEFAULTS[models.FloatField] = {"filter_class": DecimalFilter}
 
 
-def harden(filters: dict) -> None:
+def harden(filters: dict[str, Any]) -> None:
     """Give a filterset's (per-instance) filters the strict form fields, whatever class they were declared with."""
     for name, filter_ in filters.items():
         replacement = _REPLACE.get(type(filter_))
@@ -118,7 +119,7 @@ class FilterSet(rest_filterset.FilterSet):
     FILTER_DEFAULTS = FILTER_DEFAULTS
 
     @classmethod
-    def get_filters(cls):
+    def get_filters(cls) -> Any:
         # Hardened on the class, so that the OpenAPI schema (read from the class) says "integer" too.
         filters = super().get_filters()
         harden(filters)
@@ -131,7 +132,7 @@ class FilterBackend(DjangoFilterBackend):
 
     filterset_base = FilterSet
 
-    def get_filterset(self, request, queryset, view):
+    def get_filterset(self, request: Any, queryset: Any, view: Any) -> Any:
         filterset = super().get_filterset(request, queryset, view)
         if filterset is not None:
             harden(filterset.filters)

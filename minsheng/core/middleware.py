@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -40,7 +41,7 @@ class ContentSecurityPolicyMiddleware:
     #: Pages whose third-party UI writes its own <style> elements.
     INLINE_STYLE_PATHS = ("/api/docs/", "/api/redoc/")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
         from urllib.parse import urlsplit
 
@@ -49,7 +50,7 @@ class ContentSecurityPolicyMiddleware:
         tiles = urlsplit(getattr(settings, "MINSHENG_MAP_TILES", "") or "")
         self.tile_origin = f"{tiles.scheme}://{tiles.netloc}" if tiles.scheme and tiles.netloc else ""
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> Any:
         import secrets
 
         request.csp_nonce = secrets.token_urlsafe(16)
@@ -58,7 +59,7 @@ class ContentSecurityPolicyMiddleware:
             response["Content-Security-Policy"] = self.policy(request)
         return response
 
-    def policy(self, request) -> str:
+    def policy(self, request: Any) -> str:
         nonce = f"'nonce-{request.csp_nonce}'"
         styles = "'unsafe-inline'" if request.path.startswith(self.INLINE_STYLE_PATHS) else nonce
         images = " ".join(filter(None, ["'self'", "data:", "blob:", self.tile_origin]))

@@ -34,7 +34,7 @@ def _in_range(day: dt.date) -> None:
         )
 
 
-def parse_date(text) -> dt.date:
+def parse_date(text: object) -> dt.date:
     """An ISO 8601 date (YYYY-MM-DD) inside the product's calendar."""
     if isinstance(text, dt.datetime):
         text = text.date()
@@ -51,8 +51,9 @@ def parse_date(text) -> dt.date:
     return day
 
 
-def parse_datetime(text, *, date_means_midnight: bool = True) -> dt.datetime:
+def parse_datetime(text: object, *, date_means_midnight: bool = True) -> dt.datetime:
     """An ISO 8601 time (a bare date means its midnight, local time); naive times are local. Always aware."""
+    moment: dt.datetime | None
     if isinstance(text, dt.datetime):
         moment = text
     else:
@@ -70,6 +71,7 @@ def parse_datetime(text, *, date_means_midnight: bool = True) -> dt.datetime:
                 moment = dt.datetime.combine(day, dt.time.min)
         if moment is None:
             raise InvalidValue(_("时间格式应为 ISO 8601，例如 2026-01-05T09:00:00+08:00"))
+    assert moment is not None
     _in_range(moment.date())
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -80,13 +82,13 @@ def parse_datetime(text, *, date_means_midnight: bool = True) -> dt.datetime:
     return moment
 
 
-def from_timestamp(seconds) -> dt.datetime:
+def from_timestamp(seconds: object) -> dt.datetime:
     """Unix seconds as an aware UTC datetime; anything not a finite number inside the calendar is refused."""
     try:
         finite = not isinstance(seconds, bool) and isinstance(seconds, int | float) and math.isfinite(seconds)
     except OverflowError:  # an integer beyond any float
         finite = False
-    if not finite:
+    if not finite or not isinstance(seconds, int | float):
         raise InvalidValue(_("时间须为有限的 Unix 秒数"))
     low = dt.datetime.combine(MIN_DATE, dt.time.min, tzinfo=dt.UTC).timestamp()
     high = dt.datetime.combine(MAX_DATE, dt.time.max, tzinfo=dt.UTC).timestamp()
@@ -97,7 +99,7 @@ def from_timestamp(seconds) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
 
 
-def parse_int(text, *, low: int = INT_MIN, high: int = INT_MAX) -> int:
+def parse_int(text: object, *, low: int = INT_MIN, high: int = INT_MAX) -> int:
     """A whole number written as digits (no `1e30`, no `3.0`) between `low` and `high` (64 bits by default)."""
     if isinstance(text, bool):
         raise InvalidValue(_("应为整数"))

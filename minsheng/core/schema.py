@@ -12,6 +12,7 @@ Three things serializers cannot say by themselves:
 """
 
 import re
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -21,15 +22,15 @@ MASKED = re.compile(r"(^|_)(phone|mobile|id_number)$")
 TIME_OF_DAY = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
 
 
-def _nullable(prop: dict) -> bool:
+def _nullable(prop: dict[str, Any]) -> bool:
     if prop.get("nullable"):
         return True
     return any(option.get("type") == "null" for option in prop.get("anyOf", []) + prop.get("oneOf", []))
 
 
-def _masked(prop: dict) -> dict:
+def _masked(prop: dict[str, Any]) -> dict[str, Any]:
     kept = {k: prop[k] for k in ("title", "description", "readOnly") if k in prop}
-    masked = {"type": "string", **kept}
+    masked: dict[str, Any] = {"type": "string", **kept}
     if _nullable(prop):
         masked["nullable"] = True
     note = "按角色脱敏（如 139****5678）"
@@ -37,7 +38,7 @@ def _masked(prop: dict) -> dict:
     return masked
 
 
-def _times(node):
+def _times(node: Any) -> Any:
     if isinstance(node, dict):
         if node.get("format") == "time" and node.get("type") == "string":
             node.pop("format")
@@ -49,7 +50,7 @@ def _times(node):
             _times(value)
 
 
-def postprocess(result, generator, request, public):
+def postprocess(result: Any, generator: Any, request: Any, public: Any) -> Any:
     components = result.get("components", {}).get("schemas", {})
     for name, component in components.items():
         if name.endswith("Request"):
@@ -61,7 +62,7 @@ def postprocess(result, generator, request, public):
     return result
 
 
-def _through_nullable(field) -> bool:
+def _through_nullable(field: Any) -> bool:
     """Whether a read-only field's source passes through a relation that may be empty (or names one, for a
     related field such as StringRelatedField), or the field declares null as its default."""
     from rest_framework.relations import RelatedField
@@ -87,7 +88,7 @@ def _through_nullable(field) -> bool:
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: Any = False) -> Any:
         meta = super()._map_serializer_field(field, direction, bypass_extensions)
         if field.read_only and "$ref" not in meta and _through_nullable(field):
             meta["nullable"] = True

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 
-def waitress_options() -> dict:
+def waitress_options() -> dict[str, Any]:
     """Behind a reverse proxy (`MINSHENG_BEHIND_PROXY=1`), waitress must be told to believe it: otherwise it drops
     X-Forwarded-Proto, every request looks like plain HTTP, and the HTTPS redirect sends it to itself for ever.
     Only the proxy's own address is trusted; X-Forwarded-For then gives the client's address (login throttling)."""
