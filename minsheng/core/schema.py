@@ -29,7 +29,7 @@ def _nullable(prop: dict[str, Any]) -> bool:
 
 
 def _masked(prop: dict[str, Any]) -> dict[str, Any]:
-    kept = {k: prop[k] for k in ("title", "description", "readOnly") if k in prop}
+    kept: dict[str, Any] = {k: prop[k] for k in ("title", "description", "readOnly") if k in prop}
     masked: dict[str, Any] = {"type": "string", **kept}
     if _nullable(prop):
         masked["nullable"] = True
