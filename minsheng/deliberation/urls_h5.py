@@ -1,0 +1,2 @@
+app_name = "delib_h5"
+urlpatterns = []
