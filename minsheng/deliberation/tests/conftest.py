@@ -13,8 +13,9 @@ from minsheng.accounts import actions as account_actions
 from minsheng.accounts.choices import Role
 from minsheng.core.calendar import TZ
 from minsheng.deliberation.models import MeetingKind
+from minsheng.org import actions as org_actions
 from minsheng.org.choices import PartyOrgKind
-from minsheng.org.models import Household, PartyMember, PartyOrg
+from minsheng.org.models import Household, PartyMember
 
 
 def reload_kinds() -> None:
@@ -48,7 +49,9 @@ def dw(world, password) -> DelibWorld:
         Household.objects.create(node=world.unit_a, room=f"{n}01", head_name=f"住户{n}") for n in range(1, 5)
     ]
     households.append(Household.objects.create(node=world.unit_b, room="301", head_name="龙泉住户"))
-    branch = PartyOrg.objects.add_root(kind=PartyOrgKind.BRANCH, name="颐和家园党支部", node=world.estate_a)
+    branch = org_actions.create_party_org(
+        parent=None, kind=PartyOrgKind.BRANCH, name="颐和家园党支部", node=world.estate_a
+    )
     member = PartyMember.objects.create(name="党员老李", party_org=branch, user=world.grid_a)
     member.households.set(households[:3])
     return DelibWorld(world, property_mgr, households, member)
