@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from minsheng.deliberation import actions
-from minsheng.deliberation.choices import ItemKind, MeetingStatus, TargetStatus
+from minsheng.deliberation.choices import ItemKind, MeetingStatus, ParticipantRole, TargetStatus
 from minsheng.deliberation.models import Item, Meeting
 
 from .conftest import local
@@ -212,3 +212,31 @@ def test_linked_overdue_list_and_contact(dw, client_for):
         follow=True,
     )
     assert "不是这名党员的联系户" in r.content.decode()
+
+
+def test_resident_h5_upcoming_propose_and_published_minutes(dw, client_for):
+    w = dw.w
+    upcoming = make_meeting(dw, start=local(2026, 10, 19, 9))
+    other = actions.do_create_meeting(
+        actor=w.admin, kind=dw.kind("mazha"), node=w.estate_b, title="龙泉小区马扎议事会", place="院里",
+        starts_at=local(2026, 10, 19, 15), ends_at=local(2026, 10, 19, 16),
+    )
+    c = client_for(w.resident)
+    with time_machine.travel(local(2026, 10, 12, 20), tick=False):
+        page = c.get("/h5/meetings/").content.decode()
+        assert "颐和社区周一议事日" in page and "龙泉小区" not in page
+        assert c.get(f"/h5/meetings/{other.pk}/").status_code == 404
+        r = c.post(f"/h5/meetings/{upcoming.pk}/", {"title": "小区停车难", "name": "小王"})
+        assert r.status_code == 302
+        assert upcoming.topics.get().source == "resident"
+        r = c.post(f"/h5/meetings/{upcoming.pk}/", {"title": ""})
+        assert r.status_code == 200 and upcoming.topics.count() == 1
+    with time_machine.travel(local(2026, 10, 19, 9, 10), tick=False):
+        actions.do_open(upcoming, actor=w.worker_a)
+        actions.do_raise_item(upcoming, actor=w.worker_a, kind=ItemKind.PROBLEM, text="东门停车难", raised_by="张三")
+        actions.do_register_attendee(upcoming, actor=w.worker_a, name="居民甲", role=ParticipantRole.RESIDENT)
+        actions.do_close(upcoming, actor=w.worker_a, minutes="议定：划线增加车位")
+        assert c.get(f"/h5/meetings/{upcoming.pk}/").status_code == 404  # not yet published
+        actions.do_publish(upcoming, actor=w.worker_a)
+        page = c.get(f"/h5/meetings/{upcoming.pk}/").content.decode()
+        assert "划线增加车位" in page and "东门停车难" in page and "登记" in page and "张三" not in page
