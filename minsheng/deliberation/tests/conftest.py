@@ -15,7 +15,7 @@ from minsheng.core.calendar import TZ
 from minsheng.deliberation.models import MeetingKind
 from minsheng.org import actions as org_actions
 from minsheng.org.choices import PartyOrgKind
-from minsheng.org.models import Household, PartyMember
+from minsheng.org.models import PartyMember
 
 
 def reload_kinds() -> None:
@@ -46,12 +46,13 @@ def dw(world, password) -> DelibWorld:
     )
     account_actions.grant_membership(user=property_mgr, role=Role.PROPERTY_STAFF, node=world.estate_a)
     households = [
-        Household.objects.create(node=world.unit_a, room=f"{n}01", head_name=f"住户{n}") for n in range(1, 5)
+        org_actions.register_household(node=world.unit_a, room=f"{n}01", head_name=f"住户{n}")
+        for n in range(1, 5)
     ]
-    households.append(Household.objects.create(node=world.unit_b, room="301", head_name="龙泉住户"))
+    households.append(org_actions.register_household(node=world.unit_b, room="301", head_name="龙泉住户"))
     branch = org_actions.create_party_org(
         parent=None, kind=PartyOrgKind.BRANCH, name="颐和家园党支部", node=world.estate_a
     )
     member = PartyMember.objects.create(name="党员老李", party_org=branch, user=world.grid_a)
-    member.households.set(households[:3])
+    org_actions.link_member_households(member, households[:3])
     return DelibWorld(world, property_mgr, households, member)

@@ -218,8 +218,13 @@ def test_resident_h5_upcoming_propose_and_published_minutes(dw, client_for):
     w = dw.w
     upcoming = make_meeting(dw, start=local(2026, 10, 19, 9))
     other = actions.do_create_meeting(
-        actor=w.admin, kind=dw.kind("mazha"), node=w.estate_b, title="龙泉小区马扎议事会", place="院里",
-        starts_at=local(2026, 10, 19, 15), ends_at=local(2026, 10, 19, 16),
+        actor=w.admin,
+        kind=dw.kind("mazha"),
+        node=w.estate_b,
+        title="龙泉小区马扎议事会",
+        place="院里",
+        starts_at=local(2026, 10, 19, 15),
+        ends_at=local(2026, 10, 19, 16),
     )
     c = client_for(w.resident)
     with time_machine.travel(local(2026, 10, 12, 20), tick=False):
@@ -233,7 +238,9 @@ def test_resident_h5_upcoming_propose_and_published_minutes(dw, client_for):
         assert r.status_code == 200 and upcoming.topics.count() == 1
     with time_machine.travel(local(2026, 10, 19, 9, 10), tick=False):
         actions.do_open(upcoming, actor=w.worker_a)
-        actions.do_raise_item(upcoming, actor=w.worker_a, kind=ItemKind.PROBLEM, text="东门停车难", raised_by="张三")
+        actions.do_raise_item(
+            upcoming, actor=w.worker_a, kind=ItemKind.PROBLEM, text="东门停车难", raised_by="张三"
+        )
         actions.do_register_attendee(upcoming, actor=w.worker_a, name="居民甲", role=ParticipantRole.RESIDENT)
         actions.do_close(upcoming, actor=w.worker_a, minutes="议定：划线增加车位")
         assert c.get(f"/h5/meetings/{upcoming.pk}/").status_code == 404  # not yet published
