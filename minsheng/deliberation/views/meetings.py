@@ -184,7 +184,8 @@ def _context(request, meeting, **forms):
         "signin_open": in_window(meeting, clock.now()),
         "item_form": forms.get("item_form") or ItemForm(initial={"kind": ItemKind.PROBLEM}),
         "topic_form": forms.get("topic_form") or TopicForm(),
-        "attendee_form": forms.get("attendee_form") or AttendeeForm(),
+        "attendee_form": forms.get("attendee_form")
+        or AttendeeForm(initial={"role": ParticipantRole.RESIDENT_REP}),
         "tally_form": forms.get("tally_form") or TallyForm(initial=tally),
         "vote_form": forms.get("vote_form") or VoteForm(),
         "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
@@ -229,9 +230,9 @@ def meeting_item(request, pk):
         except (IllegalTransition, PermissionDenied) as exc:
             form.add_error(None, str(exc))
     if saved is not None:
-        form = ItemForm(
-            initial={"kind": form.cleaned_data["kind"], "category": request.POST.get("category", "")}
-        )
+        # Most items are problems: the type goes back to 问题诉求 after a suggestion; the category stays (a run of
+        # items at a 开放日 is often about one thing).
+        form = ItemForm(initial={"kind": ItemKind.PROBLEM, "category": request.POST.get("category", "")})
     if request.headers.get("HX-Request"):
         meeting.refresh_from_db()
         context = _context(request, meeting, item_form=form)
