@@ -247,3 +247,12 @@ def test_resident_h5_upcoming_propose_and_published_minutes(dw, client_for):
         actions.do_publish(upcoming, actor=w.worker_a)
         page = c.get(f"/h5/meetings/{upcoming.pk}/").content.decode()
         assert "划线增加车位" in page and "东门停车难" in page and "登记" in page and "张三" not in page
+
+
+@time_machine.travel(local(2026, 10, 12, 8), tick=False)
+def test_meeting_list_filters_like_the_api(dw, client_for):
+    make_meeting(dw)
+    c = client_for(dw.w.worker_a)
+    assert "颐和社区周一议事日" in c.get("/deliberation/?kind=monday").content.decode()
+    assert "颐和社区周一议事日" not in c.get("/deliberation/?kind=open_day").content.decode()
+    assert c.get("/deliberation/?kind=nonsense&status=zzz").status_code == 200  # ignored, never a 500

@@ -30,6 +30,7 @@ from minsheng.org.models import Node
 from .. import actions, minutes, queries
 from ..actions.meetings import headcount, in_window, open_items_before
 from ..choices import MEETING_STATUS_COLORS, VOTE_RESULT_COLORS, ItemKind, MeetingStatus, ParticipantRole
+from ..filtersets import MeetingFilter
 from ..forms import (
     AttendeeForm,
     CancelForm,
@@ -80,14 +81,14 @@ def meeting_list(request):
     qs = queries.meetings(request.user).annotate(
         n_items=Count("items", distinct=True), n_people=Count("attendance", distinct=True)
     )
+    # The page and the API answer "which meetings" through the same filterset; an invalid filter is not applied.
+    filters = MeetingFilter(request.GET or None, queryset=qs)
+    if filters.is_bound and filters.is_valid():
+        qs = filters.qs
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     when = request.GET.get("when", "upcoming")
     now = clock.now()
-    if kind.isdigit():
-        qs = qs.filter(kind_id=int(kind))
-    if status in MeetingStatus.values:
-        qs = qs.filter(status=status)
     if when == "upcoming":
         qs = qs.filter(ends_at__gte=now - dt.timedelta(hours=12)).exclude(status=MeetingStatus.CLOSED)
         qs = qs.order_by("starts_at", "pk")
