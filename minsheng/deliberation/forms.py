@@ -95,13 +95,13 @@ class VoteForm(forms.Form):
     total_area = forms.DecimalField(
         label=_("专有部分总面积（㎡）"), min_value=0, max_digits=12, decimal_places=2
     )
-    total_owners = forms.IntegerField(label=_("业主总人数"), min_value=0)
+    total_owners = forms.IntegerField(label=_("业主总人数"), min_value=0, max_value=10_000_000)
     participating_area = forms.DecimalField(
         label=_("参与表决面积（㎡）"), min_value=0, max_digits=12, decimal_places=2
     )
-    participating_owners = forms.IntegerField(label=_("参与表决人数"), min_value=0)
+    participating_owners = forms.IntegerField(label=_("参与表决人数"), min_value=0, max_value=10_000_000)
     yes_area = forms.DecimalField(label=_("同意面积（㎡）"), min_value=0, max_digits=12, decimal_places=2)
-    yes_owners = forms.IntegerField(label=_("同意人数"), min_value=0)
+    yes_owners = forms.IntegerField(label=_("同意人数"), min_value=0, max_value=10_000_000)
 
 
 class MinutesForm(forms.Form):

@@ -265,11 +265,11 @@ class VoteCreateSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=200)
     matter = serializers.ChoiceField(choices=VoteMatter.choices)
     total_area = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    total_owners = serializers.IntegerField(min_value=0)
+    total_owners = serializers.IntegerField(min_value=0, max_value=10_000_000)
     participating_area = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    participating_owners = serializers.IntegerField(min_value=0)
+    participating_owners = serializers.IntegerField(min_value=0, max_value=10_000_000)
     yes_area = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    yes_owners = serializers.IntegerField(min_value=0)
+    yes_owners = serializers.IntegerField(min_value=0, max_value=10_000_000)
 
 
 class VisitCampaignSerializer(serializers.ModelSerializer):
@@ -297,7 +297,9 @@ class AddTargetsSerializer(serializers.Serializer):
 class AssignSerializer(serializers.Serializer):
     visitor = ScopedRelatedField(capability=VIEW, queryset=User.objects.all())
     node = ScopedRelatedField(capability=VIEW, queryset=Node.objects.all(), required=False, allow_null=True)
-    targets = serializers.ListField(child=serializers.IntegerField(), required=False)
+    targets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, max_length=5000
+    )
 
 
 class CountSerializer(serializers.Serializer):
