@@ -129,3 +129,37 @@ def test_visit_round_on_a_phone(browser, live_server, dw, password):
     assert width <= 375, width
     assert not errors, errors
     context.close()
+
+
+def test_resident_proposes_a_topic_on_a_phone(browser, live_server, dw, password):
+    from playwright.sync_api import expect
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    w = dw.w
+    start = (clock.now() + dt.timedelta(days=2)).replace(second=0, microsecond=0)
+    meeting = actions.do_create_meeting(
+        actor=w.worker_a,
+        kind=dw.kind("open_day"),
+        node=w.estate_a,
+        title="颐和家园阳光开放日",
+        place="物业服务中心",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+    )
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next=/h5/meetings/")
+    page.get_by_label("手机号或用户名").fill("resident")
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("main")).to_contain_text("颐和家园阳光开放日")
+    page.get_by_role("link", name="颐和家园阳光开放日").click()
+    page.get_by_label("议题").fill("小区充电桩不够用")
+    page.get_by_label("您的称呼").fill("小王")
+    page.screenshot(path=str(SCREENSHOTS / "h5-1-propose.png"), full_page=True)
+    page.get_by_role("button", name="提交议题").click()
+    expect(page.locator("main")).to_contain_text("议题已提交")
+    page.screenshot(path=str(SCREENSHOTS / "h5-2-proposed.png"), full_page=True)
+    assert meeting.topics.get().title == "小区充电桩不够用"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
