@@ -38,7 +38,7 @@ SEED = 20260528
 DEMO = "（演示数据）"
 DAYS = 365
 #: The share of problems whose case is worked to 办结 (of those whose turn comes before today).
-SOLVE_RATE = 0.74
+SOLVE_RATE = 0.78
 SUGGESTION_RATE = 0.1
 REOPEN_RATE = 0.02
 MISSED_RATE = 0.02
@@ -176,7 +176,7 @@ class Year:
                         starts_on=self.start.astimezone(TZ).date(),
                         stamp_until=(self.now + dt.timedelta(days=40)).astimezone(TZ).date(),
                     )
-                    plans.append((open_day, estate, desk, unit, 2, 6))
+                    plans.append((open_day, estate, desk, unit, 2, 6))  # plus one now and then: ≈ 4.3
                 for quarter in range(4):
                     when = self.start + dt.timedelta(days=45 + 91 * quarter)
                     when = when.astimezone(TZ).replace(hour=15, minute=0, second=0, microsecond=0)
@@ -277,7 +277,8 @@ class Year:
             }
             actions.do_set_tally(meeting, actor=desk, counts=tally)
         raised = []
-        for i in range(rng.randint(low, high)):
+        extra = 1 if meeting.kind.code == "open_day" and rng.random() < 0.3 else 0
+        for i in range(rng.randint(low, high) + extra):
             with clock.at(start + dt.timedelta(minutes=8 * (i + 1))), transaction.atomic():
                 if rng.random() < SUGGESTION_RATE:
                     item = actions.do_raise_item(
@@ -391,6 +392,7 @@ class Year:
                         buildings=buildings,
                     )
         visitors_of = {t.node_id: list(t.members.all()) for t in RedTeam.objects.filter(node__in=communities)}
+        communities_by_path = {c.path: c for c in communities}
         for title, start, end, share, tag in (
             ("春季连心大走访", today - dt.timedelta(days=240), today - dt.timedelta(days=200), 0.93, None),
             (
@@ -452,7 +454,7 @@ class Year:
                         target.refresh_from_db()
                         if target.status not in ("pending", "not_home"):
                             break
-                        actions.do_record_visit(
+                        visit = actions.do_record_visit(
                             target,
                             actor=target.visitor,
                             outcome=outcome,
@@ -464,6 +466,12 @@ class Year:
                             else "",
                         )
                     self.counts["visits"] += 1
+                    for item in visit.items.exclude(case=None).select_related("case"):
+                        community = communities_by_path[target.household.node.path[: 2 * Node.steplen]]
+                        desk = self.desk(community)
+                        with clock.at(moment):
+                            self.schedule(item.case, desk, self.unit(community, desk))
+            self.flush(self.now)
 
     def linked(self) -> None:
         rng = self.rng
