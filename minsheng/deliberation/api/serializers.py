@@ -9,7 +9,7 @@ from minsheng.accounts.api.base import ScopedRelatedField
 from minsheng.accounts.models import User
 from minsheng.cases.models import Category
 from minsheng.core.masking import mask_address
-from minsheng.org.models import Node, ResidentTag
+from minsheng.org.models import Grid, Node, ResidentTag
 
 from ..choices import (
     Frequency,
@@ -289,6 +289,7 @@ class VisitCampaignCreateSerializer(serializers.Serializer):
 
 class AddTargetsSerializer(serializers.Serializer):
     node = ScopedRelatedField(capability=VIEW, queryset=Node.objects.all(), required=False, allow_null=True)
+    grids = ScopedRelatedField(capability=VIEW, queryset=Grid.objects.all(), many=True, required=False)
     tag = serializers.SlugRelatedField(
         slug_field="code", queryset=ResidentTag.objects.all(), required=False, allow_null=True
     )

@@ -256,3 +256,24 @@ def test_meeting_list_filters_like_the_api(dw, client_for):
     assert "颐和社区周一议事日" in c.get("/deliberation/?kind=monday").content.decode()
     assert "颐和社区周一议事日" not in c.get("/deliberation/?kind=open_day").content.decode()
     assert c.get("/deliberation/?kind=nonsense&status=zzz").status_code == 200  # ignored, never a 500
+
+
+def test_worker_forms_a_red_team(dw, client_for):
+    w = dw.w
+    c = client_for(w.worker_a)
+    assert "组建队伍" in c.get("/deliberation/teams/").content.decode()
+    r = c.post(
+        "/deliberation/teams/",
+        {
+            "name": "颐和红色管家服务队",
+            "node": w.community_a.pk,
+            "members": [w.grid_a.pk, dw.property_mgr.pk],
+            "buildings": [w.building_a.pk],
+        },
+        follow=True,
+    )
+    assert "队伍已建立" in r.content.decode() and "1号楼" in r.content.decode()
+    r = client_for(w.grid_a).post(
+        "/deliberation/teams/", {"name": "x", "node": w.community_a.pk}, follow=True
+    )
+    assert "请选择社区/小区" in r.content.decode()  # grid workers may not form teams: no node offered

@@ -263,11 +263,59 @@ def linked_contact(request, member_pk):
 
 
 @deliberation_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def teams(request):
+    """红色管家 teams; a manager forms one: a name, the 社区/小区, members (accounts) and the buildings covered."""
+    user = request.user
+    nodes = Node.objects.visible_to(user, MANAGE).filter(kind__in=(NodeKind.COMMUNITY, NodeKind.ESTATE))
+    if request.method == "POST":
+        node = nodes.filter(pk=request.POST.get("node") or 0).first() if user.has_cap(MANAGE) else None
+        if node is None:
+            messages.error(request, _("请选择社区/小区"))
+            return redirect("deliberation:teams")
+        members = list(
+            User.objects.filter(
+                pk__in=[v for v in request.POST.getlist("members") if v.isdigit()], is_active=True
+            )
+        )
+        buildings = list(
+            Node.objects.filter(
+                pk__in=[v for v in request.POST.getlist("buildings") if v.isdigit()], kind=NodeKind.BUILDING
+            )
+        )
+        try:
+            actions.do_create_team(
+                actor=user,
+                name=request.POST.get("name", ""),
+                node=node,
+                leader=members[0] if members else None,
+                members=members,
+                buildings=buildings,
+            )
+            messages.success(request, _("队伍已建立"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        return redirect("deliberation:teams")
     rows = (
-        RedTeam.objects.visible_to(request.user, VIEW)
+        RedTeam.objects.visible_to(user, VIEW)
         .select_related("node", "leader")
         .prefetch_related("members", "buildings")
     )
-    return render(request, "deliberation/visits/teams.html", {"rows": rows})
+    can_manage = user.has_cap(MANAGE)
+    context = {"rows": rows, "can_manage": can_manage}
+    if can_manage:
+        paths = user.scope_paths(MANAGE)
+        people = User.objects.filter(is_active=True)
+        if not user.is_superuser:
+            inside = Q()
+            for path in paths:
+                inside |= Q(memberships__node__path__startswith=path)
+            people = people.filter(inside)
+        context["nodes"] = nodes.order_by("path")
+        context["buildings"] = (
+            Node.objects.visible_to(user, MANAGE).filter(kind=NodeKind.BUILDING).order_by("path")[:300]
+        )
+        context["people"] = people.distinct().order_by("display_name")[:300]
+    return render(request, "deliberation/visits/teams.html", context)
