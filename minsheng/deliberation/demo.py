@@ -176,7 +176,7 @@ class Year:
                         starts_on=self.start.astimezone(TZ).date(),
                         stamp_until=(self.now + dt.timedelta(days=40)).astimezone(TZ).date(),
                     )
-                    plans.append((open_day, estate, desk, unit, 2, 6))  # plus one now and then: ≈ 4.3
+                    plans.append((open_day, estate, desk, unit, 2, 6))  # plus one now and then: ≈ 4.4
                 for quarter in range(4):
                     when = self.start + dt.timedelta(days=45 + 91 * quarter)
                     when = when.astimezone(TZ).replace(hour=15, minute=0, second=0, microsecond=0)
@@ -277,7 +277,7 @@ class Year:
             }
             actions.do_set_tally(meeting, actor=desk, counts=tally)
         raised = []
-        extra = 1 if meeting.kind.code == "open_day" and rng.random() < 0.3 else 0
+        extra = 1 if meeting.kind.code == "open_day" and rng.random() < 0.4 else 0
         for i in range(rng.randint(low, high) + extra):
             with clock.at(start + dt.timedelta(minutes=8 * (i + 1))), transaction.atomic():
                 if rng.random() < SUGGESTION_RATE:
