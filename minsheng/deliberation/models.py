@@ -119,6 +119,17 @@ class MeetingSeries(BaseModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def rule_label(self) -> str:
+        """每周一 09:00 / 每月28日 09:00 — the rule in the words of a notice board."""
+        if self.frequency == Frequency.WEEKLY:
+            day = str(WEEKDAYS[self.weekday]) if self.weekday is not None else ""
+            return _("每%(d)s %(t)s") % {"d": day, "t": f"{self.start_time:%H:%M}"}
+        return _("每月%(n)s日 %(t)s") % {"n": self.day_of_month, "t": f"{self.start_time:%H:%M}"}
+
+
+WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
+
 
 class Meeting(BaseModel):
     kind = models.ForeignKey(

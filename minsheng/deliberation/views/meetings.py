@@ -400,7 +400,15 @@ def series_list(request):
     form = SeriesForm(
         request.POST or None,
         nodes=nodes,
-        initial={"frequency": "weekly", "weekday": 0, "holiday_policy": "move"},
+        initial={
+            "kind": MeetingKind.objects.filter(code="monday").first(),
+            "frequency": "weekly",
+            "weekday": 0,
+            "holiday_policy": "move",
+            "start_time": "09:00",
+            "end_time": "10:30",
+            "starts_on": clock.now().astimezone(TZ).date(),
+        },
     )
     if request.method == "POST":
         if not can_manage:
