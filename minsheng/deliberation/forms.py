@@ -119,8 +119,12 @@ class MeetingForm(forms.Form):
     node = forms.TypedChoiceField(label=_("社区/小区"), coerce=int)
     title = forms.CharField(label=_("会议名称"), max_length=100)
     place = forms.CharField(label=_("地点"), max_length=100)
-    starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs=DATETIME))
-    ends_at = forms.DateTimeField(label=_("结束时间"), widget=forms.DateTimeInput(attrs=DATETIME))
+    starts_at = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M")
+    )
+    ends_at = forms.DateTimeField(
+        label=_("结束时间"), widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M")
+    )
 
     def __init__(self, *args, nodes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,10 +155,16 @@ class SeriesForm(forms.Form):
         ],
     )
     day_of_month = forms.IntegerField(label=_("每月几号"), min_value=1, max_value=31, required=False)
-    start_time = forms.TimeField(label=_("开始时间"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(attrs={"type": "time"}))
+    start_time = forms.TimeField(
+        label=_("开始时间"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("结束时间"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     holiday_policy = forms.ChoiceField(label=_("遇节假日"), choices=HolidayPolicy.choices)
-    starts_on = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, nodes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,8 +203,12 @@ class PlanForm(forms.Form):
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=100)
     node = forms.TypedChoiceField(label=_("范围"), coerce=int)
-    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     description = forms.CharField(label=_("说明"), max_length=300, required=False)
 
     def __init__(self, *args, nodes=(), **kwargs):
