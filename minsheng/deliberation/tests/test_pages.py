@@ -277,3 +277,34 @@ def test_worker_forms_a_red_team(dw, client_for):
         "/deliberation/teams/", {"name": "x", "node": w.community_a.pk}, follow=True
     )
     assert "请选择社区/小区" in r.content.decode()  # grid workers may not form teams: no node offered
+
+
+def test_worker_calls_a_one_off_meeting(dw, client_for):
+    w = dw.w
+    c = client_for(w.worker_a)
+    assert c.get("/deliberation/meetings/new/").status_code == 200
+    r = c.post(
+        "/deliberation/meetings/new/",
+        {
+            "kind": dw.kind("four_party").pk,
+            "node": w.estate_a.pk,
+            "title": "加装电梯四方联席会议",
+            "place": "议事亭",
+            "starts_at": "2026-10-12T15:00",
+            "ends_at": "2026-10-12T14:00",
+        },
+    )
+    assert r.status_code == 200 and "结束时间必须晚于开始时间" in r.content.decode()
+    r = c.post(
+        "/deliberation/meetings/new/",
+        {
+            "kind": dw.kind("four_party").pk,
+            "node": w.estate_a.pk,
+            "title": "加装电梯四方联席会议",
+            "place": "议事亭",
+            "starts_at": "2026-10-12T15:00",
+            "ends_at": "2026-10-12T17:00",
+        },
+    )
+    assert r.status_code == 302
+    assert Meeting.objects.get().expected_roles[:2] == ["community_worker", "property_manager"]
