@@ -210,7 +210,9 @@ def campaign_detail(request, pk):
 @require_GET
 def linked(request):
     """Overdue 联户 contacts, per party member and per 支部."""
-    pairs = list(queries.overdue_pairs(request.user)[:500])
+    overdue = queries.overdue_pairs(request.user)
+    total = overdue.count()
+    pairs = list(overdue[:500])  # a page's worth; the count above is the whole
     by_member: dict = {}
     by_branch: dict = {}
     for pair in pairs:
@@ -226,7 +228,7 @@ def linked(request):
                 for m, ps in by_member.items()
             ],
             "by_branch": sorted(by_branch.items(), key=lambda kv: -kv[1]),
-            "total": len(pairs),
+            "total": total,
             "form": ContactForm(),
         },
     )
