@@ -269,7 +269,7 @@ class Year:
                 actions.do_register_attendee(
                     meeting,
                     actor=desk,
-                    name=f"{self.name()}（业委会）",
+                    name=self.name(),
                     role=ParticipantRole.OWNERS_COMMITTEE,
                 )
             tally = {
