@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "minsheng.open311",
     "minsheng.agri",
     "minsheng.iot",
+    "minsheng.activities",
 ]
 
 MIDDLEWARE = [

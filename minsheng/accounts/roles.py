@@ -25,6 +25,10 @@ iot.handle      acknowledge, assign, clear and comment on greenhouse alarms in t
 iot.configure   greenhouses, sensors, gateways and thresholds (the admin)
 agri.manage     keep the agri office's ledgers: campaigns, sampling tasks, holiday duty, registry imports
 agri.configure  import the reference data (limits, banned/restricted pesticides) from xlsx
+activities.view     see activities, registrations, check-ins, volunteers, 双报到 records and their figures
+activities.manage   publish, change, close and cancel activities; register people; 双报到 records and evaluations
+activities.checkin  check people in at the door, register walk-ins, record an open-air head count
+volunteers.manage   the volunteer registry, teams, shifts, hours confirmation, certificates and the 积分超市
 """
 
 from .choices import Role
@@ -53,6 +57,7 @@ _CASE_DESK = {
     "cases.followup",
 }
 _CASE_FIELD = {"cases.view", "cases.create", "cases.handle"}
+_ACTIVITIES_ALL = {"activities.view", "activities.manage", "activities.checkin", "volunteers.manage"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     R.STREET_ADMIN: frozenset(
@@ -72,6 +77,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.view",
             "iot.handle",
             "iot.configure",
+            *_ACTIVITIES_ALL,
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -85,6 +91,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.supervise",
             "agri.view",
             "iot.view",
+            "activities.view",
         }
     ),
     R.STREET_CADRE: frozenset(
@@ -97,6 +104,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "agri.manage",
             "iot.view",
             "iot.handle",
+            *_ACTIVITIES_ALL,
         }
     ),
     R.COMMUNITY_WORKER: frozenset(
@@ -109,9 +117,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             *_CASE_DESK,
             "iot.view",
             "iot.handle",
+            *_ACTIVITIES_ALL,
         }
     ),
-    R.GRID_WORKER: frozenset({"org.view", "org.change", "org.view_pii", *_CASE_FIELD, "iot.view"}),
+    R.GRID_WORKER: frozenset(
+        {
+            "org.view",
+            "org.change",
+            "org.view_pii",
+            *_CASE_FIELD,
+            "iot.view",
+            "activities.view",
+            "activities.checkin",
+        }
+    ),
     R.VILLAGE_SUPERVISOR: frozenset(
         {"org.view", *_CASE_FIELD, "agri.view", "agri.record", "iot.view", "iot.handle"}
     ),
