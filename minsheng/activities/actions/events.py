@@ -75,6 +75,7 @@ def do_create_event(
     public: bool = True,
     open_air: bool | None = None,
     series: Series | None = None,
+    unit=None,
     publish: bool = True,
 ) -> Event:
     kind = _kind(kind)
@@ -98,7 +99,14 @@ def do_create_event(
         raise ValidationError(errors)
     require(actor, "activities.manage", node, host_vouches=host is not None)
     if organiser_kind is None:
-        organiser_kind = OrganiserKind.HOST if host is not None else OrganiserKind.COMMUNITY
+        if host is not None:
+            organiser_kind = OrganiserKind.HOST
+        elif unit is not None:
+            organiser_kind = OrganiserKind.DUAL_UNIT
+        else:
+            organiser_kind = OrganiserKind.COMMUNITY
+    if not organiser_name and unit is not None:
+        organiser_name = unit.name
     event = Event(
         title=title[:120],
         kind=kind,
@@ -106,6 +114,7 @@ def do_create_event(
         venue=venue,
         place=place[:200],
         series=series,
+        unit=unit,
         organiser_kind=organiser_kind,
         organiser_name=(organiser_name or node.name)[:100],
         description=description,
@@ -121,7 +130,7 @@ def do_create_event(
     if host is not None:
         event.host_type = ContentType.objects.get_for_model(host)
         event.host_id = str(host.pk)
-    event.full_clean(exclude=["host_type", "created_by", "node", "kind", "venue", "series"])
+    event.full_clean(exclude=["host_type", "created_by", "node", "kind", "venue", "series", "unit"])
     event.save()
     log(event, "created", actor, note=title)
     return event

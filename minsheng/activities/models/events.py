@@ -140,6 +140,14 @@ class Event(BaseModel):
         _("主办方类型"), max_length=16, choices=OrganiserKind.choices, default=OrganiserKind.COMMUNITY
     )
     organiser_name = models.CharField(_("主办方"), max_length=100, blank=True)
+    unit = models.ForeignKey(
+        "activities.DualUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("主办报到单位"),
+    )
     host_type = models.ForeignKey(
         ContentType,
         null=True,

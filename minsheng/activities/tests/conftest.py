@@ -45,3 +45,20 @@ def aw(world) -> ActivityWorld:
     venue = Venue.objects.create(name="颐和社区党群服务中心", node=world.community_a, capacity=80)
     square = Venue.objects.create(name="颐和广场", node=world.community_a, open_air=True, kind="square")
     return ActivityWorld(w=world, venue=venue, square=square, now=timezone.now())
+
+
+@pytest.fixture
+def volunteer(aw):
+    from minsheng.activities.actions import volunteers
+
+    return volunteers.do_register_volunteer(
+        actor=aw.w.worker_a,
+        node=aw.w.community_a,
+        name="居民小王",
+        phone="13800000005",
+        consent=True,
+        id_number="370724199001011234",
+        skills="急救",
+        availability="周末",
+        user=aw.w.resident,
+    )
