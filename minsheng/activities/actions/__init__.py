@@ -25,6 +25,8 @@ Events API for other domains (enterprise trainings and 政银企 matchmaking, ag
     events.do_record_headcount(event, actor=worker, count=800, note="广场目测")      # open-air events only
     events.do_close_event(event, actor=officer, summary="…", photos=[uploaded_file, …])
     events.do_cancel_event(event, actor=officer, reason="…")
+    events.do_record_attendance(event, actor=officer, people=[{"name": …, "phone": …, "at": …}, resident_row, …])
+                                                                   # 签到表补录: a paper sheet in bulk, each once
     events.do_update_event(event, actor=officer, capacity=80)     # title/description/audience/start/end/
                                                                    # venue/place/capacity/public
     event_queries.events_for_host(my_training_row)                 # the events pointing at a host record
@@ -52,6 +54,7 @@ from .events import (
     do_close_event,
     do_create_event,
     do_publish_event,
+    do_record_attendance,
     do_record_headcount,
     do_register,
     do_update_event,
@@ -65,6 +68,7 @@ __all__ = [
     "do_close_event",
     "do_create_event",
     "do_publish_event",
+    "do_record_attendance",
     "do_record_headcount",
     "do_register",
     "do_update_event",

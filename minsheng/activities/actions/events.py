@@ -481,3 +481,104 @@ def do_check_in(
     except IntegrityError:  # the same code scanned at two doors at once
         return CheckIn.objects.get(registration=registration), False
     return checkin, True
+
+
+# -- bulk attendance ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_record_attendance(event: Event, *, actor, people, method: str = CheckInMethod.BULK) -> int:
+    """签到表补录: record a paper sign-in sheet (or a turnstile's list) after the fact — each person registered and
+    checked in once, in a few statements however long the list. Capacity does not apply: these people came.
+
+    `people` are accounts, registry residents or dicts {name, phone, organisation, at}; `at` is the check-in time
+    (default now). A person already checked in is skipped, one registered but not checked in is checked in, so the
+    same sheet recorded twice counts once. Returns the number of new check-ins.
+    """
+    event = _locked(event)
+    require(actor, "activities.checkin", event.node, host_vouches=_hosted(event))
+    if event.status != ES.PUBLISHED:
+        raise IllegalTransition(_("活动未发布、已结束或已取消，不能补录签到"))
+    now = clock.now()
+    wanted: dict[str, tuple[dict, dt.datetime]] = {}
+    for person in people:
+        if isinstance(person, dict):
+            at = person.get("at") or now
+            who = _person(
+                None, person.get("name", ""), person.get("phone", ""), person.get("organisation", "")
+            )
+        else:
+            at = now
+            who = _person(person, "", "", "")
+        wanted.setdefault(who["person_key"], (who, at))
+    if not wanted:
+        return 0
+    existing = {
+        r.person_key: r
+        for r in event.registrations.filter(status__in=ACTIVE_REGISTRATION_STATES).select_related("checkin")
+    }
+    tokens = _fresh_tokens(sum(1 for key in wanted if key not in existing))
+    new_regs = []
+    for key, (who, at) in wanted.items():
+        if key in existing:
+            continue
+        new_regs.append(
+            Registration(
+                event=event,
+                status=RS.CONFIRMED,
+                source=RegistrationSource.IMPORT,
+                token=tokens.pop(),
+                registered_at=min(at, now),
+                created_at=now,
+                updated_at=now,
+                **who,
+            )
+        )
+    Registration.objects.bulk_create(new_regs, batch_size=500)
+    regs = {
+        r.person_key: r
+        for r in event.registrations.filter(
+            person_key__in=list(wanted), status__in=ACTIVE_REGISTRATION_STATES
+        )
+    }
+    done = set(CheckIn.objects.filter(event=event).values_list("registration_id", flat=True))
+    checkins = []
+    for key, (_who, at) in wanted.items():
+        registration = regs.get(key)
+        if registration is None or registration.pk in done:
+            continue
+        checkins.append(
+            CheckIn(
+                event=event,
+                registration=registration,
+                person_key=key,
+                checked_in_at=at,
+                method=method,
+                by=actor,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    CheckIn.objects.bulk_create(checkins, batch_size=500)
+    waiting = [
+        r.pk
+        for r in regs.values()
+        if r.status == RS.WAITLISTED and r.pk in {c.registration_id for c in checkins}
+    ]
+    if waiting:  # people on the waiting list who came anyway are no longer waiting
+        Registration.objects.filter(pk__in=waiting).update(status=RS.CONFIRMED, promoted_at=now)
+    log(event, "attendance", actor, note=_("补录签到 %(n)d 人次") % {"n": len(checkins)}, count=len(checkins))
+    return len(checkins)
+
+
+def _fresh_tokens(n: int) -> list[str]:
+    tokens: set[str] = set()
+    while len(tokens) < n:
+        batch = {new_code() for _ in range(n - len(tokens))} - tokens
+        taken = (
+            set(Registration.objects.filter(token__in=list(batch)).values_list("token", flat=True))
+            if batch
+            else set()
+        )
+        tokens |= batch - taken
+    return list(tokens)

@@ -215,3 +215,22 @@ def test_upcoming_near_me(aw):
     theirs = aw.event(node=aw.w.community_b, actor=aw.w.admin)
     near = list(queries.upcoming_public(aw.now, node=aw.w.unit_a))
     assert mine in near and theirs not in near
+
+
+def test_bulk_attendance_counts_each_person_once(aw):
+    event = aw.event(capacity=2, start_in_hours=1, open_air=True)
+    walked_in = actions.do_register(event, actor=aw.w.worker_a, name="甲", phone="13900000001")
+    sheet = [
+        {"name": "甲", "phone": "13900000001"},
+        {"name": "乙", "phone": "13900000002"},
+        {"name": "乙", "phone": "13900000002"},  # the same line twice on the sheet
+        {"name": "丙", "organisation": "县医院"},
+        aw.w.resident,
+    ]
+    assert actions.do_record_attendance(event, actor=aw.w.grid_a, people=sheet) == 4
+    assert actions.do_record_attendance(event, actor=aw.w.grid_a, people=sheet) == 0
+    assert CheckIn.objects.filter(event=event).count() == 4
+    assert Registration.objects.filter(event=event).count() == 4
+    assert CheckIn.objects.get(registration=walked_in)
+    with pytest.raises(PermissionDenied):
+        actions.do_record_attendance(event, actor=aw.w.grid_b, people=sheet)
