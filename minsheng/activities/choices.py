@@ -200,3 +200,18 @@ class Grade(models.TextChoices):
 
 
 GRADE_COLORS = {Grade.EXCELLENT: "green", Grade.GOOD: "blue", Grade.BASIC: "orange", Grade.POOR: "red"}
+
+
+#: What the event log's verbs say on the page.
+EVENT_LOG_VERBS = {
+    "created": _("发布"),
+    "published": _("发布草稿"),
+    "updated": _("修改"),
+    "cancelled": _("取消活动"),
+    "registered": _("报名"),
+    "registration_cancelled": _("取消报名"),
+    "promoted": _("候补转正"),
+    "headcount": _("登记现场估算人数"),
+    "attendance": _("补录签到"),
+    "closed": _("结束并总结"),
+}

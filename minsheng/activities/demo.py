@@ -663,6 +663,12 @@ class ActivitiesDemo:
             )  # fmt: skip
             self.counts["events"] += 1
         me = getattr(self, "me", None)
+        if me is not None:  # the demo resident helped at a market three weeks ago: the organiser records it
+            with self.at(self.day(21, 17)):
+                volunteers.do_record_service(
+                    me, actor=worker, content="公益市集 · 签到引导", served_on=clock.now().date(), hours="3",
+                    node=home, confirm=True,
+                )  # fmt: skip
         # the demo resident's own certificate, issued by 颐和社区 over the confirmed hours
         if me is not None and me.records.filter(status="confirmed", node=home).exists():
             volunteers.do_issue_certificate(

@@ -122,11 +122,12 @@ def hours_total(qs) -> Decimal:
 
 
 def series_coverage(scope):
-    """Villages/communities under the scope that had at least one performance of a series in the period."""
-    from minsheng.org.choices import TERRITORIAL_KINDS
+    """Villages under the scope that had at least one performance of a series in the period (一村一年一场戏 is
+    for villages; 社区 are not counted either way)."""
+    from minsheng.org.choices import NodeKind
     from minsheng.org.models import Node
 
-    territories = Node.objects.visible_to(scope.viewer, VIEW).filter(kind__in=TERRITORIAL_KINDS)
+    territories = Node.objects.visible_to(scope.viewer, VIEW).filter(kind=NodeKind.VILLAGE)
     territories = _under(territories, scope, "path")
     total = territories.count()
     covered = territories.filter(pk__in=events(scope).filter(series__isnull=False).values("node_id")).count()
@@ -187,8 +188,8 @@ METRICS = [
     ),
     registry.Metric(
         code="activities.series_coverage",
-        name=_("系列活动村居覆盖率"),
-        definition=_("期间内举办过系列活动（如一村一年一场戏）的村/社区 ÷ 范围内的村/社区"),
+        name=_("系列活动村覆盖率"),
+        definition=_("期间内举办过系列活动（如一村一年一场戏）的村 ÷ 范围内的村"),
         unit=registry.Unit.PERCENT,
         domain="activities",
         compute=series_coverage,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, queries
 from ..actions import volunteers as volunteer_actions
-from ..choices import EventStatus, RegistrationStatus
+from ..choices import EVENT_LOG_VERBS, EventStatus, RegistrationStatus
 from ..filtersets import EventFilterSet
 from ..forms import CloseForm, EventForm, HeadcountForm, ReasonForm, ShiftForm, WalkInForm, add_action_errors
 from ..models import CheckIn, Event, EventKind, Registration, Venue
@@ -103,7 +104,10 @@ def event_detail(request, pk):
             "page_obj": page,
             "rows": rows,
             "shifts": shifts,
-            "log": event.log.order_by("-created_at", "-pk")[:20],
+            "log": [
+                {"l": entry, "verb": EVENT_LOG_VERBS.get(entry.verb, entry.verb)}
+                for entry in event.log.order_by("-created_at", "-pk")[:20]
+            ],
             "photos": event.photos.all(),
             "can_manage": user.has_cap(MANAGE, node=event.node),
             "can_checkin": user.has_cap(CHECKIN, node=event.node),
@@ -267,6 +271,7 @@ def door(request, pk):
                 "ok": True,
                 "created": created,
                 "name": r.name,
+                "time": timezone.localtime(checkin.checked_in_at).strftime("%H:%M:%S"),
                 "message": (_("签到成功：%(n)s") if created else _("%(n)s 已签到过，不重复计数"))
                 % {"n": r.name},
             }
