@@ -10,6 +10,7 @@ urlpatterns = [
     path("", events.event_list, name="events"),
     path("new/", events.event_create, name="event_create"),
     path("figures/", events.figures, name="figures"),
+    path("series/<int:pk>/", events.series_detail, name="series"),
     path("<int:pk>/", events.event_detail, name="event"),
     path("<int:pk>/door/", events.door, name="door"),
     path("<int:pk>/close/", events.event_close, name="close"),

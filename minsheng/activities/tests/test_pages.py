@@ -28,6 +28,15 @@ def test_staff_pages_answer(aw, client_for, volunteer):
     )
     dual.do_evaluate_year(aw.w.community_a, aw.now.year, actor=aw.w.worker_a)
     points.do_add_market_item(actor=aw.w.worker_a, node=aw.w.community_a, name="毛巾", points=10, stock=5)
+    from minsheng.activities.models import EventKind, Series
+
+    series = Series.objects.create(
+        name="一村一年一场戏",
+        kind=EventKind.objects.get(code="performance"),
+        node=aw.w.community_a,
+        year=aw.now.year,
+    )
+    aw.event(series=series, node=aw.w.community_a, kind="performance", title="一村一年一场戏·颐和")
     c = client_for(aw.w.worker_a)
     for url in (
         reverse("activities:events"),
@@ -48,6 +57,7 @@ def test_staff_pages_answer(aw, client_for, volunteer):
         reverse("activities:dual_unit", args=[unit.pk]),
         reverse("activities:evaluations"),
         reverse("activities:evaluations") + "?year=abc",
+        reverse("activities:series", args=[series.pk]),
     ):
         response = c.get(url)
         assert response.status_code == 200, url

@@ -19,7 +19,7 @@ from ..actions import volunteers as volunteer_actions
 from ..choices import EVENT_LOG_VERBS, EventStatus, RegistrationStatus
 from ..filtersets import EventFilterSet
 from ..forms import CloseForm, EventForm, HeadcountForm, ReasonForm, ShiftForm, WalkInForm, add_action_errors
-from ..models import CheckIn, Event, EventKind, Registration, Venue
+from ..models import CheckIn, Event, EventKind, Registration, Series, Venue
 from .common import CHECKIN, MANAGE, VIEW, VOLUNTEERS, activities_required, error_text, nodes_for, page_of
 
 ACTION_ERRORS = (IllegalTransition, ValidationError, PermissionDenied)
@@ -39,6 +39,7 @@ def event_list(request):
             "page_obj": page,
             "filterset": filterset,
             "kinds": EventKind.objects.filter(is_active=True),
+            "series": Series.objects.visible_to(request.user, VIEW).order_by("-year", "name")[:5],
             "statuses": EventStatus.choices,
             "can_manage": request.user.has_cap(MANAGE),
         },
@@ -327,5 +328,39 @@ def figures(request):
             "by_unit": metrics.hours_by(scope, "unit", 15),
             "by_volunteer": metrics.hours_by(scope, "volunteer", 15),
             "registration_statuses": RegistrationStatus,
+        },
+    )
+
+
+@activities_required(VIEW)
+def series_detail(request, pk):
+    """一村一年一场戏: each village of the series' area, with its performance (held, scheduled) or none yet."""
+    from minsheng.org.choices import NodeKind
+    from minsheng.org.models import Node
+
+    series = get_visible_or_404(Series.objects.select_related("node", "kind"), request.user, VIEW, pk=pk)
+    events = {}
+    for e in queries.with_counts(series.events.exclude(status=EventStatus.CANCELLED)).order_by("start"):
+        events.setdefault(e.node_id, []).append(e)
+    villages = (
+        Node.objects.visible_to(request.user, VIEW)
+        .filter(path__startswith=series.node.path, kind=NodeKind.VILLAGE)
+        .defer("geometry")
+        .order_by("path")
+    )
+    rows = [{"village": v, "events": events.get(v.pk, [])} for v in villages]
+    held = sum(1 for r in rows if any(e.status == EventStatus.CLOSED for e in r["events"]))
+    planned = sum(1 for r in rows if r["events"])
+    return render(
+        request,
+        "activities/events/series.html",
+        {
+            "series": series,
+            "rows": rows,
+            "held": held,
+            "planned": planned,
+            "total": len(rows),
+            "person_times": sum(e.checkin_count for es in events.values() for e in es),
+            "headcount": sum(e.headcount or 0 for es in events.values() for e in es),
         },
     )

@@ -232,7 +232,7 @@ def record_decide(request, pk):
             messages.success(request, _("已退回"))
     except ACTION_ERRORS as exc:
         messages.error(request, error_text(exc))
-    return redirect(request.POST.get("next") or reverse("activities:records"))
+    return redirect("activities:records")
 
 
 # -- 积分超市 ----------------------------------------------------------------------------------------------------
