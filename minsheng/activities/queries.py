@@ -1,7 +1,8 @@
 """Shared reads of the activities engine: what pages, the API, metrics and other domains ask of events."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from .choices import EventStatus, RegistrationStatus
 from .models import CheckIn, Event, Registration
@@ -26,16 +27,19 @@ def event_figures(event: Event) -> dict:
     return {**counts, "checked_in": checked_in, "free": free, "headcount": event.headcount}
 
 
+def _count(model, **filters):
+    """A correlated COUNT per event: joining registrations and check-ins in one GROUP BY would multiply the rows
+    (400 registrations × 400 check-ins for one performance)."""
+    rows = model.objects.filter(event=OuterRef("pk"), **filters).order_by().values("event")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
 def with_counts(queryset):
     """Events annotated with confirmed, waiting and checked-in counts (one query for a list page)."""
     return queryset.annotate(
-        confirmed_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED), distinct=True
-        ),
-        waitlisted_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED), distinct=True
-        ),
-        checkin_count=Count("checkins", distinct=True),
+        confirmed_count=_count(Registration, status=RegistrationStatus.CONFIRMED),
+        waitlisted_count=_count(Registration, status=RegistrationStatus.WAITLISTED),
+        checkin_count=_count(CheckIn),
     )
 
 
