@@ -310,10 +310,7 @@ def figures(request):
         messages.error(request, _("日期格式不正确，已显示本年"))
         start, end = dt.date(today.year, 1, 1), today
         scope = registry.Scope(viewer=request.user, start=start, end=end)
-    cards = [
-        {"metric": m, "value": registry.as_number(m.compute(scope))}
-        for m in registry.all_metrics("activities")
-    ]
+    cards = [{"metric": m, "value": registry.as_number(m.compute(scope))} for m in metrics.METRICS]
     return render(
         request,
         "activities/figures.html",
