@@ -159,7 +159,11 @@ def do_exchange(item: MarketItem, *, actor, volunteer: Volunteer, quantity: int 
 @transaction.atomic
 def do_cancel_exchange(exchange: Exchange, *, actor, reason: str) -> Exchange:
     """Undo an exchange (the item was not handed over): a reverse transfer, never a deleted one; stock back."""
-    exchange = Exchange.objects.select_for_update().select_related("item", "volunteer").get(pk=exchange.pk)
+    exchange = (
+        Exchange.objects.select_for_update(of=("self",))
+        .select_related("item", "volunteer")
+        .get(pk=exchange.pk)
+    )
     require(actor, "volunteers.manage", exchange.item.node)
     if exchange.status != ExchangeStatus.DONE:
         raise IllegalTransition(_("该兑换已撤销"))

@@ -215,7 +215,7 @@ def do_create_shift(
 
 
 def _locked_shift(shift: Shift) -> Shift:
-    return Shift.objects.select_for_update().select_related("node", "event").get(pk=shift.pk)
+    return Shift.objects.select_for_update(of=("self",)).select_related("node", "event").get(pk=shift.pk)
 
 
 def _held(shift: Shift) -> int:
@@ -276,7 +276,7 @@ def _offer_next(shift: Shift) -> ShiftSignup | None:
 @transaction.atomic
 def do_cancel_signup(signup: ShiftSignup, *, actor) -> ShiftSignup:
     shift = _locked_shift(signup.shift)
-    signup = ShiftSignup.objects.select_for_update().select_related("volunteer").get(pk=signup.pk)
+    signup = ShiftSignup.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=signup.pk)
     if not _own(actor, signup.volunteer):
         require(actor, MANAGE, shift.node)
     if signup.status not in (*SLOT_HOLDING, SS.WAITLISTED):
@@ -292,7 +292,7 @@ def do_cancel_signup(signup: ShiftSignup, *, actor) -> ShiftSignup:
 @transaction.atomic
 def do_answer_offer(signup: ShiftSignup, *, actor, accept: bool) -> ShiftSignup:
     shift = _locked_shift(signup.shift)
-    signup = ShiftSignup.objects.select_for_update().select_related("volunteer").get(pk=signup.pk)
+    signup = ShiftSignup.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=signup.pk)
     if not _own(actor, signup.volunteer):
         require(actor, MANAGE, shift.node)
     if signup.status != SS.OFFERED:
@@ -427,7 +427,9 @@ def _confirm(record: ServiceRecord, actor, *, by_name: str) -> ServiceRecord:
 
 @transaction.atomic
 def do_confirm_record(record: ServiceRecord, *, actor) -> ServiceRecord:
-    record = ServiceRecord.objects.select_for_update().select_related("volunteer").get(pk=record.pk)
+    record = (
+        ServiceRecord.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=record.pk)
+    )
     require(actor, MANAGE, record.node)
     if record.status != RecordStatus.PENDING:
         raise IllegalTransition(_("只有待确认的记录可以确认"))
