@@ -234,3 +234,19 @@ def test_bulk_attendance_counts_each_person_once(aw):
     assert CheckIn.objects.get(registration=walked_in)
     with pytest.raises(PermissionDenied):
         actions.do_record_attendance(event, actor=aw.w.grid_b, people=sheet)
+
+
+def test_promotion_and_cancellation_notify_after_commit(aw, django_capture_on_commit_callbacks):
+    from minsheng.core.models import Notification
+
+    event = aw.event(capacity=1)
+    first = actions.do_register(event, actor=aw.w.worker_a, name="甲", phone="13900000001")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_register(event, actor=aw.w.resident)
+    assert Notification.objects.filter(recipient=aw.w.resident, title__contains="候补").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_cancel_registration(first, actor=aw.w.worker_a)
+    assert Notification.objects.filter(recipient=aw.w.resident, title__contains="候补转正").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_cancel_event(event, actor=aw.w.worker_a, reason="大风")
+    assert Notification.objects.filter(recipient=aw.w.resident, title__contains="活动已取消").count() == 1
