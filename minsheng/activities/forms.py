@@ -228,3 +228,34 @@ class GradeForm(forms.Form):
 class VenueChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Venue) -> str:
         return f"{obj.name}（{obj.node.name}）"
+
+
+class EventEditForm(forms.Form):
+    """What may change after publishing: the words, the time and place, the capacity, whether residents register."""
+
+    title = forms.CharField(label=_("活动名称"), max_length=120)
+    venue = forms.ModelChoiceField(label=_("场地"), queryset=None, required=False)
+    place = forms.CharField(label=_("地点（无登记场地时）"), max_length=200, required=False)
+    start = forms.DateTimeField(label=_("开始时间"), widget=DateTimeInput())
+    end = forms.DateTimeField(label=_("结束时间"), widget=DateTimeInput())
+    capacity = forms.IntegerField(
+        label=_("名额"),
+        min_value=1,
+        required=False,
+        help_text=_("留空表示不限；增加名额时候补名单按顺序递补"),
+    )
+    audience = forms.CharField(label=_("面向人群"), max_length=100, required=False)
+    public = forms.BooleanField(label=_("居民可在手机上报名"), required=False)
+    description = forms.CharField(
+        label=_("活动内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, venues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venues
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("结束时间不能早于开始时间"))
+        return data

@@ -12,6 +12,7 @@ urlpatterns = [
     path("figures/", events.figures, name="figures"),
     path("series/<int:pk>/", events.series_detail, name="series"),
     path("<int:pk>/", events.event_detail, name="event"),
+    path("<int:pk>/edit/", events.event_edit, name="event_edit"),
     path("<int:pk>/door/", events.door, name="door"),
     path("<int:pk>/close/", events.event_close, name="close"),
     path("<int:pk>/cancel/", events.event_cancel, name="cancel"),

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from minsheng.activities import actions
 from minsheng.activities.actions import dual, points, volunteers
@@ -58,6 +59,7 @@ def test_staff_pages_answer(aw, client_for, volunteer):
         reverse("activities:evaluations"),
         reverse("activities:evaluations") + "?year=abc",
         reverse("activities:series", args=[series.pk]),
+        reverse("activities:event_edit", args=[event.pk]),
     ):
         response = c.get(url)
         assert response.status_code == 200, url
@@ -195,3 +197,25 @@ def test_close_and_cancel_pages(aw, client_for):
     other = aw.event()
     response = c.post(reverse("activities:cancel", args=[other.pk]), {"reason": ""}, follow=True)
     assert "请说明取消原因" in response.content.decode()
+
+
+def test_edit_capacity_moves_the_waiting_list(aw, client_for):
+    event = aw.event(capacity=1)
+    actions.do_register(event, actor=aw.w.worker_a, name="甲", phone="13900000001")
+    waiting = actions.do_register(event, actor=aw.w.resident)
+    c = client_for(aw.w.worker_a)
+    data = {
+        "title": event.title,
+        "venue": aw.venue.pk,
+        "start": timezone.localtime(event.start).strftime("%Y-%m-%dT%H:%M"),
+        "end": timezone.localtime(event.start).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": "0",
+        "public": "on",
+    }
+    bad = c.post(reverse("activities:event_edit", args=[event.pk]), data)
+    assert bad.status_code == 200 and "errorlist" in bad.content.decode()
+    data["capacity"] = "2"
+    data["end"] = timezone.localtime(event.end).strftime("%Y-%m-%dT%H:%M")
+    assert c.post(reverse("activities:event_edit", args=[event.pk]), data).status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"

@@ -18,7 +18,16 @@ from .. import actions, queries
 from ..actions import volunteers as volunteer_actions
 from ..choices import EVENT_LOG_VERBS, EventStatus, RegistrationStatus
 from ..filtersets import EventFilterSet
-from ..forms import CloseForm, EventForm, HeadcountForm, ReasonForm, ShiftForm, WalkInForm, add_action_errors
+from ..forms import (
+    CloseForm,
+    EventEditForm,
+    EventForm,
+    HeadcountForm,
+    ReasonForm,
+    ShiftForm,
+    WalkInForm,
+    add_action_errors,
+)
 from ..models import CheckIn, Event, EventKind, Registration, Series, Venue
 from .common import CHECKIN, MANAGE, VIEW, VOLUNTEERS, activities_required, error_text, nodes_for, page_of
 
@@ -361,3 +370,26 @@ def series_detail(request, pk):
             "headcount": sum(e.headcount or 0 for es in events.values() for e in es),
         },
     )
+
+
+@activities_required(MANAGE)
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk):
+    event = _event(request, pk)
+    venues = Venue.objects.visible_to(request.user, VIEW).filter(is_active=True).select_related("node")
+    fields = ["title", "venue", "place", "start", "end", "capacity", "audience", "public", "description"]
+    initial = {name: getattr(event, name) for name in fields}
+    form = EventEditForm(request.POST or None, initial=initial, venues=venues)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if v != initial[k]}
+        try:
+            if changes:
+                actions.do_update_event(event, actor=request.user, **changes)
+        except ACTION_ERRORS as exc:
+            add_action_errors(
+                form, exc if isinstance(exc, ValidationError) else ValidationError(error_text(exc))
+            )
+        else:
+            messages.success(request, _("已保存") if changes else _("没有修改"))
+            return redirect("activities:event", event.pk)
+    return render(request, "activities/events/form.html", {"form": form, "event": event})
