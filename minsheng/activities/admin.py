@@ -1,9 +1,32 @@
-"""Venues and kinds are configuration the admin edits; events, registrations and check-ins change only through
+"""Venues, kinds, series and the points rate are configuration the admin edits; events, registrations and check-ins change only through
 activities.actions (they carry person-times and hours), so the admin shows them read-only."""
 
 from django.contrib import admin
 
-from .models import CheckIn, Event, EventKind, EventLog, Registration, Series, Venue
+from .models import (
+    Certificate,
+    CheckIn,
+    DualMember,
+    DualUnit,
+    Evaluation,
+    Event,
+    EventKind,
+    EventLog,
+    Exchange,
+    MarketItem,
+    NeedItem,
+    PointAccount,
+    PointRule,
+    PointTransfer,
+    Project,
+    Registration,
+    Series,
+    ServiceRecord,
+    Shift,
+    Team,
+    Venue,
+    Volunteer,
+)
 
 
 @admin.register(Venue)
@@ -34,5 +57,30 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-for model in (Event, Registration, CheckIn, EventLog):
+@admin.register(PointRule)
+class PointRuleAdmin(admin.ModelAdmin):
+    list_display = ("node", "points_per_hour", "max_hours_per_record")
+
+
+# Everything that carries person-times, hours, points or a 双报到 record changes through the actions only.
+for model in (
+    Event,
+    Registration,
+    CheckIn,
+    EventLog,
+    Volunteer,
+    Team,
+    Shift,
+    ServiceRecord,
+    Certificate,
+    PointAccount,
+    PointTransfer,
+    MarketItem,
+    Exchange,
+    DualUnit,
+    DualMember,
+    NeedItem,
+    Project,
+    Evaluation,
+):
     admin.site.register(model, ReadOnlyAdmin)
