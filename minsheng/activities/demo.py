@@ -130,7 +130,7 @@ class ActivitiesDemo:
         self.volunteers: dict[int, list] = {}
         self.counts = {"events": 0, "shifts": 0, "records": 0, "exchanges": 0, "cases": 0}
 
-    # -- helpers ---------------------------------------------------------------------------------------------
+    # -- small tools ------------------------------------------------------------------------------------------
 
     def at(self, moment: dt.datetime):
         return clock.at(min(moment, self.now))
