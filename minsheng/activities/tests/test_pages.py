@@ -219,3 +219,27 @@ def test_edit_capacity_moves_the_waiting_list(aw, client_for):
     assert c.post(reverse("activities:event_edit", args=[event.pk]), data).status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
+
+
+def test_resident_signs_up_for_a_shift_and_takes_up_the_offer(aw, client_for, volunteer):
+    event = aw.event(start_in_hours=48)
+    shift = volunteers.do_create_shift(
+        actor=aw.w.worker_a, event=event, role="签到引导", start=event.start, end=event.end, slots=1
+    )
+    other = volunteers.do_register_volunteer(
+        actor=aw.w.worker_a, node=aw.w.community_a, name="老张", phone="13900000021", consent=True
+    )
+    held = volunteers.do_sign_up(shift, actor=aw.w.worker_a, volunteer=other)
+    c = client_for(aw.w.resident)
+    page = c.post(
+        reverse("activities_h5:shift_sign_up", args=[event.pk, shift.pk]), follow=True
+    ).content.decode()
+    assert "候补" in page
+    volunteers.do_cancel_signup(held, actor=aw.w.worker_a)
+    signup = volunteer.signups.get()
+    assert signup.status == "offered"
+    me = c.get(reverse("activities_h5:me")).content.decode()
+    assert "确认参加" in me
+    c.post(reverse("activities_h5:answer_offer", args=[signup.pk]), {"accept": "1"})
+    signup.refresh_from_db()
+    assert signup.status == "confirmed"
