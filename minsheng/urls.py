@@ -16,6 +16,7 @@ api_v1 = [
     path("agri/", include("minsheng.agri.api.urls")),
     path("iot/", include("minsheng.iot.api.urls")),
     path("deliberation/", include("minsheng.deliberation.api.urls")),
+    path("activities/", include("minsheng.activities.api.urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,9 @@ urlpatterns = [
     path("iot/", include("minsheng.iot.urls")),
     path("deliberation/", include("minsheng.deliberation.urls")),
     path("h5/meetings/", include("minsheng.deliberation.urls_h5")),
+    path("activities/", include("minsheng.activities.urls")),
+    path("h5/activities/", include("minsheng.activities.urls_h5")),
+    path("activities-verify/", include("minsheng.activities.urls_public")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.

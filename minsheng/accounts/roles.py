@@ -30,6 +30,10 @@ agri.configure  import the reference data (limits, banned/restricted pesticides)
 deliberation.view    see meetings, agendas, minutes, visit campaigns, 联户交心 and their figures in the subtree
 deliberation.manage  run meetings (series, agenda, sign-in, votes, closing, minutes), campaigns and teams
 deliberation.record  record items raised at a meeting, sign people in, and record visits and 联户 contacts
+activities.view     see activities, registrations, check-ins, volunteers, 双报到 records and their figures
+activities.manage   publish, change, close and cancel activities; register people; 双报到 records and evaluations
+activities.checkin  check people in at the door, register walk-ins, record an open-air head count
+volunteers.manage   the volunteer registry, teams, shifts, hours confirmation, certificates and the 积分超市
 """
 
 from minsheng.core import capabilities
@@ -62,6 +66,7 @@ _CASE_DESK = {
 _CASE_FIELD = {"cases.view", "cases.create", "cases.handle"}
 _DELIBERATION_ALL = {"deliberation.view", "deliberation.manage", "deliberation.record"}
 _DELIBERATION_FIELD = {"deliberation.view", "deliberation.record"}
+_ACTIVITIES_ALL = {"activities.view", "activities.manage", "activities.checkin", "volunteers.manage"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     R.STREET_ADMIN: frozenset(
@@ -82,6 +87,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.handle",
             "iot.configure",
             *_DELIBERATION_ALL,
+            *_ACTIVITIES_ALL,
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -96,6 +102,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "agri.view",
             "iot.view",
             "deliberation.view",
+            "activities.view",
         }
     ),
     R.STREET_CADRE: frozenset(
@@ -109,6 +116,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.view",
             "iot.handle",
             *_DELIBERATION_ALL,
+            *_ACTIVITIES_ALL,
         }
     ),
     R.COMMUNITY_WORKER: frozenset(
@@ -122,10 +130,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.view",
             "iot.handle",
             *_DELIBERATION_ALL,
+            *_ACTIVITIES_ALL,
         }
     ),
     R.GRID_WORKER: frozenset(
-        {"org.view", "org.change", "org.view_pii", *_CASE_FIELD, "iot.view", *_DELIBERATION_FIELD}
+        {
+            "org.view",
+            "org.change",
+            "org.view_pii",
+            *_CASE_FIELD,
+            "iot.view",
+            "activities.view",
+            "activities.checkin",
+            *_DELIBERATION_FIELD,
+        }
     ),
     R.VILLAGE_SUPERVISOR: frozenset(
         {"org.view", *_CASE_FIELD, "agri.view", "agri.record", "iot.view", "iot.handle"}

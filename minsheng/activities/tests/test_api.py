@@ -1,0 +1,150 @@
+"""/api/v1/activities/: the actions behind HTTP — 201/200 for check-ins, 400 for bad input, 403/404 outside one's
+rights and scope, 409 for a state that forbids it — and responses that match the OpenAPI schema."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from minsheng.activities import actions
+from minsheng.activities.actions import points, volunteers
+from minsheng.activities.models import CheckIn, Exchange
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/activities"
+
+
+def test_publish_register_and_check_in(aw, api_for):
+    api = api_for(aw.w.worker_a)
+    start = timezone.now() + dt.timedelta(minutes=30)
+    payload = {
+        "title": "急救知识宣讲",
+        "kind": "publicity",
+        "node": aw.w.community_a.pk,
+        "venue": aw.venue.pk,
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(hours=2)).isoformat(),
+        "capacity": 1,
+    }
+    bad = api.post(
+        f"{BASE}/events/", {**payload, "end": (start - dt.timedelta(hours=1)).isoformat()}, format="json"
+    )
+    assert bad.status_code == 400 and "end" in bad.json()
+    assert api.post(f"{BASE}/events/", {**payload, "kind": "nope"}, format="json").status_code == 400
+    assert (
+        api.post(f"{BASE}/events/", {**payload, "node": aw.w.community_b.pk}, format="json").status_code
+        == 400
+    )
+    created = api.post(f"{BASE}/events/", payload, format="json")
+    assert created.status_code == 201, created.json()
+    event_id = created.json()["id"]
+
+    first = api.post(
+        f"{BASE}/events/{event_id}/register/", {"name": "张大爷", "phone": "13900000001"}, format="json"
+    )
+    second = api.post(
+        f"{BASE}/events/{event_id}/register/", {"name": "李阿姨", "phone": "13900000002"}, format="json"
+    )
+    assert first.status_code == 201 and first.json()["status"] == "confirmed"
+    assert first.json()["phone"] == "139****0001"
+    assert second.json()["status"] == "waitlisted"
+    assert api.post(f"{BASE}/events/{event_id}/register/", {}, format="json").status_code == 400
+
+    registration = first.json()["id"]
+    checked = api.post(f"{BASE}/events/{event_id}/check-in/", {"registration": registration}, format="json")
+    again = api.post(f"{BASE}/events/{event_id}/check-in/", {"registration": registration}, format="json")
+    assert checked.status_code == 201 and checked.json()["created"] is True
+    assert again.status_code == 200 and again.json()["created"] is False
+    assert (
+        api.post(f"{BASE}/events/{event_id}/check-in/", {"token": "ZZZZ9999"}, format="json").status_code
+        == 400
+    )
+    assert api.post(f"{BASE}/events/{event_id}/check-in/", {}, format="json").status_code == 400
+    assert CheckIn.objects.filter(event_id=event_id).count() == 1
+    figures = api.get(f"{BASE}/events/{event_id}/figures/").json()
+    assert figures["checked_in"] == 1 and figures["waitlisted"] == 1
+
+    conflict = api.post(f"{BASE}/registrations/{registration}/cancel/")
+    assert conflict.status_code == 409 and conflict.json()["code"] == "illegal_transition"
+    assert api.post(f"{BASE}/events/{event_id}/headcount/", {"count": 10}, format="json").status_code == 409
+    listing = api.get(f"{BASE}/events/", {"kind": "publicity"})
+    assert listing.status_code == 200 and listing.json()["count"] == 1
+
+
+def test_scope_and_rights(aw, api_for):
+    event = aw.event()
+    assert api_for(aw.w.grid_b).get(f"{BASE}/events/{event.pk}/").status_code == 404
+    assert api_for(aw.w.resident).get(f"{BASE}/events/").status_code == 403
+    refused = api_for(aw.w.grid_a).post(f"{BASE}/events/{event.pk}/cancel/", {"reason": "雨"}, format="json")
+    assert refused.status_code == 403
+
+
+def test_volunteers_records_and_exchange(aw, api_for, volunteer):
+    api = api_for(aw.w.worker_a)
+    created = api.post(
+        f"{BASE}/volunteers/",
+        {"name": "李医生", "phone": "13900000011", "node": aw.w.community_a.pk, "consent": False},
+        format="json",
+    )
+    assert created.status_code == 400 and "consent" in created.json()
+    record = api.post(
+        f"{BASE}/records/",
+        {
+            "volunteer": volunteer.pk,
+            "content": "助老",
+            "served_on": aw.now.date().isoformat(),
+            "hours": "2.5",
+        },
+        format="json",
+    )
+    assert record.status_code == 201 and record.json()["status"] == "pending"
+    confirmed = api.post(f"{BASE}/records/{record.json()['id']}/confirm/")
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
+    assert api.post(f"{BASE}/records/{record.json()['id']}/confirm/").status_code == 409
+    balance = api.get(f"{BASE}/volunteers/{volunteer.pk}/balance/").json()
+    assert balance["balance"] == 25 and balance["volunteer"] == volunteer.pk
+    item = points.do_add_market_item(
+        actor=aw.w.worker_a, node=aw.w.community_a, name="大米", points=30, stock=2
+    )
+    refused = api.post(f"{BASE}/market-items/{item.pk}/exchange/", {"volunteer": volunteer.pk}, format="json")
+    assert refused.status_code == 409 and "积分不足" in refused.json()["detail"]
+    assert not Exchange.objects.exists()
+    listing = api.get(f"{BASE}/volunteers/").json()["results"]
+    assert listing[0]["phone"].count("*") == 4 and "****" in listing[0]["id_number"]
+
+
+def test_figures_endpoint(aw, api_for):
+    event = aw.event(start_in_hours=1)
+    actions.do_record_attendance(event, actor=aw.w.grid_a, people=[{"name": "甲"}, {"name": "乙"}])
+    api = api_for(aw.w.worker_a)
+    body = api.get(f"{BASE}/figures/", {"by": "kind"}).json()
+    by_code = {m["code"]: m["value"] for m in body["metrics"]}
+    assert by_code["activities.person_times"] == 2 and by_code["activities.unique_participants"] == 2
+    assert body["breakdown"][0]["person_times"] == 2
+    assert api.get(f"{BASE}/figures/", {"by": "nonsense"}).status_code == 400
+    assert api.get(f"{BASE}/figures/", {"start": "2026-13-01"}).status_code == 400
+    assert api.get(f"{BASE}/figures/", {"start": "2026-12-31", "end": "2026-01-01"}).status_code == 400
+
+
+def test_shift_signup_through_the_api(aw, api_for, volunteer):
+    event = aw.event(start_in_hours=48)
+    shift = volunteers.do_create_shift(
+        actor=aw.w.worker_a, event=event, role="引导", start=event.start, end=event.end, slots=1
+    )
+    api = api_for(aw.w.worker_a)
+    signup = api.post(f"{BASE}/shifts/{shift.pk}/signup/", {"volunteer": volunteer.pk}, format="json")
+    assert signup.status_code == 201 and signup.json()["status"] == "confirmed"
+    assert api.get(f"{BASE}/shifts/", {"event": event.pk}).json()["count"] == 1
+
+
+def test_schema_lists_the_activities_api(client):
+    from drf_spectacular.validation import validate_schema
+
+    schema = client.get("/api/schema/?format=json").json()
+    validate_schema(schema)
+    for path in (
+        "/api/v1/activities/events/",
+        "/api/v1/activities/events/{id}/check-in/",
+        "/api/v1/activities/figures/",
+    ):
+        assert path in schema["paths"], path
