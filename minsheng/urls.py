@@ -13,6 +13,7 @@ api_v1 = [
     path("cases/", include("minsheng.cases.api.urls")),
     path("agri/", include("minsheng.agri.api.urls")),
     path("iot/", include("minsheng.iot.api.urls")),
+    path("enterprise/", include("minsheng.enterprise.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,8 @@ urlpatterns = [
     path("open311/v2/", include("minsheng.open311.urls")),
     path("agri/", include("minsheng.agri.urls")),
     path("iot/", include("minsheng.iot.urls")),
+    path("enterprise/", include("minsheng.enterprise.urls")),
+    path("qy/", include("minsheng.enterprise.urls_h5")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

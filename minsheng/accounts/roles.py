@@ -25,6 +25,11 @@ iot.handle      acknowledge, assign, clear and comment on greenhouse alarms in t
 iot.configure   greenhouses, sensors, gateways and thresholds (the admin)
 agri.manage     keep the agri office's ledgers: campaigns, sampling tasks, holiday duty, registry imports
 agri.configure  import the reference data (limits, banned/restricted pesticides) from xlsx
+enterprise.view       see the enterprise registry, investment projects, the problem ledger, plans, events, policies
+enterprise.manage     keep them: enterprises and contacts, move projects through the pipeline, record visits,
+                      problems and 销号 confirmations, 一企一策, events, policy deliveries (any staff member may
+                      submit an investment lead without it)
+enterprise.supervise  督办 overdue projects, record the 小微企业工作委员会's review of a 一企一策
 """
 
 from .choices import Role
@@ -72,6 +77,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.view",
             "iot.handle",
             "iot.configure",
+            "enterprise.view",
+            "enterprise.manage",
+            "enterprise.supervise",
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -85,6 +93,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.supervise",
             "agri.view",
             "iot.view",
+            "enterprise.view",
+            "enterprise.supervise",
         }
     ),
     R.STREET_CADRE: frozenset(
@@ -97,6 +107,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "agri.manage",
             "iot.view",
             "iot.handle",
+            "enterprise.view",
         }
     ),
     R.COMMUNITY_WORKER: frozenset(
@@ -115,7 +126,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     R.VILLAGE_SUPERVISOR: frozenset(
         {"org.view", *_CASE_FIELD, "agri.view", "agri.record", "iot.view", "iot.handle"}
     ),
-    R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD}),
+    R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD, "enterprise.view", "enterprise.manage"}),
     R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle"}),
     R.RESIDENT: frozenset(),
 }
