@@ -201,6 +201,7 @@ class Project(Scoped):
     signed_amount = models.DecimalField(_("签约额（万元，按甄别规则计）"), default=0, **MONEY)
     funds_in_place = models.DecimalField(_("到位资金（万元）"), default=0, **MONEY)
     stage = models.CharField(_("阶段"), max_length=12, choices=Stage.choices, default=Stage.LEAD)
+    submitted_at = models.DateTimeField(_("线索提交时间"), db_index=True)
     stage_entered_at = models.DateTimeField(_("进入本阶段时间"))
     stage_due = models.DateTimeField(_("本阶段时限"), null=True, blank=True)
     stage_warn_at = models.DateTimeField(_("临期时间"), null=True, blank=True)
@@ -253,6 +254,8 @@ class ProjectEvent(models.Model):
     )
     from_stage = models.CharField(_("原阶段"), max_length=12, blank=True)
     to_stage = models.CharField(_("新阶段"), max_length=12, blank=True)
+    #: Working days spent in `from_stage`, on events that leave a stage (the 阶段停留 figure averages them).
+    days_in_stage = models.PositiveIntegerField(_("阶段停留（工作日）"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
     extra = models.JSONField(_("附加信息"), default=dict, blank=True)
 
@@ -450,6 +453,8 @@ class Problem(Scoped):
         ordering = ["-pk"]
 
     def __str__(self) -> str:
+        if self.case_id is None:
+            return f"{self.enterprise} #{self.pk}"
         return f"{self.case.number} {self.case.title}"
 
 

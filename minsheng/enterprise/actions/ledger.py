@@ -150,7 +150,7 @@ def do_raise_problem(
     if unit is not None:
         note = _("组团式服务现场交办（%(who)s）") % {"who": actor or (contact and contact.name) or ""}
         case_actions.do_accept(case, actor=None, note=note)
-        case_actions.do_dispatch(case, actor=None, unit=unit, co_units=co_units, note=note)
+        problem.case = case_actions.do_dispatch(case, actor=None, unit=unit, co_units=co_units, note=note)
     return problem
 
 

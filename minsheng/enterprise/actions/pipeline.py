@@ -183,6 +183,7 @@ def do_submit_lead(
         owner=owner,
         submitted_by=actor or owner,
         stage=Stage.LEAD,
+        submitted_at=now,
     )
     _start_clock(project, now)
     project.save()
@@ -222,6 +223,7 @@ def do_advance(project: Project, *, actor, to: str, owner=None, note: str = "") 
         raise IllegalTransition(_("项目尚未开工，不能进入投产阶段"))
     old = project.stage
     now = clock.now()
+    days = days_in_stage(project, now)
     project.stage = to
     today = now.date()
     if to == Stage.PRODUCTION:
@@ -234,7 +236,7 @@ def do_advance(project: Project, *, actor, to: str, owner=None, note: str = "") 
         project.owner = owner
     _start_clock(project, now)
     project.save()
-    _event(project, "advance", actor, from_stage=old, note=note)
+    _event(project, "advance", actor, from_stage=old, note=note, days=days)
     if project.owner != actor:
         transaction.on_commit(
             lambda: notify(
@@ -256,6 +258,7 @@ def do_lose(project: Project, *, actor, reason: str) -> Project:
     if project.stage not in LOSABLE:
         raise IllegalTransition(_("项目当前阶段为“%(s)s”，不能标记流失") % {"s": Stage(project.stage).label})
     old = project.stage
+    days = days_in_stage(project)
     project.stage = Stage.LOST
     project.lost_from = old
     project.lost_reason = reason.strip()[:200]
@@ -263,7 +266,7 @@ def do_lose(project: Project, *, actor, reason: str) -> Project:
     project.stage_due = project.stage_warn_at = None
     project.is_supervised = False
     project.save()
-    _event(project, "lose", actor, from_stage=old, note=project.lost_reason)
+    _event(project, "lose", actor, from_stage=old, note=project.lost_reason, days=days)
     return project
 
 
@@ -335,6 +338,7 @@ def do_record_signing(
         by=actor,
     )
     old = project.stage
+    days = days_in_stage(project) if first else None
     project.signed_amount += counted
     if kind == SigningKind.NEW_INVESTOR and signing.investor:
         project.investor = signing.investor
@@ -343,7 +347,17 @@ def do_record_signing(
         project.stage = Stage.SIGNED
         _start_clock(project, clock.now())
     project.save()
-    _event(project, "sign", actor, from_stage=old, note=note, kind=kind, amount=amount, counted=counted)
+    _event(
+        project,
+        "sign",
+        actor,
+        from_stage=old,
+        note=note,
+        days=days,
+        kind=kind,
+        amount=amount,
+        counted=counted,
+    )
     return signing
 
 
