@@ -411,8 +411,8 @@ class EnterpriseDemo:
         """签约 → 落地推进 (立项/供地/开工, funds) → 投产 → 运营, as far as the year allows."""
         rng = self.rng
         day += dt.timedelta(days=rng.randint(7, 25))
-        if day > self.today:
-            return
+        if day > self.today or rng.random() < 0.12:
+            return  # not started yet, or stalled after signing (the stage clock will 督办 it)
         with clock.at(self.at(day)):
             project = actions.do_advance(
                 project, actor=project.owner, to=Stage.LANDING, note="成立项目专班（演示）"

@@ -313,9 +313,9 @@ class H5ProblemForm(forms.Form):
 
 class H5ConfirmForm(forms.Form):
     solved = forms.TypedChoiceField(
-        label=_("问题解决了吗"),
+        label=_("您的意见"),
         coerce=lambda v: v == "1",
-        choices=[("1", _("已解决，同意销号")), ("0", _("还没解决"))],
+        choices=[("1", _("已解决")), ("0", _("未解决"))],
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择")},
     )

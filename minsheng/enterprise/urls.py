@@ -5,8 +5,8 @@ from .views import events, io, ledger, pipeline, plans, registry
 app_name = "enterprise"
 
 urlpatterns = [
-    path("", registry.home, name="home"),
-    path("list/", registry.enterprise_list, name="list"),
+    path("overview/", registry.home, name="home"),
+    path("", registry.enterprise_list, name="list"),
     path("new/", registry.enterprise_create, name="create"),
     path("<int:pk>/", registry.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", registry.enterprise_edit, name="edit"),
@@ -16,8 +16,8 @@ urlpatterns = [
     path("<int:pk>/problem/", ledger.problem_new, name="problem_new"),
     path("<int:pk>/plan/", plans.plan_new, name="plan_new"),
     # the investment pipeline
-    path("board/", pipeline.board, name="board"),
-    path("projects/", pipeline.project_list, name="projects"),
+    path("projects/", pipeline.board, name="board"),
+    path("projects/list/", pipeline.project_list, name="projects"),
     path("projects/lead/", pipeline.lead_new, name="lead_new"),
     path("projects/<int:pk>/", pipeline.project_detail, name="project"),
     path("projects/<int:pk>/<slug:verb>/", pipeline.project_action, name="project_action"),
@@ -36,10 +36,12 @@ urlpatterns = [
     path("events/new/", events.event_new, name="event_new"),
     path("events/<int:pk>/", events.event_detail, name="event"),
     path("events/<int:pk>/outcome/", events.event_outcome, name="event_outcome"),
-    path("policies/", events.policy_list, name="policies"),
-    path("policies/new/", events.policy_new, name="policy_new"),
-    path("policies/<int:pk>/", events.policy_detail, name="policy"),
-    path("policies/<int:pk>/deliver/<int:enterprise_pk>/", events.policy_deliver, name="policy_deliver"),
+    path("events/policies/", events.policy_list, name="policies"),
+    path("events/policies/new/", events.policy_new, name="policy_new"),
+    path("events/policies/<int:pk>/", events.policy_detail, name="policy"),
+    path(
+        "events/policies/<int:pk>/deliver/<int:enterprise_pk>/", events.policy_deliver, name="policy_deliver"
+    ),
     # spreadsheets
     path("io/", io.io_index, name="io"),
     path("io/<slug:slug>/export/", io.io_export, name="io_export"),

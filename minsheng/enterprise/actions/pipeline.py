@@ -30,7 +30,7 @@ def _locked(project: Project) -> Project:
 
 
 def _event(
-    project: Project, verb: str, actor, *, from_stage: str = "", note: str = "", **extra
+    project: Project, verb: str, actor, *, from_stage: str = "", note: str = "", days=None, **extra
 ) -> ProjectEvent:
     return ProjectEvent.objects.create(
         project=project,
@@ -39,6 +39,7 @@ def _event(
         actor=actor,
         from_stage=from_stage,
         to_stage=project.stage,
+        days_in_stage=days,
         note=note or "",
         extra={k: (str(v) if isinstance(v, Decimal | dt.date) else v) for k, v in extra.items()},
     )

@@ -233,3 +233,12 @@ def test_trip_links_leads(ew):
         actions.do_record_trip(
             actor=ew.officer, destination="北京", start=dt.date(2026, 3, 4), end=dt.date(2026, 3, 2)
         )
+
+
+def test_leaving_a_stage_records_the_working_days_spent(ew):
+    with time_machine.travel(MONDAY, tick=False):
+        project = lead(ew)
+    with time_machine.travel(MONDAY + dt.timedelta(days=8), tick=False):  # the next Tuesday
+        actions.do_advance(project, actor=ew.officer, to=Stage.TALKS)
+    event = project.events.get(verb="advance")
+    assert event.days_in_stage == 6

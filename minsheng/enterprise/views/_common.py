@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.utils import timezone
@@ -25,7 +24,6 @@ def run(request, form, action, *args, **kwargs):
         apply_action_errors(form, exc)
         return None, 400
     except IllegalTransition as exc:
-        messages.error(request, str(exc))
         form.add_error(None, str(exc))
         return None, 409
 
