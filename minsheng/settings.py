@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "minsheng.open311",
     "minsheng.agri",
     "minsheng.iot",
+    "minsheng.activities",
     "minsheng.enterprise",
 ]
 
@@ -168,6 +169,8 @@ MINSHENG_PERIODIC_JOBS = {
     "iot.unack_escalation": {"target": "minsheng.iot.actions.escalate_unacknowledged", "every": 60},
     "iot.unack_reminders": {"target": "minsheng.iot.alerts.remind_unacknowledged", "every": 60},
     "iot.retention": {"target": "minsheng.iot.retention.run", "every": 900},
+    "activities.shift_reminders": {"target": "minsheng.activities.actions.volunteers.send_shift_reminders", "every": 300},
+    "activities.expire_offers": {"target": "minsheng.activities.actions.volunteers.expire_offers", "every": 300},
     "enterprise.stage_clock": {"target": "minsheng.enterprise.actions.run_stage_clock", "every": 300},
 }
 CELERY_BEAT_SCHEDULE = {

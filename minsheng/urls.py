@@ -13,6 +13,7 @@ api_v1 = [
     path("cases/", include("minsheng.cases.api.urls")),
     path("agri/", include("minsheng.agri.api.urls")),
     path("iot/", include("minsheng.iot.api.urls")),
+    path("activities/", include("minsheng.activities.api.urls")),
     path("enterprise/", include("minsheng.enterprise.api.urls")),
 ]
 
@@ -27,6 +28,9 @@ urlpatterns = [
     path("open311/v2/", include("minsheng.open311.urls")),
     path("agri/", include("minsheng.agri.urls")),
     path("iot/", include("minsheng.iot.urls")),
+    path("activities/", include("minsheng.activities.urls")),
+    path("h5/activities/", include("minsheng.activities.urls_h5")),
+    path("activities-verify/", include("minsheng.activities.urls_public")),
     path("enterprise/", include("minsheng.enterprise.urls")),
     path("qy/", include("minsheng.enterprise.urls_h5")),
     path("api/v1/", include(api_v1)),

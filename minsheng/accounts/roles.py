@@ -25,6 +25,10 @@ iot.handle      acknowledge, assign, clear and comment on greenhouse alarms in t
 iot.configure   greenhouses, sensors, gateways and thresholds (the admin)
 agri.manage     keep the agri office's ledgers: campaigns, sampling tasks, holiday duty, registry imports
 agri.configure  import the reference data (limits, banned/restricted pesticides) from xlsx
+activities.view     see activities, registrations, check-ins, volunteers, 双报到 records and their figures
+activities.manage   publish, change, close and cancel activities; register people; 双报到 records and evaluations
+activities.checkin  check people in at the door, register walk-ins, record an open-air head count
+volunteers.manage   the volunteer registry, teams, shifts, hours confirmation, certificates and the 积分超市
 enterprise.view       see the enterprise registry, investment projects, the problem ledger, plans, events, policies
 enterprise.manage     keep them: enterprises and contacts, move projects through the pipeline, record visits,
                       problems and 销号 confirmations, 一企一策, events, policy deliveries (any staff member may
@@ -58,6 +62,7 @@ _CASE_DESK = {
     "cases.followup",
 }
 _CASE_FIELD = {"cases.view", "cases.create", "cases.handle"}
+_ACTIVITIES_ALL = {"activities.view", "activities.manage", "activities.checkin", "volunteers.manage"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     R.STREET_ADMIN: frozenset(
@@ -77,6 +82,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.view",
             "iot.handle",
             "iot.configure",
+            *_ACTIVITIES_ALL,
             "enterprise.view",
             "enterprise.manage",
             "enterprise.supervise",
@@ -93,6 +99,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.supervise",
             "agri.view",
             "iot.view",
+            "activities.view",
             "enterprise.view",
             "enterprise.supervise",
         }
@@ -107,6 +114,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "agri.manage",
             "iot.view",
             "iot.handle",
+            *_ACTIVITIES_ALL,
             "enterprise.view",
         }
     ),
@@ -120,9 +128,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             *_CASE_DESK,
             "iot.view",
             "iot.handle",
+            *_ACTIVITIES_ALL,
         }
     ),
-    R.GRID_WORKER: frozenset({"org.view", "org.change", "org.view_pii", *_CASE_FIELD, "iot.view"}),
+    R.GRID_WORKER: frozenset(
+        {
+            "org.view",
+            "org.change",
+            "org.view_pii",
+            *_CASE_FIELD,
+            "iot.view",
+            "activities.view",
+            "activities.checkin",
+        }
+    ),
     R.VILLAGE_SUPERVISOR: frozenset(
         {"org.view", *_CASE_FIELD, "agri.view", "agri.record", "iot.view", "iot.handle"}
     ),

@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minsheng.activities import actions as engine
 from minsheng.core import clock
+from minsheng.core.calendar import TZ
 from minsheng.core.errors import IllegalTransition
 
 from ..choices import DeliveryMethod, EventKind, PolicyMode, SizeClass
@@ -65,6 +67,7 @@ def do_record_event(
     event.enterprises.set(enterprises)
     event.banks.set(banks)
     event.policies.set(policies)
+    _host_on_engine(event, actor, enterprises, banks)
     if kind == EventKind.POLICY and held_on <= clock.now().date():
         for enterprise in enterprises:
             for policy in policies:
@@ -78,6 +81,60 @@ def do_record_event(
                         by=actor,
                     )
     return event
+
+
+#: The activities engine's event kinds (data rows it ships) for ours.
+ENGINE_KINDS = {
+    EventKind.TRAINING: "training",
+    EventKind.MATCHMAKING: "matchmaking",
+    EventKind.POLICY: "publicity",
+}
+#: An enterprise event is a morning session unless the engine's page is used to change it.
+SESSION = (dt.time(9, 0), dt.time(11, 30))
+
+
+def _host_on_engine(event: EnterpriseEvent, actor, enterprises, banks) -> None:
+    """The event's registration and check-in live on the activities engine, hosted by this record (decision 0034):
+    the session is created there; for an event already held, each enterprise's primary contact (and each bank's
+    representative) is recorded as checked in from the sign-in sheet, and the session is closed."""
+    start = dt.datetime.combine(event.held_on, SESSION[0], tzinfo=TZ)
+    end = dt.datetime.combine(event.held_on, SESSION[1], tzinfo=TZ)
+    activity = engine.do_create_event(
+        actor=actor,
+        kind=ENGINE_KINDS[event.kind],
+        title=event.title,
+        node=event.node,
+        start=start,
+        end=end,
+        place=event.place,
+        host=event,
+        organiser_name=_("企业服务"),
+        audience=_("辖区企业"),
+        description=event.summary,
+        public=False,
+    )
+    event.activity_id = activity.pk
+    event.save(update_fields=["activity_id", "updated_at"])
+    now = clock.now()
+    if now < start:
+        return
+    people = []
+    for enterprise in enterprises:
+        contact = enterprise.contacts.order_by("-is_primary", "pk").first()
+        people.append(
+            {
+                "name": contact.name if contact else _("企业代表"),
+                "phone": contact.phone if contact else "",
+                "organisation": enterprise.name,
+                "at": start,
+            }
+        )
+    for bank in banks:
+        people.append({"name": _("客户经理"), "phone": "", "organisation": bank.name, "at": start})
+    if people:
+        engine.do_record_attendance(activity, actor=actor, people=people)
+    if now.date() > event.held_on:
+        engine.do_close_event(activity, actor=actor, summary=event.summary or event.title)
 
 
 @transaction.atomic

@@ -43,6 +43,9 @@ def code(n: int) -> str:
 @pytest.fixture
 def ew(world, password) -> EntWorld:
     reference.load(apps)
+    import importlib
+
+    importlib.import_module("minsheng.activities.migrations.0002_event_kinds").add_kinds(apps, None)
     officer = account_actions.create_user(username="officer", display_name="企业服务专员", password=password)
     account_actions.grant_membership(user=officer, role=Role.ENTERPRISE_OFFICER, node=world.street)
     officer_b = account_actions.create_user(username="officer_b", display_name="龙泉专员", password=password)

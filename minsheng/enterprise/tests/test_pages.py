@@ -267,3 +267,24 @@ def test_h5_unknown_phone_gets_no_code_and_the_same_answer(ew, client, settings)
     )
     assert bad.status_code == 400
     assert client.post(reverse("enterprise_h5:login"), {"step": "phone", "phone": "12"}).status_code == 400
+
+
+def test_events_are_hosted_on_the_activities_engine(ew):
+    from minsheng.activities import queries as event_queries
+    from minsheng.activities.choices import EventStatus
+
+    past = dt.date.today() - dt.timedelta(days=3)
+    event = actions.do_record_event(
+        actor=ew.officer,
+        kind=EventKind.TRAINING,
+        title="安全生产培训",
+        held_on=past,
+        node=ew.w.street,
+        enterprises=[ew.ent_a, ew.ent_b],
+    )
+    (session,) = event_queries.events_for_host(event)
+    assert event.activity_id == session.pk and session.kind.code == "training"
+    assert session.status == EventStatus.CLOSED  # held: the sign-in sheet recorded, the session closed
+    figures = event_queries.event_figures(session)
+    assert figures["checked_in"] == 2
+    assert {r.organisation for r in session.registrations.all()} == {ew.ent_a.name, ew.ent_b.name}

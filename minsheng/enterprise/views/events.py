@@ -39,6 +39,14 @@ def event_list(request):
     )
 
 
+def _engine(event):
+    """The activities engine's session of this event and its registration/check-in counts (decision 0033)."""
+    from minsheng.activities import queries as event_queries
+
+    sessions = list(event_queries.events_for_host(event))
+    return [{"session": s, "figures": event_queries.event_figures(s)} for s in sessions]
+
+
 def _event_context(request, event, outcome_form=None):
     outcomes = event.outcomes.select_related("enterprise", "bank")
     totals = outcomes.aggregate(i=Sum("intent_amount"), c=Sum("credit_amount"), loan=Sum("loan_amount"))
@@ -53,6 +61,7 @@ def _event_context(request, event, outcome_form=None):
         "can_manage": request.user.has_cap("enterprise.manage", event.node),
         "outcome_form": outcome_form or OutcomeForm(event=event),
         "problems": event.problems.select_related("case", "enterprise"),
+        "sessions": _engine(event),
     }
 
 
