@@ -30,7 +30,7 @@ def event_list(request):
         "enterprise/events/list.html",
         {
             "filter": filterset,
-            "page_obj": page(request, filterset.qs),
+            "page_obj": page(request, filterset.qs.order_by("-held_on", "-pk")),
             "kinds": [(k, k.label, counts.get(k, 0)) for k in EventKind],
             "current": request.GET.get("kind", ""),
             "can_manage": request.user.has_cap("enterprise.manage"),
@@ -124,7 +124,10 @@ def policy_list(request):
     return render(
         request,
         "enterprise/events/policies.html",
-        {"page_obj": page(request, policies), "can_manage": request.user.has_cap("enterprise.manage")},
+        {
+            "page_obj": page(request, policies.order_by("-issued_on", "-pk")),
+            "can_manage": request.user.has_cap("enterprise.manage"),
+        },
     )
 
 
