@@ -244,7 +244,7 @@ class EnterpriseDemo:
         officer_cycle = self.officers * 50
         used = set()
         rows = [(name, code, size, tags, staff) for name, code, size, tags, staff in LEADING]
-        while len(rows) < 80:
+        while len(rows) < 74:  # the projects that start production add their own companies
             prefix = rng.choice(PREFIXES)
             code, trade = rng.choice(TRADES)
             name = f"{prefix}{trade}" + ("" if trade.endswith("合作社") else "有限公司")
@@ -361,6 +361,8 @@ class EnterpriseDemo:
                     planned_amount=int(planned * rng.choice([1, 1, 1.1, 1.2])),
                     source_note=rng.choice(["亲友介绍", "赴外招商", "商会推介", "以商招商", "展会洽谈"]),
                     owner=officers[i % len(officers)],
+                    # the first projects are the leading enterprises' own expansions
+                    enterprise=self.enterprises[i] if i < 3 else None,
                 )
             if trips and rng.random() < 0.4:
                 project.trips.add(rng.choice(trips))
@@ -445,6 +447,31 @@ class EnterpriseDemo:
                 return
             with clock.at(self.at(day)):
                 project = actions.do_advance(project, actor=project.owner, to=stage)
+            if stage == Stage.PRODUCTION and project.enterprise_id is None:
+                self._new_company(project, day)
+
+    def _new_company(self, project, day: dt.date) -> None:
+        """A project that starts production runs as a company of its own, registered and tagged 新落地."""
+        name = project.name.removesuffix("项目") + "有限公司"
+        with clock.at(self.at(day, 11)):
+            enterprise = actions.create_enterprise(
+                actor=project.owner,
+                credit_code=self.credit_code(),
+                name=name,
+                industry=project.industry,
+                size=SizeClass.SMALL,
+                node=project.node,
+                address=f"{project.node.name}园区路{self.rng.randint(1, 99)}号{DEMO_LABEL}",
+                founded_on=self.at(day).date(),
+                cadre=project.owner,
+                note=DEMO_NOTE,
+                tags=[self.tags["新落地"]],
+            )
+            actions.add_contact(
+                enterprise, actor=project.owner, name="项目负责人", phone=self.phone(), is_primary=True
+            )
+            actions.do_link_enterprise(project, actor=project.owner, enterprise=enterprise)
+        self.enterprises.append(enterprise)
 
     # -- visits and the ledger --------------------------------------------------------------------------
 
@@ -474,8 +501,7 @@ class EnterpriseDemo:
                     members=[cadre],
                     on_site_office=rng.random() < 0.5,
                 )
-            for _ in range(rng.choice([0, 1, 1, 1, 2])):
-                title, text, office = rng.choice(PROBLEMS)
+            for title, text, office in rng.sample(PROBLEMS, rng.choice([0, 1, 1, 1, 2])):
                 lead = self.units.get(office) or units[0]
                 category = (
                     categories["QY03"]
@@ -640,7 +666,7 @@ class EnterpriseDemo:
             attending = pool[k * 7 : k * 7 + 9] + rng.sample(self.enterprises, 3)
             attending = list(dict.fromkeys(attending))
             banks = rng.sample(self.banks, rng.randint(3, 5))
-            with clock.at(self.at(day, 9, 30)):
+            with clock.at(self.at(day, 16, 30)):
                 event = actions.do_record_event(
                     actor=self.officers[0],
                     kind=EventKind.MATCHMAKING,
@@ -668,7 +694,7 @@ class EnterpriseDemo:
         for k in range(12):
             day = self.start + dt.timedelta(days=20 + 28 * k)
             policies = rng.sample(self.policies, rng.randint(1, 2))
-            with clock.at(self.at(day, 10)):
+            with clock.at(self.at(day, 15)):
                 actions.do_record_event(
                     actor=self.officers[k % len(self.officers)],
                     kind=EventKind.POLICY,

@@ -9,6 +9,9 @@ from minsheng.cases.choices import DONE_STATES, VOID_STATES
 from .choices import EventKind, LedgerState, SizeClass, Stage
 from .models import Enterprise, EnterpriseEvent, EnterpriseTag, Industry, Problem, Project
 
+#: Ids beyond this are no ids (and would overflow an integer column's comparison on some databases).
+MAX_ID = 2**53
+
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("名称/拼音/信用代码"))
@@ -17,7 +20,9 @@ class EnterpriseFilter(django_filters.FilterSet):
     tag = django_filters.ModelChoiceFilter(
         queryset=EnterpriseTag.objects.all(), field_name="tags", label=_("标签")
     )
-    node = django_filters.NumberFilter(field_name="node_id", label=_("社区/村"))
+    node = django_filters.NumberFilter(
+        field_name="node_id", label=_("社区/村"), min_value=1, max_value=MAX_ID
+    )
 
     class Meta:
         model = Enterprise
@@ -32,7 +37,9 @@ class EnterpriseFilter(django_filters.FilterSet):
 
 class ProjectFilter(django_filters.FilterSet):
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("阶段"))
-    owner = django_filters.NumberFilter(field_name="owner_id", label=_("负责人"))
+    owner = django_filters.NumberFilter(
+        field_name="owner_id", label=_("负责人"), min_value=1, max_value=MAX_ID
+    )
     supervised = django_filters.BooleanFilter(field_name="is_supervised", label=_("督办中"))
     q = django_filters.CharFilter(method="search", label=_("项目/投资方"))
 
@@ -48,7 +55,9 @@ class ProjectFilter(django_filters.FilterSet):
 
 class ProblemFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=LedgerState.choices, method="by_state", label=_("状态"))
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业"))
+    enterprise = django_filters.NumberFilter(
+        field_name="enterprise_id", label=_("企业"), min_value=1, max_value=MAX_ID
+    )
     q = django_filters.CharFilter(method="search", label=_("企业/问题"))
 
     class Meta:
@@ -75,7 +84,9 @@ class ProblemFilter(django_filters.FilterSet):
 
 class EventFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, label=_("类型"))
-    year = django_filters.NumberFilter(field_name="held_on__year", label=_("年度"))
+    year = django_filters.NumberFilter(
+        field_name="held_on__year", label=_("年度"), min_value=2000, max_value=2100
+    )
 
     class Meta:
         model = EnterpriseEvent

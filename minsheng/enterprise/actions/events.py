@@ -96,7 +96,8 @@ SESSION = (dt.time(9, 0), dt.time(11, 30))
 def _host_on_engine(event: EnterpriseEvent, actor, enterprises, banks) -> None:
     """The event's registration and check-in live on the activities engine, hosted by this record (decision 0034):
     the session is created there; for an event already held, each enterprise's primary contact (and each bank's
-    representative) is recorded as checked in from the sign-in sheet, and the session is closed."""
+    representative) is recorded as checked in from the sign-in sheet, and once its time is over the session is
+    closed."""
     start = dt.datetime.combine(event.held_on, SESSION[0], tzinfo=TZ)
     end = dt.datetime.combine(event.held_on, SESSION[1], tzinfo=TZ)
     activity = engine.do_create_event(
@@ -133,7 +134,7 @@ def _host_on_engine(event: EnterpriseEvent, actor, enterprises, banks) -> None:
         people.append({"name": _("客户经理"), "phone": "", "organisation": bank.name, "at": start})
     if people:
         engine.do_record_attendance(activity, actor=actor, people=people)
-    if now.date() > event.held_on:
+    if now >= end:
         engine.do_close_event(activity, actor=actor, summary=event.summary or event.title)
 
 

@@ -144,6 +144,7 @@ def do_submit_lead(
     description: str = "",
     source_note: str = "",
     owner=None,
+    enterprise=None,
 ) -> Project:
     """全员线索收集: any staff member submits a lead and is credited with it; a named owner answers it."""
     if actor is not None and not getattr(actor, "is_staff_member", False):
@@ -183,6 +184,7 @@ def do_submit_lead(
         source_note=(source_note or "").strip()[:200],
         owner=owner,
         submitted_by=actor or owner,
+        enterprise=enterprise,
         stage=Stage.LEAD,
         submitted_at=now,
     )
@@ -283,6 +285,20 @@ def do_set_owner(project: Project, *, actor, owner, note: str = "") -> Project:
     _event(
         project, "owner", actor, from_stage=project.stage, note=note, previous=str(previous), owner=str(owner)
     )
+    return project
+
+
+@transaction.atomic
+def do_link_enterprise(project: Project, *, actor, enterprise) -> Project:
+    """The registered enterprise that carries the project (an existing one's expansion, or the new company set up
+    to run it — tagged 新落地 when it is registered)."""
+    project = _locked(project)
+    require(actor, "enterprise.manage", project.node)
+    if enterprise is not None:
+        require(actor, "enterprise.view", enterprise.node)
+    project.enterprise = enterprise
+    project.save(update_fields=["enterprise", "updated_at"])
+    _event(project, "enterprise", actor, from_stage=project.stage, note=str(enterprise or ""))
     return project
 
 

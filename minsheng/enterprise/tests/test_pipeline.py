@@ -242,3 +242,16 @@ def test_leaving_a_stage_records_the_working_days_spent(ew):
         actions.do_advance(project, actor=ew.officer, to=Stage.TALKS)
     event = project.events.get(verb="advance")
     assert event.days_in_stage == 6
+
+
+def test_a_project_links_to_the_enterprise_that_carries_it(ew):
+    project = lead(ew, enterprise=ew.ent_a)
+    assert project.enterprise == ew.ent_a
+    project = actions.do_link_enterprise(project, actor=ew.officer, enterprise=ew.ent_b)
+    assert project.enterprise == ew.ent_b and project.events.filter(verb="enterprise").exists()
+    with pytest.raises(PermissionDenied):
+        actions.do_link_enterprise(project, actor=ew.officer_b, enterprise=ew.ent_b)
+    owner = actions.do_set_owner(project, actor=ew.officer, owner=ew.officer)
+    assert owner.owner == ew.officer
+    with pytest.raises(ValidationError):
+        actions.do_set_owner(project, actor=ew.officer, owner=ew.w.grid_a)

@@ -32,12 +32,12 @@ def page(request, queryset, per_page: int = 30):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def year_period(request) -> tuple[dt.date, dt.date, int]:
-    """The figures' period: a calendar year (?year=), this year by default."""
+def year_period(request) -> tuple[dt.date, dt.date, int | None]:
+    """The figures' period: the last twelve months by default (what a work report says "过去一年" of), or a
+    calendar year with ?year=."""
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
-    year = min(max(year, 2000), today.year)
+    raw = request.GET.get("year") or ""
+    if not raw.isdigit():
+        return today - dt.timedelta(days=364), today, None
+    year = min(max(int(raw), 2000), today.year)
     return dt.date(year, 1, 1), min(dt.date(year, 12, 31), today), year

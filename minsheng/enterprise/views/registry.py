@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -60,7 +61,9 @@ def figures(user, start, end) -> list[dict]:
         items = []
         for code in codes:
             metric = by_code[f"enterprise.{code}"]
-            items.append({"metric": metric, "value": metrics.as_number(metric.compute(scope)), "code": code})
+            value = metrics.as_number(metric.compute(scope))
+            yi = value / 10000 if metric.unit == metrics.Unit.WAN_YUAN and value and value >= 10000 else None
+            items.append({"metric": metric, "value": value, "code": code, "yi": yi})
         groups.append({"label": label, "items": items})
     return groups
 
@@ -76,6 +79,7 @@ def home(request):
         {
             "groups": figures(request.user, start, end),
             "year": year,
+            "years": list(range(end.year if year is None else timezone.localdate().year, 2019, -1))[:6],
             "start": start,
             "end": end,
             "stage_counts": counts,
