@@ -457,6 +457,11 @@ class Problem(Scoped):
             return f"{self.enterprise} #{self.pk}"
         return f"{self.case.number} {self.case.title}"
 
+    @property
+    def short_title(self) -> str:
+        """The case title without the enterprise's name in front (shown where the enterprise is already said)."""
+        return self.case.title.removeprefix(f"{self.enterprise.name}：")
+
 
 # -- 一企一策 ----------------------------------------------------------------------------------------------------
 

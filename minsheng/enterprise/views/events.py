@@ -32,6 +32,7 @@ def event_list(request):
             "filter": filterset,
             "page_obj": page(request, filterset.qs.order_by("-held_on", "-pk")),
             "kinds": [(k, k.label, counts.get(k, 0)) for k in EventKind],
+            "total": sum(counts.values()),
             "current": request.GET.get("kind", ""),
             "can_manage": request.user.has_cap("enterprise.manage"),
             "policy_count": Policy.objects.visible_to(request.user).count(),

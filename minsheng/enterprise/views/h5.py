@@ -115,7 +115,6 @@ def home(request):
     for p in problems:
         p.state = actions.ledger_state(p)
         p.state_color = LEDGER_COLORS[p.state]
-        p.short_title = _short(p)
     awaiting = [p for p in problems if p.state == LedgerState.AWAITING]
     return render(
         request,
@@ -164,11 +163,6 @@ def submit(request):
     return render(request, "enterprise/h5/submit.html", {"form": form, "contacts": contacts}, status=status)
 
 
-def _short(problem: Problem) -> str:
-    """The case title without the enterprise's name in front (the contact knows whose problem it is)."""
-    return problem.case.title.removeprefix(f"{problem.enterprise.name}：")
-
-
 def _own(request, pk) -> Problem:
     problem = _problems(request.contacts).filter(pk=pk).first()
     if problem is None:
@@ -210,7 +204,7 @@ def problem(request, pk):
         "enterprise/h5/problem.html",
         {
             "p": item,
-            "short_title": _short(item),
+            "short_title": item.short_title,
             "case": item.case,
             "state": state,
             "state_color": LEDGER_COLORS[state],
