@@ -244,7 +244,7 @@ class EnterpriseDemo:
         officer_cycle = self.officers * 50
         used = set()
         rows = [(name, code, size, tags, staff) for name, code, size, tags, staff in LEADING]
-        while len(rows) < 74:  # the projects that start production add their own companies
+        while len(rows) < 68:  # the projects that start production add their own companies
             prefix = rng.choice(PREFIXES)
             code, trade = rng.choice(TRADES)
             name = f"{prefix}{trade}" + ("" if trade.endswith("合作社") else "有限公司")
