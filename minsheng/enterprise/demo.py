@@ -367,8 +367,8 @@ class EnterpriseDemo:
             if trips and rng.random() < 0.4:
                 project.trips.add(rng.choice(trips))
             day = lead_day + dt.timedelta(days=rng.randint(1, 4))
-            if day > self.today:
-                continue
+            if day > self.today or (plan == "early" and rng.random() < 0.5):
+                continue  # a fresh lead still being assessed
             with clock.at(self.at(day)):
                 project = actions.do_advance(
                     project, actor=project.owner, to=Stage.TALKS, note="初步研判可行（演示）"
