@@ -288,3 +288,11 @@ def test_events_are_hosted_on_the_activities_engine(ew):
     figures = event_queries.event_figures(session)
     assert figures["checked_in"] == 2
     assert {r.organisation for r in session.registrations.all()} == {ew.ent_a.name, ew.ent_b.name}
+
+
+def test_every_staff_member_finds_the_lead_door_on_the_home_page(ew, client_for):
+    body = client_for(ew.w.grid_a).get(reverse("core:home")).content.decode()
+    assert reverse("enterprise:lead_new") in body
+    officer = client_for(ew.officer).get(reverse("core:home")).content.decode()
+    assert "待企业确认" in officer
+    assert client_for(ew.w.resident).get(reverse("core:home")).status_code == 302  # residents go to their H5
