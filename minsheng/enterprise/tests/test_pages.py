@@ -296,3 +296,20 @@ def test_every_staff_member_finds_the_lead_door_on_the_home_page(ew, client_for)
     officer = client_for(ew.officer).get(reverse("core:home")).content.decode()
     assert "待企业确认" in officer
     assert client_for(ew.w.resident).get(reverse("core:home")).status_code == 302  # residents go to their H5
+
+
+def test_one_enterprise_ledger_exports_alone(ew, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    visit_problem(ew)
+    actions.do_raise_problem(
+        ew.ent_b, actor=ew.officer, title="龙泉问题", description="x", raised_via=RaisedVia.CADRE
+    )
+    url = reverse("enterprise:io_export", args=["enterprise-problems"])
+    response = client_for(ew.officer).get(f"{url}?enterprise={ew.ent_a.pk}")
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
+    )
+    assert len(rows) == 2 and rows[1][1] == ew.ent_a.name
