@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "minsheng.iot",
     "minsheng.deliberation",
     "minsheng.activities",
+    "minsheng.enterprise",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,7 @@ MINSHENG_PERIODIC_JOBS = {
         "target": "minsheng.activities.actions.volunteers.expire_offers",
         "every": 300,
     },
+    "enterprise.stage_clock": {"target": "minsheng.enterprise.actions.run_stage_clock", "every": 300},
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "minsheng.periodic", "schedule": job["every"], "args": (name,)}

@@ -17,6 +17,7 @@ api_v1 = [
     path("iot/", include("minsheng.iot.api.urls")),
     path("deliberation/", include("minsheng.deliberation.api.urls")),
     path("activities/", include("minsheng.activities.api.urls")),
+    path("enterprise/", include("minsheng.enterprise.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,8 @@ urlpatterns = [
     path("activities/", include("minsheng.activities.urls")),
     path("h5/activities/", include("minsheng.activities.urls_h5")),
     path("activities-verify/", include("minsheng.activities.urls_public")),
+    path("enterprise/", include("minsheng.enterprise.urls")),
+    path("qy/", include("minsheng.enterprise.urls_h5")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.

@@ -34,6 +34,11 @@ activities.view     see activities, registrations, check-ins, volunteers, 双报
 activities.manage   publish, change, close and cancel activities; register people; 双报到 records and evaluations
 activities.checkin  check people in at the door, register walk-ins, record an open-air head count
 volunteers.manage   the volunteer registry, teams, shifts, hours confirmation, certificates and the 积分超市
+enterprise.view       see the enterprise registry, investment projects, the problem ledger, plans, events, policies
+enterprise.manage     keep them: enterprises and contacts, move projects through the pipeline, record visits,
+                      problems and 销号 confirmations, 一企一策, events, policy deliveries (any staff member may
+                      submit an investment lead without it)
+enterprise.supervise  督办 overdue projects, record the 小微企业工作委员会's review of a 一企一策
 """
 
 from minsheng.core import capabilities
@@ -88,6 +93,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.configure",
             *_DELIBERATION_ALL,
             *_ACTIVITIES_ALL,
+            "enterprise.view",
+            "enterprise.manage",
+            "enterprise.supervise",
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -103,6 +111,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.view",
             "deliberation.view",
             "activities.view",
+            "enterprise.view",
+            "enterprise.supervise",
         }
     ),
     R.STREET_CADRE: frozenset(
@@ -117,6 +127,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.handle",
             *_DELIBERATION_ALL,
             *_ACTIVITIES_ALL,
+            "enterprise.view",
         }
     ),
     R.COMMUNITY_WORKER: frozenset(
@@ -148,7 +159,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     R.VILLAGE_SUPERVISOR: frozenset(
         {"org.view", *_CASE_FIELD, "agri.view", "agri.record", "iot.view", "iot.handle"}
     ),
-    R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD}),
+    R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD, "enterprise.view", "enterprise.manage"}),
     R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle", *_DELIBERATION_FIELD}),
     R.RESIDENT: frozenset(),
 }

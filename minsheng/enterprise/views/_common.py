@@ -1,0 +1,43 @@
+"""What every enterprise page shares: the capability gate, the action runner, the period of the figures."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minsheng.core.errors import IllegalTransition
+from minsheng.org.forms_territory import apply_action_errors
+
+
+def require(user, capability: str, node=None) -> None:
+    if not user.has_cap(capability, node):
+        raise PermissionDenied(_("没有权限执行此操作"))
+
+
+def run(request, form, action, *args, **kwargs):
+    """Call an action with a bound, valid form: its refusals become form errors (400) or a message (409)."""
+    try:
+        return action(*args, **kwargs), 200
+    except (ValidationError, PermissionDenied) as exc:
+        apply_action_errors(form, exc)
+        return None, 400
+    except IllegalTransition as exc:
+        form.add_error(None, str(exc))
+        return None, 409
+
+
+def page(request, queryset, per_page: int = 30):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def year_period(request) -> tuple[dt.date, dt.date, int | None]:
+    """The figures' period: the last twelve months by default (what a work report says "过去一年" of), or a
+    calendar year with ?year=."""
+    today = timezone.localdate()
+    raw = request.GET.get("year") or ""
+    if not raw.isdigit():
+        return today - dt.timedelta(days=364), today, None
+    year = min(max(int(raw), 2000), today.year)
+    return dt.date(year, 1, 1), min(dt.date(year, 12, 31), today), year
