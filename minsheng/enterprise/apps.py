@@ -10,7 +10,7 @@ class EnterpriseConfig(AppConfig):
     def ready(self) -> None:
         from minsheng.core.navigation import register
 
-        from . import metrics
+        from . import metrics, spreadsheets  # noqa: F401 - registers the xlsx resources
         from .views import panel  # noqa: F401  (registers the 工作台 card)
 
         metrics.register_all()

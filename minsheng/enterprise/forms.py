@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.cases.choices import Satisfaction, Urgency
 from minsheng.cases.models import Unit
 from minsheng.org.choices import NodeKind
-from minsheng.org.forms_territory import NodePickerField, UserPickerField
+from minsheng.org.forms.pickers import NodePickerField, UserPickerField
 
 from .choices import (
     PIPELINE,

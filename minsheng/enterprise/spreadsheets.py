@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from minsheng.core.spreadsheet import CellError, Column, read_text
+from minsheng.core.spreadsheet import CellError, Column, read_text, register
 from minsheng.org.spreadsheets import OrgResource
 
 from . import actions
@@ -247,4 +247,5 @@ class ProjectResource(ExportOnly):
 
 
 TABLES = {cls.slug: cls for cls in (EnterpriseResource, ProblemResource, ProjectResource)}
+register(*TABLES.values())
 IMPORTABLE = {EnterpriseResource.slug}

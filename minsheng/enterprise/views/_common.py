@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.core.errors import IllegalTransition
-from minsheng.org.forms_territory import apply_action_errors
+from minsheng.core.forms import apply_action_errors
 
 
 def require(user, capability: str, node=None) -> None:
