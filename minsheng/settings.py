@@ -220,7 +220,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-#: The proxies waitress believes (`minsheng serve`), comma-separated addresses; the local one by default.
+#: The proxy waitress believes (`minsheng serve`): its address (`*`: any), the local one by default.
 TRUSTED_PROXY = os.environ.get("MINSHENG_TRUSTED_PROXY", "127.0.0.1")
 
 REST_FRAMEWORK = {
