@@ -42,9 +42,14 @@ def installation_secret_key(var_dir: Path) -> str:
         return secrets.token_urlsafe(50)
     path = var_dir / "secret_key"
     try:
-        return path.read_text().strip()
+        key = path.read_text().strip()
     except FileNotFoundError:
-        pass
+        key = ""
+    else:
+        if not key:  # left empty by a first run that died between creating and writing it
+            path.unlink()
+    if key:
+        return key
     var_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     try:
