@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from minsheng.accounts.choices import Role
 from minsheng.accounts.roles import STAFF_ROLES
-from minsheng.core import clock
+from minsheng.core import clock, parsing
 from minsheng.core.calendar import is_covered
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.spreadsheet import (
@@ -188,7 +188,7 @@ def _letter_initial(request, producers) -> dict:
     """`?producer=<pk>` (the producer page's 登记责任书 link): a producer letter for that producer."""
     producer = (
         producers.filter(pk=request.GET.get("producer")).first()
-        if request.GET.get("producer", "").isdigit()
+        if parsing.is_id(request.GET.get("producer", ""))
         else None
     )
     return {"level": LetterLevel.PRODUCER, "producer": producer.pk} if producer else {}

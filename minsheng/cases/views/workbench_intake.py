@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from minsheng.core import parsing
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.views import staff_required
 from minsheng.org.forms_territory import apply_action_errors
@@ -74,7 +75,7 @@ def _merge_after_intake(request, case: Case, target_pk: int) -> None:
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return int(value) if value and parsing.is_id(value) else None
 
 
 def _float(value) -> float | None:

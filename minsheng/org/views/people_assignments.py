@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minsheng.core import parsing
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
@@ -88,7 +89,7 @@ def assignment_list(request):
 def assignment_create(request):
     require_cap(request.user, "org.change")
     initial = {"valid_from": timezone.localdate()}
-    if request.method == "GET" and (request.GET.get("node") or "").isdigit():
+    if request.method == "GET" and parsing.is_id(request.GET.get("node") or ""):
         initial["node"] = request.GET["node"]
     form = AssignmentForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
