@@ -42,9 +42,14 @@ def installation_secret_key(var_dir: Path) -> str:
         return secrets.token_urlsafe(50)
     path = var_dir / "secret_key"
     try:
-        return path.read_text().strip()
+        key = path.read_text().strip()
     except FileNotFoundError:
-        pass
+        key = ""
+    else:
+        if not key:  # left empty by a first run that died between creating and writing it
+            path.unlink()
+    if key:
+        return key
     var_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     try:
@@ -232,7 +237,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-#: The proxies waitress believes (`minsheng serve`), comma-separated addresses; the local one by default.
+#: The proxy waitress believes (`minsheng serve`): its address (`*`: any), the local one by default.
 TRUSTED_PROXY = os.environ.get("MINSHENG_TRUSTED_PROXY", "127.0.0.1")
 
 REST_FRAMEWORK = {

@@ -4,7 +4,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.core import clock
+from minsheng.core import clock, parsing
 from minsheng.core.filtersets import FilterSet
 
 from .choices import Channel, Status, Urgency
@@ -45,7 +45,7 @@ class CaseFilter(FilterSet):
 
     def filter_category(self, qs, name, value):
         category = Category.objects.filter(code=value).first()
-        if category is None and str(value).isdigit():
+        if category is None and parsing.is_id(value):
             category = Category.objects.filter(pk=value).first()
         if category is None:
             return qs.none()

@@ -113,3 +113,10 @@ def parse_int(text: object, *, low: int = INT_MIN, high: int = INT_MAX) -> int:
     if not low <= value <= high:
         raise InvalidValue(_("应为 %(low)s 至 %(high)s 之间的整数") % {"low": low, "high": high})
     return value
+
+
+def is_id(value) -> bool:
+    """An id as typed in a URL or a form: ASCII digits that fit 64 bits. `str.isdigit()` also accepts "²" and
+    other digits that int() and the database refuse (a 500 where a 404 or a form error belongs)."""
+    text = str(value) if value is not None else ""
+    return text.isascii() and text.isdigit() and len(text) <= 18

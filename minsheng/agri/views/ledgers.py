@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from minsheng.accounts.choices import Cap, Role
 from minsheng.accounts.roles import STAFF_ROLES
-from minsheng.core import clock
+from minsheng.core import clock, parsing
 from minsheng.core.calendar import holiday_periods, is_covered
 from minsheng.core.forms import apply_action_errors
 from minsheng.core.pagination import paginate
@@ -180,7 +180,7 @@ def _letter_initial(request, producers) -> dict:
     """`?producer=<pk>` (the producer page's 登记责任书 link): a producer letter for that producer."""
     producer = (
         producers.filter(pk=request.GET.get("producer")).first()
-        if request.GET.get("producer", "").isdigit()
+        if parsing.is_id(request.GET.get("producer", ""))
         else None
     )
     return {"level": LetterLevel.PRODUCER, "producer": producer.pk} if producer else {}

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minsheng.accounts.choices import Cap
 from minsheng.cases.choices import OPEN_STATES
 from minsheng.cases.models import Case
-from minsheng.core import clock
+from minsheng.core import clock, parsing
 from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_phone
 from minsheng.core.pagination import paginate
@@ -143,7 +143,7 @@ def certificate_issue(request):
     # `?producer=<pk>` (the producer page's 开具合格证): that producer, its village as the origin.
     chosen = (
         producers.filter(pk=request.GET.get("producer", "")).first()
-        if request.GET.get("producer", "").isdigit()
+        if parsing.is_id(request.GET.get("producer", ""))
         else None
     )
     initial = (

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from minsheng.accounts.api.base import CapabilityViewMixin
 from minsheng.accounts.choices import Cap
 from minsheng.accounts.models import User
-from minsheng.core import clock
+from minsheng.core import clock, parsing
 from minsheng.core.audit import record
 from minsheng.core.models import AuditLog
 from minsheng.core.scoping import get_visible_or_404
@@ -175,7 +175,7 @@ class CaseViewSet(
     def merge(self, request, pk=None):
         data = _payload(s.MergeSerializer, request)
         ref = data["into"]
-        lookup = Q(number=ref) | (Q(pk=int(ref)) if str(ref).isdigit() else Q())
+        lookup = Q(number=ref) | (Q(pk=int(ref)) if parsing.is_id(ref) else Q())
         into = Case.objects.visible_to(request.user).filter(lookup).first()
         if into is None:
             raise ValidationError({"into": _("找不到要并入的案件")})

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from minsheng.core import clock, sms
+from minsheng.core import clock, parsing, sms
 from minsheng.core.badges import Colour
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.masking import mask_phone
@@ -62,7 +62,7 @@ ACCESS_KEEP = 20
 
 def _granted_ids(request) -> list[int]:
     raw = request.get_signed_cookie(ACCESS_COOKIE, default="", salt=ACCESS_SALT, max_age=ACCESS_MAX_AGE)
-    return [int(part) for part in raw.split(",") if part.isdigit()]
+    return [int(part) for part in raw.split(",") if parsing.is_id(part)]
 
 
 def _grant(request, response, case: Case):
@@ -298,7 +298,7 @@ def submit(request):
 def _submit_context(form, verified_phone: str) -> dict:
     estate = form["estate"].value() if form.is_bound else None
     buildings = []
-    if estate and str(estate).isdigit():
+    if estate and parsing.is_id(estate):
         parent = Node.objects.filter(pk=estate, kind__in=PLACE_KINDS).first()
         buildings = _buildings_of(parent) if parent else []
     return {

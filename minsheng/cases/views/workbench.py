@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minsheng.accounts.choices import Cap
-from minsheng.core import clock, navigation
+from minsheng.core import clock, navigation, parsing
 from minsheng.core.badges import badge_class
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.pagination import capped_count, paginate
@@ -326,7 +326,7 @@ def bulk_dispatch(request):
     else, no routing rule, out of the user's rights — is reported by number and the others still go.
     """
     user = request.user
-    ids = [int(v) for v in request.POST.getlist("cases") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("cases") if parsing.is_id(v)]
     if not ids:
         messages.warning(request, _("请先勾选要派遣的案件"))
         return _back(request)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minsheng.accounts.choices import Cap
+from minsheng.core import parsing
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.forms import apply_action_errors
 from minsheng.core.views import staff_required
@@ -75,7 +76,7 @@ def _merge_after_intake(request, case: Case, target_pk: int) -> None:
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return int(value) if value and parsing.is_id(value) else None
 
 
 def _float(value) -> float | None:

@@ -120,3 +120,17 @@ def test_server_errors_answer_the_products_page_or_json(rf):
     page = handler(rf.get("/cases/"))
     assert page.status_code == 500 and "系统繁忙" in page.content.decode()
     assert "Traceback" not in page.content.decode()
+
+
+def test_digits_that_are_not_ascii_are_not_ids(world, api_for, client_for):
+    """ "²".isdigit() is true and int("²") fails: every place that took isdigit() for "an id" answered 500."""
+    from minsheng.testing.sample import sample_rows
+
+    case = sample_rows(world)["case"]
+    response = api_for(world.admin).post(f"/api/v1/cases/{case.pk}/merge/", {"into": "²"}, format="json")
+    assert response.status_code in (400, 409), response.content
+    pages = client_for(world.admin)
+    assert pages.get("/iot/alarms/?greenhouse=²").status_code == 200
+    assert pages.post("/iot/alarms/bulk/", {"alarms": ["²"], "action": "acknowledge"}).status_code < 500
+    assert pages.post("/cases/bulk-dispatch/", {"cases": ["²"], "unit": ""}).status_code < 500
+    assert pages.get("/org/assignments/new/?node=²").status_code < 500

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.accounts.choices import Cap
-from minsheng.core import clock
+from minsheng.core import clock, parsing
 from minsheng.core.badges import badge_class
 from minsheng.core.forms import apply_action_errors
 from minsheng.core.pagination import paginate
@@ -73,7 +73,7 @@ def _filtered(request):
     if severity:
         qs = qs.filter(severity=severity)
     greenhouse = request.GET.get("greenhouse", "")
-    if greenhouse.isdigit():
+    if parsing.is_id(greenhouse):
         qs = qs.filter(greenhouse_id=int(greenhouse))
     order = _choice(request, "order", {"severity", "newest"}, "severity")
     filters = {"status": status, "ack": ack, "severity": severity, "greenhouse": greenhouse, "order": order}
@@ -148,7 +148,7 @@ BULK = {"acknowledge": actions.acknowledge, "clear": actions.clear}
 def alarm_bulk(request):
     """Acknowledge or clear the ticked alarms one by one: a refusal of one is reported and the others go on."""
     action = BULK.get(request.POST.get("action", ""))
-    ids = [int(v) for v in request.POST.getlist("alarms") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("alarms") if parsing.is_id(v)]
     if action is None or not ids:
         messages.error(request, _("请勾选告警并选择操作"))
         return _back(request, reverse("iot:alarms"))

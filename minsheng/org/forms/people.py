@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.choices import Cap
+from minsheng.core import parsing
 from minsheng.core.masking import mask_id_number, mask_phone
 
 from ..choices import TERRITORIAL_KINDS, AssignmentKind, Gender, NodeKind, PartyPost, PropertyStatus
@@ -128,7 +129,7 @@ class ResidentForm(forms.Form):
         node_id = self.data.get("node") if self.is_bound else self.initial.get("node")
         node_id = getattr(node_id, "pk", node_id)
         households = Household.objects.visible_to(user, Cap.ORG_CHANGE)
-        if node_id and str(node_id).isdigit():
+        if node_id and parsing.is_id(str(node_id)):
             households = households.filter(node_id=node_id)
         else:
             households = households.none()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minsheng.accounts.choices import Cap
+from minsheng.core import parsing
 from minsheng.core.forms import apply_action_errors
 from minsheng.core.pagination import paginate
 from minsheng.core.permissions import require_cap
@@ -91,7 +92,7 @@ def assignment_list(request):
 def assignment_create(request):
     require_cap(request.user, Cap.ORG_CHANGE)
     initial = {"valid_from": timezone.localdate()}
-    if request.method == "GET" and (request.GET.get("node") or "").isdigit():
+    if request.method == "GET" and parsing.is_id(request.GET.get("node") or ""):
         initial["node"] = request.GET["node"]
     form = AssignmentForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

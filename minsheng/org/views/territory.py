@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from minsheng.accounts.choices import Cap
-from minsheng.core import navigation
+from minsheng.core import navigation, parsing
 from minsheng.core.forms import apply_action_errors
 from minsheng.core.pagination import paginate
 from minsheng.core.permissions import require_cap
@@ -310,7 +310,7 @@ def grid_list(request):
     community_id = request.GET.get("community", "").strip()
     if community_id:
         territories = Node.objects.visible_to(user).filter(kind__in=TERRITORIAL_KINDS)
-        community = territories.filter(pk=community_id).first() if community_id.isdigit() else None
+        community = territories.filter(pk=community_id).first() if parsing.is_id(community_id) else None
         if community is None:
             messages.warning(request, _("所选社区/村不存在或不在您的范围内，已显示全部网格"))
         else:
@@ -408,7 +408,7 @@ def grid_create(request):
     user = request.user
     initial = {}
     community_id = request.GET.get("community", "")
-    if community_id.isdigit():
+    if parsing.is_id(community_id):
         initial["community"] = community_id
     form = GridCreateForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
