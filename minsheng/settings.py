@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "minsheng.open311",
     "minsheng.agri",
     "minsheng.iot",
+    "minsheng.mediation",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,7 @@ MINSHENG_PERIODIC_JOBS = {
     "iot.unack_escalation": {"target": "minsheng.iot.actions.escalate_unacknowledged", "every": 60},
     "iot.unack_reminders": {"target": "minsheng.iot.alerts.remind_unacknowledged", "every": 60},
     "iot.retention": {"target": "minsheng.iot.retention.run", "every": 900},
+    "mediation.statutory_clocks": {"target": "minsheng.mediation.actions.clocks.run", "every": 300},
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "minsheng.periodic", "schedule": job["every"], "args": (name,)}

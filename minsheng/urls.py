@@ -13,6 +13,7 @@ api_v1 = [
     path("cases/", include("minsheng.cases.api.urls")),
     path("agri/", include("minsheng.agri.api.urls")),
     path("iot/", include("minsheng.iot.api.urls")),
+    path("mediation/", include("minsheng.mediation.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("open311/v2/", include("minsheng.open311.urls")),
     path("agri/", include("minsheng.agri.urls")),
     path("iot/", include("minsheng.iot.urls")),
+    path("mediation/", include("minsheng.mediation.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -25,6 +25,13 @@ iot.handle      acknowledge, assign, clear and comment on greenhouse alarms in t
 iot.configure   greenhouses, sensors, gateways and thresholds (the admin)
 agri.manage     keep the agri office's ledgers: campaigns, sampling tasks, holiday duty, registry imports
 agri.configure  import the reference data (limits, banned/restricted pesticides) from xlsx
+mediation.view    see the centre's visits, disputes, referrals, weekly screening and its figures in the subtree
+mediation.receive the reception window: find a person, register a visit (as 首问) and route it
+mediation.mediate run a mediation: parties, mediators, 回避, sessions, agreements, case files, referrals
+mediation.report  submit the weekly screening (排查) of one's community or village, or its zero report
+petition.view     read petitions (信访) — and petition cases in the appeals engine; nobody else does
+petition.handle   register, accept, reply to petitions and their 复查/复核; book residents onto 公开接访
+petition.approve  approve a petition's 30-day extension (the head of the handling unit)
 """
 
 from .choices import Role
@@ -52,6 +59,15 @@ _CASE_DESK = {
     "cases.verify",
     "cases.followup",
 }
+_MEDIATION_ALL = {
+    "mediation.view",
+    "mediation.receive",
+    "mediation.mediate",
+    "mediation.report",
+    "petition.view",
+    "petition.handle",
+    "petition.approve",
+}
 _CASE_FIELD = {"cases.view", "cases.create", "cases.handle"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -72,6 +88,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.view",
             "iot.handle",
             "iot.configure",
+            *_MEDIATION_ALL,
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -85,6 +102,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.supervise",
             "agri.view",
             "iot.view",
+            "mediation.view",
+            "petition.view",
+            "petition.approve",
         }
     ),
     R.STREET_CADRE: frozenset(
@@ -109,6 +129,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             *_CASE_DESK,
             "iot.view",
             "iot.handle",
+            "mediation.view",
+            "mediation.report",
         }
     ),
     R.GRID_WORKER: frozenset({"org.view", "org.change", "org.view_pii", *_CASE_FIELD, "iot.view"}),
@@ -118,6 +140,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD}),
     R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle"}),
     R.RESIDENT: frozenset(),
+    R.MEDIATION_STAFF: frozenset(
+        {"org.view", "org.view_pii", *_CASE_DESK, *_MEDIATION_ALL} - {"petition.approve"}
+    ),
 }
 
 #: Roles whose members count as staff (the workbench); residents use the H5 pages.

@@ -38,6 +38,12 @@ class CaseKind(BaseModel):
     requires_follow_up = models.BooleanField(_("需要回访"), default=True)
     reopen_days = models.PositiveSmallIntegerField(_("可重新打开天数"), default=15)
     is_active = models.BooleanField(_("启用"), default=True)
+    view_capability = models.CharField(
+        _("查看所需权限"),
+        max_length=40,
+        blank=True,
+        help_text=_("非空时，只有持有该权限的人（及反映人本人）能看到此类案件，例如信访需 petition.view"),
+    )
 
     class Meta:
         verbose_name = _("案件类型")
@@ -207,6 +213,17 @@ class CaseSequence(models.Model):
         return f"{self.year}: {self.last}"
 
 
+def restricted_kinds() -> dict[int, str]:
+    """Kinds readable only with a capability of their own (信访): {kind id: capability}."""
+    from minsheng.core.tablecache import cached_table
+
+    return cached_table(
+        "case-kinds-restricted",
+        CaseKind,
+        lambda: dict(CaseKind.objects.exclude(view_capability="").values_list("pk", "view_capability")),
+    )
+
+
 class CaseQuerySet(ScopedQuerySet):
     def visible_to(self, user, capability: str = "cases.view"):
         """Cases located in the user's subtrees, or given to a unit the user belongs to, or reported by them."""
@@ -224,6 +241,9 @@ class CaseQuerySet(ScopedQuerySet):
                 co = Case.co_units.through.objects.filter(unit_id__in=unit_ids).values("case_id")
                 condition |= Q(lead_unit_id__in=unit_ids) | Q(pk__in=co)
             condition |= Q(key_leader=user)
+        restricted = [pk for pk, cap in restricted_kinds().items() if not user.has_cap(cap)]
+        if restricted:
+            condition &= ~Q(kind_id__in=restricted) | Q(reporter_user=user)
         return self.filter(condition)
 
     def open(self):

@@ -50,6 +50,7 @@ def _allowed(entry: Entry, user) -> bool:
 SECTIONS: list[tuple[float, object]] = [
     (12, _("民生诉求")),
     (16, _("农产品质量安全")),
+    (20, _("矛调中心")),
     (21, _("智慧大棚")),
     (25, _("组织与网格")),
     (105, _("系统")),
