@@ -154,3 +154,112 @@ def person_history(
         )
     h.visits = list(Visit.objects.visible_to(viewer).filter(person).order_by("-visited_at")[:50])
     return h
+
+
+def reporting_nodes(viewer):
+    """The communities and villages the viewer oversees: the ones expected to report each week."""
+    from minsheng.org.choices import NodeKind
+    from minsheng.org.models import Node
+
+    return Node.objects.visible_to(viewer, "mediation.view").filter(
+        kind__in=[NodeKind.COMMUNITY, NodeKind.VILLAGE]
+    )
+
+
+def weekly_analysis(viewer, week: dt.date, weeks_back: int = 8) -> dict:
+    """一周一分析: who reported, what was found (by type, area, risk), the trend, repeat people and places, and the
+    week's resolution list — read through the viewer's scope."""
+    from django.db.models import Count
+
+    from minsheng.core.calendar import TZ
+
+    from .choices import ENDED_OUTCOMES, DisputeType, RiskGrade
+    from .models import ScreeningItem, WeeklyReport
+
+    start = dt.datetime.combine(week, dt.time(0), tzinfo=TZ)
+    end = start + dt.timedelta(days=7)
+    nodes = list(reporting_nodes(viewer).order_by("path"))
+    reports = {r.node_id: r for r in WeeklyReport.objects.visible_to(viewer).filter(week=week)}
+    missing = [n for n in nodes if n.pk not in reports]
+    items = ScreeningItem.objects.visible_to(viewer).filter(week=week)
+    disputes = Dispute.objects.visible_to(viewer)
+    accepted = disputes.filter(accepted_at__gte=start, accepted_at__lt=end)
+    ended = disputes.filter(ended_at__gte=start, ended_at__lt=end, outcome__in=ENDED_OUTCOMES)
+    type_labels = dict(DisputeType.choices)
+    by_type: dict[str, int] = {}
+    for row in items.values("type").annotate(n=Count("pk")):
+        by_type[row["type"]] = by_type.get(row["type"], 0) + row["n"]
+    for row in accepted.values("type").annotate(n=Count("pk")):
+        by_type[row["type"]] = by_type.get(row["type"], 0) + row["n"]
+    by_area: dict[str, int] = {}
+    community_of = {n.path: n.name for n in nodes}
+
+    def area(path: str) -> str:
+        for p, name in community_of.items():
+            if path.startswith(p):
+                return name
+        return "—"
+
+    for path in list(items.values_list("node__path", flat=True)) + list(
+        accepted.values_list("node__path", flat=True)
+    ):
+        by_area[area(path)] = by_area.get(area(path), 0) + 1
+    risk_labels = dict(RiskGrade.choices)
+    by_risk: dict[str, int] = {}
+    for row in items.values("risk").annotate(n=Count("pk")):
+        by_risk[row["risk"]] = by_risk.get(row["risk"], 0) + row["n"]
+    for row in accepted.values("risk").annotate(n=Count("pk")):
+        by_risk[row["risk"]] = by_risk.get(row["risk"], 0) + row["n"]
+    trend = []
+    for i in range(weeks_back - 1, -1, -1):
+        w = week - dt.timedelta(days=7 * i)
+        a = dt.datetime.combine(w, dt.time(0), tzinfo=TZ)
+        trend.append(
+            {
+                "week": w,
+                "found": ScreeningItem.objects.visible_to(viewer).filter(week=w).count(),
+                "accepted": disputes.filter(
+                    accepted_at__gte=a, accepted_at__lt=a + dt.timedelta(days=7)
+                ).count(),
+            }
+        )
+    window_start = start - dt.timedelta(days=7 * (weeks_back - 1))
+    repeats = Visit.objects.visible_to(viewer).filter(
+        is_first=False, visited_at__gte=window_start, visited_at__lt=end
+    )
+    repeat_people = [
+        (r["name"], r["n"])
+        for r in repeats.values("name").annotate(n=Count("pk")).order_by("-n", "name")[:10]
+    ]
+    repeat_places = [
+        (r["node__full_name"], r["n"])
+        for r in repeats.values("node__full_name").annotate(n=Count("pk")).order_by("-n")[:10]
+    ]
+    zero = sum(1 for r in reports.values() if r.is_zero)
+    return {
+        "week": week,
+        "week_end": week + dt.timedelta(days=6),
+        "nodes": nodes,
+        "reports": reports,
+        "missing": missing,
+        "items": items.select_related("node", "dispute"),
+        "by_type": sorted(((type_labels.get(k, k), n) for k, n in by_type.items()), key=lambda x: -x[1]),
+        "by_area": sorted(by_area.items(), key=lambda x: -x[1]),
+        "by_risk": [
+            (risk_labels[k], by_risk.get(k, 0)) for k in (RiskGrade.HIGH, RiskGrade.MEDIUM, RiskGrade.LOW)
+        ],
+        "trend": trend,
+        "repeat_people": repeat_people,
+        "repeat_places": repeat_places,
+        "resolved": list(ended.select_related("case").order_by("ended_at")),
+        "totals": {
+            "due": len(nodes),
+            "done": len(reports),
+            "zero": zero,
+            "missing": len(missing),
+            "items": items.count(),
+            "accepted": accepted.count(),
+            "ended": ended.count(),
+            "settled": ended.filter(outcome__in=["written", "oral"]).count(),
+        },
+    }
