@@ -221,6 +221,12 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "minsheng.cases.choices.Status",
         "ApprovalRequestKindEnum": "minsheng.cases.choices.RequestKind",
         "ApprovalRequestStatusEnum": "minsheng.cases.choices.RequestStatus",
+        "DisputeTypeEnum": "minsheng.mediation.choices.DisputeType",
+        "DisputeSourceEnum": "minsheng.mediation.choices.DisputeSource",
+        "PetitionKindEnum": "minsheng.mediation.choices.PetitionKind",
+        "PartyRoleEnum": "minsheng.mediation.choices.PartyRole",
+        "ScreeningItemSourceEnum": "minsheng.mediation.choices.ItemSource",
+        "RoleEnum": "minsheng.accounts.choices.Role",
     },
 }
 

@@ -19,8 +19,8 @@ from .common import category_for, clean_text, now, require
 def do_register_visit(
     *,
     actor,
-    node,
     matter: str,
+    node=None,
     name: str = "",
     phone: str = "",
     id_number: str = "",
