@@ -395,7 +395,7 @@ class WeeklyReportViewSet(_Base):
 
 
 class FiguresView(APIView):
-    """The centre's registered figures over a period (default: this year so far)."""
+    """The centre's registered figures over a period (default: the last twelve months)."""
 
     permission_classes = [HasCapability]
     read_capability = write_capability = "mediation.view"
@@ -407,7 +407,8 @@ class FiguresView(APIView):
     def get(self, request):
         today = timezone.localtime(timezone.now(), TZ).date()
         try:
-            start = dt.date.fromisoformat(request.query_params.get("start") or f"{today.year}-01-01")
+            default_start = (today - dt.timedelta(days=364)).isoformat()
+            start = dt.date.fromisoformat(request.query_params.get("start") or default_start)
             end = dt.date.fromisoformat(request.query_params.get("end") or today.isoformat())
         except ValueError:
             return Response({"detail": _("日期格式应为 YYYY-MM-DD")}, status=status.HTTP_400_BAD_REQUEST)

@@ -13,6 +13,7 @@ from minsheng.core.masking import mask_id_number, mask_phone
 from minsheng.core.models import AuditLog
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.models import Resident
+from minsheng.org.views.people import coarse_address
 
 from .. import actions, forms, queries
 from ..choices import Route
@@ -57,7 +58,7 @@ def _person(request, resident=None, visit=None, reveal: bool = False):
         "name": name,
         "phone": phone if reveal else mask_phone(phone),
         "id_number": id_number if reveal else mask_id_number(id_number),
-        "address": address if reveal else node.full_name,
+        "address": address if reveal else coarse_address(address),
         "node": node,
         "resident": resident,
         "visit": visit,

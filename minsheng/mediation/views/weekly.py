@@ -109,7 +109,7 @@ def item_resolve(request, pk):
 def figures(request):
     period = forms.PeriodForm(request.GET or None)
     today = timezone.localtime(timezone.now(), TZ).date()
-    start, end = today.replace(month=1, day=1), today
+    start, end = today - dt.timedelta(days=364), today
     if period.is_valid():
         start = period.cleaned_data.get("start") or start
         end = period.cleaned_data.get("end") or end
