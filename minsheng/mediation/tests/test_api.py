@@ -108,3 +108,30 @@ def test_weekly_missing_and_zero_report(centre, api_for):
     missing = admin.get("/api/v1/mediation/weekly-reports/missing/?week=2026-03-02").json()["missing"]
     names = [m["name"] for m in missing]
     assert "龙泉社区" in names
+
+
+def test_reply_document_and_review_window_over_api(centre, api_for, client_for):
+    api = api_for(centre.clerk)
+    pid = api.post(
+        "/api/v1/mediation/petitions/",
+        {"form": "online", "node": centre.w.unit_a.pk, "petitioner": "钱", "matter": "路灯不亮"},
+        format="json",
+    ).json()["id"]
+    assert (
+        api.post(
+            f"/api/v1/mediation/petitions/{pid}/accept/",
+            {"accept": True, "notice_text": "受理"},
+            format="json",
+        ).status_code
+        == 200
+    )
+    r = api.post(f"/api/v1/mediation/petitions/{pid}/reply/", {"text": "已修复"}, format="json")
+    assert r.status_code == 200 and r.json()["reply_number"]
+    doc = client_for(centre.clerk).get(f"/mediation/petitions/{pid}/reply.docx")
+    assert doc.status_code == 200 and doc.content[:2] == b"PK"
+    r = api.post(f"/api/v1/mediation/petitions/{pid}/review/", {"reason": "不服"}, format="json")
+    assert r.status_code == 201 and r.json()["stage"] == "review"
+    assert (
+        api.post(f"/api/v1/mediation/petitions/{pid}/review/", {"reason": "再次"}, format="json").status_code
+        == 409
+    )
