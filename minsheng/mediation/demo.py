@@ -35,7 +35,7 @@ PASSWORD = "Demo-2026"
 VISITORS = 232  # 接待群众230余人(次)
 FIRST_PETITIONS = 371  # 处理初信初访案件371件
 DISPUTES = 922  # 调解……920余件
-COMEBACKS = 31  # disputes that came back (repeat visit) within the window: 一次性办结率 ≈ 96 %
+COMEBACKS = 35  # disputes that came back (repeat visit) within the window: 一次性办结率 ≈ 96 %
 STAFF = [
     ("centre", "窗口接待员", "矛调中心窗口"),
     ("mediator1", "调解员", "矛调中心调解员"),
@@ -324,7 +324,7 @@ class CentreDemo:
         directly (not at the window): the rest of the year's ≈920."""
         target = self.n(DISPUTES)
         have = Dispute.objects.count()
-        window_share = self.n(70)
+        window_share = self.n(60)
         for _i in range(max(target - have - window_share, 0)):
             source = self.rng.choices(["police", "court", "government", "applied"], weights=[45, 30, 8, 17])[
                 0
@@ -457,7 +457,6 @@ class CentreDemo:
             )
 
     def refer_out(self, dispute, at) -> None:
-        rng = self.rng
         with clock.at(self.after(at, 0, 1)):
             referral = actions.do_refer(
                 dispute.case,
@@ -468,18 +467,23 @@ class CentreDemo:
                 reason="调解不成，当事人同意通过诉讼解决，移交诉调对接" + LABEL,
                 consent=True,
             )
-        outcome = rng.choices(["done", "fail", "reject", "revoke", "open"], weights=[60, 12, 10, 6, 12])[0]
+        self.progress(referral, at)
+
+    def progress(self, referral, at) -> None:
+        """What the partner answered: accepted and done (or not), rejected with a reason, revoked, or still open."""
+        rng = self.rng
+        outcome = rng.choices(["done", "fail", "reject", "revoke", "open"], weights=[55, 12, 13, 8, 12])[0]
         step = self.after(at, 2, 12)
         if outcome == "open" or step > self.now:
             return
         with clock.at(step):
             if outcome == "reject":
                 actions.do_reject_referral(
-                    referral, actor=self.clerk, reason="不属于本院管辖，请告知当事人向有管辖权的法院起诉"
+                    referral, actor=self.clerk, reason="不属于本单位职责范围，已告知当事人向有关部门反映"
                 )
                 return
             if outcome == "revoke":
-                actions.do_revoke_referral(referral, actor=self.clerk, reason="当事人撤回起诉意向，自行和解")
+                actions.do_revoke_referral(referral, actor=self.clerk, reason="当事人已自行和解，撤回移交")
                 return
             actions.do_accept_referral(referral, actor=self.clerk)
         done = self.after(step, 10, 40)
@@ -489,8 +493,10 @@ class CentreDemo:
                     referral,
                     actor=self.clerk,
                     successful=outcome == "done",
-                    not_successful_reason="" if outcome == "done" else "unreachable",
-                    note="法院反馈办理结果",
+                    not_successful_reason=""
+                    if outcome == "done"
+                    else rng.choice(["unreachable", "capacity"]),
+                    note="对接单位反馈办理结果" + LABEL,
                 )
 
     def window(self, out) -> None:
@@ -536,7 +542,7 @@ class CentreDemo:
                 elif route == "petition":
                     petition = actions.do_route_visit(visit, actor=self.clerk, route="petition", kind="claim")
                 elif route == "referral":
-                    actions.do_route_visit(
+                    referral = actions.do_route_visit(
                         visit,
                         actor=self.clerk,
                         route="referral",
@@ -555,6 +561,8 @@ class CentreDemo:
                 self.mediate(dispute)
             elif route == "petition":
                 self.handle_petition(petition)
+            elif route == "referral":
+                self.progress(referral, at)
         self.comebacks(comebacks)
         _say(out, f"  矛调中心：来访登记 {Visit.objects.count()} 批")
 

@@ -66,8 +66,19 @@ def first_petition_count(scope):
     return first_petitions(scope).count()
 
 
+def due_first_petitions(scope):
+    """应办结: answered, or past its deadline (the 告知 deadline before acceptance, the 办理 deadline after) by the
+    period's end — a petition still within its time limit is not yet counted either way."""
+    _a, end = _bounds(scope)
+    answered = Q(replied_at__isnull=False) | Q(acceptance=Acceptance.NOT_ACCEPTED)
+    late = Q(acceptance=Acceptance.PENDING, notice_due__lt=end) | Q(
+        acceptance=Acceptance.ACCEPTED, handle_due__lt=end
+    )
+    return first_petitions(scope).filter(answered | late)
+
+
 def served_rate(scope):
-    return _rate(served_first_petitions(scope).count(), first_petition_count(scope))
+    return _rate(served_first_petitions(scope).count(), due_first_petitions(scope).count())
 
 
 # -- disputes ----------------------------------------------------------------------------------------

@@ -19,6 +19,23 @@ from .common import needs, run
 from .disputes import DOCX, _file
 
 PETITION_METRICS = {"mediation.first_petitions", "mediation.served_rate"}
+#: The article's figures first (接待, 初信初访 and 结服率, 调解 and 一次性办结率), then the rest.
+ORDER = [
+    "mediation.reception_count",
+    "mediation.first_petitions",
+    "mediation.served_rate",
+    "mediation.disputes_accepted",
+    "mediation.one_time_rate",
+    "mediation.settle_rate",
+    "mediation.agreement_amount",
+    "mediation.high_risk",
+    "mediation.referrals_sent",
+    "mediation.referrals_successful",
+    "mediation.referrals_not_successful",
+    "mediation.referrals_rejected",
+    "mediation.referrals_revoked",
+    "mediation.referrals_open",
+]
 
 
 def _week(request) -> dt.date:
@@ -118,7 +135,11 @@ def figures(request):
     scope = registry.Scope(viewer=request.user, start=start, end=end)
     cards = []
     petitions_ok = request.user.has_cap("petition.view")
-    for m in registry.all_metrics("mediation"):
+    ranked = sorted(
+        registry.all_metrics("mediation"),
+        key=lambda m: ORDER.index(m.code) if m.code in ORDER else len(ORDER),
+    )
+    for m in ranked:
         if m.code in PETITION_METRICS and not petitions_ok:
             continue
         value = registry.as_number(m.compute(scope))
