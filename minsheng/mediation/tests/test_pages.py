@@ -122,3 +122,19 @@ def test_grid_worker_sees_no_petition_pages(centre, client_for):
     assert c.get("/mediation/petitions/").status_code == 403
     assert c.get(f"/mediation/petitions/{p.pk}/").status_code == 403
     assert c.get("/mediation/desk/").status_code == 403
+
+
+def test_list_filters_ignore_bad_values(centre, client_for, dispute):
+    c = client_for(centre.clerk)
+    for url in (
+        "/mediation/disputes/?type=bogus&risk=low",
+        "/mediation/disputes/?outcome=pending&page=999",
+        "/mediation/petitions/?stage=x&form=letter&open=1",
+        "/mediation/referrals/?status=zzz",
+        "/mediation/visits/?route=nope&repeat=1",
+        "/mediation/weekly/analysis/?week=not-a-date",
+        "/mediation/figures/?start=2026-13-01",
+    ):
+        assert c.get(url).status_code == 200, url
+    assert dispute.case.number in c.get("/mediation/disputes/?risk=low").content.decode()
+    assert dispute.case.number not in c.get("/mediation/disputes/?risk=high").content.decode()

@@ -17,6 +17,7 @@ from minsheng.org.views.people import coarse_address
 
 from .. import actions, forms, queries
 from ..choices import Route
+from ..filtersets import VisitFilterSet
 from ..models import Visit
 from .common import needs, paginate, run
 
@@ -159,11 +160,11 @@ def visit_create(request):
 @needs("mediation.view")
 def visit_list(request):
     visits = Visit.objects.visible_to(request.user).select_related("node", "receiver", "case")
+    data = request.GET.copy()
+    if data.get("repeat") == "1":
+        data["is_first"] = "false"
+    visits = VisitFilterSet(data or None, queryset=visits).qs
     route = request.GET.get("route", "")
-    if route in Route.values:
-        visits = visits.filter(route=route)
-    if request.GET.get("repeat") == "1":
-        visits = visits.filter(is_first=False)
     page = paginate(request, visits)
     return render(
         request,

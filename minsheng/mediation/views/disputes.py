@@ -13,6 +13,7 @@ from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, conf, documents, forms
 from ..choices import OUTCOME_COLORS, RISK_COLORS, DisputeType, Outcome, RiskGrade
+from ..filtersets import DisputeFilterSet
 from ..models import Dispute, Referral
 from .common import needs, paginate, run
 
@@ -29,12 +30,8 @@ def _visible(request, pk) -> Dispute:
 @needs("mediation.view")
 def dispute_list(request):
     disputes = Dispute.objects.visible_to(request.user).select_related("case", "node")
-    filters = {}
-    for key, choices in (("type", DisputeType), ("risk", RiskGrade), ("outcome", Outcome)):
-        value = request.GET.get(key, "")
-        if value in choices.values:
-            disputes = disputes.filter(**{key: value})
-            filters[key] = value
+    disputes = DisputeFilterSet(request.GET or None, queryset=disputes).qs
+    filters = {k: request.GET.get(k, "") for k in ("type", "risk", "outcome")}
     q = request.GET.get("q", "").strip()
     if q:
         disputes = disputes.filter(case__title__icontains=q) | disputes.filter(number__icontains=q)

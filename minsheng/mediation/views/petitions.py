@@ -13,6 +13,7 @@ from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, forms
 from ..choices import Acceptance, PetitionForm, PetitionStage
+from ..filtersets import PetitionFilterSet
 from ..models import Booking, Petition, ReceptionDay
 from .common import needs, paginate, run
 from .disputes import DOCX, _file
@@ -21,12 +22,8 @@ from .disputes import DOCX, _file
 @needs("petition.view")
 def petition_list(request):
     petitions = Petition.objects.visible_to(request.user).select_related("case", "node")
-    stage = request.GET.get("stage", "")
-    if stage in PetitionStage.values:
-        petitions = petitions.filter(stage=stage)
-    form = request.GET.get("form", "")
-    if form in PetitionForm.values:
-        petitions = petitions.filter(form=form)
+    petitions = PetitionFilterSet(request.GET or None, queryset=petitions).qs
+    stage, form = request.GET.get("stage", ""), request.GET.get("form", "")
     if request.GET.get("open") == "1":
         petitions = petitions.filter(replied_at__isnull=True).exclude(acceptance=Acceptance.NOT_ACCEPTED)
     page = paginate(request, petitions)

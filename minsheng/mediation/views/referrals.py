@@ -9,6 +9,7 @@ from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, forms
 from ..choices import REFERRAL_COLORS, Partner, ReferralStatus
+from ..filtersets import ReferralFilterSet
 from ..models import Referral
 from .common import needs, paginate, run
 
@@ -16,12 +17,8 @@ from .common import needs, paginate, run
 @needs("mediation.view")
 def referral_list(request):
     referrals = Referral.objects.visible_to(request.user).select_related("case", "sent_by")
-    status = request.GET.get("status", "")
-    if status in ReferralStatus.values:
-        referrals = referrals.filter(status=status)
-    partner = request.GET.get("partner", "")
-    if partner in Partner.values:
-        referrals = referrals.filter(partner=partner)
+    referrals = ReferralFilterSet(request.GET or None, queryset=referrals).qs
+    status, partner = request.GET.get("status", ""), request.GET.get("partner", "")
     page = paginate(request, referrals)
     return render(
         request,
