@@ -34,4 +34,5 @@ urlpatterns = [
     path("weekly/early-warning/", weekly.early_warning, name="early_warning"),
     path("weekly/items/<int:pk>/resolve/", weekly.item_resolve, name="item_resolve"),
     path("figures/", weekly.figures, name="figures"),
+    path("ledger/<slug:which>.xlsx", disputes.ledger, name="ledger"),
 ]

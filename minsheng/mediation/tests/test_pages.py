@@ -138,3 +138,27 @@ def test_list_filters_ignore_bad_values(centre, client_for, dispute):
         assert c.get(url).status_code == 200, url
     assert dispute.case.number in c.get("/mediation/disputes/?risk=low").content.decode()
     assert dispute.case.number not in c.get("/mediation/disputes/?risk=high").content.decode()
+
+
+def test_ledgers_export_masked_and_petitions_only_for_petition_roles(centre, client_for, dispute):
+    import io
+
+    from openpyxl import load_workbook
+
+    actions.do_register_petition(
+        actor=centre.clerk,
+        form="letter",
+        node=centre.w.unit_a,
+        petitioner="赵",
+        phone="13911112222",
+        matter="事项",
+    )
+    c = client_for(centre.clerk)
+    sheet = load_workbook(io.BytesIO(c.get("/mediation/ledger/disputes.xlsx").content)).active
+    cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert dispute.case.number in cells and "139****0001" in cells and "13955550001" not in cells
+    sheet = load_workbook(io.BytesIO(c.get("/mediation/ledger/petitions.xlsx").content)).active
+    assert "139****2222" in [
+        str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None
+    ]
+    assert client_for(centre.w.worker_a).get("/mediation/ledger/petitions.xlsx").status_code == 404

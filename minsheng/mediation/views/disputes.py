@@ -285,3 +285,24 @@ def dossier(request, pk):
     dispute = _visible(request, pk)
     name = _("卷宗-%(n)s") % {"n": dispute.number or dispute.case.number}
     return _file(documents.dossier_pdf(dispute, compiled_by=request.user), f"{name}.pdf", "application/pdf")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@needs("mediation.view")
+def ledger(request, which):
+    """The dispute or petition 台账 as xlsx; `?unmasked=1` for holders of org.view_pii (audited per export)."""
+    import io
+
+    from minsheng.core.spreadsheet import export_workbook
+
+    from ..spreadsheets import DisputeLedger, PetitionLedger
+
+    resource_class = {"disputes": DisputeLedger, "petitions": PetitionLedger}.get(which)
+    if resource_class is None or not request.user.has_cap(resource_class.export_capability):
+        raise Http404
+    resource = resource_class(request.user)
+    out = io.BytesIO()
+    export_workbook(resource, out, unmasked=request.GET.get("unmasked") == "1")
+    return _file(out.getvalue(), f"{resource.sheet_title}.xlsx", XLSX)
