@@ -324,7 +324,7 @@ class CentreDemo:
         directly (not at the window): the rest of the year's ≈920."""
         target = self.n(DISPUTES)
         have = Dispute.objects.count()
-        window_share = self.n(60)
+        window_share = self.n(50)
         for _i in range(max(target - have - window_share, 0)):
             source = self.rng.choices(["police", "court", "government", "applied"], weights=[45, 30, 8, 17])[
                 0
