@@ -296,6 +296,14 @@ def dossier_pdf(dispute, *, compiled_by) -> bytes:
         pdf.text(dispute.get_performance_display(), bold_heading=_("履行情况"))
         pdf.text(_date(dispute.followed_up_at), bold_heading=_("回访日期"))
     pdf.new_page()
+    pdf.title(_("办理过程"), 16)
+    from minsheng.cases.views.workbench_case import EVENT_LABELS
+
+    for e in dispute.case.events.all():
+        label = EVENT_LABELS.get(e.verb) or e.extra.get("label") or e.verb
+        line = f"{timezone.localtime(e.created_at, TZ):%Y-%m-%d %H:%M}  {label}  {e.actor_name}"
+        pdf.text(line + (f"：{e.note[:200]}" if e.note and e.verb != "register" else ""), size=10)
+    pdf.new_page()
     pdf.title(_("卷宗情况说明"), 16)
     summary = dispute.end_note or _("调解进行中")
     if dispute.outcome == Outcome.FAILED:
