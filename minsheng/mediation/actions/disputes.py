@@ -37,12 +37,8 @@ from .common import (
     start_handling,
 )
 
-#: The engine's category for each statistical type (the default tree's 矛盾纠纷 branch).
-CATEGORY_CODES = {
-    DisputeType.NEIGHBOUR: ["0301", "03"],
-    DisputeType.FAMILY: ["030201", "0302", "03"],
-    DisputeType.PROPERTY_MGMT: ["0303", "03"],
-}
+#: The engine's category of disputes: its time limit covers the mediation month (migration 0003).
+DISPUTE_CATEGORY = ["M1", "03"]
 SOURCE_CHANNELS = {
     DisputeSource.APPLIED: Channel.VISIT,
     DisputeSource.INITIATIVE: Channel.GRID_PATROL,
@@ -149,7 +145,7 @@ def do_open_dispute(
         actor=actor,
         kind="dispute",
         channel=SOURCE_CHANNELS.get(source, Channel.SYSTEM),
-        category=category_for(CATEGORY_CODES.get(type, ["03"])),
+        category=category_for(DISPUTE_CATEGORY),
         description=facts,
         title=title or _("%(t)s纠纷：%(a)s") % {"t": DisputeType(type).label, "a": applicant["name"]},
         node=node,

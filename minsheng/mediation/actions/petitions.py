@@ -16,7 +16,17 @@ from minsheng.core.errors import IllegalTransition
 from .. import conf, queries
 from ..choices import Acceptance, BookingStatus, PetitionForm, PetitionKind, PetitionStage
 from ..models import Booking, Petition, ReceptionDay
-from .common import category_for, clean_text, finish_case, natural_due, notify, now, require, start_handling
+from .common import (
+    as_actor,
+    category_for,
+    clean_text,
+    finish_case,
+    natural_due,
+    notify,
+    now,
+    require,
+    start_handling,
+)
 
 CHANNELS = {
     PetitionForm.LETTER: Channel.LETTER,
@@ -91,7 +101,7 @@ def do_register_petition(
         actor=actor,
         kind="petition",
         channel=CHANNELS[form],
-        category=category_for(["99"]),
+        category=category_for(["M2", "99"]),
         description=matter,
         node=node,
         reporter_name=petitioner,
@@ -190,7 +200,24 @@ def do_extend_petition(petition: Petition, *, actor, reason: str) -> Petition:
         public=True,
         due=petition.handle_due.isoformat(),
     )
+    _extend_engine_case(petition, actor, reason)
     return petition
+
+
+def _extend_engine_case(petition: Petition, approver, reason: str) -> None:
+    """The engine's case gets the same extension (申请 by its handler, 批准 by the approver), so its own clock and
+    its 延期 figures agree with the petition: 30 natural days are at most 24 working days."""
+    from minsheng.cases.choices import RequestKind, Status
+
+    case = petition.case
+    case.refresh_from_db()
+    if case.status != Status.HANDLING or case.handler is None:
+        return
+    days = -(-conf.get("petition_extension_days") * 5 // 7) + 2
+    request = engine.do_request(
+        case, actor=case.handler, kind=RequestKind.EXTENSION, reason=reason, days=min(days, 60)
+    )
+    engine.do_decide(request, actor=as_actor(approver, case, "decide"), approve=True, note=reason)
 
 
 def _reply_number(petition: Petition, at) -> str:

@@ -16,6 +16,7 @@ def ensure_kinds() -> None:
     from django.apps import apps
 
     importlib.import_module("minsheng.mediation.migrations.0002_case_kinds").add_kinds(apps, None)
+    importlib.import_module("minsheng.mediation.migrations.0003_engine_categories").add_categories(apps, None)
 
 
 @dataclass

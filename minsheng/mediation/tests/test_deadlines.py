@@ -58,6 +58,8 @@ def test_handle_60_days_and_one_extension_of_30(centre):
         actions.do_extend_petition(p, actor=centre.leader, reason="需多部门会商")
     p.refresh_from_db()
     assert p.handle_due.date() == dt.date(2026, 6, 5)
+    p.case.refresh_from_db()
+    assert p.case.extension_count == 1 and p.case.finish_due >= p.handle_due
     with at(51), pytest.raises(IllegalTransition):
         actions.do_extend_petition(p, actor=centre.leader, reason="再延")
     with at(70):
@@ -120,3 +122,28 @@ def test_mediation_month_judicial_30_and_performance_visit(centre):
         actions.do_follow_up_performance(d, actor=c.mediator, performance="full", satisfaction="satisfied")
     with at(70):
         assert clocks.run() == {"reminded": 0, "overdue": 0}
+
+
+def test_engine_clock_never_runs_ahead_of_the_statutory_one(centre):
+    from minsheng.cases.actions import run_deadline_clock
+    from minsheng.cases.models import Case
+
+    with at(0):
+        p = register(centre)
+        actions.do_accept_petition(p, actor=centre.clerk, accept=True, notice_text="受理")
+        d = actions.do_open_dispute(
+            actor=centre.clerk,
+            node=centre.w.unit_a,
+            type="family",
+            source="applied",
+            facts="赡养",
+            parties=[{"role": "applicant", "name": "甲"}, {"role": "respondent", "name": "乙"}],
+        )
+    p.refresh_from_db()
+    petition_case = Case.objects.get(pk=p.case_id)
+    dispute_case = Case.objects.get(pk=d.case_id)
+    assert petition_case.category.code == "M2" and dispute_case.category.code == "M1"
+    assert petition_case.finish_due >= p.handle_due
+    assert dispute_case.finish_due >= d.mediation_due
+    with at(30):
+        assert run_deadline_clock()["overdue"] == 0
