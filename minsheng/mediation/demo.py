@@ -248,9 +248,11 @@ class CentreDemo:
 
     def run(self, out=None) -> None:
         self.weekly_reports(out)
-        self.disputes_from_elsewhere(out)
         self.window(out)
         self.letters(out)
+        self.disputes_from_elsewhere(out)
+        self.comebacks(self.n(COMEBACKS))
+        _say(out, f"  矛调中心：来访登记 {Visit.objects.count()} 批")
         self.reception_days()
         for offset in (21, 14, 7, 0):
             actions.propose_early_warnings(
@@ -323,9 +325,7 @@ class CentreDemo:
         """Disputes the police and the court hand over (a referral in), the government assigns, or parties apply for
         directly (not at the window): the rest of the year's ≈920."""
         target = self.n(DISPUTES)
-        have = Dispute.objects.count()
-        window_share = self.n(50)
-        for _i in range(max(target - have - window_share, 0)):
+        for _i in range(max(target - Dispute.objects.count(), 0)):
             source = self.rng.choices(["police", "court", "government", "applied"], weights=[45, 30, 8, 17])[
                 0
             ]
@@ -505,7 +505,7 @@ class CentreDemo:
         target = self.n(VISITORS)
         comebacks = self.n(COMEBACKS)
         fresh_people = target - comebacks
-        disputes_needed = max(self.n(DISPUTES) - Dispute.objects.count(), 0)
+        disputes_needed = self.n(60)  # the rest of the year's disputes come from elsewhere
         total = 0
         while total < fresh_people:
             visitors = min(rng.choices([1, 2, 3, 5], weights=[84, 10, 4, 2])[0], fresh_people - total)
@@ -563,8 +563,6 @@ class CentreDemo:
                 self.handle_petition(petition)
             elif route == "referral":
                 self.progress(referral, at)
-        self.comebacks(comebacks)
-        _say(out, f"  矛调中心：来访登记 {Visit.objects.count()} 批")
 
     def comebacks(self, n: int) -> None:
         """A party returns within weeks about the same dispute (履行不到位): the dispute was not settled in one go."""
@@ -576,11 +574,15 @@ class CentreDemo:
             .select_related("case")
             .order_by("pk")
         )
-        for dispute in self.rng.sample(ended, k=min(n, len(ended))):
-            applicant = dispute.parties.filter(role="applicant").select_related("resident").first()
+        self.rng.shuffle(ended)
+        made = 0
+        for dispute in ended:
+            if made >= n:
+                break
             at = self.after(dispute.ended_at, 5, 45)
             if at > self.now or at - dispute.ended_at > window:
                 continue
+            applicant = dispute.parties.filter(role="applicant").select_related("resident").first()
             with clock.at(at):
                 visit = actions.do_register_visit(
                     actor=self.clerk,
@@ -595,6 +597,7 @@ class CentreDemo:
                     route="answered",
                     answer="已联系对方督促履行，并告知可申请司法确认。",
                 )
+            made += 1
             self.bump("comebacks")
 
     def letters(self, out) -> None:
