@@ -130,13 +130,15 @@ class VisitViewSet(_Base):
         )
         visit.refresh_from_db()
         return Response(
-            {
-                "route": route,
-                "case": visit.case_id,
-                "dispute": result.pk if isinstance(result, Dispute) else None,
-                "petition": result.pk if isinstance(result, Petition) else None,
-                "referral": result.pk if isinstance(result, Referral) else None,
-            }
+            s.VisitRouteResultSerializer(
+                {
+                    "route": route,
+                    "case": visit.case_id,
+                    "dispute": result.pk if isinstance(result, Dispute) else None,
+                    "petition": result.pk if isinstance(result, Petition) else None,
+                    "referral": result.pk if isinstance(result, Referral) else None,
+                }
+            ).data
         )
 
 
@@ -391,7 +393,8 @@ class WeeklyReportViewSet(_Base):
         except ValueError:
             week = this_week()
         data = queries.weekly_analysis(request.user, week, weeks_back=1)
-        return Response({"week": week, "missing": [{"id": n.pk, "name": n.name} for n in data["missing"]]})
+        missing = [{"id": n.pk, "name": n.name} for n in data["missing"]]
+        return Response(s.WeeklyMissingSerializer({"week": week, "missing": missing}).data)
 
 
 class FiguresView(APIView):
