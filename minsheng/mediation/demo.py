@@ -282,7 +282,7 @@ class CentreDemo:
                 if w == this_week and self.rng.random() < 0.3:
                     continue  # not yet reported this week
                 at = self.moment(w + dt.timedelta(days=self.rng.choice([0, 1, 4])))
-                if at > self.now:
+                if at > self.now or timezone.localtime(at, TZ).date() < self.start:
                     continue
                 items = []
                 if node in finders:
