@@ -134,7 +134,8 @@ def load(out=None) -> list:
     street = Node.objects.filter(kind=NodeKind.STREET, name__contains="演示").first()
     if street is None:
         return []
-    logins = [("矛调中心工作人员", username, PASSWORD) for username, _t, _n in STAFF]
+    # The window clerk (`centre`) is the org demo's login for the role; the mediators are this app's.
+    logins = [("矛调中心调解员", username, PASSWORD) for username, _t, _n in STAFF if username != "centre"]
     if Dispute.objects.filter(facts__endswith=LABEL).exists():
         _say(out, "矛调中心演示数据已存在，未做改动。")
         return logins
