@@ -232,7 +232,7 @@ class CentreDemo:
                     username=username,
                     password=PASSWORD,
                     display_name=f"{name}{self.rng.choice(NAMES)}",
-                    phone=f"1990009{i:04d}",
+                    phone=f"1990000{900 + i:04d}",
                     title=f"{title}（演示）",
                     actor=self.admin,
                     validate=False,
