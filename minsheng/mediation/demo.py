@@ -35,7 +35,7 @@ PASSWORD = "Demo-2026"
 VISITORS = 232  # 接待群众230余人(次)
 FIRST_PETITIONS = 371  # 处理初信初访案件371件
 DISPUTES = 922  # 调解……920余件
-COMEBACKS = 35  # disputes that came back (repeat visit) within the window: 一次性办结率 ≈ 96 %
+COMEBACKS = 31  # disputes that came back (repeat visit) within the window: 一次性办结率 ≈ 96 %
 STAFF = [
     ("centre", "窗口接待员", "矛调中心窗口"),
     ("mediator1", "调解员", "矛调中心调解员"),
