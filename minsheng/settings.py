@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "minsheng.deliberation",
     "minsheng.activities",
     "minsheng.enterprise",
+    "minsheng.mediation",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,7 @@ MINSHENG_PERIODIC_JOBS = {
         "every": 300,
     },
     "enterprise.stage_clock": {"target": "minsheng.enterprise.actions.run_stage_clock", "every": 300},
+    "mediation.statutory_clocks": {"target": "minsheng.mediation.actions.clocks.run", "every": 300},
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "minsheng.periodic", "schedule": job["every"], "args": (name,)}
@@ -275,6 +277,12 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "minsheng.cases.choices.Status",
         "ApprovalRequestKindEnum": "minsheng.cases.choices.RequestKind",
         "ApprovalRequestStatusEnum": "minsheng.cases.choices.RequestStatus",
+        "DisputeTypeEnum": "minsheng.mediation.choices.DisputeType",
+        "DisputeSourceEnum": "minsheng.mediation.choices.DisputeSource",
+        "PetitionKindEnum": "minsheng.mediation.choices.PetitionKind",
+        "PartyRoleEnum": "minsheng.mediation.choices.PartyRole",
+        "ScreeningItemSourceEnum": "minsheng.mediation.choices.ItemSource",
+        "RoleEnum": "minsheng.accounts.choices.Role",
     },
 }
 

@@ -18,6 +18,7 @@ api_v1 = [
     path("deliberation/", include("minsheng.deliberation.api.urls")),
     path("activities/", include("minsheng.activities.api.urls")),
     path("enterprise/", include("minsheng.enterprise.api.urls")),
+    path("mediation/", include("minsheng.mediation.api.urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,7 @@ urlpatterns = [
     path("activities-verify/", include("minsheng.activities.urls_public")),
     path("enterprise/", include("minsheng.enterprise.urls")),
     path("qy/", include("minsheng.enterprise.urls_h5")),
+    path("mediation/", include("minsheng.mediation.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.

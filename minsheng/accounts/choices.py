@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     ENTERPRISE_OFFICER = "enterprise_officer", _("企业服务专员")
     PROPERTY_STAFF = "property_staff", _("物业人员")
     RESIDENT = "resident", _("居民")
+    MEDIATION_STAFF = "mediation_staff", _("矛调中心工作人员")
 
 
 class Cap(StrEnum):

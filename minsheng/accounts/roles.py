@@ -39,6 +39,13 @@ enterprise.manage     keep them: enterprises and contacts, move projects through
                       problems and 销号 confirmations, 一企一策, events, policy deliveries (any staff member may
                       submit an investment lead without it)
 enterprise.supervise  督办 overdue projects, record the 小微企业工作委员会's review of a 一企一策
+mediation.view    see the centre's visits, disputes, referrals, weekly screening and its figures in the subtree
+mediation.receive the reception window: find a person, register a visit (as 首问) and route it
+mediation.mediate run a mediation: parties, mediators, 回避, sessions, agreements, case files, referrals
+mediation.report  submit the weekly screening (排查) of one's community or village, or its zero report
+petition.view     read petitions (信访) — and petition cases in the appeals engine; nobody else does
+petition.handle   register, accept, reply to petitions and their 复查/复核; book residents onto 公开接访
+petition.approve  approve a petition's 30-day extension (the head of the handling unit)
 """
 
 from minsheng.core import capabilities
@@ -71,6 +78,15 @@ _CASE_DESK = {
 _CASE_FIELD = {"cases.view", "cases.create", "cases.handle"}
 _DELIBERATION_ALL = {"deliberation.view", "deliberation.manage", "deliberation.record"}
 _DELIBERATION_FIELD = {"deliberation.view", "deliberation.record"}
+_MEDIATION_ALL = {
+    "mediation.view",
+    "mediation.receive",
+    "mediation.mediate",
+    "mediation.report",
+    "petition.view",
+    "petition.handle",
+    "petition.approve",
+}
 _ACTIVITIES_ALL = {"activities.view", "activities.manage", "activities.checkin", "volunteers.manage"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -96,6 +112,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "enterprise.view",
             "enterprise.manage",
             "enterprise.supervise",
+            *_MEDIATION_ALL,
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -113,6 +130,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "activities.view",
             "enterprise.view",
             "enterprise.supervise",
+            "mediation.view",
+            "petition.view",
+            "petition.approve",
         }
     ),
     R.STREET_CADRE: frozenset(
@@ -142,6 +162,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.handle",
             *_DELIBERATION_ALL,
             *_ACTIVITIES_ALL,
+            "mediation.view",
+            "mediation.report",
         }
     ),
     R.GRID_WORKER: frozenset(
@@ -162,6 +184,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD, "enterprise.view", "enterprise.manage"}),
     R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle", *_DELIBERATION_FIELD}),
     R.RESIDENT: frozenset(),
+    R.MEDIATION_STAFF: frozenset(
+        {"org.view", "org.view_pii", *_CASE_DESK, *_MEDIATION_ALL} - {"petition.approve"}
+    ),
 }
 
 #: Roles whose members count as staff (the workbench); residents use the H5 pages.

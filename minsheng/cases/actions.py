@@ -842,6 +842,23 @@ def do_recategorize(case: Case, *, actor: User | None, category: Category, note:
     return case
 
 
+# -- domain steps ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_record(
+    case: Case, *, actor, verb: str, label: str, note: str = "", public: bool = False, **extra
+) -> CaseEvent:
+    """A domain app's step on the case's timeline (a referral sent, a mediation session, a 复查 requested) that
+    changes nothing the engine tracks. `label` is what the timeline shows for the verb."""
+    if not verb or not label:
+        raise ValidationError({"verb": _("请说明记录的事项")})
+    case = _locked(case)
+    return _event(
+        case, verb, actor, from_status=case.status, note=note, public=public, label=str(label), **extra
+    )
+
+
 # -- the clock ---------------------------------------------------------------------------------------
 
 

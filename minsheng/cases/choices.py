@@ -67,6 +67,7 @@ class Channel(models.TextChoices):
     ONLINE = "online", _("居民线上")
     PHONE = "phone", _("来电")
     VISIT = "visit", _("来访")
+    LETTER = "letter", _("来信")
     ENTERPRISE_VISIT = "enterprise", _("企业走访")
     SYSTEM = "system", _("系统生成")
 

@@ -40,6 +40,12 @@ class CaseKind(BaseModel):
     requires_follow_up = models.BooleanField(_("需要回访"), default=True)
     reopen_days = models.PositiveSmallIntegerField(_("可重新打开天数"), default=15)
     is_active = models.BooleanField(_("启用"), default=True)
+    view_capability = models.CharField(
+        _("查看所需权限"),
+        max_length=40,
+        blank=True,
+        help_text=_("非空时，只有持有该权限的人（及反映人本人）能看到此类案件，例如信访需 petition.view"),
+    )
 
     class Meta:
         verbose_name = _("案件类型")
@@ -227,6 +233,11 @@ class CaseQuerySet(ScopedQuerySet):
                 co = Case.co_units.through.objects.filter(unit_id__in=unit_ids).values("case_id")
                 condition |= Q(lead_unit_id__in=unit_ids) | Q(pk__in=co)
             condition |= Q(key_leader=user)
+        # Kinds that need a capability of their own (信访): one subquery, no extra round trip.
+        restricted = CaseKind.objects.exclude(view_capability="").exclude(
+            view_capability__in=user.capabilities()
+        )
+        condition &= ~Q(kind_id__in=restricted.values("pk")) | Q(reporter_user=user)
         return self.filter(condition)
 
     def open(self):

@@ -73,6 +73,7 @@ LOGINS = [
     (Role.ENTERPRISE_OFFICER, "enterprise"),
     (Role.PROPERTY_STAFF, "property"),
     (Role.RESIDENT, "resident"),
+    (Role.MEDIATION_STAFF, "centre"),
 ]
 
 CENTRE = (118.54, 36.51)  # 临朐 city
@@ -413,6 +414,8 @@ class DemoStreet:
         self.register_residents()
         self.create_party()
         self.assign_responsibility()
+        # Last, so that the random names and places drawn above stay what they were.
+        self.account("centre", Role.MEDIATION_STAFF, [self.street], title="矛调中心窗口")
 
     def summary(self) -> str:
         return (

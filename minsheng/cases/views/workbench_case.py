@@ -428,7 +428,7 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
         "events": [
             {
                 "event": e,
-                "label": EVENT_LABELS.get(e.verb, e.verb),
+                "label": EVENT_LABELS.get(e.verb) or e.extra.get("label") or e.verb,
                 "color": EVENT_COLOURS.get(e.verb, Colour.BLUE),
                 "details": event_details(e),
             }

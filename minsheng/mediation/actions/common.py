@@ -1,0 +1,115 @@
+"""Plumbing shared by the centre's actions: rights, statutory clocks on the core calendar, the engine's steps."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minsheng.cases import actions as engine
+from minsheng.cases import workflow
+from minsheng.cases.choices import Status
+from minsheng.cases.models import Category, Unit
+from minsheng.core import clock
+from minsheng.core.calendar import TZ, WorkCalendar
+
+from .. import conf
+
+
+def require(user, capability: str, node=None) -> None:
+    if user is None:
+        return  # the system (the demo, the periodic job)
+    if not user.has_cap(capability, node):
+        raise PermissionDenied(_("没有权限执行此操作"))
+
+
+def clean_text(value, limit: int) -> str:
+    return str(value or "").strip()[:limit]
+
+
+def natural_due(start: dt.datetime, days: int) -> dt.datetime:
+    """The end of the Nth natural day after `start` (信访 and 司法确认 count natural days). When the last day is a
+    rest day and the installation says so (the default), the deadline moves to the next working day's end."""
+    day = timezone.localtime(start, TZ).date() + dt.timedelta(days=days)
+    if conf.get("roll_past_rest_days"):
+        calendar = WorkCalendar()
+        if not calendar.is_workday(day):
+            day = calendar.next_workday(day)
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=TZ)
+
+
+def months_due(start: dt.datetime, months: int) -> dt.datetime:
+    """The same day `months` later (the last day of a shorter month), end of day, rolled like natural_due."""
+    local = timezone.localtime(start, TZ).date()
+    month = local.month - 1 + months
+    year = local.year + month // 12
+    month = month % 12 + 1
+    import calendar as pycal
+
+    day = min(local.day, pycal.monthrange(year, month)[1])
+    target = dt.date(year, month, day)
+    return natural_due(dt.datetime.combine(target, dt.time(12), tzinfo=TZ), 0)
+
+
+def centre_unit(node) -> Unit:
+    """The centre's unit in the engine, created under the street on first use."""
+    name = conf.get("centre_unit")
+    unit = Unit.objects.filter(name=name).first()
+    if unit is None:
+        from minsheng.org.models import Node
+
+        street = Node.objects.filter(path=node.path[: node.steplen]).first() or node
+        unit = Unit.objects.create(name=name, kind="street_office", node=street)
+    return unit
+
+
+def category_for(code_prefixes: list[str]) -> Category:
+    for code in code_prefixes:
+        found = Category.objects.filter(code=code, is_active=True).first()
+        if found is not None:
+            return found
+    return Category.objects.filter(is_active=True).order_by("path").first()
+
+
+def as_actor(actor, case, verb: str):
+    """The actor when the engine lets them take the step, else the system: the centre's staff move the engine's
+    case as part of their own step (accepting a petition accepts its case) even where the engine's table would
+    want another role."""
+    if actor is not None and workflow.allowed(case, verb, actor):
+        return actor
+    return None
+
+
+def start_handling(case, *, actor, handler=None, note: str = ""):
+    """受理 → 派遣 to the centre → 签收: the engine's case is in 办理中, held by the centre (and the lead
+    mediator or handler)."""
+    unit = centre_unit(case.node)
+    if handler is not None:
+        unit.members.add(handler)
+    case = engine.do_accept(case, actor=as_actor(actor, case, "accept"), note=note)
+    case = engine.do_dispatch(case, actor=as_actor(actor, case, "dispatch"), unit=unit, handler=handler)
+    return engine.do_sign(case, actor=as_actor(handler, case, "sign"))
+
+
+def finish_case(case, *, actor, note: str):
+    """办结 of the engine's case when the centre's matter ends (agreement, failure, refusal, reply)."""
+    case.refresh_from_db()
+    if case.status == Status.HANDLING:
+        case = engine.do_reply(case, actor=as_actor(actor, case, "reply"), note=note)
+    if case.status == Status.REPLIED:
+        case = engine.do_verify(case, actor=None, passed=True, note=note)
+    return case
+
+
+def notify(users, *, title: str, link: str, source=None, level: str = "info", key: str | None = None) -> None:
+    from minsheng.core import notifications
+
+    recipients = {u for u in users if u is not None and getattr(u, "is_active", False)}
+    if recipients:
+        notifications.notify(
+            recipients, title=title, link=link, level=level, kind="mediation", source=source, dedupe_key=key
+        )
+
+
+def now() -> dt.datetime:
+    return clock.now()
