@@ -29,7 +29,10 @@ def run(name: str):
 
 @shared_task(name="minsheng.periodic")
 def run_job(name: str):
-    return run(name)
+    # Once per interval across every beat and worker, with a heartbeat for `minsheng doctor` (ops.periodic).
+    from minsheng.ops.periodic import run_once
+
+    return run_once(name)
 
 
 class InProcessScheduler(threading.Thread):
@@ -48,7 +51,9 @@ class InProcessScheduler(threading.Thread):
                 if now >= self.next_run.get(name, 0):
                     self.next_run[name] = now + job["every"]
                     try:
-                        result = run(name)
+                        from minsheng.ops.periodic import run_once
+
+                        result = run_once(name)
                         log.debug("periodic job %s: %s", name, result)
                     except Exception:
                         log.exception("periodic job %s failed", name)

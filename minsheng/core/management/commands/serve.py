@@ -26,4 +26,12 @@ class Command(BaseCommand):
             InProcessScheduler().start()
             self.stdout.write("periodic jobs run in-process (no broker configured)")
         self.stdout.write(self.style.SUCCESS(f"民生 is serving on http://{host}:{port}/  (Ctrl+C to stop)"))
-        serve(application, host=host, port=port, threads=threads, ident="minsheng")
+        proxy = {}
+        if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+            # Behind nginx on this machine: believe its X-Forwarded-* (waitress drops them from anyone else).
+            proxy = {
+                "trusted_proxy": "127.0.0.1",
+                "trusted_proxy_count": 1,
+                "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto x-forwarded-host",
+            }
+        serve(application, host=host, port=port, threads=threads, ident="minsheng", **proxy)
