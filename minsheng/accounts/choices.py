@@ -12,3 +12,7 @@ class Role(models.TextChoices):
     ENTERPRISE_OFFICER = "enterprise_officer", _("企业服务专员")
     PROPERTY_STAFF = "property_staff", _("物业人员")
     RESIDENT = "resident", _("居民")
+    # Above the 街道 (a county or city deployment, docs/decisions/0039): granted at the county/city node.
+    COUNTY_ADMIN = "county_admin", _("县级管理员")
+    COUNTY_LEADER = "county_leader", _("县级领导")
+    COUNTY_HOTLINE = "county_hotline", _("县级12345热线")

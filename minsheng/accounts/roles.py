@@ -25,6 +25,10 @@ iot.handle      acknowledge, assign, clear and comment on greenhouse alarms in t
 iot.configure   greenhouses, sensors, gateways and thresholds (the admin)
 agri.manage     keep the agri office's ledgers: campaigns, sampling tasks, holiday duty, registry imports
 agri.configure  import the reference data (limits, banned/restricted pesticides) from xlsx
+
+Roles above the 街道 (granted at a county or city node, so they reach every 街道 below): 县级管理员 has the
+街道管理员's capabilities over the whole county; 县级领导 the 街道领导's; 县级12345热线 registers the hotline's
+orders, dispatches them down to a 街道's unit, verifies and follows them up — it does not handle them.
 """
 
 from .choices import Role
@@ -119,6 +123,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle"}),
     R.RESIDENT: frozenset(),
 }
+CAPABILITIES[R.COUNTY_ADMIN] = CAPABILITIES[R.STREET_ADMIN]
+CAPABILITIES[R.COUNTY_LEADER] = CAPABILITIES[R.STREET_LEADER]
+CAPABILITIES[R.COUNTY_HOTLINE] = frozenset(
+    {
+        "org.view",
+        "cases.view",
+        "cases.create",
+        "cases.accept",
+        "cases.dispatch",
+        "cases.verify",
+        "cases.followup",
+        "cases.supervise",
+    }
+)
 
 #: Roles whose members count as staff (the workbench); residents use the H5 pages.
 STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})

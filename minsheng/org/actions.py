@@ -46,7 +46,14 @@ def _clean_and_save(obj, *, exclude: Iterable[str] = ()) -> None:
 
 @transaction.atomic
 def create_node(
-    *, parent: Node | None, kind: str, name: str, code: str | None = None, geometry=None, actor=None
+    *,
+    parent: Node | None,
+    kind: str,
+    name: str,
+    code: str | None = None,
+    geometry=None,
+    case_prefix: str = "",
+    actor=None,
 ):
     if parent is None and actor is not None and not actor.is_superuser:
         # a new 街道/乡镇 at the top of the tree is a deployment decision, not a registry edit
@@ -63,7 +70,13 @@ def create_node(
                 }
             }
         )
-    node = Node(kind=kind, name=(name or "").strip(), code=code or None, geometry=geometry or None)
+    node = Node(
+        kind=kind,
+        name=(name or "").strip(),
+        code=code or None,
+        geometry=geometry or None,
+        case_prefix=(case_prefix or "").strip().upper(),
+    )
     node.full_clean(exclude=["path", "depth", "numchild"])
     node.refresh_derived(parent=parent)
     if parent is None:
@@ -79,6 +92,8 @@ def update_node(node: Node, *, actor=None, **fields) -> Node:
     for key in ("name", "code", "geometry"):
         if key in fields:
             setattr(node, key, fields[key] or (None if key != "name" else ""))
+    if "case_prefix" in fields:
+        node.case_prefix = (fields["case_prefix"] or "").strip().upper()
     node.full_clean(exclude=["path", "depth", "numchild"])
     node.refresh_derived()
     node.save()

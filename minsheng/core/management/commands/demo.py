@@ -21,14 +21,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only", action="append", default=[], metavar="APP", help="只加载这些应用的演示数据"
         )
+        parser.add_argument(
+            "--streets",
+            type=int,
+            default=1,
+            metavar="N",
+            help="建一个县：演示街道之外再加 N−1 个街道（供负载测试；默认只有一个街道）",
+        )
+        parser.add_argument(
+            "--cases-per-street", type=int, default=200, metavar="N", help="--streets 时每个新增街道的诉求数"
+        )
 
-    def handle(self, *args, skip, only, **options):
+    def handle(self, *args, skip, only, streets, cases_per_street, **options):
         labels = {c.label for c in apps.get_app_configs() if c.name.startswith("minsheng.")}
         unknown = (set(skip) | set(only)) - labels
         if unknown:
             raise CommandError(f"未知应用：{', '.join(sorted(unknown))}（可选：{', '.join(sorted(labels))}）")
         started = time.monotonic()
         logins: list[tuple[str, str, str]] = []
+        if streets > 1:
+            from minsheng.ops import county_demo
+
+            try:
+                county_demo.prepare(self.stdout)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
         for config in apps.get_app_configs():
             if config.label not in labels or config.label in skip or (only and config.label not in only):
                 continue
@@ -39,6 +56,8 @@ class Command(BaseCommand):
                     raise
                 continue
             logins.extend(module.load(self.stdout) or [])
+        if streets > 1:
+            logins.extend(county_demo.add_streets(self.stdout, streets, cases_per_street))
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪（{time.monotonic() - started:.1f} 秒）"))
         if logins:
             self.stdout.write("演示账号（所有账号密码相同，仅用于演示）：")
