@@ -15,9 +15,9 @@ from django.db.migrations.executor import MigrationExecutor
 from minsheng.accounts.models import Membership
 from minsheng.cases import actions
 from minsheng.cases.models import Case, CaseSequence, Category
+from minsheng.ops.models import Heartbeat
 from minsheng.org.levels import street_depth
 from minsheng.org.models import Node
-from minsheng.ops.models import Heartbeat
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,10 +43,21 @@ def test_the_previous_release_with_data_migrates_forward_and_keeps_numbering():
         old = executor.loader.project_state([t for t in PREVIOUS_RELEASE if t[1]]).apps
         OldNode = old.get_model("org", "Node")
         street = OldNode.objects.create(
-            path="0001", depth=1, numchild=1, kind="street", name="城关街道", full_name="城关街道", code="370724001000"
+            path="0001",
+            depth=1,
+            numchild=1,
+            kind="street",
+            name="城关街道",
+            full_name="城关街道",
+            code="370724001000",
         )
         estate = OldNode.objects.create(
-            path="00010001", depth=2, numchild=0, kind="community", name="颐和社区", full_name="城关街道 颐和社区"
+            path="00010001",
+            depth=2,
+            numchild=0,
+            kind="community",
+            name="颐和社区",
+            full_name="城关街道 颐和社区",
         )
         user = old.get_model("accounts", "User").objects.create(username="admin", password="!")
         old.get_model("accounts", "Membership").objects.create(user=user, role="street_admin", node=street)
@@ -64,7 +75,9 @@ def test_the_previous_release_with_data_migrates_forward_and_keeps_numbering():
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
-    assert not MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    assert not MigrationExecutor(connection).migration_plan(
+        MigrationExecutor(connection).loader.graph.leaf_nodes()
+    )
     street = Node.objects.get(code="370724001000")
     assert (street.kind, street.case_prefix, street_depth()) == ("street", "", 1)
     assert Membership.objects.get().role == "street_admin"
