@@ -151,7 +151,12 @@ def test_every_grid_has_a_worker_or_falls_to_its_community(street):
 
 
 def test_every_role_has_someone_and_the_logins_work(street):
-    for role in Role:
+    above_street = {
+        Role.COUNTY_ADMIN,
+        Role.COUNTY_LEADER,
+        Role.COUNTY_HOTLINE,
+    }  # demo --streets N makes those
+    for role in set(Role) - above_street:
         assert Membership.objects.filter(role=role).exists(), role
     assert Membership.objects.filter(role=Role.VILLAGE_SUPERVISOR).values("user").distinct().count() == 32
     supervised = Membership.objects.filter(role=Role.VILLAGE_SUPERVISOR)
