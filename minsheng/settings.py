@@ -168,6 +168,7 @@ MINSHENG_PERIODIC_JOBS = {
     "iot.unack_escalation": {"target": "minsheng.iot.actions.escalate_unacknowledged", "every": 60},
     "iot.unack_reminders": {"target": "minsheng.iot.alerts.remind_unacknowledged", "every": 60},
     "iot.retention": {"target": "minsheng.iot.retention.run", "every": 900},
+    "iot.partitions": {"target": "minsheng.iot.partitions.ensure", "every": 3600},
 }
 # An interval may be changed per deployment: MINSHENG_PERIODIC_EVERY="cases.deadline_clock=30,iot.retention=600".
 for _name, _sep, _seconds in (item.partition("=") for item in env_list("MINSHENG_PERIODIC_EVERY", "")):

@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+
 REPO = Path(__file__).resolve().parents[3]
 DEPLOY = REPO / "deploy"
 NGINX = "/usr/sbin/nginx"
@@ -165,17 +167,7 @@ def base_env(folder: Path, database_url: str, redis_port: int, mqtt_port: int) -
         MINSHENG_MQTT_PORT=str(mqtt_port),
         MINSHENG_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
         # Every periodic job every 2 s instead of minutes, so that the run sees them all several times.
-        MINSHENG_PERIODIC_EVERY=",".join(
-            f"{name}=2"
-            for name in (
-                "cases.deadline_clock",
-                "notifications.deliver_due",
-                "iot.offline_check",
-                "iot.unack_escalation",
-                "iot.unack_reminders",
-                "iot.retention",
-            )
-        ),
+        MINSHENG_PERIODIC_EVERY=",".join(f"{name}=2" for name in settings.MINSHENG_PERIODIC_JOBS),
         PYTHONUNBUFFERED="1",
     )
     return env
