@@ -136,3 +136,14 @@ def test_a_county_hotline_order_goes_down_to_a_street_and_comes_back(county):
     assert order.status in (Status.RESOLVED, Status.ARCHIVED)
     verbs = list(order.events.values_list("verb", flat=True))
     assert verbs[:5] == ["register", "accept", "dispatch", "sign", "reply"]
+
+
+def test_the_street_page_sets_its_case_prefix(county, client_for):
+    client = client_for(county.admin)
+    url = reverse("org:node_edit", args=[county.dc.node.pk])
+    bad = client.post(url, {"name": "东城街道", "case_prefix": "1x"})
+    assert bad.status_code == 200 and "以字母开头" in bad.content.decode()
+    client.post(url, {"name": "东城街道", "case_prefix": "dcj"})
+    county.dc.node.refresh_from_db()
+    assert county.dc.node.case_prefix == "DCJ"
+    assert register(county.dc.admin, county.dc.estate, county.sewer).number.startswith("DCJ-")
