@@ -106,6 +106,9 @@ def test_a_county_user_sees_and_compares_every_street_a_street_user_only_his_own
     html = page.content.decode()
     assert "城关街道" in html and "东城街道" in html and "街道/乡镇" in html
     assert client_for(county.leader).get(reverse("cases:efficiency")).status_code == 200
+    assert client_for(county.leader).get(reverse("cases:map")).status_code == 200
+    pins = client_for(county.leader).get(reverse("cases:map_data"))
+    assert pins.status_code == 200
     own = client_for(county.cg.admin).get(reverse("cases:metrics"), {"by": "org"}).content.decode()
     assert "东城" not in own and "?by=street" not in own
     api = client_for(county.leader).get("/api/v1/cases/metrics/", {"by": "street"})
