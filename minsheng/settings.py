@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "minsheng.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "minsheng.ops.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "minsheng.urls"
