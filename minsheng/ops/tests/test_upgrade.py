@@ -15,6 +15,8 @@ from django.db.migrations.executor import MigrationExecutor
 from minsheng.accounts.models import Membership
 from minsheng.cases import actions
 from minsheng.cases.models import Case, CaseSequence, Category
+from minsheng.iot.models import Reading
+from minsheng.iot.partitions import partitioned
 from minsheng.ops.models import Heartbeat
 from minsheng.org.levels import street_depth
 from minsheng.org.models import Node
@@ -26,6 +28,7 @@ PREVIOUS_RELEASE = [
     ("org", "0002_default_tags"),
     ("cases", "0002_defaults"),
     ("accounts", "0002_initial"),
+    ("iot", "0007_hot_updates"),
     ("ops", None),
 ]
 WHEN = dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.UTC)
@@ -74,6 +77,20 @@ def test_the_previous_release_with_data_migrates_forward_and_keeps_numbering():
             node=estate,
             reported_at=WHEN,
         )
+        village = OldNode.objects.create(
+            path="00010002", depth=2, numchild=0, kind="village", name="樱桃村", full_name="城关街道 樱桃村"
+        )
+        cluster = old.get_model("iot", "Cluster").objects.create(name="樱悦田园", code="yingyue")
+        greenhouse = old.get_model("iot", "Greenhouse").objects.create(
+            name="王家1号棚", code="gh1", village=village, cluster=cluster, stage="bloom"
+        )
+        gateway = old.get_model("iot", "Gateway").objects.create(code="gw1", village=village)
+        sensor = old.get_model("iot", "Sensor").objects.create(
+            code="gh1-t1", greenhouse=greenhouse, gateway=gateway, kind="air_temp", unit="Cel"
+        )
+        OldReading = old.get_model("iot", "Reading")
+        for i in range(3):  # three days before the upgrade: partitioned by day on PostgreSQL afterwards
+            OldReading.objects.create(sensor=sensor, ts=WHEN - dt.timedelta(days=i), value=10 + i)
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
@@ -86,6 +103,15 @@ def test_the_previous_release_with_data_migrates_forward_and_keeps_numbering():
     assert Case.objects.get().number == "CG-2026-000123"
     assert list(CaseSequence.objects.values_list("prefix", "year", "last")) == [("CG", 2026, 123)]
     assert not Heartbeat.objects.exists()
+    readings = Reading.objects.order_by("ts")
+    assert [r.value for r in readings] == [12, 11, 10] and len({r.pk for r in readings}) == 3
+    if connection.vendor == "postgresql":
+        assert partitioned()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT tableoid::regclass::text FROM iot_reading")
+            homes = {row[0] for row in cursor.fetchall()}
+        assert homes == {f"iot_reading_p{WHEN - dt.timedelta(days=i):%Y%m%d}" for i in range(3)}
+    Reading.objects.create(sensor=readings[0].sensor, ts=WHEN + dt.timedelta(minutes=1), value=9)  # ids go on
     with time_machine.travel(WHEN, tick=False):
         case = actions.do_register(
             actor=None,
