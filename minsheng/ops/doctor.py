@@ -47,7 +47,8 @@ def check_database(ctx: Context) -> Result:
     ctx.database_ok = True
     db = settings.DATABASES["default"]
     if connection.vendor == "postgresql":
-        where = f"PostgreSQL {connection.cursor().connection.info.server_version} · {db.get('NAME')}@{db.get('HOST') or 'localhost'}"
+        version = connection.pg_version  # e.g. 150020
+        where = f"PostgreSQL {version // 10000}.{version % 10000} · {db.get('NAME')}@{db.get('HOST') or 'localhost'}"
         return Result("数据库", OK, where)
     return Result(
         "数据库", WARN, f"{connection.vendor}（嵌入式单机部署；县市规模请用 PostgreSQL）· {db.get('NAME')}"
