@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from minsheng.org.urls import io_urlpatterns as org_io_urlpatterns
+
 admin.site.site_header = "民生 · 系统配置"
 admin.site.site_title = "民生"
 admin.site.index_title = "配置管理"
@@ -18,7 +20,7 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("minsheng.accounts.urls")),
-    path("org/io/", include("minsheng.org.io_urls")),
+    path("org/io/", include((org_io_urlpatterns, "org_io"))),
     path("org/", include("minsheng.org.urls")),
     path("notifications/", include("minsheng.core.notification_urls")),
     path("cases/", include("minsheng.cases.urls")),

@@ -35,7 +35,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 for model in (Producer, AgriInputStore, Sample, Certificate, StoreInspection):
     admin.site.register(model, ReadOnlyAdmin)
 
-# Ledgers, campaigns, tasks and duty change through agri.ledgers; the admin shows them read-only.
+# Ledgers, campaigns, tasks and duty change through agri.actions.ledgers; the admin shows them read-only.
 from .models import (  # noqa: E402
     Campaign,
     DutyShift,

@@ -90,3 +90,18 @@ STORE_CHECKLIST = [
     ("waste_recovery", _("开展农药包装废弃物回收")),
     ("licence_displayed", _("农药经营许可证在有效期内并公示")),
 ]
+
+
+class LetterLevel(models.TextChoices):
+    VILLAGE = "village", _("村级")
+    SUPERVISOR = "supervisor", _("监管员")
+    PRODUCER = "producer", _("生产经营主体")
+
+
+class TaskKind(models.TextChoices):
+    ROUTINE = "routine", _("日常抽检")
+    CAMPAIGN = "campaign", _("专项抽检")
+    PRE_HOLIDAY = "pre_holiday", _("节前抽检")
+
+
+CHECKLIST_CODES = [code for code, _question in STORE_CHECKLIST]

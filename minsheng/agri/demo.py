@@ -27,7 +27,7 @@ from minsheng.core.context import acting
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import actions, certificates, inspections
+from . import actions
 from .choices import (
     STORE_CHECKLIST,
     CertificateBasis,
@@ -316,7 +316,7 @@ class AgriDemo:
             return
         producer = self.rng.choice(self.producers[village.pk])
         crop = producer.crop_name
-        issued = certificates.issue_batch(
+        issued = actions.issue_batch(
             actor=self.supervisor[village.pk],
             count=self.rng.randint(1, 3),
             producer=producer,
@@ -342,7 +342,7 @@ class AgriDemo:
             answers[code] = CheckResult.NO
             notes[code] = rng.choice(FINDINGS[code])
         sup = self.supervisor[store.village_id]
-        inspection = inspections.record_inspection(actor=sup, store=store, answers=answers, notes=notes)
+        inspection = actions.record_inspection(actor=sup, store=store, answers=answers, notes=notes)
         self.counts["inspections"] += 1
         if not inspection.case_id:
             return
@@ -353,7 +353,7 @@ class AgriDemo:
         clean = {code: (CheckResult.YES if v == CheckResult.NO else v) for code, v in answers.items()}
         with clock.at(recheck_at):
             try:
-                inspections.record_inspection(actor=sup, store=store, answers=clean, recheck_of=inspection)
+                actions.record_inspection(actor=sup, store=store, answers=clean, recheck_of=inspection)
             except ValidationError:  # pragma: no cover - a demo must not stop on one row
                 return
         self.counts["rechecks"] += 1

@@ -1,5 +1,5 @@
 """Demonstration ledgers for the demo 街道: responsibility letters, publicity, packaging-waste recovery, the
-"治违禁 控药残 促提升" campaign with its sampling tasks, and a holiday duty roster — made through agri.ledgers, so
+"治违禁 控药残 促提升" campaign with its sampling tasks, and a holiday duty roster — made through agri.actions.ledgers, so
 loading them exercises the same checks as the pages. Everything is labelled 演示; loading twice changes nothing.
 
 `load_ledgers(out)` expects the demo 街道 (org.demo) and its 街道管理员 "admin"; producers, stores and samples of
@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from minsheng.accounts.choices import Role
 from minsheng.core import clock
+from minsheng.core.calendar import holiday_periods
 from minsheng.core.context import acting
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import ledgers
-from .choices import SampleLevel
-from .models import AgriInputStore, Campaign, Commodity, LetterLevel, Pesticide, Producer, TaskKind
+from . import actions, queries
+from .choices import LetterLevel, SampleLevel, TaskKind
+from .models import AgriInputStore, Campaign, Commodity, Pesticide, Producer
 
 CAMPAIGN_NAME = "治违禁 控药残 促提升（演示）"
 DEMO = "演示数据"
@@ -68,7 +69,7 @@ def _build(street, admin) -> str:
     for i, village in enumerate(villages):
         if i % 10 == 9:
             continue  # a few villages have not signed yet: the coverage is not 100 %
-        ledgers.record_letter(
+        actions.record_letter(
             actor=admin,
             level=LetterLevel.VILLAGE,
             year=year,
@@ -88,13 +89,13 @@ def _build(street, admin) -> str:
         .order_by("username")
     )
     for supervisor in supervisors:
-        ledgers.record_letter(
+        actions.record_letter(
             actor=admin,
             level=LetterLevel.SUPERVISOR,
             year=year,
             signed_on=signed,
             supervisor=supervisor,
-            village=ledgers.supervisor_villages(supervisor)[0],
+            village=queries.supervised_villages(supervisor)[0],
             party_a="城关街道办事处（演示）",
             party_b=supervisor.display_name or supervisor.username,
             note=DEMO,
@@ -104,7 +105,7 @@ def _build(street, admin) -> str:
     for i, producer in enumerate(producers):
         if i % 7 == 6:
             continue
-        ledgers.record_letter(
+        actions.record_letter(
             actor=admin,
             level=LetterLevel.PRODUCER,
             year=year,
@@ -117,7 +118,7 @@ def _build(street, admin) -> str:
         letters += 1
 
     for i, village in enumerate(villages[:8]):
-        ledgers.record_publicity(
+        actions.record_publicity(
             actor=admin,
             given_on=today - dt.timedelta(days=9 * i + 3),
             village=village,
@@ -136,12 +137,12 @@ def _build(street, admin) -> str:
         places = [(s.village, s) for s in stores] or [(v, None) for v in villages[:6]]
         for j, (village, store) in enumerate(places):
             kg = Decimal(40 + (j * 7 + month_back * 11) % 60) + Decimal("0.5")
-            ledgers.record_waste(
+            actions.record_waste(
                 actor=admin, recovered_on=day, village=village, store=store, kg=kg, note=DEMO
             )
             waste_kg += kg
 
-    campaign = ledgers.create_campaign(
+    campaign = actions.create_campaign(
         actor=admin,
         name=CAMPAIGN_NAME,
         start=dt.date(year - 2, 1, 1),
@@ -153,7 +154,7 @@ def _build(street, admin) -> str:
         commodity = Commodity.objects.resolve(name)
         if commodity is None:
             continue
-        ledgers.set_campaign_product(
+        actions.set_campaign_product(
             actor=admin,
             campaign=campaign,
             commodity=commodity,
@@ -161,7 +162,7 @@ def _build(street, admin) -> str:
             source=CAMPAIGN_SOURCE if pesticide_names else "本街道增加（演示）",
         )
     vegetables = Commodity.objects.filter(name="蔬菜").first()
-    task = ledgers.create_task(
+    task = actions.create_task(
         actor=admin,
         name=f"{year}年街道蔬菜周抽检（演示）",
         level=SampleLevel.STREET,
@@ -173,9 +174,9 @@ def _build(street, admin) -> str:
         commodity=vegetables,
         weekly_quota=10,
     )
-    linked = ledgers.assign_matching(actor=admin, task=task)
-    for suggestion in ledgers.pre_holiday_suggestions(today)[:1]:
-        ledgers.create_pre_holiday_task(actor=admin, suggestion=suggestion, node=street, commodity=vegetables)
+    linked = actions.assign_matching(actor=admin, task=task)
+    for suggestion in queries.pre_holiday_suggestions(today)[:1]:
+        actions.create_pre_holiday_task(actor=admin, suggestion=suggestion, node=street, commodity=vegetables)
 
     staff = list(
         get_user_model()
@@ -188,10 +189,10 @@ def _build(street, admin) -> str:
         .order_by("username")[:6]
     ) or [admin]
     shifts = 0
-    for period in ledgers.holiday_periods(year):
+    for period in holiday_periods(year):
         for k, day in enumerate(period.days):
             person = staff[k % len(staff)]
-            ledgers.assign_duty(actor=admin, day=day, node=street, person=person, leader=k == 0, note=DEMO)
+            actions.assign_duty(actor=admin, day=day, node=street, person=person, leader=k == 0, note=DEMO)
             shifts += 1
     return (
         f"已加载农业台账演示数据：责任书 {letters} 份，宣传资料发放 8 次，包装废弃物回收 {waste_kg} kg，"

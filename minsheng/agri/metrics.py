@@ -151,7 +151,8 @@ def letter_coverage(year: int, *, user=None) -> dict[str, Coverage]:
     from minsheng.org.choices import NodeKind
     from minsheng.org.models import Node
 
-    from .models import LetterLevel, Producer, ResponsibilityLetter
+    from .choices import LetterLevel
+    from .models import Producer, ResponsibilityLetter
 
     def scoped(model, capability="agri.view"):
         return model.objects.all() if user is None else model.objects.visible_to(user, capability)

@@ -21,12 +21,11 @@ from minsheng.accounts.models import Membership
 from minsheng.core.spreadsheet import CellError, Column, read_text
 from minsheng.org.spreadsheets import OrgResource
 
-from . import actions, ledgers
-from .choices import ChemClass, ProducerKind, RuleKind
+from . import actions
+from .choices import ChemClass, LetterLevel, ProducerKind, RuleKind
 from .models import (
     AgriInputStore,
     Commodity,
-    LetterLevel,
     MaximumResidueLimit,
     Pesticide,
     PesticideRule,
@@ -298,7 +297,7 @@ class LetterResource(AgriResource):
         }
 
     def save(self, row) -> None:
-        ledgers.record_letter(actor=self.user, **row)
+        actions.record_letter(actor=self.user, **row)
 
 
 class PublicityResource(AgriResource):
@@ -335,7 +334,7 @@ class PublicityResource(AgriResource):
         }
 
     def save(self, row) -> None:
-        ledgers.record_publicity(actor=self.user, **row)
+        actions.record_publicity(actor=self.user, **row)
 
 
 class WasteResource(AgriResource):
@@ -365,7 +364,7 @@ class WasteResource(AgriResource):
         }
 
     def save(self, row) -> None:
-        ledgers.record_waste(actor=self.user, **row)
+        actions.record_waste(actor=self.user, **row)
 
 
 # -- reference data ---------------------------------------------------------------------------------------------
@@ -406,7 +405,7 @@ class StandardResource(ReferenceResource):
     example = {"code": "GB 2763-2026", "title": "食品安全国家标准 食品中农药最大残留限量"}
 
     def save(self, row) -> None:
-        ledgers.add_standard(actor=self.user, **row)
+        actions.add_standard(actor=self.user, **row)
 
 
 class PesticideResource(ReferenceResource):
@@ -422,7 +421,7 @@ class PesticideResource(ReferenceResource):
     example = {"name": "灭蝇胺", "chem_class": ChemClass.OTHER}
 
     def save(self, row) -> None:
-        ledgers.add_pesticide(actor=self.user, **row)
+        actions.add_pesticide(actor=self.user, **row)
 
 
 class LimitResource(ReferenceResource):
@@ -481,7 +480,7 @@ class LimitResource(ReferenceResource):
         }
 
     def save(self, row) -> None:
-        ledgers.add_limit(actor=self.user, **row)
+        actions.add_limit(actor=self.user, **row)
 
 
 class RuleResource(ReferenceResource):
@@ -529,7 +528,7 @@ class RuleResource(ReferenceResource):
         }
 
     def save(self, row) -> None:
-        ledgers.add_rule(actor=self.user, **row)
+        actions.add_rule(actor=self.user, **row)
 
 
 #: Every agri table, in the order they are filled (later ones refer to earlier ones).

@@ -241,6 +241,14 @@ class CaseQuerySet(ScopedQuerySet):
 
 
 class Case(BaseModel):
+    """One problem in the closed loop (诉求/案件), from registration to closing, whatever its kind and channel.
+
+    A domain that finds a problem (a failed sample, an alarm, a store finding) opens a case through
+    `cases.actions.do_register` with `source=` its own row, and follows it here rather than keeping a state machine
+    of its own. `status` moves only through cases.actions (workflow.py says which moves are legal); every move leaves
+    a CaseEvent. Who sees a case is the node it happened at, the units handling it and their people (`visible_to`).
+    """
+
     number = models.CharField(_("编号"), max_length=32, unique=True)
     kind = models.ForeignKey(CaseKind, on_delete=models.PROTECT, related_name="cases", verbose_name=_("类型"))
     channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)

@@ -6,12 +6,14 @@ periods in settings.MINSHENG_WORKING_PERIODS.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .models import CalendarOverride
 from .tablecache import cached_table
@@ -143,3 +145,74 @@ def add_working_hours(moment: dt.datetime, hours: float) -> dt.datetime:
 
 def is_workday(day: dt.date) -> bool:
     return WorkCalendar().is_workday(day)
+
+
+# -- statutory holiday periods (a run of rest days holding a named holiday) ------------------------------------
+
+
+#: chinese_calendar's holiday names in Chinese.
+HOLIDAY_NAMES = {
+    "New Year's Day": gettext_lazy("元旦"),
+    "Spring Festival": gettext_lazy("春节"),
+    "Tomb-sweeping Day": gettext_lazy("清明节"),
+    "Labour Day": gettext_lazy("劳动节"),
+    "Dragon Boat Festival": gettext_lazy("端午节"),
+    "National Day": gettext_lazy("国庆节"),
+    "Mid-autumn Festival": gettext_lazy("中秋节"),
+    "Anti-Fascist 70th Day": gettext_lazy("抗战胜利纪念日"),
+}
+
+
+@dataclass(frozen=True)
+class HolidayPeriod:
+    """A run of rest days holding at least one statutory holiday (国庆节 2026-10-01 … 10-07)."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+    @property
+    def key(self) -> str:
+        return f"{self.start:%Y%m%d}"
+
+
+def holiday_periods(year: int, calendar: WorkCalendar | None = None) -> list[HolidayPeriod]:
+    """The statutory holiday periods starting in `year`, from the working-day calendar (admins' overrides
+    included). For a year the holiday library does not cover yet, only the rest days an admin entered with a name
+    (元旦, 春节 …) make periods."""
+    cal = calendar or WorkCalendar()
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    day = first - dt.timedelta(days=10)
+    # For a year the library does not know yet, an admin's rest-day overrides carry the holiday's name.
+    named = dict(
+        CalendarOverride.objects.filter(
+            is_workday=False, date__gte=day, date__lte=last + dt.timedelta(days=10)
+        )
+        .exclude(name="")
+        .values_list("date", "name")
+    )
+    periods, run, name = [], [], None
+    while day <= last + dt.timedelta(days=10):
+        if not cal.is_workday(day):
+            run.append(day)
+            label = (cal.holiday_name(day) if is_covered(day) else None) or named.get(day)
+            if label and name is None:
+                name = label
+        else:
+            if run and name and first <= run[0] <= last:
+                periods.append(HolidayPeriod(str(HOLIDAY_NAMES.get(name, name)), run[0], run[-1]))
+            run, name = [], None
+        day += dt.timedelta(days=1)
+    return periods
+
+
+def holiday_period_of(day: dt.date) -> HolidayPeriod | None:
+    for year in (day.year, day.year - 1):
+        for period in holiday_periods(year):
+            if period.start <= day <= period.end:
+                return period
+    return None

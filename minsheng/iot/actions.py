@@ -26,7 +26,7 @@ from .models import Alarm, AlarmComment, Sensor
 log = logging.getLogger(__name__)
 
 #: Capability to act on alarms at the greenhouse's village (accounts/roles.py).
-CAP_MANAGE = "iot.handle"
+CAP_HANDLE = "iot.handle"
 #: Minutes an active alarm may stay unacknowledged before it opens (or joins) a case;
 #: settings.IOT_ALARM_UNACK_CASE_MINUTES, 0 switches the escalation off.
 DEFAULT_UNACK_CASE_MINUTES = 30
@@ -45,7 +45,7 @@ def _note(alarm: Alarm, text: str, actor=None) -> AlarmComment:
 
 
 def _check(actor, alarm: Alarm) -> None:
-    if actor is not None and not actor.has_cap(CAP_MANAGE, alarm.greenhouse.village):
+    if actor is not None and not actor.has_cap(CAP_HANDLE, alarm.greenhouse.village):
         raise PermissionDenied(_("没有权限处理该告警"))
 
 
@@ -205,7 +205,7 @@ def clear(alarm: Alarm, *, actor=None, at=None, note: str = "") -> Alarm:
 def assign(alarm: Alarm, *, actor, assignee) -> Alarm:
     alarm = _locked(alarm)
     _check(actor, alarm)
-    if assignee is not None and not assignee.has_cap(CAP_MANAGE, alarm.greenhouse.village):
+    if assignee is not None and not assignee.has_cap(CAP_HANDLE, alarm.greenhouse.village):
         raise ValidationError({"assignee": _("该人员无权处理此大棚的告警")})
     alarm.assignee = assignee
     alarm.save(update_fields=["assignee", "updated_at"])

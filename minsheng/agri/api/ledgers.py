@@ -2,7 +2,7 @@
 waste (with totals), campaigns, sampling tasks (weekly compliance, counting a sample towards a task, pre-holiday
 suggestions), holiday duty (with the holiday periods of the calendar) and pass rates by level/commodity/campaign.
 
-Reads go through `visible_to(user, "agri.view")`; writes through agri.ledgers, which check `agri.record` or
+Reads go through `visible_to(user, "agri.view")`; writes through agri.actions.ledgers, which check `agri.record` or
 `agri.manage` at the row's node (403), and answer bad input with field messages (400)."""
 
 import datetime as dt
@@ -19,24 +19,23 @@ from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin, ScopedRelatedField
 from minsheng.core import clock
+from minsheng.core.calendar import holiday_periods
 from minsheng.org.models import Node
 
-from .. import ledgers, metrics
-from ..choices import SampleLevel
+from .. import actions, metrics, queries
+from ..choices import LetterLevel, SampleLevel, TaskKind
 from ..models import (
     AgriInputStore,
     Campaign,
     CampaignProduct,
     Commodity,
     DutyShift,
-    LetterLevel,
     Pesticide,
     Producer,
     PublicityRecord,
     ResponsibilityLetter,
     Sample,
     SamplingTask,
-    TaskKind,
     WasteRecovery,
 )
 from .serializers import PlainChoiceField
@@ -151,7 +150,7 @@ class LetterViewSet(
     @extend_schema(request=LetterInputSerializer, responses={201: LetterSerializer})
     def create(self, request):
         data = self._valid(LetterInputSerializer)
-        letter = ledgers.record_letter(actor=request.user, **data)
+        letter = actions.record_letter(actor=request.user, **data)
         return Response(LetterSerializer(letter).data, status=status.HTTP_201_CREATED)
 
     def _valid(self, serializer_class):
@@ -165,7 +164,7 @@ class LetterViewSet(
         """Upload (or replace) the scan of the signed letter: PDF, JPG or PNG up to 10 MB."""
         letter = self.get_object()
         data = self._valid(ScanInputSerializer)
-        ledgers.attach_scan(actor=request.user, letter=letter, scan=data["scan"])
+        actions.attach_scan(actor=request.user, letter=letter, scan=data["scan"])
         return Response(LetterSerializer(letter).data)
 
     @extend_schema(
@@ -205,7 +204,7 @@ class PublicityViewSet(
         return PublicityRecord.objects.visible_to(self.request.user, "agri.view").select_related("village")
 
     def perform_create(self, serializer):
-        serializer.instance = ledgers.record_publicity(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = actions.record_publicity(actor=self.request.user, **serializer.validated_data)
 
 
 class WasteSerializer(serializers.ModelSerializer):
@@ -254,7 +253,7 @@ class WasteViewSet(AgriLedgerMixin, mixins.ListModelMixin, mixins.CreateModelMix
         )
 
     def perform_create(self, serializer):
-        serializer.instance = ledgers.record_waste(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = actions.record_waste(actor=self.request.user, **serializer.validated_data)
 
     @extend_schema(
         parameters=[OpenApiParameter("start", OpenApiTypes.DATE), OpenApiParameter("end", OpenApiTypes.DATE)],
@@ -326,7 +325,7 @@ class CampaignViewSet(
         products = [
             (p["commodity"], p.get("pesticides", []), p.get("source", "")) for p in data.pop("products", [])
         ]
-        serializer.instance = ledgers.create_campaign(actor=self.request.user, products=products, **data)
+        serializer.instance = actions.create_campaign(actor=self.request.user, products=products, **data)
 
 
 # -- sampling tasks ----------------------------------------------------------------------------------------------
@@ -397,10 +396,10 @@ class TaskViewSet(
     filterset_fields = {"level": ["exact"], "kind": ["exact"], "campaign": ["exact"]}
 
     def get_queryset(self):
-        return ledgers.visible_tasks(self.request.user).select_related("campaign", "node", "commodity")
+        return queries.visible_tasks(self.request.user).select_related("campaign", "node", "commodity")
 
     def perform_create(self, serializer):
-        serializer.instance = ledgers.create_task(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = actions.create_task(actor=self.request.user, **serializer.validated_data)
 
     @extend_schema(responses={200: TaskWeekSerializer(many=True)})
     @action(detail=True, methods=["get"])
@@ -422,14 +421,14 @@ class TaskViewSet(
         task = self.get_object()
         serializer = AssignInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        ledgers.assign_sample(actor=request.user, sample=serializer.validated_data["sample"], task=task)
+        actions.assign_sample(actor=request.user, sample=serializer.validated_data["sample"], task=task)
         return Response(TaskSerializer(task).data)
 
     @extend_schema(responses={200: PreHolidaySerializer(many=True)})
     @action(detail=False, methods=["get"], url_path="pre-holiday")
     def pre_holiday(self, request):
         """The suggested 节前抽检: the N working days before each coming holiday period, with the task if made."""
-        suggestions = ledgers.pre_holiday_suggestions(_today(), tasks=self.get_queryset())
+        suggestions = queries.pre_holiday_suggestions(_today(), tasks=self.get_queryset())
         return Response(PreHolidaySerializer(suggestions, many=True).data)
 
 
@@ -464,13 +463,13 @@ class DutyViewSet(
     filterset_fields = {"day": ["exact", "gte", "lte"], "holiday": ["exact"]}
 
     def get_queryset(self):
-        return ledgers.visible_duty(self.request.user).select_related("person", "node")
+        return queries.visible_duty(self.request.user).select_related("person", "node")
 
     def perform_create(self, serializer):
-        serializer.instance = ledgers.assign_duty(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = actions.assign_duty(actor=self.request.user, **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        ledgers.remove_duty(actor=self.request.user, shift=instance)
+        actions.remove_duty(actor=self.request.user, shift=instance)
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int, description="年份，默认今年")],
@@ -482,7 +481,7 @@ class DutyViewSet(
         year = _int_param(request, "year", _today().year)
         if not 2000 <= year <= 2100:
             raise ApiValidationError({"year": "年份超出范围"})
-        return Response(HolidayPeriodSerializer(ledgers.holiday_periods(year), many=True).data)
+        return Response(HolidayPeriodSerializer(holiday_periods(year), many=True).data)
 
 
 # -- pass rates --------------------------------------------------------------------------------------------------

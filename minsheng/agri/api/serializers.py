@@ -155,7 +155,7 @@ class FieldRecordInputSerializer(ReadingInputSerializer):
     def validate_task(self, value):
         if value is None:
             return None
-        from ..ledgers import visible_tasks
+        from ..queries import visible_tasks
 
         task = visible_tasks(self.context["request"].user).filter(pk=value).select_related("node").first()
         if task is None:
@@ -169,7 +169,7 @@ class FieldRecordInputSerializer(ReadingInputSerializer):
         return commodity
 
 
-# -- registries, inspections, lab results (agri-pages) -----------------------------------------------------------
+# -- registries, inspections, lab results --------------------------------------------------------------------
 
 
 class ProducerSerializer(serializers.ModelSerializer):

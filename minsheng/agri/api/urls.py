@@ -7,11 +7,10 @@ router.register("samples", views.SampleViewSet, basename="sample")
 router.register("commodities", views.CommodityViewSet, basename="commodity")
 # ledgers, campaigns, sampling tasks, holiday duty, pass rates
 ledgers.register(router)
-# -- agri-pages: registries and store inspections --
+# registries and store inspections
 router.register("producers", views.ProducerViewSet, basename="producer")
 router.register("stores", views.StoreViewSet, basename="store")
 router.register("inspections", views.InspectionViewSet, basename="inspection")
-# -- end agri-pages --
 
 app_name = "agri-api"
 urlpatterns = router.urls

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from minsheng.accounts.api.base import CapabilityViewMixin
 from minsheng.core import clock
 
-from .. import actions, filtersets, inspections, ledgers
+from .. import actions, filtersets, queries
 from ..choices import SampleLevel, SampleStatus
 from ..models import AgriInputStore, Certificate, Commodity, Producer, Sample, StoreInspection
 from . import serializers as s
@@ -90,7 +90,7 @@ class SampleViewSet(
                 follow_up_of=data.get("follow_up_of"),
             )
             if data.get("task") is not None:
-                ledgers.assign_sample(actor=request.user, sample=sample, task=data["task"])
+                actions.assign_sample(actor=request.user, sample=sample, task=data["task"])
             _reading(sample, request.user, data)
         return Response(
             s.SampleDetailSerializer(self.get_queryset().get(pk=sample.pk)).data,
@@ -133,7 +133,7 @@ class SampleViewSet(
         return self.get_paginated_response(s.SampleSerializer(page, many=True).data)
 
 
-# -- registries and inspections (agri-pages) -------------------------------------------------------------------
+# -- registries and inspections ----------------------------------------------------------------------------
 
 
 class RegistryViewSet(
@@ -254,7 +254,7 @@ class InspectionViewSet(
         photos = [("", f) for f in request.FILES.getlist("photos")]
         for code in v["answers"]:
             photos += [(code, f) for f in request.FILES.getlist(f"photo_{code}")]
-        inspection = inspections.record_inspection(
+        inspection = actions.record_inspection(
             actor=request.user,
             store=v["store"],
             answers=v["answers"],
@@ -294,7 +294,7 @@ class InspectionViewSet(
             if request.query_params.get("month"):
                 return Response({"month": [_("格式应为 YYYY-MM")]}, status=status.HTTP_400_BAD_REQUEST)
             month = today.replace(day=1)
-        rows = inspections.schedule(
+        rows = queries.schedule(
             month.year, month.month, stores=AgriInputStore.objects.visible_to(request.user, "agri.view")
         )
         return Response(

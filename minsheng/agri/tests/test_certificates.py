@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from minsheng.agri import actions, certificates
+from minsheng.agri import actions
+from minsheng.agri.actions import certificates as certificate_actions
 from minsheng.agri.choices import (
     CertificateBasis,
     CertificateStatus,
@@ -42,7 +43,7 @@ def issue(aw, farm, **kw):
     }
     fields.update(kw)
     with clock.at(ISSUE_DAY):
-        return certificates.issue_certificate(**fields)
+        return actions.issue_certificate(**fields)
 
 
 def test_numbers_run_per_day_and_batches_get_consecutive_numbers(aw, farm):
@@ -53,7 +54,7 @@ def test_numbers_run_per_day_and_batches_get_consecutive_numbers(aw, farm):
         ISSUE_DAY.date(),
     )
     with clock.at(ISSUE_DAY):
-        batch = certificates.issue_batch(
+        batch = actions.issue_batch(
             actor=aw.supervisor,
             count=3,
             producer=farm,
@@ -66,7 +67,7 @@ def test_numbers_run_per_day_and_batches_get_consecutive_numbers(aw, farm):
         )
     assert [c.number[-4:] for c in batch] == ["0002", "0003", "0004"]
     with clock.at(ISSUE_DAY + dt.timedelta(days=1)):
-        nxt = certificates.issue_certificate(
+        nxt = actions.issue_certificate(
             actor=aw.supervisor,
             producer=farm,
             commodity=aw.commodity("韭菜"),
@@ -96,18 +97,18 @@ def test_bad_input_and_foreign_village_are_refused(aw, farm):
 
 def test_correct_then_void_then_nothing_changes(aw, farm):
     cert = issue(aw, farm)
-    cert = certificates.correct_certificate(actor=aw.supervisor, certificate=cert, quantity="200")
+    cert = actions.correct_certificate(actor=aw.supervisor, certificate=cert, quantity="200")
     assert cert.quantity == Decimal("200")
     with pytest.raises(ValidationError):
-        certificates.correct_certificate(actor=aw.supervisor, certificate=cert, number="HGZ-FAKE")
+        actions.correct_certificate(actor=aw.supervisor, certificate=cert, number="HGZ-FAKE")
     with pytest.raises(ValidationError):
-        certificates.void_certificate(actor=aw.supervisor, certificate=cert, reason=" ")
-    voided = certificates.void_certificate(actor=aw.supervisor, certificate=cert, reason="数量填错，重新开具")
+        actions.void_certificate(actor=aw.supervisor, certificate=cert, reason=" ")
+    voided = actions.void_certificate(actor=aw.supervisor, certificate=cert, reason="数量填错，重新开具")
     assert voided.status == CertificateStatus.VOID and voided.voided_at is not None
     with pytest.raises(ValidationError):
-        certificates.correct_certificate(actor=aw.supervisor, certificate=cert, quantity="100")
+        actions.correct_certificate(actor=aw.supervisor, certificate=cert, quantity="100")
     with pytest.raises(ValidationError):
-        certificates.void_certificate(actor=aw.supervisor, certificate=cert, reason="再次作废")
+        actions.void_certificate(actor=aw.supervisor, certificate=cert, reason="再次作废")
     cert.refresh_from_db()
     assert cert.quantity == Decimal("200")
 
@@ -123,7 +124,7 @@ def test_public_verification_page_and_qr_code(aw, farm):
     assert "139****5678" in body and "13912345678" not in body
     qr = anonymous.get(reverse("agri:verify_qr", args=[cert.token]))
     assert qr["Content-Type"] == "image/png" and qr.content.startswith(b"\x89PNG")
-    certificates.void_certificate(actor=aw.supervisor, certificate=cert, reason="作废测试")
+    actions.void_certificate(actor=aw.supervisor, certificate=cert, reason="作废测试")
     assert "该合格证已作废" in anonymous.get(url).content.decode()
     assert anonymous.get(reverse("agri:verify", args=["not-a-token"])).status_code == 404
 
@@ -156,7 +157,7 @@ def test_a_number_drawn_twice_is_drawn_again(aw, farm, monkeypatch):
     """Two issuers at the same moment: the unique number refuses the second, which draws the next number."""
     first = issue(aw, farm)
     drawn = iter([first.number, "HGZ20260520-0002"])
-    monkeypatch.setattr(certificates, "_next_number", lambda day: next(drawn))
+    monkeypatch.setattr(certificate_actions, "_next_number", lambda day: next(drawn))
     second = issue(aw, farm)
     assert second.number == "HGZ20260520-0002"
     assert Certificate.objects.count() == 2

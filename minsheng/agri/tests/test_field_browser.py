@@ -108,12 +108,12 @@ def test_task_picker_follows_level_and_counts_the_weekly_task(browser, live_serv
 
     from playwright.sync_api import expect
 
-    from minsheng.agri import ledgers
+    from minsheng.agri import actions
     from minsheng.agri.choices import SampleLevel
     from minsheng.core import clock
 
     today = clock.now().date()
-    weekly = ledgers.create_task(
+    weekly = actions.create_task(
         actor=aw.w.admin,
         name="街道蔬菜周抽检",
         level=SampleLevel.STREET,

@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from minsheng.agri import ledgers
-from minsheng.agri.choices import SampleLevel
-from minsheng.agri.models import LetterLevel, Sample, TaskKind
+from minsheng.agri import actions
+from minsheng.agri.choices import LetterLevel, SampleLevel, TaskKind
+from minsheng.agri.models import Sample
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 9, 15, 10, 0, tzinfo=TZ)
@@ -36,7 +36,7 @@ def tasks(aw):
             "end": dt.date(2026, 9, 30),
         }
         values.update(kw)
-        return ledgers.create_task(actor=aw.w.admin, name=name, **values)
+        return actions.create_task(actor=aw.w.admin, name=name, **values)
 
     return {
         "weekly": task("九月街道周抽检", weekly_quota=10),
@@ -138,7 +138,7 @@ def test_api_records_a_sample_towards_a_task(aw, api_for, tasks):
 
 
 def test_dashboard_shows_letter_coverage_and_waste_of_the_year(aw, client_for):
-    ledgers.record_letter(
+    actions.record_letter(
         actor=aw.w.admin,
         level=LetterLevel.VILLAGE,
         year=2026,
@@ -152,7 +152,7 @@ def test_dashboard_shows_letter_coverage_and_waste_of_the_year(aw, client_for):
         (aw.village_2, dt.date(2026, 6, 1), "4340"),
         (aw.village_1, dt.date(2025, 12, 20), "999"),  # last year: not counted
     ):
-        ledgers.record_waste(actor=aw.w.admin, recovered_on=day, village=village, kg=Decimal(kg))
+        actions.record_waste(actor=aw.w.admin, recovered_on=day, village=village, kg=Decimal(kg))
 
     response = client_for(aw.w.admin).get(reverse("agri:dashboard"))
     html = response.content.decode()

@@ -4,13 +4,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from minsheng.agri import actions, inspections
-from minsheng.agri.choices import CheckResult
+from minsheng.agri import actions, queries
+from minsheng.agri.choices import CHECKLIST_CODES, CheckResult
 from minsheng.cases.models import Case
 from minsheng.core import clock
 
 MAY = dt.datetime(2026, 5, 12, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-ALL_YES = dict.fromkeys(inspections.CHECKLIST_CODES, CheckResult.YES)
+ALL_YES = dict.fromkeys(CHECKLIST_CODES, CheckResult.YES)
 
 
 @pytest.fixture
@@ -25,14 +25,14 @@ def stores(aw):
 
 def inspect(aw, store, answers, **kw):
     with clock.at(kw.pop("at", MAY)):
-        return inspections.record_inspection(actor=aw.supervisor, store=store, answers=answers, **kw)
+        return actions.record_inspection(actor=aw.supervisor, store=store, answers=answers, **kw)
 
 
 def test_a_clean_inspection_opens_nothing(aw, stores):
     answers = {**ALL_YES, "restricted_outlet": CheckResult.NA}
     inspection = inspect(aw, stores[0], answers)
     assert inspection.month == dt.date(2026, 5, 1)
-    assert inspection.items.count() == len(inspections.CHECKLIST_CODES)
+    assert inspection.items.count() == len(CHECKLIST_CODES)
     assert inspection.findings == [] and inspection.case is None
 
 
@@ -66,7 +66,7 @@ def test_every_item_must_be_answered_with_a_tri_state_value(aw, stores):
 
 def test_only_the_village_supervisor_inspects(aw, stores):
     with pytest.raises(PermissionDenied):
-        inspections.record_inspection(actor=aw.w.grid_a, store=stores[0], answers=ALL_YES)
+        actions.record_inspection(actor=aw.w.grid_a, store=stores[0], answers=ALL_YES)
 
 
 def test_monthly_coverage(aw, stores):
@@ -74,5 +74,5 @@ def test_monthly_coverage(aw, stores):
     inspect(aw, stores[0], ALL_YES)  # twice in a month counts once
     inspect(aw, stores[1], ALL_YES)
     inspect(aw, stores[2], ALL_YES, at=MAY + dt.timedelta(days=30))  # June
-    assert inspections.coverage(2026, 5) == (2, 3)
-    assert inspections.coverage(2026, 6) == (1, 3)
+    assert queries.coverage(2026, 5) == (2, 3)
+    assert queries.coverage(2026, 6) == (1, 3)

@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minsheng.accounts import actions as account_actions
 from minsheng.accounts.choices import Role
-from minsheng.agri import actions, ledgers, metrics
-from minsheng.agri.choices import ProducerKind, RapidMethod, SampleLevel, SampleStatus
-from minsheng.agri.models import LetterLevel, Sample, SamplingTask, TaskKind
+from minsheng.agri import actions, metrics, queries
+from minsheng.agri.choices import LetterLevel, ProducerKind, RapidMethod, SampleLevel, SampleStatus, TaskKind
+from minsheng.agri.models import Sample, SamplingTask
+from minsheng.core.calendar import holiday_periods
 from minsheng.core.models import CalendarOverride
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -68,7 +69,7 @@ def at(day: dt.date, hour=9) -> dt.datetime:
 def test_letter_coverage_per_level(aw):
     p1, _p2 = producer(aw), producer(aw, aw.village_2, "西关果蔬家庭农场")
     year = 2026
-    ledgers.record_letter(
+    actions.record_letter(
         actor=aw.w.admin,
         level=LetterLevel.VILLAGE,
         year=year,
@@ -78,7 +79,7 @@ def test_letter_coverage_per_level(aw):
         party_b="东关村委会",
     )
     # the supervisor answers for one village: the letter's village follows from him
-    letter = ledgers.record_letter(
+    letter = actions.record_letter(
         actor=aw.w.admin,
         level=LetterLevel.SUPERVISOR,
         year=year,
@@ -88,7 +89,7 @@ def test_letter_coverage_per_level(aw):
         party_b="老李",
     )
     assert letter.village == aw.village_1
-    ledgers.record_letter(
+    actions.record_letter(
         actor=aw.supervisor,
         level=LetterLevel.PRODUCER,
         year=year,
@@ -98,7 +99,7 @@ def test_letter_coverage_per_level(aw):
         party_b="王社长",
     )
     # a letter of another year does not count
-    ledgers.record_letter(
+    actions.record_letter(
         actor=aw.w.admin,
         level=LetterLevel.VILLAGE,
         year=2025,
@@ -121,16 +122,16 @@ def test_letter_coverage_per_level(aw):
 def test_letter_rules(aw, media):
     p2 = producer(aw, aw.village_2, "西关果蔬家庭农场")
     base = {"year": 2026, "signed_on": dt.date(2026, 1, 10), "party_a": "街道", "party_b": "村委会"}
-    ledgers.record_letter(actor=aw.w.admin, level=LetterLevel.VILLAGE, village=aw.village_1, **base)
+    actions.record_letter(actor=aw.w.admin, level=LetterLevel.VILLAGE, village=aw.village_1, **base)
     with pytest.raises(ValidationError) as exc:
-        ledgers.record_letter(actor=aw.w.admin, level=LetterLevel.VILLAGE, village=aw.village_1, **base)
+        actions.record_letter(actor=aw.w.admin, level=LetterLevel.VILLAGE, village=aw.village_1, **base)
     assert "已登记" in str(exc.value)
     # the supervisor cannot record in another village
     with pytest.raises(PermissionDenied):
-        ledgers.record_letter(actor=aw.supervisor, level=LetterLevel.PRODUCER, producer=p2, **base)
+        actions.record_letter(actor=aw.supervisor, level=LetterLevel.PRODUCER, producer=p2, **base)
     # signed in the future, or years away from the letter's year
     with pytest.raises(ValidationError) as exc:
-        ledgers.record_letter(
+        actions.record_letter(
             actor=aw.w.admin,
             level=LetterLevel.VILLAGE,
             village=aw.village_2,
@@ -138,17 +139,17 @@ def test_letter_rules(aw, media):
         )
     assert "signed_on" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        ledgers.record_letter(
+        actions.record_letter(
             actor=aw.w.admin, level=LetterLevel.VILLAGE, village=aw.village_2, **{**base, "year": 2030}
         )
     assert "signed_on" in exc.value.message_dict
     # a supervisor-level letter needs a village supervisor
     with pytest.raises(ValidationError) as exc:
-        ledgers.record_letter(actor=aw.w.admin, level=LetterLevel.SUPERVISOR, supervisor=aw.w.grid_a, **base)
+        actions.record_letter(actor=aw.w.admin, level=LetterLevel.SUPERVISOR, supervisor=aw.w.grid_a, **base)
     assert "supervisor" in exc.value.message_dict
     # scans: PDF/JPG/PNG only
     with pytest.raises(ValidationError) as exc:
-        ledgers.record_letter(
+        actions.record_letter(
             actor=aw.w.admin,
             level=LetterLevel.VILLAGE,
             village=aw.village_2,
@@ -156,7 +157,7 @@ def test_letter_rules(aw, media):
             **base,
         )
     assert "scan" in exc.value.message_dict
-    letter = ledgers.record_letter(
+    letter = actions.record_letter(
         actor=aw.w.admin,
         level=LetterLevel.VILLAGE,
         village=aw.village_2,
@@ -171,7 +172,7 @@ def test_letter_rules(aw, media):
 
 
 def test_publicity_checks(aw):
-    record = ledgers.record_publicity(
+    record = actions.record_publicity(
         actor=aw.supervisor,
         given_on=dt.date(2026, 9, 1),
         village=aw.village_1,
@@ -180,12 +181,12 @@ def test_publicity_checks(aw):
     )
     assert record.quantity == 200
     with pytest.raises(ValidationError) as exc:
-        ledgers.record_publicity(
+        actions.record_publicity(
             actor=aw.supervisor, given_on=dt.date(2026, 9, 1), village=aw.village_1, material=" ", quantity=0
         )
     assert set(exc.value.message_dict) == {"material", "quantity"}
     with pytest.raises(PermissionDenied):
-        ledgers.record_publicity(
+        actions.record_publicity(
             actor=aw.supervisor,
             given_on=dt.date(2026, 9, 1),
             village=aw.village_2,
@@ -196,9 +197,9 @@ def test_publicity_checks(aw):
 
 def test_waste_totals_by_store_village_and_month(aw):
     store = actions.create_store(actor=aw.w.admin, name="东关农资店", village=aw.village_1)
-    ledgers.record_waste(actor=aw.supervisor, recovered_on=dt.date(2026, 7, 3), store=store, kg="120.5")
-    ledgers.record_waste(actor=aw.supervisor, recovered_on=dt.date(2026, 8, 9), store=store, kg="79.5")
-    ledgers.record_waste(actor=aw.w.admin, recovered_on=dt.date(2026, 8, 20), village=aw.village_2, kg="300")
+    actions.record_waste(actor=aw.supervisor, recovered_on=dt.date(2026, 7, 3), store=store, kg="120.5")
+    actions.record_waste(actor=aw.supervisor, recovered_on=dt.date(2026, 8, 9), store=store, kg="79.5")
+    actions.record_waste(actor=aw.w.admin, recovered_on=dt.date(2026, 8, 20), village=aw.village_2, kg="300")
     totals = metrics.waste_totals()
     assert totals.total_kg == Decimal("500.00")
     assert [(r["village__name"], r["kg"]) for r in totals.by_village] == [
@@ -218,15 +219,15 @@ def test_waste_totals_by_store_village_and_month(aw):
         WasteRecovery.objects.visible_to(aw.supervisor, "agri.view")
     ).total_kg == Decimal("200.00")
     with pytest.raises(ValidationError):
-        ledgers.record_waste(
+        actions.record_waste(
             actor=aw.w.admin, recovered_on=dt.date(2026, 8, 20), village=aw.village_2, kg="0"
         )
     with pytest.raises(ValidationError):
-        ledgers.record_waste(
+        actions.record_waste(
             actor=aw.w.admin, recovered_on=dt.date(2026, 8, 20), village=aw.village_2, store=store, kg="3"
         )
     with pytest.raises(PermissionDenied):
-        ledgers.record_waste(
+        actions.record_waste(
             actor=aw.supervisor, recovered_on=dt.date(2026, 8, 20), village=aw.village_2, kg="3"
         )
 
@@ -236,7 +237,7 @@ def test_waste_totals_by_store_village_and_month(aw):
 
 @pytest.fixture
 def campaign(aw):
-    return ledgers.create_campaign(
+    return actions.create_campaign(
         actor=aw.w.admin,
         name="治违禁 控药残 促提升",
         start=dt.date(2026, 1, 1),
@@ -250,9 +251,9 @@ def test_campaign_products_link_reference_data(aw, campaign):
     assert product.commodity.name == "豇豆"
     assert sorted(p.name for p in product.pesticides.all()) == ["克百威", "氧乐果"]
     # staff add 辣椒 with no pesticides yet, then fill them in: the second save replaces the list
-    chili = ledgers.set_campaign_product(actor=aw.w.admin, campaign=campaign, commodity=aw.commodity("辣椒"))
+    chili = actions.set_campaign_product(actor=aw.w.admin, campaign=campaign, commodity=aw.commodity("辣椒"))
     assert chili.pesticides.count() == 0
-    ledgers.set_campaign_product(
+    actions.set_campaign_product(
         actor=aw.w.admin,
         campaign=campaign,
         commodity=aw.commodity("辣椒"),
@@ -260,18 +261,18 @@ def test_campaign_products_link_reference_data(aw, campaign):
     )
     assert [p.name for p in campaign.products.get(commodity__name="辣椒").pesticides.all()] == ["噻虫胺"]
     with pytest.raises(PermissionDenied):
-        ledgers.create_campaign(
+        actions.create_campaign(
             actor=aw.supervisor, name="x", start=dt.date(2026, 1, 1), end=dt.date(2026, 2, 1)
         )
     with pytest.raises(ValidationError):
-        ledgers.create_campaign(
+        actions.create_campaign(
             actor=aw.w.admin, name="治违禁 控药残 促提升", start=dt.date(2026, 1, 1), end=dt.date(2026, 2, 1)
         )
 
 
 def test_task_weekly_compliance_per_iso_week(aw, campaign):
     # ISO week 35 of 2026 is Mon 24 Aug – Sun 30 Aug; week 36 is 31 Aug – 6 Sep
-    task = ledgers.create_task(
+    task = actions.create_task(
         actor=aw.w.admin,
         name="街道蔬菜周抽检",
         level=SampleLevel.STREET,
@@ -288,18 +289,18 @@ def test_task_weekly_compliance_per_iso_week(aw, campaign):
     actions.void_sample(actor=aw.w.admin, sample=week36[1])  # cancelled: does not count
     other_level = sample(aw, at(dt.date(2026, 9, 1)), level=SampleLevel.COUNTY)
     outside = sample(aw, at(dt.date(2026, 9, 7)))
-    assert ledgers.assign_matching(actor=aw.w.admin, task=task) == 3
+    assert actions.assign_matching(actor=aw.w.admin, task=task) == 3
     weeks = metrics.task_compliance(task)
     assert [(w.iso_week, w.count, w.met) for w in weeks] == [(35, 2, True), (36, 1, False)]
     # a sample that does not fit the task is refused, with the reason
     for bad in (other_level, outside):
         with pytest.raises(ValidationError):
-            ledgers.assign_sample(actor=aw.w.admin, sample=bad, task=task)
+            actions.assign_sample(actor=aw.w.admin, sample=bad, task=task)
     assert Sample.objects.filter(task=task).count() == 3
 
 
 def test_pass_rate_by_campaign_excludes_cancelled_and_invalid(aw, campaign):
-    task = ledgers.create_task(
+    task = actions.create_task(
         actor=aw.w.admin,
         name="专项抽检",
         level=SampleLevel.STREET,
@@ -316,7 +317,7 @@ def test_pass_rate_by_campaign_excludes_cancelled_and_invalid(aw, campaign):
     invalid = sample(aw, at(dt.date(2026, 9, 5)), negative=False)
     cancelled = sample(aw, at(dt.date(2026, 9, 6)), negative=None)
     for s in (*passed, positive, invalid, cancelled):
-        ledgers.assign_sample(actor=aw.w.admin, sample=s, task=task)
+        actions.assign_sample(actor=aw.w.admin, sample=s, task=task)
     actions.void_sample(actor=aw.w.admin, sample=invalid, invalid=True)
     actions.void_sample(actor=aw.w.admin, sample=cancelled)
     # the positive one fails: two repeats, the first positive → lab; 克百威 is banned on vegetables
@@ -341,20 +342,20 @@ def test_pass_rate_by_campaign_excludes_cancelled_and_invalid(aw, campaign):
 def test_task_needs_manager_and_fits_campaign(aw, campaign):
     base = {"name": "t", "level": SampleLevel.STREET, "node": aw.w.street, "weekly_quota": 10}
     with pytest.raises(PermissionDenied):
-        ledgers.create_task(actor=aw.supervisor, start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30), **base)
+        actions.create_task(actor=aw.supervisor, start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30), **base)
     with pytest.raises(ValidationError):
-        ledgers.create_task(
+        actions.create_task(
             actor=aw.w.admin, start=dt.date(2025, 9, 1), end=dt.date(2026, 9, 30), campaign=campaign, **base
         )
     with pytest.raises(ValidationError):
-        ledgers.create_task(actor=aw.w.admin, start=dt.date(2026, 9, 30), end=dt.date(2026, 9, 1), **base)
+        actions.create_task(actor=aw.w.admin, start=dt.date(2026, 9, 30), end=dt.date(2026, 9, 1), **base)
 
 
 # -- holidays -----------------------------------------------------------------------------------------------------
 
 
 def test_holiday_periods_come_from_the_calendar(aw):
-    periods = {p.name: p for p in ledgers.holiday_periods(2026)}
+    periods = {p.name: p for p in holiday_periods(2026)}
     national = periods["国庆节"]
     assert (national.start, national.end) == (dt.date(2026, 10, 1), dt.date(2026, 10, 7))
     assert len(national.days) == 7
@@ -363,14 +364,14 @@ def test_holiday_periods_come_from_the_calendar(aw):
     from django.core.cache import cache
 
     cache.clear()
-    national = {p.name: p for p in ledgers.holiday_periods(2026)}["国庆节"]
+    national = {p.name: p for p in holiday_periods(2026)}["国庆节"]
     assert national.end == dt.date(2026, 10, 6)
     # 2027 is not in the library yet: the admin's named rest days make the periods
-    assert ledgers.holiday_periods(2027) == []
+    assert holiday_periods(2027) == []
     for day in (dt.date(2027, 1, 1), dt.date(2027, 1, 2), dt.date(2027, 1, 3)):
         CalendarOverride.objects.create(date=day, is_workday=False, name="元旦" if day.day == 1 else "")
     cache.clear()
-    assert [(p.name, p.start, p.end) for p in ledgers.holiday_periods(2027)] == [
+    assert [(p.name, p.start, p.end) for p in holiday_periods(2027)] == [
         ("元旦", dt.date(2027, 1, 1), dt.date(2027, 1, 3))
     ]
 
@@ -378,50 +379,50 @@ def test_holiday_periods_come_from_the_calendar(aw):
 def test_duty_roster_only_on_holidays(aw):
     cadre = account_actions.create_user(username="cadre", display_name="街道干部小张", password="x-Pass-2026")
     account_actions.grant_membership(user=cadre, role=Role.STREET_CADRE, node=aw.w.street)
-    shift = ledgers.assign_duty(
+    shift = actions.assign_duty(
         actor=aw.w.admin, day=dt.date(2026, 10, 2), node=aw.w.street, person=cadre, leader=True
     )
     assert shift.holiday == "国庆节"
     # the 调休 Saturday after National Day is a workday, and so is an ordinary Friday
     for day in (dt.date(2026, 10, 10), dt.date(2026, 10, 9)):
         with pytest.raises(ValidationError) as exc:
-            ledgers.assign_duty(actor=aw.w.admin, day=day, node=aw.w.street, person=cadre)
+            actions.assign_duty(actor=aw.w.admin, day=day, node=aw.w.street, person=cadre)
         assert "不是法定节假日" in str(exc.value)
     with pytest.raises(ValidationError):
-        ledgers.assign_duty(actor=aw.w.admin, day=dt.date(2026, 10, 2), node=aw.w.street, person=cadre)
+        actions.assign_duty(actor=aw.w.admin, day=dt.date(2026, 10, 2), node=aw.w.street, person=cadre)
     with pytest.raises(ValidationError):  # a resident is not staff
-        ledgers.assign_duty(
+        actions.assign_duty(
             actor=aw.w.admin, day=dt.date(2026, 10, 3), node=aw.w.street, person=aw.w.resident
         )
     with pytest.raises(PermissionDenied):
-        ledgers.assign_duty(actor=aw.supervisor, day=dt.date(2026, 10, 3), node=aw.w.street, person=cadre)
-    ledgers.remove_duty(actor=aw.w.admin, shift=shift)
+        actions.assign_duty(actor=aw.supervisor, day=dt.date(2026, 10, 3), node=aw.w.street, person=cadre)
+    actions.remove_duty(actor=aw.w.admin, shift=shift)
     # past shifts stay on record
-    past = ledgers.assign_duty(actor=aw.w.admin, day=dt.date(2026, 5, 1), node=aw.w.street, person=cadre)
+    past = actions.assign_duty(actor=aw.w.admin, day=dt.date(2026, 5, 1), node=aw.w.street, person=cadre)
     with pytest.raises(ValidationError):
-        ledgers.remove_duty(actor=aw.w.admin, shift=past)
+        actions.remove_duty(actor=aw.w.admin, shift=past)
 
 
 def test_pre_holiday_suggestion_and_task(aw, settings):
     # 15 Sept 2026: 中秋节 (25–27 Sept) and 国庆节 (1–7 Oct) are coming; the three working days before each
-    suggestions = ledgers.pre_holiday_suggestions(NOW.date())
+    suggestions = queries.pre_holiday_suggestions(NOW.date())
     windows = {s.period.name: (s.start, s.end) for s in suggestions}
     assert windows["中秋节"] == (dt.date(2026, 9, 22), dt.date(2026, 9, 24))
     assert windows["国庆节"] == (dt.date(2026, 9, 28), dt.date(2026, 9, 30))
     assert "劳动节" not in windows
     national = next(s for s in suggestions if s.period.name == "国庆节")
-    task = ledgers.create_pre_holiday_task(actor=aw.w.admin, suggestion=national, node=aw.w.street)
+    task = actions.create_pre_holiday_task(actor=aw.w.admin, suggestion=national, node=aw.w.street)
     assert (task.kind, task.start, task.end, task.holiday) == (
         TaskKind.PRE_HOLIDAY,
         dt.date(2026, 9, 28),
         dt.date(2026, 9, 30),
         "国庆节",
     )
-    assert ledgers.create_pre_holiday_task(actor=aw.w.admin, suggestion=national, node=aw.w.street) == task
+    assert actions.create_pre_holiday_task(actor=aw.w.admin, suggestion=national, node=aw.w.street) == task
     assert SamplingTask.objects.filter(kind=TaskKind.PRE_HOLIDAY).count() == 1
-    again = {s.period.name: s.task for s in ledgers.pre_holiday_suggestions(NOW.date())}
+    again = {s.period.name: s.task for s in queries.pre_holiday_suggestions(NOW.date())}
     assert again["国庆节"] == task and again["中秋节"] is None
     # N is configurable; the 调休 Saturday before 春节 2026 (14 Feb) counts as a working day
     settings.AGRI_PRE_HOLIDAY_DAYS = 5
-    spring = next(p for p in ledgers.holiday_periods(2026) if p.name == "春节")
-    assert ledgers.pre_holiday_window(spring) == (dt.date(2026, 2, 10), dt.date(2026, 2, 14))
+    spring = next(p for p in holiday_periods(2026) if p.name == "春节")
+    assert queries.pre_holiday_window(spring) == (dt.date(2026, 2, 10), dt.date(2026, 2, 14))

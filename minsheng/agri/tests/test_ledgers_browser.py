@@ -9,8 +9,9 @@ import pytest
 
 from minsheng.accounts import actions as account_actions
 from minsheng.accounts.choices import Role
-from minsheng.agri import actions, ledgers
+from minsheng.agri import actions
 from minsheng.agri.choices import SampleLevel
+from minsheng.core.calendar import holiday_periods
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -28,13 +29,13 @@ def test_ledger_pages_at_desktop_and_phone_width(browser, live_server, aw, passw
     account_actions.grant_membership(user=cadre, role=Role.STREET_CADRE, node=aw.w.street)
     store = actions.create_store(actor=admin, name="东关农资店", village=aw.village_1)
     today = dt.date.today()
-    ledgers.record_waste(actor=admin, recovered_on=today, store=store, kg="120.5")
-    ledgers.record_waste(actor=admin, recovered_on=today, village=aw.village_2, kg="80")
+    actions.record_waste(actor=admin, recovered_on=today, store=store, kg="120.5")
+    actions.record_waste(actor=admin, recovered_on=today, village=aw.village_2, kg="80")
     year = today.year
-    periods = ledgers.holiday_periods(year)
+    periods = holiday_periods(year)
     if periods:
-        ledgers.assign_duty(actor=admin, day=periods[-1].start, node=aw.w.street, person=cadre, leader=True)
-    ledgers.record_letter(
+        actions.assign_duty(actor=admin, day=periods[-1].start, node=aw.w.street, person=cadre, leader=True)
+    actions.record_letter(
         actor=admin,
         level="village",
         year=today.year,
@@ -43,7 +44,7 @@ def test_ledger_pages_at_desktop_and_phone_width(browser, live_server, aw, passw
         party_a="城关街道办事处",
         party_b="东关村委会",
     )
-    task = ledgers.create_task(
+    task = actions.create_task(
         actor=admin,
         name="街道蔬菜周抽检",
         level=SampleLevel.STREET,

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from minsheng.accounts.choices import Role
 from minsheng.accounts.models import Membership
-from minsheng.agri import actions, ledgers
+from minsheng.agri import actions
 from minsheng.agri.choices import LabVerdict, ProducerKind
 from minsheng.agri.judge import judge
 from minsheng.agri.models import (
@@ -221,9 +221,9 @@ def test_export_round_trip_letters_and_producers(aw):
         area_mu=Decimal("12.5"),
     )
     base = {"year": 2026, "signed_on": dt.date(2026, 1, 10), "party_a": "街道办", "party_b": "签字人"}
-    ledgers.record_letter(actor=aw.w.admin, level="village", village=aw.village_2, note="备注", **base)
-    ledgers.record_letter(actor=aw.w.admin, level="supervisor", supervisor=aw.supervisor, **base)
-    ledgers.record_letter(actor=aw.w.admin, level="producer", producer=p, **base)
+    actions.record_letter(actor=aw.w.admin, level="village", village=aw.village_2, note="备注", **base)
+    actions.record_letter(actor=aw.w.admin, level="supervisor", supervisor=aw.supervisor, **base)
+    actions.record_letter(actor=aw.w.admin, level="producer", producer=p, **base)
 
     def snapshot():
         return sorted(

@@ -14,18 +14,16 @@ from openpyxl import Workbook, load_workbook
 
 from minsheng.accounts import actions as account_actions
 from minsheng.accounts.choices import Role
-from minsheng.agri import actions, ledgers
-from minsheng.agri.choices import ProducerKind, RapidMethod, SampleLevel
+from minsheng.agri import actions, queries
+from minsheng.agri.choices import LetterLevel, ProducerKind, RapidMethod, SampleLevel, TaskKind
 from minsheng.agri.models import (
     Campaign,
     DutyShift,
-    LetterLevel,
     Producer,
     PublicityRecord,
     ResponsibilityLetter,
     Sample,
     SamplingTask,
-    TaskKind,
     WasteRecovery,
 )
 
@@ -50,7 +48,7 @@ def cadre(aw, password):
 
 
 def letter(aw, village, year=2026):
-    return ledgers.record_letter(
+    return actions.record_letter(
         actor=aw.w.admin,
         level=LetterLevel.VILLAGE,
         year=year,
@@ -167,7 +165,7 @@ def test_tasks_page_suggests_and_creates_pre_holiday_sampling(aw, client_for, ca
     c = client_for(cadre)
     page = c.get(reverse("agri:tasks")).content.decode()
     assert "国庆节" in page and "2026-09-28" in page
-    period = next(s.period for s in ledgers.pre_holiday_suggestions(NOW.date()) if s.period.name == "国庆节")
+    period = next(s.period for s in queries.pre_holiday_suggestions(NOW.date()) if s.period.name == "国庆节")
     response = c.post(reverse("agri:task_pre_holiday"), {"period": period.key})
     task = SamplingTask.objects.get(kind=TaskKind.PRE_HOLIDAY)
     assert response.status_code == 302 and response.url == reverse("agri:task", args=[task.pk])
@@ -175,7 +173,7 @@ def test_tasks_page_suggests_and_creates_pre_holiday_sampling(aw, client_for, ca
 
 
 def test_task_detail_counts_matching_samples(aw, client_for, cadre):
-    task = ledgers.create_task(
+    task = actions.create_task(
         actor=cadre,
         name="九月街道抽检",
         level=SampleLevel.STREET,

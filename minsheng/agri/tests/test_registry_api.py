@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minsheng.accounts import actions as account_actions
 from minsheng.accounts.choices import Role
-from minsheng.agri import actions, inspections
-from minsheng.agri.choices import CheckResult, ProducerKind, RapidMethod, SampleStatus
+from minsheng.agri import actions
+from minsheng.agri.choices import CHECKLIST_CODES, CheckResult, ProducerKind, RapidMethod, SampleStatus
 from minsheng.agri.models import AgriInputStore, InspectionPhoto, Producer, Sample, StoreInspection
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -110,7 +110,7 @@ def test_inspection_with_finding_photo_schedule_and_recheck(aw, api_for, sup2):
     store = actions.create_store(actor=aw.supervisor, name="东关农资店", village=aw.village_1)
     actions.create_store(actor=sup2, name="西关农资店", village=aw.village_2)
     api = api_for(aw.supervisor)
-    answers = dict.fromkeys(inspections.CHECKLIST_CODES, CheckResult.YES)
+    answers = dict.fromkeys(CHECKLIST_CODES, CheckResult.YES)
     missing_note = api.post(
         f"{BASE}inspections/", {"store": store.pk, "answers": {**answers, "ledger": "no"}}, format="json"
     )

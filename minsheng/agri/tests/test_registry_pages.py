@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from minsheng.accounts import actions as account_actions
 from minsheng.accounts.choices import Role
-from minsheng.agri import actions, certificates, inspections
+from minsheng.agri import actions
 from minsheng.agri.choices import (
+    CHECKLIST_CODES,
     CertificateBasis,
     CertificateStyle,
     CheckResult,
@@ -33,7 +34,7 @@ from minsheng.core import clock
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 5, 20, 9, 0, tzinfo=TZ)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-ALL_YES = dict.fromkeys(inspections.CHECKLIST_CODES, CheckResult.YES)
+ALL_YES = dict.fromkeys(CHECKLIST_CODES, CheckResult.YES)
 
 
 @pytest.fixture(autouse=True)
@@ -186,7 +187,7 @@ def test_producer_page_shows_samples_failures_cases_follow_ups_and_certificates(
         actor=aw.supervisor, sample=passed, method=RapidMethod.ENZYME, delta_a0="0.3", delta_at="0.29"
     )
     failed = failed_sample(aw, grower)
-    certificates.issue_batch(
+    actions.issue_batch(
         actor=aw.supervisor,
         producer=grower,
         commodity=aw.commodity("豇豆"),
@@ -268,7 +269,7 @@ def test_store_create_edit_list_and_detail(aw, client_for):
 
 
 def test_monthly_schedule_and_coverage_on_the_dashboard(aw, client_for, stores, west):
-    inspections.record_inspection(actor=aw.supervisor, store=stores[0], answers=ALL_YES)
+    actions.record_inspection(actor=aw.supervisor, store=stores[0], answers=ALL_YES)
     admin = client_for(aw.w.admin)
     response = admin.get(reverse("agri:inspection_schedule"))
     rows = {r.store.name: r for r in response.context["rows"]}
@@ -303,7 +304,7 @@ def test_monthly_schedule_and_coverage_on_the_dashboard(aw, client_for, stores, 
 
 
 def checklist_post(**overrides):
-    data = {f"item_{code}": "yes" for code in inspections.CHECKLIST_CODES}
+    data = {f"item_{code}": "yes" for code in CHECKLIST_CODES}
     data.update(overrides)
     return data
 

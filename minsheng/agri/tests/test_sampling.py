@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from minsheng.agri import actions
+from minsheng.agri import actions, queries
 from minsheng.agri.choices import (
     LabVerdict,
     ProducerKind,
@@ -185,7 +185,7 @@ def test_supervisor_records_only_in_his_villages(aw):
         actions.record_rapid_test(
             actor=aw.w.grid_b, sample=sample, method=RapidMethod.ENZYME, delta_a0="0.3", delta_at="0.1"
         )
-    assert actions.supervised_villages(aw.supervisor) == [aw.village_1]
+    assert queries.supervised_villages(aw.supervisor) == [aw.village_1]
     assert list(Sample.objects.visible_to(aw.supervisor)) == [sample]
 
 

@@ -34,7 +34,7 @@ from minsheng.org.models import Grid, Node
 
 from .. import actions
 from ..choices import Channel, Satisfaction, Status
-from ..forms_h5 import (
+from ..forms.h5 import (
     PLACE_KINDS,
     PhoneCodeForm,
     PhoneForm,

@@ -34,7 +34,7 @@ from .. import actions
 from ..choices import OPEN_STATES, STATUS_COLORS, Channel, DeadlineState, RequestStatus, Status, Urgency
 from ..deadlines import overdue_q, state_of
 from ..filtersets import CaseFilter
-from ..forms import category_filter_choices
+from ..forms.workbench import category_filter_choices
 from ..models import ApprovalRequest, Case, CaseEvent, Supervision, Unit
 
 S = Status

@@ -29,12 +29,12 @@ from minsheng.core.masking import mask_phone
 from minsheng.core.models import AuditLog
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
-from minsheng.org.forms_territory import apply_action_errors
+from minsheng.org.forms.pickers import apply_action_errors
 
 from .. import actions, duplicates, routing, workflow
 from ..choices import STATUS_COLORS, DeadlineState, RequestKind, RequestStatus, Satisfaction, Status
 from ..deadlines import state_of
-from ..forms import (
+from ..forms.workbench import (
     DecideForm,
     DispatchForm,
     ExtensionForm,

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET
 
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.views import staff_required
-from minsheng.org.forms_territory import apply_action_errors
+from minsheng.org.forms.pickers import apply_action_errors
 from minsheng.org.models import Grid, Node
 
 from .. import actions, duplicates
-from ..forms import CaseCreateForm
+from ..forms.workbench import CaseCreateForm
 from ..models import Case, Category
 
 #: Fewer characters than this say too little to compare.

@@ -23,7 +23,7 @@ from minsheng.org.models import Grid, Node
 
 from .. import duplicates, efficiency, metrics
 from ..export import write_ledger
-from ..forms import PeriodForm, months_back
+from ..forms.workbench import PeriodForm, months_back
 from ..models import Case, Category
 from .workbench import LISTS, filtered
 

@@ -16,7 +16,8 @@ from .. import actions, retention, summary
 from ..devices import GatewayTokenAuthentication, IsGateway
 from ..ingest import ingest
 from ..models import Alarm, Greenhouse, Sensor
-from ..views import CAP_VIEW, _cluster_rows
+from ..views.alarms import CAP_VIEW
+from ..views.greenhouses import _cluster_rows
 from .serializers import (
     AlarmSerializer,
     ClearSerializer,

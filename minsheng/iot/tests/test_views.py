@@ -84,7 +84,9 @@ def test_bulk_acknowledge_and_clear_report_each_failure(alarms, farm, client_for
             raise PermissionDenied("没有权限处理该告警")
         return real_clear(alarm, **kwargs)
 
-    monkeypatch.setitem(__import__("minsheng.iot.views", fromlist=["BULK"]).BULK, "clear", refuse_humidity)
+    monkeypatch.setitem(
+        __import__("minsheng.iot.views.alarms", fromlist=["BULK"]).BULK, "clear", refuse_humidity
+    )
     response = client.post(
         reverse("iot:alarm_bulk"), {"action": "clear", "alarms": [temp.pk, humid.pk]}, follow=True
     )

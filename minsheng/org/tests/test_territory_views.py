@@ -172,7 +172,7 @@ def test_node_picker_can_ask_for_nodes_the_user_may_change(world, client_for):
 
 
 def test_picker_field_renders_only_the_chosen_node(world):
-    from minsheng.org.forms_territory import NodePickerField
+    from minsheng.org.forms.pickers import NodePickerField
 
     class Form(forms.Form):
         node = NodePickerField(user=world.admin, kinds=[NodeKind.ESTATE], capability="org.change")

@@ -23,13 +23,13 @@ from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions
-from ..forms_people import (
+from ..forms.people import (
     HouseholdFilterForm,
     HouseholdForm,
     ResidentFilterForm,
     ResidentForm,
 )
-from ..forms_territory import apply_action_errors
+from ..forms.pickers import apply_action_errors
 from ..models import Household, Node, PartyMember, Resident
 
 PAGE_SIZE = 50

@@ -20,8 +20,8 @@ from minsheng.core.views import staff_required
 
 from .. import actions
 from ..choices import AssignmentKind
-from ..forms_people import AssignmentFilterForm, AssignmentForm, EndAssignmentForm
-from ..forms_territory import apply_action_errors
+from ..forms.people import AssignmentFilterForm, AssignmentForm, EndAssignmentForm
+from ..forms.pickers import apply_action_errors
 from ..models import Assignment, Node
 from .people import filter_values, paginate, require_cap
 

@@ -12,8 +12,8 @@ from minsheng.core.views import staff_required
 
 from .. import actions
 from ..choices import PartyPost
-from ..forms_people import MemberHouseholdsForm, PartyMemberForm
-from ..forms_territory import apply_action_errors
+from ..forms.people import MemberHouseholdsForm, PartyMemberForm
+from ..forms.pickers import apply_action_errors
 from ..models import Household, PartyMember, PartyOrg
 from .people import place_under, require_cap
 

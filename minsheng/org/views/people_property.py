@@ -12,8 +12,8 @@ from minsheng.core.views import staff_required
 
 from .. import actions
 from ..choices import NodeKind, PropertyStatus
-from ..forms_people import EstatePropertyForm, PropertyCompanyForm, PropertyFilterForm
-from ..forms_territory import apply_action_errors
+from ..forms.people import EstatePropertyForm, PropertyCompanyForm, PropertyFilterForm
+from ..forms.pickers import apply_action_errors
 from ..models import EstateProperty, Node, PropertyCompany
 from .people import filter_values, paginate, require_cap
 

@@ -28,14 +28,8 @@ from minsheng.core.views import staff_required
 
 from .. import actions
 from ..choices import ALLOWED_CHILDREN, TERRITORIAL_KINDS, NodeKind
-from ..forms_territory import (
-    GridCreateForm,
-    GridForm,
-    NodeCreateForm,
-    NodeForm,
-    apply_action_errors,
-    staff_users_visible_to,
-)
+from ..forms.pickers import apply_action_errors, staff_users_visible_to
+from ..forms.territory import GridCreateForm, GridForm, NodeCreateForm, NodeForm
 from ..models import EstateProperty, Grid, Household, Node, PartyOrg, Resident
 
 PAGE_SIZE = 50
