@@ -20,6 +20,8 @@ import paho.mqtt.client as mqtt
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 
+from minsheng.core import liveness
+
 from .ingest import Stats, parse, store
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,7 @@ class Options:
     #: a busy one fills its batches (throughput).
     idle_seconds: float = 0.05
     keepalive: int = 30
-    #: How often the consumer writes its heartbeat (ops.Heartbeat `ingest:<client id>`, read by `minsheng doctor`).
+    #: How often the consumer sends its heartbeat (core.liveness: `ingest:<client id>`, read by `minsheng doctor`).
     heartbeat_seconds: float = 15.0
 
     @classmethod
@@ -134,10 +136,8 @@ class Consumer:
         return self.stats
 
     def _heartbeat(self) -> None:
-        from minsheng.ops.heartbeat import beat
-
         try:
-            beat(
+            liveness.beat(
                 f"ingest:{self.options.client_id}",
                 topic=self.options.topic,
                 connected=self.client.is_connected(),

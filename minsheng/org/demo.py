@@ -400,7 +400,7 @@ class DemoStreet:
         # The admin holds no membership until the street exists, so these two run as the system (actor=None);
         # acting() still attributes them to the admin in the audit log.
         self.street = actions.create_node(
-            # Under the demo county when `minsheng demo --streets N` made one (minsheng.ops.county_demo).
+            # Under the demo county when `minsheng demo --streets N` made one (minsheng.ops.demo).
             parent=Node.objects.filter(kind=NodeKind.COUNTY, name=COUNTY_NAME).first(),
             kind=NodeKind.STREET,
             name=STREET_NAME,

@@ -39,25 +39,28 @@ class Command(BaseCommand):
             raise CommandError(f"未知应用：{', '.join(sorted(unknown))}（可选：{', '.join(sorted(labels))}）")
         started = time.monotonic()
         logins: list[tuple[str, str, str]] = []
-        if streets > 1:
-            from minsheng.ops import county_demo
-
-            try:
-                county_demo.prepare(self.stdout)
-            except ValueError as exc:
-                raise CommandError(str(exc)) from exc
+        demos = {}
         for config in apps.get_app_configs():
-            if config.label not in labels or config.label in skip or (only and config.label not in only):
+            if config.label not in labels:
                 continue
             try:
-                module = importlib.import_module(f"{config.name}.demo")
+                demos[config.label] = importlib.import_module(f"{config.name}.demo")
             except ModuleNotFoundError as exc:
                 if exc.name != f"{config.name}.demo":
                     raise
+        # --streets: an app's demo that builds a county offers prepare_county() and add_streets().
+        builders = [m for m in demos.values() if hasattr(m, "add_streets")] if streets > 1 else []
+        try:
+            for builder in builders:
+                builder.prepare_county(self.stdout)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        for label, module in demos.items():
+            if label in skip or (only and label not in only):
                 continue
             logins.extend(module.load(self.stdout) or [])
-        if streets > 1:
-            logins.extend(county_demo.add_streets(self.stdout, streets, cases_per_street))
+        for builder in builders:
+            logins.extend(builder.add_streets(self.stdout, streets, cases_per_street))
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪（{time.monotonic() - started:.1f} 秒）"))
         if logins:
             self.stdout.write("演示账号（所有账号密码相同，仅用于演示）：")

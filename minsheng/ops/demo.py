@@ -1,5 +1,8 @@
 """`minsheng demo --streets N`: the demo as a county — 临朐县（演示数据） with the full demo 街道 and N − 1 more.
 
+The demo command calls `prepare_county` before the apps' loaders (so the demo 街道 is built under the county) and
+`add_streets` after them; `load` has nothing to add to the one-街道 demo.
+
 The other 街道 are smaller than the full demo (four 社区 or 村 each, a desk and a grid worker per 社区, an office
 unit) but carry their own case numbers and a recent history of appeals made through the real actions, so a county
 user has 街道 to compare and the lists, metrics and maps have a county's volume. Labelled 演示数据 like the rest.
@@ -50,7 +53,11 @@ TEXTS = [
 CATEGORY_CODES = ["050101", "010102", "020101", "040101", "070101"]
 
 
-def prepare(out) -> Node:
+def load(out=None) -> list:
+    return []
+
+
+def prepare_county(out) -> Node:
     """The demo county, made before the demo 街道 so that the 街道 is built under it."""
     county = Node.objects.filter(kind=NodeKind.COUNTY, name=COUNTY_NAME).first()
     if county is not None:
@@ -64,7 +71,7 @@ def prepare(out) -> Node:
 
 def add_streets(out, streets: int, cases_per_street: int) -> list[tuple[str, str, str]]:
     """Make sure the county holds `streets` 街道 in all (the demo 街道 included); return the county logins."""
-    county = prepare(out)
+    county = prepare_county(out)
     rng = random.Random(SEED)
     logins = [(str(Role.COUNTY_LEADER.label), "county_leader", PASSWORD)]
     if not User.objects.filter(username="county_leader").exists():
