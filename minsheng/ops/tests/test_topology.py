@@ -303,7 +303,7 @@ def test_the_documented_topology_serves_escalates_and_alarms(services, tmp_path)
     for _ in range(6):
         assert web.request("GET", f"/api/v1/cases/{case['id']}/")[0] == 200
 
-    assert time.monotonic() - started < 150, "the topology test must stay fast (≈ 50 s on an idle machine)"
+    assert time.monotonic() - started < 240, "the topology test must stay fast (≈ 50 s on an idle machine)"
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
