@@ -220,8 +220,24 @@ def backlog(env, port, conn) -> tuple[float, float, float]:
     return drain, cold, readings / (time.monotonic() - started)
 
 
+#: A value back in range at night (bloom: ≥ 5 °C with 0.5 °C hysteresis): ends any breach a probed sensor carried
+#: over from an earlier run, so that each probe's breach starts at its own first reading.
+RESET_VALUE = 12.0
+
+
+class InvalidProbe(Exception):
+    """A probe whose alarm was not raised by the probe's completing reading: the measurement means nothing."""
+
+
 def latency(env, port, conn) -> list[float]:
-    """Probe readings that complete a breach (a cold night), published one by one under background load."""
+    """Probe readings that complete a breach (a cold night), published one by one under background load.
+
+    A probe is three readings of one sensor: a value in range (ending any breach left from an earlier run), the
+    breach's first reading, and 15 minutes later (by the readings' clocks) the one that completes the 10-minute
+    duration and raises the alarm. Latency is measured from the publish of that completing reading to the alarm
+    row's creation. A probe whose alarm was created before that publish, or whose alarm did not start at the
+    completing reading, was raised by something else: the run is then reported invalid (InvalidProbe).
+    """
     import json
 
     import paho.mqtt.client as mqtt
@@ -230,11 +246,16 @@ def latency(env, port, conn) -> list[float]:
         "SELECT s.code, c.code, g.code, w.code FROM iot_sensor s JOIN iot_greenhouse g ON g.id = s.greenhouse_id "
         "JOIN iot_cluster c ON c.id = g.cluster_id JOIN iot_gateway w ON w.id = s.gateway_id "
         "WHERE s.kind = 'air_temp' AND g.stage IN ('budbreak', 'prebloom', 'bloom', 'fruit_set', 'expansion') "
+        # an active alarm would absorb the probe's breach (one active alarm per sensor and type)
+        "AND NOT EXISTS (SELECT 1 FROM iot_alarm a WHERE a.sensor_id = s.id AND a.status = 'active') "
         "ORDER BY s.code DESC LIMIT %s",  # the last sensors: the background load leaves them alone
         [PROBES],
     ).fetchall()
-    # 03:00 in Asia/Shanghai a day ago: night, and far from the background load's times.
+    conn.commit()
+    # About 03:00 in Asia/Shanghai a day ago (night, far from the background load's times), at a minute of its
+    # own for each run: a rerun on the same database must not send readings that are already stored.
     base = dt.datetime.now(dt.UTC).replace(hour=19, minute=0, second=0, microsecond=0) - dt.timedelta(days=1)
+    base += dt.timedelta(seconds=60 * (int(time.time() // 60) % 40))
     client = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
     client.connect("127.0.0.1", port)
     client.loop_start()
@@ -243,6 +264,7 @@ def latency(env, port, conn) -> list[float]:
     # (rightly) end its breach and restart the duration clock.
     first_probed = min(code.rsplit("-", 1)[0] for code, *_ in probes)  # the greenhouse prefix
     others = conn.execute("SELECT count(*) FROM iot_sensor WHERE code < %s", [first_probed]).fetchone()[0]
+    conn.commit()
     load = simulate(
         env,
         port,
@@ -255,40 +277,50 @@ def latency(env, port, conn) -> list[float]:
         str(others),
     )
     sent: dict[str, float] = {}
+    rows: list[tuple] = []
+    completing = base + dt.timedelta(seconds=900)
     try:
         time.sleep(3)
         for code, cluster, greenhouse, gateway in probes:  # the breach begins: no alarm yet (10 minutes)
-            body = json.dumps([{"sensor": code, "ts": base.timestamp(), "value": PROBE_VALUE}])
+            body = json.dumps(
+                [
+                    {"sensor": code, "ts": base.timestamp() - 60, "value": RESET_VALUE},
+                    {"sensor": code, "ts": base.timestamp(), "value": PROBE_VALUE},
+                ]
+            )
             client.publish(f"bench/{cluster}/{greenhouse}/{gateway}/json", body, qos=1)
         time.sleep(2)
         for code, cluster, greenhouse, gateway in probes:
-            body = json.dumps([{"sensor": code, "ts": base.timestamp() + 900, "value": PROBE_VALUE}])
-            sent[code] = time.time()
+            body = json.dumps([{"sensor": code, "ts": completing.timestamp(), "value": PROBE_VALUE}])
+            sent[code] = time.time()  # taken before the publish: the latency includes the whole trip
             client.publish(f"bench/{cluster}/{greenhouse}/{gateway}/json", body, qos=1).wait_for_publish(5)
             time.sleep(0.02)
         deadline = time.monotonic() + 120
+        query = (
+            "SELECT s.code, a.created_at, a.started_at FROM iot_alarm a JOIN iot_sensor s ON s.id = a.sensor_id "
+            "WHERE a.type = 'threshold' AND s.code = ANY(%s) AND a.started_at >= %s"
+        )
         while time.monotonic() < deadline:
-            raised = conn.execute(
-                "SELECT count(*) FROM iot_alarm a JOIN iot_sensor s ON s.id = a.sensor_id "
-                "WHERE a.type = 'threshold' AND s.code = ANY(%s)",
-                [list(sent)],
-            ).fetchone()[0]
+            rows = conn.execute(query, [list(sent), base]).fetchall()
             conn.commit()
-            if raised >= len(sent):
+            if len({code for code, *_ in rows}) >= len(sent):
                 break
             time.sleep(0.2)
-        rows = conn.execute(
-            "SELECT s.code, min(a.created_at) FROM iot_alarm a JOIN iot_sensor s ON s.id = a.sensor_id "
-            "WHERE a.type = 'threshold' AND s.code = ANY(%s) GROUP BY s.code",
-            [list(sent)],
-        ).fetchall()
-        conn.commit()
     finally:
         stop(load)
         stop(proc)
         client.disconnect()
         client.loop_stop()
-    return [(created.timestamp() - sent[code]) * 1000 for code, created in rows]
+    bad = [
+        f"{code}: alarm from {started:%H:%M:%S} created {created.timestamp() - sent[code]:+.3f} s after the publish"
+        for code, created, started in rows
+        if started != completing or created.timestamp() < sent[code]
+    ]
+    if bad:
+        raise InvalidProbe(
+            f"{len(bad)} of {len(rows)} probes were not raised by their completing reading: {bad[:3]}"
+        )
+    return [(created.timestamp() - sent[code]) * 1000 for code, created, _ in rows]
 
 
 def main() -> None:
@@ -308,7 +340,11 @@ def main() -> None:
             f"plain COPY {copy_rate:,.0f} rows/s; ratio {drain / copy_rate:.3f} (aim ≥ 20,000/s)"
         )
         conn.autocommit = False
-        ms = latency(env, port, conn)
+        try:
+            ms = latency(env, port, conn)
+        except InvalidProbe as exc:
+            print(f"  reading → alarm: RUN INVALID — {exc}")
+            return
         if len(ms) >= 2:
             p50, p99 = statistics.median(ms), statistics.quantiles(ms, n=100)[98]
             print(

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "minsheng.activities",
     "minsheng.enterprise",
     "minsheng.mediation",
+    "minsheng.ops",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "minsheng.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "minsheng.ops.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "minsheng.urls"
@@ -214,7 +216,11 @@ MINSHENG_PERIODIC_JOBS = {
     },
     "enterprise.stage_clock": {"target": "minsheng.enterprise.actions.run_stage_clock", "every": 300},
     "mediation.statutory_clocks": {"target": "minsheng.mediation.actions.clocks.run", "every": 300},
+    "iot.partitions": {"target": "minsheng.iot.partitions.ensure", "every": 3600},
 }
+# An interval may be changed per deployment: MINSHENG_PERIODIC_EVERY="cases.deadline_clock=30,iot.retention=600".
+for _name, _sep, _seconds in (item.partition("=") for item in env_list("MINSHENG_PERIODIC_EVERY", "")):
+    MINSHENG_PERIODIC_JOBS[_name.strip()]["every"] = float(_seconds)
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "minsheng.periodic", "schedule": job["every"], "args": (name,)}
     for name, job in MINSHENG_PERIODIC_JOBS.items()
@@ -303,6 +309,13 @@ MINSHENG_SITE_URL = os.environ.get("MINSHENG_SITE_URL", "")
 MINSHENG_SMS_BACKEND = os.environ.get("MINSHENG_SMS_BACKEND", "minsheng.core.sms.LogBackend")
 #: Open311 GeoReport v2 (docs/open311.md): the jurisdiction this endpoint answers for.
 MINSHENG_OPEN311_JURISDICTION = os.environ.get("MINSHENG_OPEN311_JURISDICTION", "chengguan.local")
+#: The MQTT broker `minsheng ingest` subscribes to (docs/deploy.md); the topic is chosen per consumer.
+IOT_MQTT = {
+    "host": os.environ.get("MINSHENG_MQTT_HOST", "127.0.0.1"),
+    "port": int(os.environ.get("MINSHENG_MQTT_PORT", "1883")),
+    "username": os.environ.get("MINSHENG_MQTT_USERNAME", ""),
+    "password": os.environ.get("MINSHENG_MQTT_PASSWORD", ""),
+}
 
 LOGGING = {
     "version": 1,

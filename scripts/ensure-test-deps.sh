@@ -11,14 +11,14 @@ if ! command -v mosquitto_sub >/dev/null || [ ! -x /usr/sbin/mosquitto ]; then
     echo "note: mosquitto / mosquitto_sub are missing; the MQTT fault tests and bench iot need them" >&2
   fi
 fi
-# The serving test runs `minsheng serve` behind the real nginx (TLS terminated there); openssl makes its certificate.
-if [ ! -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then
+# The topology test (minsheng/ops/tests/test_topology.py) runs the shipped nginx site and a private redis-server.
+if [ ! -x /usr/sbin/nginx ] || ! command -v redis-server >/dev/null || ! command -v openssl >/dev/null; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "installing nginx and openssl for the reverse-proxy test…"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null \
-      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; }
+    echo "installing nginx, redis-server and openssl for the topology test…"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx redis-server openssl >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx redis-server openssl >/dev/null; }
   else
-    echo "note: nginx is missing; the reverse-proxy test will be skipped" >&2
+    echo "note: nginx / redis-server / openssl are missing; the topology test needs them" >&2
   fi
 fi
 if [ -x /usr/bin/chromium ]; then

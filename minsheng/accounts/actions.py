@@ -78,7 +78,7 @@ def grant_membership(
     membership, _created = Membership.objects.get_or_create(
         user=user, role=role, node=node, defaults={"valid_from": valid_from, "valid_to": valid_to}
     )
-    if role == Role.STREET_ADMIN and not user.is_staff:
+    if role in (Role.STREET_ADMIN, Role.COUNTY_ADMIN) and not user.is_staff:
         user.is_staff = True  # the Chinese admin at /admin/ is where a 街道管理员 configures the system
         user.save(update_fields=["is_staff"])
         user.groups.add(_config_group())

@@ -16,6 +16,11 @@ class Role(models.TextChoices):
     RESIDENT = "resident", _("居民")
     MEDIATION_STAFF = "mediation_staff", _("矛调中心工作人员")
 
+    # Above the 街道 (a county or city deployment, docs/decisions/0039): granted at the county/city node.
+    COUNTY_ADMIN = "county_admin", _("县级管理员")
+    COUNTY_LEADER = "county_leader", _("县级领导")
+    COUNTY_HOTLINE = "county_hotline", _("县级12345热线")
+
 
 class Cap(StrEnum):
     """Every capability a check may name (what each means: accounts/roles.py). Code says `Cap.AGRI_VIEW`, so a

@@ -46,6 +46,10 @@ mediation.report  submit the weekly screening (排查) of one's community or vil
 petition.view     read petitions (信访) — and petition cases in the appeals engine; nobody else does
 petition.handle   register, accept, reply to petitions and their 复查/复核; book residents onto 公开接访
 petition.approve  approve a petition's 30-day extension (the head of the handling unit)
+
+Roles above the 街道 (granted at a county or city node, so they reach every 街道 below): 县级管理员 has the
+街道管理员's capabilities over the whole county; 县级领导 the 街道领导's; 县级12345热线 registers the hotline's
+orders, dispatches them down to a 街道's unit, verifies and follows them up — it does not handle them.
 """
 
 from minsheng.core import capabilities
@@ -188,6 +192,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {"org.view", "org.view_pii", *_CASE_DESK, *_MEDIATION_ALL} - {"petition.approve"}
     ),
 }
+CAPABILITIES[R.COUNTY_ADMIN] = CAPABILITIES[R.STREET_ADMIN]
+CAPABILITIES[R.COUNTY_LEADER] = CAPABILITIES[R.STREET_LEADER]
+CAPABILITIES[R.COUNTY_HOTLINE] = frozenset(
+    {
+        "org.view",
+        "cases.view",
+        "cases.create",
+        "cases.accept",
+        "cases.dispatch",
+        "cases.verify",
+        "cases.followup",
+        "cases.supervise",
+    }
+)
 
 #: Roles whose members count as staff (the workbench); residents use the H5 pages.
 STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})

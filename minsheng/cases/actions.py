@@ -182,17 +182,40 @@ def _unit_people(unit: Unit | None) -> list[Any]:
     return list(unit.members.filter(is_active=True)) + ([unit.leader] if unit.leader_id else [])
 
 
-def _next_number(now: dt.datetime) -> str:
-    """The next number of the year. The UPDATE takes the row lock until commit, so numbers never repeat."""
+def _next_number(now: dt.datetime, node=None) -> str:
+    """The next number of the year in the 街道 of `node` (its prefix). The UPDATE takes the row lock until commit,
+    so numbers never repeat."""
     year = now.astimezone(clock_tz()).year
+    prefix = _number_prefix(node)
     table = CaseSequence._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s RETURNING last",
+            [prefix, year],
+        )
         row = cursor.fetchone()
     if row is None:
-        CaseSequence.objects.get_or_create(year=year)
-        return _next_number(now)
-    return f"{settings.MINSHENG_CASE_PREFIX}-{year}-{row[0]:06d}"
+        CaseSequence.objects.get_or_create(prefix=prefix, year=year)
+        return _next_number(now, node)
+    return f"{prefix}-{year}-{row[0]:06d}"
+
+
+def _number_prefix(node) -> str:
+    """The case-number prefix of the nearest node at or above `node` that has one, else the deployment's."""
+    if node is not None:
+        from minsheng.org.models import Node
+
+        paths = [node.path[: i * node.steplen] for i in range(1, node.depth + 1)]
+        found = (
+            Node.objects.filter(path__in=paths)
+            .exclude(case_prefix="")
+            .order_by("-depth")
+            .values_list("case_prefix", flat=True)
+            .first()
+        )
+        if found:
+            return found
+    return settings.MINSHENG_CASE_PREFIX
 
 
 def clock_tz() -> tzinfo:
@@ -261,7 +284,7 @@ def do_register(
         raise PermissionDenied(_("没有权限在该地点登记诉求"))
     now = clock.now()
     case = Case(
-        number=_next_number(now),
+        number=_next_number(now, node),
         kind=kind,
         channel=channel,
         category=category,

@@ -179,7 +179,7 @@ class History:
         for node in Node.objects.filter(
             path__startswith=self.street.path, kind__in=[NodeKind.BUILDING, NodeKind.NATURAL_VILLAGE]
         ):
-            homes[node.path[: 2 * Node.steplen]].append(node)
+            homes[node.path[: len(self.street.path) + Node.steplen]].append(node)
         for node in Node.objects.filter(
             path__startswith=self.street.path, kind__in=[NodeKind.COMMUNITY, NodeKind.VILLAGE]
         ):
@@ -231,7 +231,7 @@ class History:
             .exclude(phone="")
             .values_list("name", "phone", "node__path")
         ):
-            self.reporters[path[: 2 * Node.steplen]].append((name, phone))
+            self.reporters[path[: len(self.street.path) + Node.steplen]].append((name, phone))
 
     # -- planning ------------------------------------------------------------------------------------
 

@@ -15,6 +15,8 @@ from django.db.models.functions import Substr
 from rapidfuzz import fuzz
 
 from minsheng.core import clock
+from minsheng.org.levels import street_depth
+from minsheng.org.models import Node
 
 from .choices import Status
 from .models import Case, Category
@@ -48,8 +50,9 @@ def _place_filter(node, grid) -> Q:
     if grid is not None:
         place |= Q(grid=grid)
     if node is not None:
-        # the 小区/自然村 (depth 3) or, above it, the node itself: same estate = same place
-        anchor = node.path[: 3 * node.steplen] if node.depth >= 3 else node.path
+        # the 小区/自然村 (two levels below the 街道) or, above it, the node itself: same estate = same place
+        estate_depth = street_depth() + 2
+        anchor = node.path[: estate_depth * node.steplen] if node.depth >= estate_depth else node.path
         place |= Q(node__path__startswith=anchor)
     return place
 
@@ -97,8 +100,8 @@ def recurring(qs, *, since: dt.datetime, min_count: int = 3, by: str = "grid"):
         rows = qs.exclude(grid=None).values("grid", "grid__name").annotate(cat=top)
     else:
         rows = (
-            qs.filter(node__depth__gte=3)
-            .annotate(place=Substr("node__path", 1, 12))
+            qs.filter(node__depth__gte=street_depth() + 2)
+            .annotate(place=Substr("node__path", 1, (street_depth() + 2) * Node.steplen))
             .values("place")
             .annotate(cat=top)
         )

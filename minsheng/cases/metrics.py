@@ -79,6 +79,7 @@ from django.utils.translation import gettext_lazy
 
 from minsheng.core import clock
 from minsheng.core.calendar import TZ, WorkCalendar
+from minsheng.org.levels import street_depth
 from minsheng.org.models import Node
 
 from .choices import DONE_STATES, OPEN_STATES, Channel, Satisfaction, Status, Urgency
@@ -392,6 +393,7 @@ DIMENSIONS: dict[str, str] = {
     "month": gettext_lazy("月份"),
     "day": gettext_lazy("日期"),
     "org": gettext_lazy("区域"),
+    "street": gettext_lazy("街道/乡镇"),
     "category": gettext_lazy("分类"),
     "grid": gettext_lazy("网格"),
     "channel": gettext_lazy("来源渠道"),
@@ -400,8 +402,9 @@ DIMENSIONS: dict[str, str] = {
     "lead_unit": gettext_lazy("主办单位"),
     "handler": gettext_lazy("承办人"),
 }
-#: The tree level breakdowns by org and by category use when no depth is given: 社区/村 and 大类.
-DEFAULT_DEPTH = {"org": 2, "category": 1}
+#: The tree level breakdowns by org and by category use when no depth is given: 社区/村 and 大类. The 社区/村 are
+#: one level below the 街道, wherever the 街道 sit in the tree (org.levels), so "org" is counted from there.
+DEFAULT_DEPTH = {"org": 1, "category": 1}
 
 
 def _group_expressions(by: str, depth: int | None) -> dict[str, Any]:
@@ -412,8 +415,10 @@ def _group_expressions(by: str, depth: int | None) -> dict[str, Any]:
         return {"g_key": TruncMonth("reported_at", tzinfo=TZ)}
     if by == "day":
         return {"g_key": TruncDate("reported_at", tzinfo=TZ)}
+    if by == "street":  # the county's (or city's) comparison of its 街道
+        return {"g_key": Substr("node__path", 1, Node.steplen * street_depth())}
     if by in ("org", "category"):
-        depth = depth or DEFAULT_DEPTH[by]
+        depth = depth or (DEFAULT_DEPTH[by] + (street_depth() if by == "org" else 0))
         if depth < 1:
             raise ValueError("depth must be >= 1")
         steplen = Node.steplen if by == "org" else Category.steplen
@@ -446,8 +451,8 @@ _NONE_LABELS = {
 
 def _labelled(by: str, rows: list[dict]) -> list[tuple[Any, str, dict]]:
     """(key, label, aggregate row) for each group; tree levels need one more query for their names."""
-    if by in ("org", "category"):
-        model = Node if by == "org" else Category
+    if by in ("org", "street", "category"):
+        model = Node if by in ("org", "street") else Category
         names = dict(model.objects.filter(path__in=[r["g_key"] for r in rows]).values_list("path", "name"))
     choices = {"channel": dict(Channel.choices), "urgency": dict(Urgency.choices)}.get(by, {})
     out = []
@@ -458,7 +463,7 @@ def _labelled(by: str, rows: list[dict]) -> list[tuple[Any, str, dict]]:
             label = _("%(year)d年%(month)d月") % {"year": key.year, "month": key.month}
         elif by == "day":
             label = key.isoformat()
-        elif by in ("org", "category"):
+        elif by in ("org", "street", "category"):
             label = names.get(key, key)
         elif by in ("channel", "urgency"):
             label = str(choices.get(key, key))
@@ -488,7 +493,7 @@ def breakdown(
     rows = list(qs.order_by().values(**group).annotate(**_aggregates(now)))
     office = _working_hours(qs, group["g_key"]) if working_hours else {}
     result = [Row(key, label, _metrics(r, office.get(r["g_key"]))) for key, label, r in _labelled(by, rows)]
-    if by in ("month", "day", "org", "category"):
+    if by in ("month", "day", "org", "street", "category"):
         result.sort(key=lambda row: row.key)
     else:
         result.sort(key=lambda row: (-row.metrics.accepted, row.label))

@@ -206,13 +206,21 @@ class RoutingRule(BaseModel):
 
 
 class CaseSequence(models.Model):
-    """Per-year counter for human-readable numbers (CG-2026-000123); incremented under a row lock."""
+    """Counter per number prefix and year for human-readable numbers (CG-2026-000123); incremented under a row
+    lock. The prefix is the 街道's (org.Node.case_prefix), so each 街道 of a county numbers its own cases; the
+    system-wide default prefix keeps the counter a single-街道 deployment always had."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="case_sequence_unique_prefix_year")
+        ]
+
     def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
+        return f"{self.prefix}-{self.year}: {self.last}"
 
 
 class CaseQuerySet(ScopedQuerySet):

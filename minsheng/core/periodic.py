@@ -28,9 +28,23 @@ def run(name: str) -> object:
     return import_string(job["target"])()
 
 
+#: How a scheduled run is carried out: `run` itself, unless an app registered a runner that wraps it (the ops app
+#: does: once per interval across every beat and worker, with a heartbeat for `minsheng doctor`).
+_runner = None
+
+
+def set_runner(runner) -> None:
+    global _runner
+    _runner = runner
+
+
+def run_scheduled(name: str):
+    return (_runner or run)(name)
+
+
 @shared_task(name="minsheng.periodic")
 def run_job(name: str) -> object:
-    return run(name)
+    return run_scheduled(name)
 
 
 class InProcessScheduler(threading.Thread):
@@ -49,7 +63,7 @@ class InProcessScheduler(threading.Thread):
                 if now >= self.next_run.get(name, 0):
                     self.next_run[name] = now + job["every"]
                     try:
-                        result = run(name)
+                        result = run_scheduled(name)
                         log.debug("periodic job %s: %s", name, result)
                     except Exception:
                         log.exception("periodic job %s failed", name)

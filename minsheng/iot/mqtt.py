@@ -20,6 +20,8 @@ import paho.mqtt.client as mqtt
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
 
+from minsheng.core import liveness
+
 from . import deadletters
 from .ingest import Stats, parse, store
 
@@ -42,6 +44,8 @@ class Options:
     #: a busy one fills its batches (throughput).
     idle_seconds: float = 0.05
     keepalive: int = 30
+    #: How often the consumer sends its heartbeat (core.liveness: `ingest:<client id>`, read by `minsheng doctor`).
+    heartbeat_seconds: float = 15.0
 
     @classmethod
     def from_settings(cls, **overrides) -> "Options":
@@ -113,12 +117,16 @@ class Consumer:
         self.client.connect_async(self.options.host, self.options.port, keepalive=self.options.keepalive)
         self.client.loop_start()
         deadline = None if timeout is None else time.monotonic() + timeout
+        next_beat = 0.0
         try:
             while not self._stop.is_set():
                 if until is not None and until(self):
                     break
                 if deadline is not None and time.monotonic() >= deadline:
                     break
+                if time.monotonic() >= next_beat:
+                    next_beat = time.monotonic() + self.options.heartbeat_seconds
+                    self._heartbeat()
                 batch = self._collect()
                 if self._retry:
                     batch, self._retry = self._retry + batch, []
@@ -131,6 +139,19 @@ class Consumer:
             self.client.disconnect()
             self.client.loop_stop()
         return self.stats
+
+    def _heartbeat(self) -> None:
+        try:
+            liveness.beat(
+                f"ingest:{self.options.client_id}",
+                topic=self.options.topic,
+                connected=self.client.is_connected(),
+                messages=self.messages,
+                stored=self.stats.stored,
+            )
+        except DatabaseError as exc:  # an outage is the store's to wait out, not the heartbeat's
+            log.warning("iot mqtt: heartbeat not written: %s", exc)
+            close_old_connections()
 
     def _collect(self) -> list:
         """Wait for a message, then gather more until the batch is full, its time is up, or the stream pauses."""

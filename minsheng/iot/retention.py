@@ -38,8 +38,11 @@ def floor_hour(moment: dt.datetime) -> dt.datetime:
 
 
 def raw_cutoff(now: dt.datetime | None = None) -> dt.datetime:
-    """Raw readings before this instant (an hour start) are gone or about to go; older data is hourly only."""
-    return floor_hour((now or clock.now()) - dt.timedelta(days=raw_days()))
+    """Raw readings before this instant are gone or about to go; older data is hourly only. A UTC midnight: on
+    PostgreSQL the raw rows live in one partition per UTC day, and a day leaves the window whole (so the raw
+    window is between `raw_days()` and one day more)."""
+    moment = ((now or clock.now()) - dt.timedelta(days=raw_days())).astimezone(dt.UTC)
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def rollup(start: dt.datetime, end: dt.datetime) -> int:
@@ -82,8 +85,14 @@ def rollup(start: dt.datetime, end: dt.datetime) -> int:
 
 
 def purge(now: dt.datetime | None = None) -> int:
-    """Roll up, then delete, the raw readings older than the raw window. Returns how many were deleted."""
+    """Roll up, then delete, the raw readings older than the raw window. Returns how many were deleted.
+
+    On PostgreSQL with the partitioned table, whole day partitions are rolled up and dropped (partitions.py)."""
+    from . import partitions
+
     cutoff = raw_cutoff(now)
+    if partitions.partitioned():
+        return partitions.drop_before(cutoff, rollup)
     oldest = Reading.objects.filter(ts__lt=cutoff).order_by("ts").values_list("ts", flat=True).first()
     if oldest is None:
         return 0
@@ -95,7 +104,10 @@ def purge(now: dt.datetime | None = None) -> int:
 
 def run(now: dt.datetime | None = None) -> dict:
     """Periodic job: refresh the last complete hours' aggregates, then purge what left the raw window."""
+    from . import partitions
+
     now = now or clock.now()
+    partitions.ensure(now)  # also a job of its own; here too, so that a purge never finds tomorrow missing
     lookback = int(getattr(settings, "IOT_ROLLUP_LOOKBACK_HOURS", DEFAULT_LOOKBACK_HOURS))
     current = floor_hour(now)
     hours = rollup(current - dt.timedelta(hours=lookback), current)

@@ -49,6 +49,7 @@ def create_node(
     name: str,
     code: str | None = None,
     geometry: dict[str, Any] | None = None,
+    case_prefix: str = "",
     actor: User | None = None,
 ) -> Node:
     if parent is None and actor is not None and not actor.is_superuser:
@@ -66,7 +67,13 @@ def create_node(
                 }
             }
         )
-    node = Node(kind=kind, name=(name or "").strip(), code=code or None, geometry=geometry or None)
+    node = Node(
+        kind=kind,
+        name=(name or "").strip(),
+        code=code or None,
+        geometry=geometry or None,
+        case_prefix=(case_prefix or "").strip().upper(),
+    )
     node.full_clean(exclude=["path", "depth", "numchild"])
     node.refresh_derived(parent=parent)
     if parent is None:
@@ -82,6 +89,8 @@ def update_node(node: Node, *, actor: User | None = None, **fields: Any) -> Node
     for key in ("name", "code", "geometry"):
         if key in fields:
             setattr(node, key, fields[key] or (None if key != "name" else ""))
+    if "case_prefix" in fields:
+        node.case_prefix = (fields["case_prefix"] or "").strip().upper()
     node.full_clean(exclude=["path", "depth", "numchild"])
     node.refresh_derived()
     node.save()

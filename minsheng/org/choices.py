@@ -5,6 +5,8 @@ from minsheng.core.badges import Colour
 
 
 class NodeKind(models.TextChoices):
+    CITY = "city", _("市")
+    COUNTY = "county", _("县/区")
     STREET = "street", _("街道/乡镇")
     COMMUNITY = "community", _("社区")
     VILLAGE = "village", _("村")
@@ -27,7 +29,10 @@ NODE_KIND_COLOURS = {
 
 #: Which kinds may sit under which: the administrative tree's grammar.
 ALLOWED_CHILDREN: dict[str | None, set[str]] = {
-    None: {NodeKind.STREET},
+    # A deployment's root is a 街道 (the embedded default), a county or a city (docs/decisions/0039).
+    None: {NodeKind.CITY, NodeKind.COUNTY, NodeKind.STREET},
+    NodeKind.CITY: {NodeKind.COUNTY},
+    NodeKind.COUNTY: {NodeKind.STREET},
     NodeKind.STREET: {NodeKind.COMMUNITY, NodeKind.VILLAGE},
     NodeKind.COMMUNITY: {NodeKind.ESTATE, NodeKind.NATURAL_VILLAGE, NodeKind.BUILDING},
     NodeKind.VILLAGE: {NodeKind.NATURAL_VILLAGE, NodeKind.ESTATE, NodeKind.BUILDING},
@@ -36,6 +41,9 @@ ALLOWED_CHILDREN: dict[str | None, set[str]] = {
     NodeKind.BUILDING: {NodeKind.UNIT},
     NodeKind.UNIT: set(),
 }
+
+#: Kinds above the 街道: a user there sees and compares the 街道 below.
+ABOVE_STREET_KINDS = {NodeKind.CITY, NodeKind.COUNTY}
 
 #: Kinds that answer for a territory (属地): grids belong to one of these, and a grid with nobody falls to it.
 TERRITORIAL_KINDS = {NodeKind.COMMUNITY, NodeKind.VILLAGE}

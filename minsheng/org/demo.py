@@ -51,6 +51,9 @@ from .validators import id_check_digit, uscc_check_char
 STREET_NAME = "城关街道（演示数据）"
 #: 临朐县 370724, 城关街道 001. Codes of the 社区 (0xx) and 村 (2xx) below it are demo sequence numbers.
 STREET_CODE = "370724001000"
+#: The county `minsheng demo --streets N` puts the demo 街道 and N − 1 more under (临朐县 370724).
+COUNTY_NAME = "临朐县（演示数据）"
+COUNTY_CODE = "370724000000"
 PASSWORD = "Demo-2026"
 SEED = 20260101
 #: Ages, periods and contract dates are all counted from this date, never from the clock.
@@ -398,10 +401,12 @@ class DemoStreet:
         # The admin holds no membership until the street exists, so these two run as the system (actor=None);
         # acting() still attributes them to the admin in the audit log.
         self.street = actions.create_node(
-            parent=None,
+            # Under the demo county when `minsheng demo --streets N` made one (minsheng.ops.demo).
+            parent=Node.objects.filter(kind=NodeKind.COUNTY, name=COUNTY_NAME).first(),
             kind=NodeKind.STREET,
             name=STREET_NAME,
             code=STREET_CODE,
+            case_prefix="CG",
             geometry=_geojson(self.boundary),
         )
         accounts.grant_membership(user=self.admin, role=Role.STREET_ADMIN, node=self.street)

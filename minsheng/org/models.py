@@ -7,6 +7,7 @@ The administrative tree is a materialised-path tree (django-treebeard): "everyth
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -66,6 +67,15 @@ class Node(MP_Node, BaseModel):
     lng = models.FloatField(_("经度"), null=True, blank=True)
     full_name = models.CharField(_("全称"), max_length=400, blank=True)
     search_key = models.CharField(_("拼音"), max_length=400, blank=True, editable=False)
+    case_prefix = models.CharField(
+        _("案件编号前缀"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9]{0,7}$", _("用1–8位大写字母或数字，以字母开头"))],
+        help_text=_(
+            "街道/乡镇（或县、市）的案件编号前缀，如 CG → CG-2026-000123；留空则沿用上级或系统默认前缀"
+        ),
+    )
 
     scope_path = "path"
     objects = NodeManager()

@@ -215,7 +215,7 @@ def efficiency_board(request):
 # -- metrics ---------------------------------------------------------------------------------------------------
 
 #: The breakdowns the metrics page offers, in its tab order.
-BREAKDOWNS = ("lead_unit", "category", "channel", "grid", "org", "month", "handler", "kind")
+BREAKDOWNS = ("lead_unit", "category", "channel", "grid", "street", "org", "month", "handler", "kind")
 #: Columns of the breakdown table (a subset of metrics.DEFINITIONS, to fit on a screen).
 TABLE_FIGURES = (
     "accepted",
@@ -272,6 +272,14 @@ def _figure(m: metrics.Metrics, key: str) -> str:
     return str(value)
 
 
+def _sees_several_streets(user) -> bool:
+    """A county's (or city's) user compares the 街道 below; a 街道's user has only his own."""
+    from minsheng.org.choices import NodeKind
+    from minsheng.org.models import Node
+
+    return Node.objects.visible_to(user, "cases.view").filter(kind=NodeKind.STREET)[:2].count() > 1
+
+
 def _chart_value(m: metrics.Metrics, key: str):
     value = getattr(m, key)
     if value is None:
@@ -294,7 +302,9 @@ def metrics_page(request):
         {
             "by": by,
             "tabs": [
-                {"key": k, "label": metrics.DIMENSIONS[k], "query": _with(request, by=k)} for k in BREAKDOWNS
+                {"key": k, "label": metrics.DIMENSIONS[k], "query": _with(request, by=k)}
+                for k in BREAKDOWNS
+                if k != "street" or _sees_several_streets(user)
             ],
             "headline": [
                 {

@@ -85,6 +85,17 @@ class NodeForm(_StackedForm):
         required=False,
         help_text=_("Polygon、MultiPolygon 或 Point，经纬度坐标（WGS84）"),
     )
+    case_prefix = forms.RegexField(
+        label=_("案件编号前缀"),
+        regex=r"^[A-Za-z][A-Za-z0-9]{0,7}$",
+        max_length=8,
+        required=False,
+        error_messages={"invalid": _("用1–8位字母或数字，以字母开头")},
+        help_text=_("街道/乡镇填写（如 CG），本街道的案件编号为 CG-年份-序号；其他层级留空"),
+    )
+
+    def clean_case_prefix(self):
+        return self.cleaned_data["case_prefix"].upper()
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -98,7 +109,7 @@ class NodeCreateForm(NodeForm):
 
     kind = forms.ChoiceField(label=_("类型"))
 
-    field_order = ["kind", "name", "code", "geometry"]
+    field_order = ["kind", "name", "code", "geometry", "case_prefix"]
 
     def __init__(self, *args, parent: Node, **kwargs):
         super().__init__(*args, **kwargs)

@@ -183,7 +183,7 @@ def test_node_rows_with_bad_kind_or_geometry(world):
     before = counts()
     report = run_import("nodes", world.admin, file)
     errors = {(e.row, e.column): e.message for e in report.errors}
-    assert errors[(3, "类型")].startswith("“大楼”不是可选值，可选：街道/乡镇、社区、村、小区")
+    assert errors[(3, "类型")].startswith("“大楼”不是可选值，可选：市、县/区、街道/乡镇、社区、村、小区")
     assert errors[(4, "几何（GeoJSON）")] == "多边形无效（自相交或不闭合）"
     assert errors[(5, "几何（GeoJSON）")].startswith("不是有效的 GeoJSON 文本")
     assert errors[(6, "类型")] == "“单元”不能建在“社区”之下"

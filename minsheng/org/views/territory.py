@@ -277,7 +277,12 @@ def node_create(request, pk):
 def node_edit(request, pk):
     node = get_visible_or_404(Node, request.user, pk=pk)
     require_cap(request.user, Cap.ORG_CHANGE, node, message=_("没有权限修改该组织节点"))
-    initial = {"name": node.name, "code": node.code or "", "geometry": node.geometry}
+    initial = {
+        "name": node.name,
+        "code": node.code or "",
+        "geometry": node.geometry,
+        "case_prefix": node.case_prefix,
+    }
     form = NodeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -22,24 +22,48 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only", action="append", default=[], metavar="APP", help="只加载这些应用的演示数据"
         )
+        parser.add_argument(
+            "--streets",
+            type=int,
+            default=1,
+            metavar="N",
+            help="建一个县：演示街道之外再加 N−1 个街道（供负载测试；默认只有一个街道）",
+        )
+        parser.add_argument(
+            "--cases-per-street", type=int, default=200, metavar="N", help="--streets 时每个新增街道的诉求数"
+        )
 
-    def handle(self, *args: Any, skip: Any, only: Any, **options: Any) -> None:
+    def handle(
+        self, *args: Any, skip: Any, only: Any, streets: Any, cases_per_street: Any, **options: Any
+    ) -> None:
         labels = {c.label for c in apps.get_app_configs() if c.name.startswith("minsheng.")}
         unknown = (set(skip) | set(only)) - labels
         if unknown:
             raise CommandError(f"未知应用：{', '.join(sorted(unknown))}（可选：{', '.join(sorted(labels))}）")
         started = time.monotonic()
         logins: list[tuple[str, str, str]] = []
+        demos = {}
         for config in apps.get_app_configs():
-            if config.label not in labels or config.label in skip or (only and config.label not in only):
+            if config.label not in labels:
                 continue
             try:
-                module = importlib.import_module(f"{config.name}.demo")
+                demos[config.label] = importlib.import_module(f"{config.name}.demo")
             except ModuleNotFoundError as exc:
                 if exc.name != f"{config.name}.demo":
                     raise
+        # --streets: an app's demo that builds a county offers prepare_county() and add_streets().
+        builders = [m for m in demos.values() if hasattr(m, "add_streets")] if streets > 1 else []
+        try:
+            for builder in builders:
+                builder.prepare_county(self.stdout)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        for label, module in demos.items():
+            if label in skip or (only and label not in only):
                 continue
             logins.extend(module.load(self.stdout) or [])
+        for builder in builders:
+            logins.extend(builder.add_streets(self.stdout, streets, cases_per_street))
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪（{time.monotonic() - started:.1f} 秒）"))
         if logins:
             self.stdout.write("演示账号（所有账号密码相同，仅用于演示）：")
