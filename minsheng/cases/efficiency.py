@@ -188,7 +188,8 @@ def board(
     if by not in BOARDS:
         raise ValueError(f"unknown board {by!r}; choose from {', '.join(BOARDS)}")
     rules = rules or card_rules()
-    figures = {row.key: row for row in metrics.breakdown(qs, by=by, now=now) if row.key is not None}
+    breakdown = metrics.breakdown(qs, by=by, now=now)
+    figures = {row.key: row for row in breakdown if row.key is not None}
     returns = _returns(qs, by)
     rows = []
     for key in figures.keys() | returns.keys():
@@ -196,6 +197,12 @@ def board(
         m = figures[key].metrics if key in figures else metrics.Metrics()
         card, reasons = judge(m, n, rules)
         rows.append(BoardRow(key, figures[key].label if key in figures else label, m, n, card, reasons))
+    # Cases no unit holds (登记 past the 受理时限, sent back and not yet redispatched) answer to the desk that
+    # accepts and dispatches: one row, so they count.
+    unassigned = next((row for row in breakdown if row.key is None), None)
+    if by == "lead_unit" and unassigned is not None and unassigned.metrics.overdue:
+        card, reasons = judge(unassigned.metrics, 0, rules)
+        rows.append(BoardRow(None, _("未派遣（受理、派遣环节）"), unassigned.metrics, 0, card, reasons))
     severity = {Card.RED: 0, Card.YELLOW: 1, Card.NONE: 2}
     rows.sort(key=lambda r: (severity[r.card], -r.overdue, -r.sent_back, r.label))
     return rows

@@ -110,7 +110,8 @@ def test_supervised_and_overdue_lists(cw, client_for, _monday):
     assert numbers(leader.get("/cases/supervised/")) == {watched.number, keyed.number}
     _monday.move_to(MONDAY + dt.timedelta(days=14))
     response = client_for(w.worker_a).get("/cases/overdue/")
-    assert numbers(response) == {watched.number, keyed.number}  # the registered one has no finish clock yet
+    # the registered one is overdue too: its 受理时限 (a few working hours) passed long ago
+    assert numbers(response) == {watched.number, keyed.number, quiet.number}
     assert {r["deadline"] for r in response.context["rows"]} == {"red"}
     assert quiet.number in numbers(client_for(w.worker_a).get("/cases/all/"))
 
@@ -125,10 +126,12 @@ def test_filters_status_category_search_and_deadline(cw, client_for, _monday):
     assert numbers(client.get("/cases/all/?q=xsd")) == {sewer.number}  # pinyin initials of the title
     assert numbers(client.get(f"/cases/all/?q={sewer.number[-6:]}")) == {sewer.number}
     assert numbers(client.get(f"/cases/all/?grid={cw.grid.pk}&status=")) == {sewer.number, building.number}
-    assert numbers(client.get("/cases/all/?deadline=green")) == {sewer.number}
+    # the registered one runs on its 受理时限, the accepted one on its 办结时限: both green now
+    assert numbers(client.get("/cases/all/?deadline=green")) == {sewer.number, building.number}
     assert numbers(client.get("/cases/all/?deadline=red")) == set()
     _monday.move_to(MONDAY + dt.timedelta(days=6, hours=6))  # past 80 % of five working days
     assert numbers(client.get("/cases/all/?deadline=yellow")) == {sewer.number}
+    assert numbers(client.get("/cases/all/?deadline=red")) == {building.number}  # never accepted
     response = client.get("/cases/all/?status=bogus&category=nope&page=999")
     assert response.status_code == 200 and numbers(response) == set()
     page = client.get("/cases/all/").content.decode()

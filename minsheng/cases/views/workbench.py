@@ -31,8 +31,8 @@ from minsheng.core.views import staff_required
 from minsheng.org.models import Grid, Node
 
 from .. import actions
-from ..choices import OPEN_STATES, STATUS_COLORS, Channel, DeadlineState, RequestStatus, Status, Urgency
-from ..deadlines import overdue_q, state_of
+from ..choices import STATUS_COLORS, Channel, DeadlineState, RequestStatus, Status, Urgency
+from ..deadlines import CLOCKS, governing, overdue_q, state_of, yellow_q
 from ..filtersets import CaseFilter
 from ..forms.workbench import category_filter_choices
 from ..models import ApprovalRequest, Case, CaseEvent, Supervision, Unit
@@ -209,12 +209,16 @@ class WorkbenchFilter(CaseFilter):
         fields["q"].widget.attrs.update({"placeholder": _("编号、标题或拼音"), "type": "search"})
 
     def filter_deadline(self, qs, name, value):
-        live = Q(status__in=OPEN_STATES - {S.SHELVED}, finish_due__isnull=False)
+        """Any running clock (受理, 签收, 办结 …) counts, the way the badges judge it (cases.deadlines)."""
         if value == DeadlineState.RED:
-            return qs.filter(live, finish_due__lt=self.now)
+            return qs.filter(overdue_q(self.now))
+        yellow = yellow_q(self.now, qs)
         if value == DeadlineState.YELLOW:
-            return qs.filter(live, finish_due__gte=self.now, finish_warn_at__lte=self.now)
-        return qs.filter(live, finish_due__gte=self.now).exclude(finish_warn_at__lte=self.now)
+            return qs.filter(yellow)
+        running = Q()
+        for c in CLOCKS:
+            running |= Q(status__in=c.statuses, **{f"{c.due_field}__isnull": False})
+        return qs.filter(running).exclude(overdue_q(self.now)).exclude(yellow)
 
     def under_node(self):
         """The node of the 地点 filter, for the picker's label."""
@@ -249,9 +253,12 @@ def rows_of(cases, user, now) -> list[dict]:
     rows = []
     for case in cases:
         state = state_of(case, now)
+        run = governing(case, now)
         rows.append(
             {
                 "case": case,
+                "due": run.due if run else case.finish_due,
+                "due_label": run.clock.label if run else "",
                 "status_badge": f"badge-{STATUS_COLORS.get(case.status, 'gray')}",
                 "deadline": state,
                 "deadline_label": DeadlineState(state).label,

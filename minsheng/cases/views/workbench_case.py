@@ -31,9 +31,9 @@ from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 from minsheng.org.forms.pickers import apply_action_errors
 
-from .. import actions, duplicates, routing, workflow
+from .. import actions, duplicates, routing, sources, workflow
 from ..choices import STATUS_COLORS, DeadlineState, RequestKind, RequestStatus, Satisfaction, Status
-from ..deadlines import state_of
+from ..deadlines import CLOCKS, running, state_of
 from ..forms.workbench import (
     DecideForm,
     DispatchForm,
@@ -299,6 +299,9 @@ def event_details(event) -> list[str]:
         out.append(_("%(old)s → %(new)s") % {"old": x["old"], "new": x["new"]})
     if x.get("leader"):
         out.append(_("包案领导：%(v)s") % {"v": x["leader"]})
+    if x.get("clock"):
+        names = {c.name: c.label for c in CLOCKS}
+        out.append(str(names.get(x["clock"], x["clock"])))
     return out
 
 
@@ -413,6 +416,7 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
     verbs = workflow.available(case, user)
     decide_panels = _decide_panels(case, user, bound) if "decide" in verbs else []
     state = state_of(case, now)
+    clocks = running(case, now)
     attachments = list(case.attachments.all())
     context = {
         "case": case,
@@ -421,6 +425,16 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
         "deadline": state,
         "deadline_label": DeadlineState(state).label,
         "deadline_badge": DEADLINE_BADGES.get(state, ""),
+        "source": sources.describe(case),
+        "clocks": [
+            {
+                "label": r.clock.label,
+                "due": r.due,
+                "badge": DEADLINE_BADGES.get(r.state, ""),
+                "state_label": DeadlineState(r.state).label,
+            }
+            for r in clocks
+        ],
         "phone": case.reporter_phone if reveal else mask_phone(case.reporter_phone),
         "revealed": reveal,
         "can_reveal": bool(case.reporter_phone) and user.has_cap("org.view_pii", case.node),

@@ -193,4 +193,4 @@ def test_api_rollups(farm, spread, api_for):
     assert api.get(f"/api/v1/iot/greenhouses/{spread['gh2'].pk}/").json()["alarm_summary"]["total"] == 2
     assert api_for(farm.w.worker_a).get("/api/v1/iot/clusters/").json() == []
     alarm = api.get("/api/v1/iot/alarms/", {"severity": "critical"}).json()["results"][0]
-    assert alarm["case_number"] and alarm["case_status"] == "registered" and alarm["handled_by_case"] is False
+    assert alarm["case_number"] and alarm["case_status"] == "accepted" and alarm["handled_by_case"] is False
