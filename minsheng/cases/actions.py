@@ -377,6 +377,11 @@ def do_dispatch(
         unit, handler = suggestion.unit, handler or suggestion.handler
     if not unit.is_active:
         raise ValidationError({"unit": _("该单位已停用")})
+    for target in [unit, *co_units]:
+        if not routing.may_dispatch_to(actor, target):
+            raise PermissionDenied(
+                _("不能派遣至%(unit)s：只能派往本级及下级单位或上级科室") % {"unit": target.name}
+            )
     if handler is not None and not unit.members.filter(pk=handler.pk).exists():
         raise ValidationError({"handler": _("承办人不属于主办单位")})
     co_units = [u for u in co_units if u.pk != unit.pk]

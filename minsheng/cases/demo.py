@@ -307,6 +307,7 @@ class History:
         neighbours = self.reporters.get(t.node.path)
         reporter = rng.choice(neighbours) if neighbours and channel != Channel.GRID_PATROL else None
         urgency = rng.choices([Urgency.NORMAL, Urgency.URGENT, Urgency.EMERGENCY], [90, 8, 2])[0]
+        lat, lng = self.spot(place, grid)
         case = actions.do_register(
             actor=actor,
             kind="appeal",
@@ -314,6 +315,9 @@ class History:
             category=category,
             description=text,
             node=place,
+            grid=grid,
+            lat=lat,
+            lng=lng,
             urgency=urgency,
             reporter_name=reporter[0] if reporter else "",
             reporter_phone=reporter[1] if reporter else "",
@@ -330,6 +334,18 @@ class History:
             self.later(rng.uniform(0.2, 3), life.reject)
         else:
             life.wait(0.1, 3, life.accept)
+
+    def spot(self, place, grid) -> tuple[float | None, float | None]:
+        """Where the reporter stood: a few dozen metres from the building's or 小区's centre, else inside the grid."""
+        rng = self.rng
+        if place.lat is not None and place.lng is not None:
+            return place.lat + rng.uniform(-0.0003, 0.0003), place.lng + rng.uniform(-0.0004, 0.0004)
+        if grid is not None and grid.min_lat is not None:
+            return (
+                rng.uniform(grid.min_lat * 0.7 + grid.max_lat * 0.3, grid.min_lat * 0.3 + grid.max_lat * 0.7),
+                rng.uniform(grid.min_lng * 0.7 + grid.max_lng * 0.3, grid.min_lng * 0.3 + grid.max_lng * 0.7),
+            )
+        return None, None
 
     def summary(self) -> str:
         open_count = (

@@ -104,3 +104,12 @@ def test_workbench_overdue_list_and_red_filter_show_it(cw, client, password):
         assert case.number in red.content.decode()
         detail = client.get(f"/cases/{case.pk}/").content.decode()
     assert "受理时限" in detail and "badge-red" in detail
+
+
+def test_the_last_twelve_months_is_not_this_year(rf):
+    from minsheng.cases.views.workbench_reports import _quick_periods
+
+    request = rf.get("/cases/reports/")
+    spans = {p["label"]: p["query"] for p in _quick_periods(request, dt.date(2026, 12, 5))}
+    assert spans["近十二个月"] != spans["今年"]
+    assert "start=2025-12-06" in spans["近十二个月"] and "start=2026-01-01" in spans["今年"]

@@ -478,12 +478,25 @@ def test_export_query_count_does_not_grow_with_rows(cw, client_for):
 def test_map_data_is_scoped_filtered_and_coloured(cw, client_for):
     w = cw.w
     located = actions.do_accept(register(cw, node=None, lat=36.505, lng=118.505), actor=w.worker_a)
-    register(cw, description="没有坐标的诉求")
+    unplaced = register(cw, description="没有坐标的诉求")  # filed at a building: drawn at its grid's centre
     data = client_for(w.worker_a).get("/cases/map/data/").json()
-    assert [f["properties"]["number"] for f in data["features"]] == [located.number]
-    assert data["features"][0]["properties"]["state"] == "green"
-    assert data["features"][0]["geometry"]["coordinates"] == [118.505, 36.505]
-    assert client_for(w.worker_a).get("/cases/map/data/?status=registered").json()["features"] == []
+    features = {f["properties"]["number"]: f for f in data["features"]}
+    assert set(features) == {located.number, unplaced.number}
+    assert features[located.number]["properties"]["state"] == "green"
+    assert features[located.number]["geometry"]["coordinates"] == [118.505, 36.505]
+    assert features[located.number]["properties"]["placed_by"] == "point"
+    grid = cw.grid
+    centre = [(grid.min_lng + grid.max_lng) / 2, (grid.min_lat + grid.max_lat) / 2]
+    assert features[unplaced.number]["geometry"]["coordinates"] == pytest.approx(centre)
+    assert features[unplaced.number]["properties"]["placed_by"] == "grid"
+    # a building with a centre of its own is drawn there
+    w.unit_a.lat, w.unit_a.lng = 36.5031, 118.5042
+    w.unit_a.save(update_fields=["lat", "lng"])
+    data = client_for(w.worker_a).get("/cases/map/data/").json()
+    mapped = {f["properties"]["number"]: f for f in data["features"]}
+    assert mapped[unplaced.number]["geometry"]["coordinates"] == [118.5042, 36.5031]
+    registered_only = client_for(w.worker_a).get("/cases/map/data/?status=registered").json()["features"]
+    assert [f["properties"]["number"] for f in registered_only] == [unplaced.number]
     assert client_for(w.grid_b).get("/cases/map/data/").json()["features"] == []
     assert client_for(w.worker_a).get("/cases/map/?list=overdue").status_code == 200
 

@@ -374,7 +374,7 @@ def _shapes(case) -> list[dict]:
     return shapes
 
 
-def _dispatch_context(case, form) -> dict:
+def _dispatch_context(case, form, user=None) -> dict:
     """The dispatch form is drawn by hand (handlers grouped by unit): what it shows chosen — the routing rules'
     suggestion at first, the person's own choice when a submission comes back with an error."""
     suggestion = routing.suggest(case)
@@ -385,9 +385,11 @@ def _dispatch_context(case, form) -> dict:
         unit = suggestion.unit.pk if suggestion else None
         handler = suggestion.handler.pk if suggestion and suggestion.handler else None
         co_units = []
+    units = list(_units_with_members().select_related("node"))
     return {
         "suggestion": suggestion,
-        "units": _units_with_members(),
+        "units": units,
+        "unit_groups": routing.dispatch_groups(case, user, units),
         "dispatch_unit": str(unit or ""),
         "dispatch_handler": str(handler or ""),
         "dispatch_co": [str(v) for v in co_units],
@@ -461,7 +463,7 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
     }
     if "dispatch" in verbs:
         form = next(p["form"] for p in context["panels"] if p["verb"] == "dispatch")
-        context.update(_dispatch_context(case, form))
+        context.update(_dispatch_context(case, form, user))
     if "merge" in verbs:
         matches = duplicates.suggest(
             description=case.description, node=case.node, grid=case.grid, category=case.category, exclude=case

@@ -167,6 +167,13 @@ def _period_context(form: PeriodForm):
     return start, end, node, {"form": form, "start": start, "end": end, "node": node}
 
 
+def _year_ago(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
 def _quick_periods(request, today: dt.date) -> list[dict]:
     """Links for the usual periods, keeping the chosen area."""
     node = request.GET.get("node", "")
@@ -177,7 +184,8 @@ def _quick_periods(request, today: dt.date) -> list[dict]:
         (_("上月"), last_month_end.replace(day=1), last_month_end),
         (_("近三个月"), months_back(today, 2), today),
         (_("今年"), today.replace(month=1, day=1), today),
-        (_("近十二个月"), months_back(today, 11), today),
+        # a year back to the day: never the same span as 今年 (which starts on 1 January)
+        (_("近十二个月"), _year_ago(today) + dt.timedelta(days=1), today),
     ]
     return [
         {"label": label, "query": urlencode({"start": a.isoformat(), "end": b.isoformat(), "node": node})}

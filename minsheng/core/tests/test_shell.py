@@ -91,6 +91,8 @@ def test_bottom_bar_keeps_the_most_used_entries(world, client_for):
     bottom = response.context["nav_bottom"]
     assert 1 <= len(bottom) <= navigation.BOTTOM_BAR_SIZE
     assert [i["label"] for i in bottom][:2] == ["工作台", "诉求案件"]
+    # reporting is one tap from any page of the grid worker's phone
+    assert [i["short"] for i in bottom][2] == "上报" and bottom[2]["url"] == reverse("cases:create")
     assert [i["label"] for i in bottom if i["active"]] == ["网格"]
     assert 'class="bottom-nav"' in response.content.decode()
 

@@ -58,6 +58,34 @@
   );
 
   // -- dispatch: the handler list follows the unit ---------------------------------------------------------
+  // The dispatch form's unit search: narrows the unit list (and the co-handling units) to names containing the text.
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.matches("input[data-unit-search]")) return;
+    var text = box.value.trim();
+    var select = document.getElementById(box.getAttribute("data-unit-search"));
+    var first = null;
+    if (select) {
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        var any = false;
+        group.querySelectorAll("option").forEach(function (opt) {
+          var show = !text || opt.textContent.indexOf(text) !== -1;
+          opt.hidden = !show;
+          if (show) { any = true; if (!first) first = opt; }
+        });
+        group.hidden = !any;
+      });
+      if (text && first && select.selectedOptions[0] && select.selectedOptions[0].hidden) {
+        select.value = first.value;
+        filterHandlers(select);
+      }
+    }
+    var form = box.closest("form") || document;
+    form.querySelectorAll(".co-units label").forEach(function (label) {
+      label.hidden = !!text && label.textContent.indexOf(text) === -1 && !label.querySelector("input:checked");
+    });
+  });
+
   function filterHandlers(unitSelect) {
     var handler = document.getElementById(unitSelect.getAttribute("data-unit-select"));
     if (!handler) return;
