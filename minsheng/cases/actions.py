@@ -224,7 +224,7 @@ def do_register(
         kind=kind,
         channel=channel,
         category=category,
-        title=(title or description[:30]).strip()[:100],
+        title=(title or auto_title(description)).strip()[:100],
         description=description,
         urgency=urgency,
         node=node,
@@ -265,6 +265,22 @@ def do_register(
     event = _event(case, "register", actor, from_status="", note=description[:200])
     _attach(case, event, files, actor)
     return case
+
+
+_SENTENCE_END = "。！？!?；;\n"
+
+
+def auto_title(description: str, limit: int = 30) -> str:
+    """A title from the first sentence of the description: cut at its end (。！？；), else at a comma near the
+    limit, else at the limit — never in the middle of the next sentence."""
+    text = " ".join((description or "").strip().split(" "))
+    for i, ch in enumerate(text[: limit + 1]):
+        if ch in _SENTENCE_END:
+            return text[:i].strip() or text[:limit]
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(mark, 0, limit) for mark in "，,、")
+    return text[:cut] if cut >= limit // 2 else text[:limit]
 
 
 def _grid_covering(node):

@@ -113,3 +113,15 @@ def test_the_last_twelve_months_is_not_this_year(rf):
     spans = {p["label"]: p["query"] for p in _quick_periods(request, dt.date(2026, 12, 5))}
     assert spans["近十二个月"] != spans["今年"]
     assert "start=2025-12-06" in spans["近十二个月"] and "start=2026-01-01" in spans["今年"]
+
+
+def test_auto_titles_stop_at_a_sentence_end():
+    from minsheng.cases.actions import auto_title
+
+    assert (
+        auto_title("颐和家园2号楼楼道灯不亮。晚上老人上下楼很危险，请尽快维修") == "颐和家园2号楼楼道灯不亮"
+    )
+    assert auto_title("路面积水！") == "路面积水"
+    long = "颐和家园东门外人行道路面塌陷，形成一个大坑，雨天积水严重影响居民出行安全需要尽快处理"
+    assert auto_title(long) == "颐和家园东门外人行道路面塌陷，形成一个大坑"
+    assert len(auto_title("无" * 80)) == 30

@@ -380,7 +380,16 @@ def test_buildings_of_an_estate_and_where_a_position_falls(cw, client):
     assert client.get(reverse("h5:locate"), INSIDE).json() == {
         "found": True,
         "place": "颐和社区 · 颐和一网格",
+        "grid": "颐和一网格",
+        "estate": "",
+        "estate_id": None,
     }
+    # with the 小区's centre known, "use my location" names it too
+    estate = cw.w.estate_a
+    estate.lat, estate.lng = 36.5052, 118.5049
+    estate.save(update_fields=["lat", "lng"])
+    found = client.get(reverse("h5:locate"), INSIDE).json()
+    assert found["place"] == "颐和社区 · 颐和一网格 · 颐和家园" and found["estate_id"] == estate.pk
     assert client.get(reverse("h5:locate"), {"lat": "30", "lng": "110"}).json()["found"] is False
     assert client.get(reverse("h5:locate"), {"lat": "abc"}).status_code == 400
 

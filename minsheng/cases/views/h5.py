@@ -643,4 +643,30 @@ def locate(request):
     grid = Grid.objects.containing(lat, lng).select_related("community").first()
     if grid is None:
         return JsonResponse({"found": False, "message": _("您的位置不在本街道的网格范围内，请选择小区")})
-    return JsonResponse({"found": True, "place": f"{grid.community.name} · {grid.name}"})
+    estate = _estate_at(grid, lat, lng)
+    parts = [grid.community.name, grid.name] + ([estate.name] if estate is not None else [])
+    return JsonResponse(
+        {
+            "found": True,
+            "place": " · ".join(parts),
+            "grid": grid.name,
+            "estate": estate.name if estate is not None else "",
+            "estate_id": estate.pk if estate is not None else None,
+        }
+    )
+
+
+def _estate_at(grid, lat: float, lng: float):
+    """The 小区 (or 自然村) of the grid the point lies in, else the nearest one's centre within about 300 m."""
+    from shapely.geometry import Point, shape
+
+    point = Point(lng, lat)
+    nearest, best = None, 0.003**2
+    for node in grid.nodes.filter(kind__in=[NodeKind.ESTATE, NodeKind.NATURAL_VILLAGE]):
+        if node.geometry and shape(node.geometry).contains(point):
+            return node
+        if node.lat is not None and node.lng is not None:
+            d = (node.lat - lat) ** 2 + (node.lng - lng) ** 2
+            if d < best:
+                nearest, best = node, d
+    return nearest

@@ -61,11 +61,17 @@ def _require_change(user, node) -> None:
 
 
 def search_nodes(queryset, text: str):
-    """Every word must match a node's name, full name, code prefix or pinyin (full or initials: "cgjd")."""
+    """Every word must match a node's name, full name, code prefix or pinyin (full or initials: "cgjd"). The full
+    name also matches written without its spaces: "颐和家园2号楼" finds "… 颐和家园 2号楼"."""
+    from django.db.models import Value
+    from django.db.models.functions import Replace
+
+    queryset = queryset.annotate(compact_name=Replace("full_name", Value(" "), Value("")))
     for term in text.split():
         queryset = queryset.filter(
             Q(name__icontains=term)
             | Q(full_name__icontains=term)
+            | Q(compact_name__icontains=term)
             | Q(code__startswith=term)
             | Q(search_key__icontains=term.lower())
         )

@@ -117,6 +117,14 @@
         document.getElementById("id_lng").value = position.coords.longitude.toFixed(6);
         say(button.getAttribute("data-i18n-done"));
         recheck();
+        // Name the grid and 小区 the point falls in (the residents' H5 form does the same).
+        var where = button.getAttribute("data-where");
+        if (where) {
+          fetch(where + "?lat=" + position.coords.latitude + "&lng=" + position.coords.longitude, { credentials: "same-origin" })
+            .then(function (r) { return r.json(); })
+            .then(function (data) { say(data.found ? button.getAttribute("data-i18n-done") + "：" + data.place : data.message || data.error); })
+            .catch(function () { /* the point is filled in; naming it is a courtesy */ });
+        }
       },
       function () { say(button.getAttribute("data-i18n-failed")); },
       { enableHighAccuracy: true, timeout: 10000 }
