@@ -119,7 +119,13 @@ def dispatch_groups(case: Case, actor, units) -> list[UnitGroup]:
             groups.append(UnitGroup(label, chosen))
 
     group(_("建议（派遣规则）"), lambda u: u.pk in ruled)
-    group(_("本社区/村及辖区物业"), lambda u: u.node.path.startswith(local_path))
+    # property companies sit at the street; the rules that send a 小区's property cases to them place them here
+    local_rules = set(
+        RoutingRule.objects.filter(node__path__startswith=local_path, unit__isnull=False).values_list(
+            "unit_id", flat=True
+        )
+    )
+    group(_("本社区/村及辖区物业"), lambda u: u.node.path.startswith(local_path) or u.pk in local_rules)
     group(_("街道科室"), lambda u: u.kind == UnitKind.STREET_OFFICE)
     group(_("专业部门"), lambda u: u.kind == UnitKind.EXTERNAL)
     group(_("其他单位"), lambda u: True)
