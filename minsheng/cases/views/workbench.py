@@ -31,7 +31,7 @@ from minsheng.core.views import staff_required
 from minsheng.org.models import Grid, Node
 
 from .. import actions
-from ..choices import STATUS_COLORS, Channel, DeadlineState, RequestStatus, Status, Urgency
+from ..choices import OPEN_STATES, STATUS_COLORS, Channel, DeadlineState, RequestStatus, Status, Urgency
 from ..deadlines import CLOCKS, governing, overdue_q, state_of, yellow_q
 from ..filtersets import CaseFilter
 from ..forms.workbench import category_filter_choices
@@ -397,7 +397,18 @@ def home_panel(request):
         "overdue": capped_count(visible.filter(overdue_condition(now))),
     }
     urgent = list_queryset("todo", user, now).select_related("category", "node")[:HOME_CASES]
-    return {"counts": counts, "rows": rows_of(urgent, user, now), "can_create": user.has_cap("cases.create")}
+    # A unit's members (a property company's staff, a 科室) follow what their unit holds, not only their own todo.
+    units = [
+        {"unit": unit, "open": visible.filter(lead_unit=unit, status__in=OPEN_STATES).count()}
+        for unit in Unit.objects.filter(members=user, is_active=True).order_by("name")[:3]
+    ]
+    return {
+        "counts": counts,
+        "rows": rows_of(urgent, user, now),
+        "can_create": user.has_cap("cases.create"),
+        "units": units,
+    }
 
 
-navigation.register_panel("cases/workbench/_home_panel.html", home_panel, order=20)
+# Before the registry counts (org, order 10): the cases waiting for a person are their day's work.
+navigation.register_panel("cases/workbench/_home_panel.html", home_panel, order=5)

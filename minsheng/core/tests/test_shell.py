@@ -102,7 +102,8 @@ def test_home_counts_are_scoped(world, client_for):
     actions.register_resident(name="李四", node=world.unit_b)
     for user, residents in ((world.admin, 2), (world.grid_b, 1)):
         panels = client_for(user).get(reverse("core:home")).context["panels"]
-        stats = {s["label"]: s["count"] for s in panels[0]["context"]["stats"]}
+        counts = next(p for p in panels if p["template"] == "org/territory/_home_counts.html")
+        stats = {s["label"]: s["count"] for s in counts["context"]["stats"]}
         assert stats["居民"] == residents
         assert stats["社区/村"] == (2 if user == world.admin else 1)
 

@@ -125,9 +125,10 @@ def _tree_rows(nodes, user) -> list[dict]:
 
 
 def _home_counts(request):
-    """The 工作台's counts of what lies in the user's scope, each linking to its list."""
+    """The 工作台's counts of what lies in the user's scope, each linking to its list — for those who keep or read
+    the registries (org.change or org.view_pii); property staff, supervisors and officers see their work instead."""
     user = request.user
-    if not user.has_cap("org.view"):
+    if not user.has_cap("org.view") or not (user.has_cap("org.change") or user.has_cap("org.view_pii")):
         return None
     nodes = Node.objects.visible_to(user).aggregate(
         territories=Count("pk", filter=Q(kind__in=TERRITORIAL_KINDS)),
