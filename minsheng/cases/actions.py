@@ -602,9 +602,16 @@ def do_follow_up(
     satisfaction: str = "",
     comment: str = "",
     by_reporter: bool = False,
+    redo: bool = True,
 ) -> Case:
-    """回访: unreachable attempts are counted; a verdict archives the case, or — 不满意 — sends it back (重办)."""
+    """回访: unreachable attempts are counted; a verdict archives the case, or — 不满意 — sends it back (重办).
+
+    `redo=False`: the desk records a 不满意 that handling cannot change (the request was answered by policy: a
+    car park the 小区 has no room for, a subsidy the rules do not give) — it needs the reason in `comment`, the
+    verdict stays on record and counts in the satisfaction rate, and the case is archived (decision 0045)."""
     case = _locked(case)
+    if satisfaction == Satisfaction.UNSATISFIED and not redo and not (comment or "").strip():
+        raise ValidationError({"comment": _("不予重办时请写明已向反映人解释的理由")})
     if by_reporter:
         if case.status != S.RESOLVED:
             raise IllegalTransition(_("案件办结后才能评价"))
@@ -631,7 +638,7 @@ def do_follow_up(
     case.satisfaction = satisfaction
     case.resolved_by_feedback = resolved
     fields += ["satisfaction", "resolved_by_feedback"]
-    if satisfaction == Satisfaction.UNSATISFIED:
+    if satisfaction == Satisfaction.UNSATISFIED and redo:
         case.status = S.HANDLING
         case.redo_count += 1
         _set_finish_clock(case, clock.now())

@@ -36,3 +36,16 @@ def test_property_staff_home_is_their_company_s_cases(cw, client_for, password):
 def test_grid_worker_home_puts_the_todo_before_the_registry(cw, client_for):
     home = client_for(cw.w.grid_a).get("/").content.decode()
     assert home.index("诉求待办") < home.index('class="grid-4 stats"')
+
+
+def test_home_shows_the_background_history_s_progress(cw, client_for, settings, tmp_path):
+    import datetime as dt
+
+    from minsheng.cases.demo import progress
+
+    settings.VAR_DIR = tmp_path
+    progress.write(day=dt.date(2025, 6, 1), done=180, total=730, registered=6100)
+    home = client_for(cw.w.worker_a).get("/").content.decode()
+    assert "演示历史正在后台生成" in home and "25%" in home and "2025-06-01" in home
+    progress.finish()
+    assert "演示历史正在后台生成" not in client_for(cw.w.worker_a).get("/").content.decode()

@@ -412,3 +412,20 @@ def home_panel(request):
 
 # Before the registry counts (org, order 10): the cases waiting for a person are their day's work.
 navigation.register_panel("cases/workbench/_home_panel.html", home_panel, order=5)
+
+
+def demo_progress_panel(request):
+    """While `make run` writes the demo's two-year history in the background, the 工作台 says how far it is."""
+    from ..demo import progress
+
+    state = progress.read()
+    if not state or state.get("finished") or not state.get("total"):
+        return None
+    return {
+        "percent": min(99, round(100 * state.get("done", 0) / state["total"])),
+        "day": state.get("day", ""),
+        "registered": state.get("registered", 0),
+    }
+
+
+navigation.register_panel("cases/workbench/_demo_progress.html", demo_progress_panel, order=1)
