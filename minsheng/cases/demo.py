@@ -11,6 +11,7 @@ The history ends at the moment of loading (so there is always recent work); the 
 loads on the same day produce the same history. Notifications are muted while replaying the past.
 """
 
+import contextlib
 import datetime as dt
 import heapq
 import itertools
@@ -192,10 +193,8 @@ class _Progress:
             pass  # progress is a courtesy; the history goes on
 
     def finish(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.path.write_text(json.dumps({"finished": True}))
-        except OSError:
-            pass
 
     def read(self) -> dict | None:
         try:
