@@ -187,10 +187,8 @@ class _Progress:
 
     def write(self, **state) -> None:
         state = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in state.items()}
-        try:
+        with contextlib.suppress(OSError):  # progress is a courtesy; the history goes on
             self.path.write_text(json.dumps({**state, "finished": False}))
-        except OSError:
-            pass  # progress is a courtesy; the history goes on
 
     def finish(self) -> None:
         with contextlib.suppress(OSError):
