@@ -125,3 +125,33 @@ def test_auto_titles_stop_at_a_sentence_end():
     long = "颐和家园东门外人行道路面塌陷，形成一个大坑，雨天积水严重影响居民出行安全需要尽快处理"
     assert auto_title(long) == "颐和家园东门外人行道路面塌陷，形成一个大坑"
     assert len(auto_title("无" * 80)) == 30
+
+
+def test_recurring_places_are_paged(cw, client_for):
+    from minsheng.cases.views import workbench_reports
+
+    for i in range(3):
+        for cat in ("050101", "010101"):
+            from minsheng.cases.models import Category
+
+            actions.do_register(
+                actor=cw.w.grid_a,
+                kind="appeal",
+                channel=Channel.GRID_PATROL,
+                category=Category.objects.get(code=cat),
+                description=f"第{i}次反映",
+                node=cw.w.building_a,
+            )
+    old, workbench_reports.RECURRING_PAGE = workbench_reports.RECURRING_PAGE, 1
+    try:
+        client = client_for(cw.w.worker_a)
+        first = client.get("/cases/recurring/", {"days": 30, "min_count": 3})
+        assert (
+            len(first.context["grid_page"].object_list) == 1
+            and first.context["grid_page"].paginator.count == 2
+        )
+        assert "gpage=2" in first.content.decode()
+        second = client.get("/cases/recurring/", {"days": 30, "min_count": 3, "gpage": 2})
+        assert second.context["grid_page"].number == 2
+    finally:
+        workbench_reports.RECURRING_PAGE = old

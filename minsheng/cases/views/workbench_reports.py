@@ -8,6 +8,7 @@ import tempfile
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -136,8 +137,14 @@ def recurring(request):
             "min_count": min_count,
             "grid_rows": grid_rows,
             "estate_rows": estate_rows,
+            # two lists on one page, each paged on its own: a street's two years never make a 30,000 px page
+            "grid_page": Paginator(grid_rows, RECURRING_PAGE).get_page(request.GET.get("gpage")),
+            "estate_page": Paginator(estate_rows, RECURRING_PAGE).get_page(request.GET.get("epage")),
         },
     )
+
+
+RECURRING_PAGE = 20
 
 
 # -- efficiency ------------------------------------------------------------------------------------------------
