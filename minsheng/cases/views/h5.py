@@ -528,7 +528,9 @@ def resident_login(request):
                 if user is None:
                     from minsheng.accounts.actions import create_user
 
-                    user = create_user(username=f"h5-{phone}", password=None, phone=phone)
+                    user = create_user(
+                        username=f"h5-{phone}", password=None, phone=phone, display_name=mask_phone(phone)
+                    )
                 login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
                 return redirect(target)
     status = 400 if request.method == "POST" else 200
