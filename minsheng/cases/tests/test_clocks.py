@@ -155,3 +155,13 @@ def test_recurring_places_are_paged(cw, client_for):
         assert second.context["grid_page"].number == 2
     finally:
         workbench_reports.RECURRING_PAGE = old
+
+
+def test_the_ledger_export_tells_the_waiting_page_it_is_ready(cw, client_for):
+    registered(cw)
+    client = client_for(cw.w.admin)
+    page = client.get("/cases/all/").content.decode()
+    assert "data-export" in page and "data-export-status" in page
+    response = client.get("/cases/export/", {"list": "all", "token": "abc123"})
+    assert response.status_code == 200 and response.cookies["ledger_ready"].value == "abc123"
+    assert "ledger_ready" not in client.get("/cases/export/", {"token": "<bad>"}).cookies

@@ -86,4 +86,13 @@ def test_overdue_registration_source_dispatch_and_map(browser, live_server, cw, 
     assert "map-no-tiles" in page.locator("#case-map").get_attribute("class")
     page.wait_for_timeout(400)
     page.screenshot(path=str(SHOTS / f"clocks-{size}-map.png"), full_page=False)
+    # the case table in English keeps its columns readable (no two-character 地点 column, nothing cut off)
+    worker.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto("/cases/all/")
+    page.screenshot(path=str(SHOTS / f"clocks-{size}-list-en.png"), full_page=True)
+    if not phone:
+        place = page.locator("td.cell-place").first.bounding_box()
+        assert place["width"] >= 90, place
+        table = page.locator("table.case-table").bounding_box()
+        assert table["x"] + table["width"] <= VIEWPORTS[size]["width"] + 1
     assert not worker.errors, worker.errors

@@ -108,3 +108,12 @@ def test_outcomes_are_believable_not_perfect(history):
     m = metrics.summary(Case.objects.all())
     assert 0.90 <= m.satisfaction_rate <= 0.985  # a few stay 不满意, as in life
     assert m.first_time_rate >= 0.92  # the article: 96.3 %
+
+
+def test_the_efficiency_board_singles_out_a_few_not_everyone(history):
+    from minsheng.cases import efficiency
+    from minsheng.cases.efficiency import Card
+
+    rows = efficiency.board(Case.objects.all(), by="lead_unit")
+    carded = [r for r in rows if r.card != Card.NONE]
+    assert rows and len(carded) <= len(rows) // 3, [(r.label, r.reasons) for r in carded]

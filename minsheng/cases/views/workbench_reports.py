@@ -60,7 +60,12 @@ def export(request):
         "list": title,
         "date": now.astimezone(TZ).strftime("%Y%m%d"),
     }
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    response = FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    # The page waits with a running clock until this cookie says the file is on its way (workbench.js).
+    token = (request.POST.get("token") or request.GET.get("token") or "")[:32]
+    if token.isalnum():
+        response.set_cookie("ledger_ready", token, max_age=120, samesite="Lax")
+    return response
 
 
 # -- recurring problems ----------------------------------------------------------------------------------------
@@ -219,7 +224,11 @@ def efficiency_board(request):
                 "red": sum(r["card"] == efficiency.Card.RED for r in units + handlers),
                 "yellow": sum(r["card"] == efficiency.Card.YELLOW for r in units + handlers),
             },
-            "rules": {k: int(v) if k != "red_on_time_rate" else percent(v) for k, v in rules.items()},
+            "rules": {
+                **{k: int(v) for k, v in rules.items() if not k.endswith("_rate")},
+                "red_on_time_rate": percent(rules["red_on_time_rate"]),
+                **{f"{k}_text": percent(v) for k, v in rules.items() if k.endswith("_rate")},
+            },
             "quick": _quick_periods(request, now.astimezone(TZ).date()),
         }
     )

@@ -86,6 +86,41 @@
     });
   });
 
+  // -- the ledger export: a running clock until the server's cookie says the file is on its way --------------
+  function exportStarted(trigger) {
+    var status = document.querySelector("[data-export-status]");
+    var token = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
+    if (status) {
+      status.hidden = false;
+      var started = Date.now();
+      var timer = setInterval(function () {
+        if (document.cookie.indexOf("ledger_ready=" + token) !== -1) {
+          clearInterval(timer);
+          status.textContent = status.getAttribute("data-i18n-done");
+          return;
+        }
+        status.textContent = status.getAttribute("data-i18n-working") + " " + Math.round((Date.now() - started) / 1000) + "s";
+      }, 500);
+      status.textContent = status.getAttribute("data-i18n-working");
+    }
+    return token;
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-export]");
+    if (!link) return;
+    var token = exportStarted(link);
+    link.href = link.href.replace(/([?&])token=[^&]*&?/, "$1") + (link.href.indexOf("?") === -1 ? "?" : "&") + "token=" + token;
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-export]");
+    if (!form) return;
+    var input = form.querySelector("input[name=token]") || document.createElement("input");
+    input.type = "hidden";
+    input.name = "token";
+    input.value = exportStarted(form);
+    form.appendChild(input);
+  });
+
   function filterHandlers(unitSelect) {
     var handler = document.getElementById(unitSelect.getAttribute("data-unit-select"));
     if (!handler) return;
