@@ -30,7 +30,7 @@ from minsheng.core.scoping import subtree_condition
 from minsheng.core.views import staff_required
 from minsheng.org.models import Grid, Node
 
-from .. import actions
+from .. import actions, routing
 from ..choices import OPEN_STATES, STATUS_COLORS, Channel, DeadlineState, RequestStatus, Status, Urgency
 from ..deadlines import CLOCKS, governing, overdue_q, state_of, yellow_q
 from ..filtersets import CaseFilter
@@ -316,7 +316,11 @@ def case_list(request, name: str):
             "can_unmask": user.has_cap("org.export") and user.has_cap("org.view_pii"),
             "export_url": export_url(request, name),
             "can_dispatch": any(r["dispatchable"] for r in rows),
-            "units": Unit.objects.filter(is_active=True).order_by("kind", "name"),
+            "units": [
+                u
+                for u in Unit.objects.filter(is_active=True).select_related("node").order_by("kind", "name")
+                if routing.may_dispatch_to(user, u)  # the org tree decides whom this user may send work to
+            ],
             "page_sizes": PAGE_SIZES,
         },
     )
