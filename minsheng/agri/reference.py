@@ -55,10 +55,24 @@ COMMODITIES = [
     ("辣椒", "其他茄果类蔬菜"),
     ("水果", None),
     ("茶叶", None),
+    # The article's own products beyond the campaign's "三棵菜": 生姜 (named in its campaign) and 大樱桃 (the 樱悦田园
+    # cluster). GB 2763 places them under 根茎类和薯芋类蔬菜 and 核果类水果; no limit of their own was verified, so
+    # they are judged by the bans on 蔬菜 and 水果 they inherit (see docs/agri.md).
+    ("根茎类和薯芋类蔬菜", "蔬菜"),
+    ("生姜", "根茎类和薯芋类蔬菜"),
+    ("核果类水果", "水果"),
+    ("樱桃", "核果类水果"),
     ("食用菌", None),
     ("药用植物", None),
 ]
-ALIASES = [("豆角", "豇豆"), ("长豆角", "豇豆"), ("西红柿", "番茄")]
+ALIASES = [
+    ("豆角", "豇豆"),
+    ("长豆角", "豇豆"),
+    ("西红柿", "番茄"),
+    ("姜", "生姜"),
+    ("大樱桃", "樱桃"),
+    ("车厘子", "樱桃"),
+]
 
 # Chemical class only where a public source says so (cholinesterase inhibitors show on enzyme-inhibition cards).
 _OP_SOURCE = (
@@ -179,6 +193,19 @@ def _next_step(last_path: str | None, prefix: str = "") -> str:
         n, r = divmod(n, 36)
         out = _ALPHABET[r] + out
     return prefix + out
+
+
+def add_article_products(apps) -> None:
+    """樱桃 and 生姜 (with their GB 2763 parents and aliases) in a database loaded before they were listed."""
+    Commodity = apps.get_model("agri", "Commodity")
+    CommodityAlias = apps.get_model("agri", "CommodityAlias")
+    nodes = {c.name: c for c in Commodity.objects.all()}
+    for name, parent in COMMODITIES:
+        if name not in nodes and (parent is None or parent in nodes):
+            nodes[name] = Commodity.objects.create(name=name, parent=nodes.get(parent))
+    for alias, name in ALIASES:
+        if name in nodes:
+            CommodityAlias.objects.get_or_create(name=alias, defaults={"commodity": nodes[name]})
 
 
 def load(apps) -> None:

@@ -288,7 +288,7 @@ def do_register(
         kind=kind,
         channel=channel,
         category=category,
-        title=(title or description[:30]).strip()[:100],
+        title=(title or auto_title(description)).strip()[:100],
         description=description,
         urgency=urgency,
         node=node,
@@ -304,7 +304,7 @@ def do_register(
         status=S.REGISTERED,
     )
     limit = deadlines.limit_for(category, urgency)
-    case.accept_due = deadlines.due_after(now, limit.accept_hours, "working_hours")
+    case.accept_due = deadlines.due_after(now, limit.accept_hours, deadlines.short_unit(limit))
     if source is not None:
         case.source = source
     case.search_key = _search_key(case)
@@ -329,6 +329,22 @@ def do_register(
     event = _event(case, "register", actor, from_status="", note=description[:200])
     _attach(case, event, files, actor)
     return case
+
+
+_SENTENCE_END = "。！？!?；;\n"
+
+
+def auto_title(description: str, limit: int = 30) -> str:
+    """A title from the first sentence of the description: cut at its end (。！？；), else at a comma near the
+    limit, else at the limit — never in the middle of the next sentence."""
+    text = " ".join((description or "").strip().split(" "))
+    for i, ch in enumerate(text[: limit + 1]):
+        if ch in _SENTENCE_END:
+            return text[:i].strip() or text[:limit]
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(mark, 0, limit) for mark in "，,、")
+    return text[:cut] if cut >= limit // 2 else text[:limit]
 
 
 def _grid_covering(node: Node) -> Grid | None:
@@ -449,6 +465,11 @@ def do_dispatch(
         unit, handler = suggestion.unit, handler or suggestion.handler
     if not unit.is_active:
         raise ValidationError({"unit": _("该单位已停用")})
+    for target in [unit, *co_units]:
+        if not routing.may_dispatch_to(actor, target):
+            raise PermissionDenied(
+                _("不能派遣至%(unit)s：只能派往本级及下级单位或上级科室") % {"unit": target.name}
+            )
     if handler is not None and not unit.members.filter(pk=handler.pk).exists():
         raise ValidationError({"handler": _("承办人不属于主办单位")})
     co_units = [u for u in co_units if u.pk != unit.pk]
@@ -459,7 +480,7 @@ def do_dispatch(
     case.handler = handler
     case.dispatched_at = now
     limit = deadlines.limit_for(case.category, case.urgency)
-    case.sign_due = deadlines.due_after(now, limit.sign_hours, "working_hours")
+    case.sign_due = deadlines.due_after(now, limit.sign_hours, deadlines.short_unit(limit))
     _save(case, "status", "lead_unit", "handler", "dispatched_at", "sign_due")
     if co_units or old != S.ACCEPTED:  # a first dispatch without co-handlers has nothing to set or clear
         case.co_units.set(co_units)
@@ -661,9 +682,16 @@ def do_follow_up(
     satisfaction: str = "",
     comment: str = "",
     by_reporter: bool = False,
+    redo: bool = True,
 ) -> Case:
-    """回访: unreachable attempts are counted; a verdict archives the case, or — 不满意 — sends it back (重办)."""
+    """回访: unreachable attempts are counted; a verdict archives the case, or — 不满意 — sends it back (重办).
+
+    `redo=False`: the desk records a 不满意 that handling cannot change (the request was answered by policy: a
+    car park the 小区 has no room for, a subsidy the rules do not give) — it needs the reason in `comment`, the
+    verdict stays on record and counts in the satisfaction rate, and the case is archived (decision 0045)."""
     case = _locked(case)
+    if satisfaction == Satisfaction.UNSATISFIED and not redo and not (comment or "").strip():
+        raise ValidationError({"comment": _("不予重办时请写明已向反映人解释的理由")})
     if by_reporter:
         if case.status != S.RESOLVED:
             raise IllegalTransition(_("案件办结后才能评价"))
@@ -690,7 +718,7 @@ def do_follow_up(
     case.satisfaction = satisfaction
     case.resolved_by_feedback = resolved
     fields += ["satisfaction", "resolved_by_feedback"]
-    if satisfaction == Satisfaction.UNSATISFIED:
+    if satisfaction == Satisfaction.UNSATISFIED and redo:
         case.status = S.HANDLING
         case.redo_count += 1
         _set_finish_clock(case, clock.now())
@@ -886,10 +914,12 @@ def do_record(
 
 
 def run_deadline_clock(now: dt.datetime | None = None) -> dict[str, int]:
-    """The periodic job: yellow warnings at 80 %, red at the deadline with escalation to the unit's leader.
+    """The periodic job: yellow warnings at 80 %, red at the deadline with escalation — for every clock a case runs
+    (受理 in 登记, 签收 in 已派遣, 办结 while handled; see deadlines.CLOCKS).
 
-    Idempotent: each case is warned once and escalated once per deadline (warned_at / overdue_at are cleared
-    whenever the deadline moves), so running it every minute or twice in a row changes nothing more.
+    Idempotent: each case is warned once and escalated once per deadline (the 办结 clock keeps warned_at /
+    overdue_at, cleared whenever the deadline moves; the others find their event since the clock started),
+    so running it every minute or twice in a row changes nothing more.
     """
     now = now or clock.now()
     counts = {"warned": 0, "overdue": 0}
@@ -900,7 +930,88 @@ def run_deadline_clock(now: dt.datetime | None = None) -> dict[str, int]:
         counts["warned"] += _warn(pk, now)
     for pk in open_now.filter(finish_due__lte=now, overdue_at__isnull=True).values_list("pk", flat=True):
         counts["overdue"] += _escalate(pk, now)
+    for c in deadlines.CLOCKS:
+        if c.name != "finish":
+            counts["warned"] += _run_short_clock(c, now, "deadline_warning")
+            counts["overdue"] += _run_short_clock(c, now, "overdue")
     return counts
+
+
+def _run_short_clock(c, now: dt.datetime, verb: str) -> int:
+    """Warn or escalate the cases of a clock without stored marks (受理, 签收 and those domains register)."""
+    from django.db.models import Exists, OuterRef
+
+    due = c.due_field
+    done = CaseEvent.objects.filter(
+        case=OuterRef("pk"), verb=verb, extra__clock=c.name, created_at__gte=OuterRef(c.start_field)
+    )
+    qs = Case.objects.filter(status__in=c.statuses, **{f"{due}__isnull": False}).exclude(Exists(done))
+    if verb == "overdue":
+        qs = qs.filter(**{f"{due}__lte": now})
+    else:  # due within the next week, then judged on the 80 % mark in the clock's own time
+        qs = qs.filter(**{f"{due}__gt": now, f"{due}__lte": now + dt.timedelta(days=7)})
+    n = 0
+    for case in qs.only("pk", "status", "urgency", "category", c.due_field, c.start_field):
+        if verb == "deadline_warning":
+            mark = deadlines.clock_warn_at(case, c)
+            if mark is None or now < mark:
+                continue
+        n += _short_clock_step(case.pk, c, now, verb)
+    return n
+
+
+@transaction.atomic
+def _short_clock_step(pk: int, c, now: dt.datetime, verb: str) -> int:
+    case = Case.objects.select_for_update(of=("self",)).select_related("lead_unit", "node").get(pk=pk)
+    due = getattr(case, c.due_field)
+    if case.status not in c.statuses or due is None:
+        return 0
+    started = getattr(case, c.start_field)
+    if case.events.filter(verb=verb, extra__clock=c.name, created_at__gte=started).exists():
+        return 0
+    _event(case, verb, None, from_status=case.status, public=False, due=due.isoformat(), clock=c.name)
+    people = _clock_people(case)
+    if verb == "overdue":
+        Supervision.objects.create(
+            case=case,
+            kind=Supervision.Kind.ESCALATE,
+            by=None,
+            comment=_("超过%(clock)s，自动升级") % {"clock": c.label},
+        )
+        leader = case.lead_unit.leader if case.lead_unit_id and case.lead_unit.leader_id else None
+        title = _("案件 %(n)s 已超过%(clock)s") % {"n": case.number, "clock": c.label}
+        _notify(
+            [leader, *people, *_key_leader(case)],
+            case,
+            title,
+            level="urgent",
+            key=f"{c.name}-late:{pk}:{due}",
+        )
+    else:
+        title = _("案件 %(n)s 即将超过%(clock)s") % {"n": case.number, "clock": c.label}
+        _notify(people, case, title, level="warning", key=f"{c.name}-warn:{pk}:{due}")
+    return 1
+
+
+def _clock_people(case: Case) -> list:
+    """Who answers for a running clock: the handler or the lead unit once dispatched; before that the first
+    receiver, or else the nearest desk above the place that may 受理 (community, then street)."""
+    from minsheng.accounts.models import Membership
+    from minsheng.accounts.roles import CAPABILITIES
+
+    if case.status != S.REGISTERED:
+        return [case.handler] if case.handler_id else _unit_people(case.lead_unit)
+    if case.first_receiver_id:
+        return [case.first_receiver]
+    roles = [role for role, caps in CAPABILITIES.items() if "cases.accept" in caps]
+    node = case.node
+    paths = [node.path[: i * node.steplen] for i in range(node.depth, 0, -1)]
+    for path in paths:
+        members = Membership.objects.filter(role__in=roles, node__path=path, user__is_active=True)
+        users = [m.user for m in members.select_related("user")]
+        if users:
+            return users
+    return []
 
 
 @transaction.atomic

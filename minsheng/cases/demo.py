@@ -11,13 +11,16 @@ The history ends at the moment of loading (so there is always recent work); the 
 loads on the same day produce the same history. Notifications are muted while replaying the past.
 """
 
+import contextlib
 import datetime as dt
 import heapq
 import itertools
+import json
 import os
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -64,6 +67,68 @@ TEXTS = {
     "11": ["咨询{place}老人申请低保的条件", "咨询医保报销流程", "咨询{place}养老服务补贴政策"],
     "99": ["{place}其他问题，请社区协助处理"],
 }
+#: What residents report about each leaf category — a text always fits the category it is filed under.
+LEAF_TEXTS = {
+    "暴露垃圾": ["{place}路边暴露垃圾无人清理", "{place}空地上堆着生活垃圾，好几天没人管"],
+    "垃圾桶满溢": ["{place}附近垃圾桶满溢，气味很大", "{place}垃圾桶早上就满了，垃圾散落一地"],
+    "建筑垃圾": ["{place}楼下有建筑垃圾堆放多日", "{place}装修垃圾堆在路边没人清运"],
+    "道路不洁": ["{place}门前道路泥土多，没人清扫", "{place}路面油污很滑，请安排保洁"],
+    "积水积雪": ["{place}路面结冰，老人出行不安全", "{place}雪后道路没人清扫"],
+    "绿化破坏": ["{place}绿化带被人踩出小路，草坪损毁", "{place}有人在绿地里种菜"],
+    "树木修剪": ["{place}树枝挡住路灯和窗户，请修剪", "{place}大树枝条伸到电线上，有隐患"],
+    "消防通道堵塞": ["{place}楼道堆放杂物堵塞消防通道", "{place}消防通道被杂物占用"],
+    "电动车违规充电": ["{place}有居民在楼道给电动车充电", "{place}有人从窗户拉电线给电动车充电"],
+    "消防设施损坏": ["{place}灭火器过期没有更换", "{place}消防栓箱门坏了"],
+    "井盖缺失": ["{place}路面井盖缺失，存在安全隐患", "{place}井盖松动，车辆经过响声很大"],
+    "墙体脱落": ["{place}外墙瓷砖脱落，怕砸到人", "{place}墙皮大面积脱落"],
+    "护栏损坏": ["{place}路边护栏被撞坏了", "{place}河边护栏松动"],
+    "漏水纠纷": ["{place}楼上漏水，邻居协商不成", "{place}楼上卫生间渗水到我家，沟通无果"],
+    "占用公共空间": ["{place}邻居占用楼道公共空间", "{place}有住户在公共区域堆放杂物不清理"],
+    "婚姻家庭": ["{place}一户家庭经常争吵，请社区调解", "{place}夫妻矛盾激化，请帮忙调解"],
+    "赡养抚养": ["{place}老人子女不尽赡养义务，请社区协调", "{place}兄弟间赡养老人分摊有纠纷"],
+    "物业费争议": ["{place}因物业费问题与物业发生争执", "{place}物业费涨价没有公示，居民有意见"],
+    "占用消防通道停车": ["{place}消防通道被私家车占用", "{place}晚上车辆停在消防通道上"],
+    "占用车位": ["{place}有人长期用地锁占用公共车位", "{place}僵尸车长期占用车位"],
+    "车位不足": ["{place}停车位不足，希望规划", "{place}晚上停车难，希望增加车位"],
+    "充电桩": ["{place}希望安装电动汽车充电桩", "{place}充电桩坏了没人修"],
+    "下水道堵塞": ["{place}下水道堵塞，污水外溢", "{place}厨房下水管道堵塞返水"],
+    "化粪池满溢": ["{place}化粪池满溢需要清掏", "{place}化粪池冒水，臭味很大"],
+    "雨水井损坏": ["{place}雨水井篦子坏了", "{place}雨水井堵塞，下雨排水慢"],
+    "路面积水": ["{place}雨后路面积水严重", "{place}路口低洼处一下雨就积水"],
+    "电梯停运": ["{place}电梯停运两天无人维修", "{place}电梯坏了，老人上下楼困难"],
+    "电梯困人": ["{place}电梯困人，物业很久才来", "{place}电梯运行中突然停住"],
+    "维保不到位": ["{place}电梯经常出故障，维保不到位", "{place}电梯维保记录多月没有更新"],
+    "加装电梯": ["{place}老楼希望加装电梯", "{place}居民想咨询加装电梯的补贴"],
+    "停水": ["{place}突然停水，没有通知", "{place}停水一天了还没来水"],
+    "水压不足": ["{place}高层水压不足，洗澡都困难", "{place}早晚用水高峰水压很低"],
+    "水质问题": ["{place}自来水发黄有异味", "{place}水龙头出来的水浑浊"],
+    "停电": ["{place}突然停电，没有通知", "{place}一个单元停电了"],
+    "线路老化": ["{place}线路老化，经常跳闸", "{place}楼道电线裸露老化"],
+    "燃气泄漏": ["{place}楼道里有燃气味，担心泄漏", "{place}燃气管道接口有异味"],
+    "停气": ["{place}燃气停气，做不了饭", "{place}天然气停供没有通知"],
+    "暖气不热": ["{place}暖气不热，室温偏低", "{place}供暖后屋里只有十几度"],
+    "暖气漏水": ["{place}暖气管道漏水", "{place}暖气阀门滴水"],
+    "保洁不到位": ["{place}保洁不到位，楼道脏乱", "{place}楼道很久没有打扫"],
+    "保安不到位": ["{place}门岗经常没人值守", "{place}夜间没有保安巡逻，外来车辆随意进出"],
+    "楼道灯损坏": ["{place}楼道灯坏了很久", "{place}楼道声控灯不亮"],
+    "门禁损坏": ["{place}门禁损坏，外来人员随意进出", "{place}单元门门禁刷卡打不开"],
+    "私搭乱建": ["{place}有人私搭乱建彩钢棚", "{place}楼顶私自加盖房屋"],
+    "占用绿地": ["{place}一楼住户占用绿地搭建", "{place}有人圈占公共绿地种菜"],
+    "装修噪音": ["{place}夜间装修噪音扰民", "{place}周末一早就装修，噪音很大"],
+    "广场舞噪音": ["{place}广场舞音响声音过大", "{place}晚上广场舞放音乐到很晚"],
+    "商铺噪音": ["{place}商铺音响噪音扰民", "{place}附近饭店排风扇噪音大"],
+    "施工噪音": ["{place}附近工地夜间施工噪音大", "{place}工地早上六点就开工"],
+    "社保医保": ["咨询医保报销流程", "咨询{place}居民医保怎么缴费"],
+    "低保救助": ["咨询{place}老人申请低保的条件", "咨询{place}困难家庭临时救助怎么申请"],
+    "养老服务": ["咨询{place}养老服务补贴政策", "咨询{place}老人助餐点的开放时间"],
+    "证照办理": ["咨询居住证怎么办理", "咨询{place}老年优待证怎么办"],
+    "其他咨询": ["咨询{place}老旧小区改造的安排", "咨询{place}适龄儿童入学政策"],
+    "其他": ["{place}其他问题，请社区协助处理"],
+}
+#: Top-level categories a village does not have (lifts, property companies): its reports go elsewhere.
+URBAN_ONLY = {"06", "08"}
+#: Leaves that belong to 小区 with a property company and car parks, not to a village.
+URBAN_LEAVES = {"物业费争议", "车位不足", "充电桩", "加装电梯"}
 CATEGORY_WEIGHTS = {
     "01": 14, "02": 9, "03": 7, "04": 10, "05": 11, "06": 5, "07": 11, "08": 12, "09": 3, "10": 6, "11": 9, "99": 3,
 }  # fmt: skip
@@ -95,7 +160,8 @@ def load(out=None) -> list:
     street = Node.objects.filter(kind=NodeKind.STREET, name__contains="演示").first()
     if street is None:
         return []
-    if Case.objects.filter(node__path__startswith=street.path).exists():
+    # Appeals are this history's own kind; rectification and alarm cases other demos opened do not count.
+    if Case.objects.filter(node__path__startswith=street.path, kind__code="appeal").exists():
         _say(out, "演示诉求已存在，未做改动。")
         return []
     admin = User.objects.get(username="admin")
@@ -107,6 +173,35 @@ def load(out=None) -> list:
         history.run(out)
     _say(out, history.summary())
     return []
+
+
+class _Progress:
+    """How far the replay is, in a small file under the var directory: `make run` serves while the history is
+    written in the background, and the 工作台 shows this (cases.views.workbench.demo_progress_panel)."""
+
+    @property
+    def path(self):
+        from django.conf import settings
+
+        return Path(getattr(settings, "VAR_DIR", ".")) / "demo-history.json"
+
+    def write(self, **state) -> None:
+        state = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in state.items()}
+        with contextlib.suppress(OSError):  # progress is a courtesy; the history goes on
+            self.path.write_text(json.dumps({**state, "finished": False}))
+
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.write_text(json.dumps({"finished": True}))
+
+    def read(self) -> dict | None:
+        try:
+            return json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return None
+
+
+progress = _Progress()
 
 
 def _say(out, message: str) -> None:
@@ -270,8 +365,13 @@ class History:
     def run(self, out=None) -> None:
         """Replay in time order, one transaction per simulated day: the server stays responsive meanwhile, and
         what is written is always a consistent history up to that day."""
+        first = self.queue[0].when.astimezone(TZ).date() if self.queue else None
+        total = (timezone.localdate(self.now) - first).days + 1 if first else 0
         while self.queue and self.queue[0].when < self.now:
             day = self.queue[0].when.astimezone(TZ).date()
+            progress.write(
+                day=day, done=(day - first).days, total=total, registered=self.counts["registered"]
+            )
             if out is not None and day.day == 1:
                 out.write(f"  回放 {day:%Y-%m}（已登记 {self.counts['registered']} 件）\n")
                 out.flush()
@@ -287,6 +387,7 @@ class History:
                             step.run()
                         except IllegalTransition:
                             self.counts["skipped"] += 1
+        progress.finish()
 
     def tick(self) -> None:
         result = actions.run_deadline_clock()
@@ -299,14 +400,20 @@ class History:
         rng = self.rng
         t = rng.choice(self.territories)
         place = rng.choice(t.places)
-        category = rng.choice(self.categories[code])
-        text = rng.choice(TEXTS[code]).format(place=place.name)
+        village = t.node.kind == NodeKind.VILLAGE
+        if village and code in URBAN_ONLY:  # no lifts or property companies in a village
+            code = rng.choice(["01", "02", "05", "07", "10"])
+        leaves = [c for c in self.categories[code] if not (village and c.name in URBAN_LEAVES)]
+        category = rng.choice(leaves or self.categories[code])
+        texts = LEAF_TEXTS.get(category.name) or TEXTS[code]
+        text = rng.choice(texts).format(place=place.name)
         grid = rng.choice(t.grids) if t.grids else None
         field_channels = (Channel.GRID_PATROL, Channel.DOOR_VISIT)
         actor = grid.worker if channel in field_channels and grid and grid.worker_id else t.desk[0]
         neighbours = self.reporters.get(t.node.path)
         reporter = rng.choice(neighbours) if neighbours and channel != Channel.GRID_PATROL else None
         urgency = rng.choices([Urgency.NORMAL, Urgency.URGENT, Urgency.EMERGENCY], [90, 8, 2])[0]
+        lat, lng = self.spot(place, grid)
         case = actions.do_register(
             actor=actor,
             kind="appeal",
@@ -314,6 +421,9 @@ class History:
             category=category,
             description=text,
             node=place,
+            grid=grid,
+            lat=lat,
+            lng=lng,
             urgency=urgency,
             reporter_name=reporter[0] if reporter else "",
             reporter_phone=reporter[1] if reporter else "",
@@ -330,6 +440,18 @@ class History:
             self.later(rng.uniform(0.2, 3), life.reject)
         else:
             life.wait(0.1, 3, life.accept)
+
+    def spot(self, place, grid) -> tuple[float | None, float | None]:
+        """Where the reporter stood: a few dozen metres from the building's or 小区's centre, else inside the grid."""
+        rng = self.rng
+        if place.lat is not None and place.lng is not None:
+            return place.lat + rng.uniform(-0.0003, 0.0003), place.lng + rng.uniform(-0.0004, 0.0004)
+        if grid is not None and grid.min_lat is not None:
+            return (
+                rng.uniform(grid.min_lat * 0.7 + grid.max_lat * 0.3, grid.min_lat * 0.3 + grid.max_lat * 0.7),
+                rng.uniform(grid.min_lng * 0.7 + grid.max_lng * 0.3, grid.min_lng * 0.3 + grid.max_lng * 0.7),
+            )
+        return None, None
 
     def summary(self) -> str:
         open_count = (
@@ -354,7 +476,7 @@ class Life:
         self.case = case
         self.t = territory
         self.desk = self.rng.choice(territory.desk)
-        self.late = self.rng.random() < 0.1
+        self.late = self.rng.random() < 0.04  # a working 街道: a few in a hundred run late
         self.fast = deadlines.limit_for(case.category, case.urgency).finish_unit == LimitUnit.HOURS
 
     def wait(self, lo: float, hi: float, step) -> None:
@@ -397,7 +519,7 @@ class Life:
 
     def dispatch(self) -> None:
         case = self.case = actions.do_dispatch(self.case, actor=self.desk)
-        if case.lead_unit_id != self.t.unit.pk and self.rng.random() < 0.15:
+        if case.lead_unit_id != self.t.unit.pk and self.rng.random() < 0.06:
             self.h.later(self.rng.uniform(1, 4), self.give_back)
         else:
             self.wait(0.1, 2.5, self.sign)
@@ -472,7 +594,7 @@ class Life:
 
     def verify(self) -> None:
         case = self.fresh()
-        passed = case.rework_count > 0 or self.rng.random() > 0.07
+        passed = case.rework_count > 0 or self.rng.random() > 0.012
         actions.do_verify(
             case, actor=self.desk, passed=passed, note="" if passed else "现场核查问题仍未解决，请返工"
         )
@@ -489,21 +611,31 @@ class Life:
                 actions.do_follow_up(case, actor=self.desk, reachable=False, comment="电话无人接听")
             actions.do_archive(case, actor=self.desk, note="三次联系不上，归档")
             return
-        if case.redo_count == 0 and self.rng.random() < 0.04:
+        # Believable outcomes: about 1 in 80 is redone after a 不满意, about 1 in 30 stays 不满意 because the request
+        # was answered by policy (no redo, the verdict counts), and some are only 基本满意.
+        draw = self.rng.random()
+        redo = True
+        comment = ""
+        if case.redo_count == 0 and draw < 0.012:
             satisfaction = Satisfaction.UNSATISFIED
+        elif draw < 0.045:
+            satisfaction, redo = Satisfaction.UNSATISFIED, False
+            comment = "已按政策解释说明，反映人仍不满意（演示）"
         else:
-            satisfaction = self.rng.choices([Satisfaction.SATISFIED, Satisfaction.BASIC], [88, 12])[0]
+            satisfaction = self.rng.choices([Satisfaction.SATISFIED, Satisfaction.BASIC], [84, 16])[0]
         case = actions.do_follow_up(
             case,
             actor=self.desk,
             resolved=satisfaction != Satisfaction.UNSATISFIED,
             satisfaction=satisfaction,
+            comment=comment,
+            redo=redo,
         )
         if case.status == Status.HANDLING:
             self.h.counts["redone"] += 1
             self.late = False
             self.schedule_reply()
-        elif case.reopen_count == 0 and self.rng.random() < 0.015:
+        elif case.reopen_count == 0 and self.rng.random() < 0.02:
             self.h.later(self.rng.uniform(8, 40), self.reopen)
 
     def reopen(self) -> None:

@@ -14,8 +14,10 @@ charge it to the unit that received the case afterwards, the opposite of the tru
 stays with the case's current unit and handler, who did the work that failed.
 
 Cards (thresholds in DEFAULT_CARDS, overridable key by key with settings.MINSHENG_EFFICIENCY_CARDS):
-- 黄牌 when 超期 (overdue open + resolved late) ≥ yellow_overdue, or 退单 + 返工 ≥ yellow_sent_back;
-- 红牌 when 超期 ≥ red_overdue, or 按期办结率 < red_on_time_rate with at least red_min_due cases 应办结.
+- 黄牌 when 超期 (overdue open + resolved late) ≥ yellow_overdue and ≥ yellow_overdue_rate of the row's cases, or
+  退单 + 返工 ≥ yellow_sent_back and ≥ yellow_sent_back_rate of its cases;
+- 红牌 when 超期 ≥ red_overdue and ≥ red_overdue_rate of its cases, or 按期办结率 < red_on_time_rate with at least
+  red_min_due cases 应办结.
 A row carries every rule it broke as a Chinese sentence, so the board can say why.
 """
 
@@ -42,6 +44,12 @@ DEFAULT_CARDS: dict[str, float] = {
     "red_overdue": 4,  # 超期 ≥ 4 件 → 红牌
     "red_on_time_rate": 0.6,  # 按期办结率低于 60 % …
     "red_min_due": 5,  # … 且应办结 ≥ 5 件 → 红牌
+    # Share of the row's own cases: a unit with 400 cases a year and 4 late is doing well, one with 8 and 4 is not.
+    # Calibrated against the demo's two years (decision 0042 and docs/metrics.md): about one unit in ten earns a
+    # card, which is what a leader can act on.
+    "yellow_overdue_rate": 0.05,  # 超期 ≥ 5 % of its cases (and ≥ yellow_overdue) → 黄牌
+    "red_overdue_rate": 0.10,  # 超期 ≥ 10 % of its cases (and ≥ red_overdue) → 红牌
+    "yellow_sent_back_rate": 0.05,  # 退单 + 返工 ≥ 5 % of its cases (and ≥ yellow_sent_back) → 黄牌
 }
 
 BOARDS = ("lead_unit", "handler")
@@ -133,11 +141,30 @@ def judge(m: metrics.Metrics, returns: int, rules: dict[str, float]) -> tuple[st
     """The card earned by these figures, and every rule broken (red rules first)."""
     red, yellow = [], []
     overdue, sent_back, rate = m.overdue, returns + m.reworks, m.on_time_rate
-    if overdue >= rules["red_overdue"]:
-        red.append(_("超期 %(n)d 件（红牌线 %(limit)d 件）") % {"n": overdue, "limit": rules["red_overdue"]})
-    elif overdue >= rules["yellow_overdue"]:
+    cases = m.reported or 0
+    # a row without cases of its own (only returns charged to it) is judged on the counts alone
+    overdue_share = Fraction(overdue, cases) if cases else Fraction(1)
+    sent_back_share = Fraction(sent_back, cases) if cases else Fraction(1)
+    share = _percent(overdue_share) if cases else "—"
+    if overdue >= rules["red_overdue"] and overdue_share >= Fraction(str(rules["red_overdue_rate"])):
+        red.append(
+            _("超期 %(n)d 件，占 %(share)s（红牌线 %(limit)d 件且 %(rate)s）")
+            % {
+                "n": overdue,
+                "share": share,
+                "limit": rules["red_overdue"],
+                "rate": _percent(rules["red_overdue_rate"]),
+            }
+        )
+    elif overdue >= rules["yellow_overdue"] and overdue_share >= Fraction(str(rules["yellow_overdue_rate"])):
         yellow.append(
-            _("超期 %(n)d 件（黄牌线 %(limit)d 件）") % {"n": overdue, "limit": rules["yellow_overdue"]}
+            _("超期 %(n)d 件，占 %(share)s（黄牌线 %(limit)d 件且 %(rate)s）")
+            % {
+                "n": overdue,
+                "share": share,
+                "limit": rules["yellow_overdue"],
+                "rate": _percent(rules["yellow_overdue_rate"]),
+            }
         )
     limit = Fraction(str(rules["red_on_time_rate"]))
     if m.due >= rules["red_min_due"] and rate is not None and rate < limit:
@@ -145,7 +172,9 @@ def judge(m: metrics.Metrics, returns: int, rules: dict[str, float]) -> tuple[st
             _("按期办结率 %(rate)s，低于 %(limit)s（应办结 %(n)d 件）")
             % {"rate": _percent(rate), "limit": _percent(limit), "n": m.due}
         )
-    if sent_back >= rules["yellow_sent_back"]:
+    if sent_back >= rules["yellow_sent_back"] and sent_back_share >= Fraction(
+        str(rules["yellow_sent_back_rate"])
+    ):
         yellow.append(
             _("退单 %(returns)d 次、返工 %(reworks)d 次（黄牌线合计 %(limit)d 次）")
             % {"returns": returns, "reworks": m.reworks, "limit": rules["yellow_sent_back"]}
@@ -188,7 +217,8 @@ def board(
     if by not in BOARDS:
         raise ValueError(f"unknown board {by!r}; choose from {', '.join(BOARDS)}")
     rules = rules or card_rules()
-    figures = {row.key: row for row in metrics.breakdown(qs, by=by, now=now) if row.key is not None}
+    breakdown = metrics.breakdown(qs, by=by, now=now)
+    figures = {row.key: row for row in breakdown if row.key is not None}
     returns = _returns(qs, by)
     rows = []
     for key in figures.keys() | returns.keys():
@@ -196,6 +226,12 @@ def board(
         m = figures[key].metrics if key in figures else metrics.Metrics()
         card, reasons = judge(m, n, rules)
         rows.append(BoardRow(key, figures[key].label if key in figures else label, m, n, card, reasons))
+    # Cases no unit holds (登记 past the 受理时限, sent back and not yet redispatched) answer to the desk that
+    # accepts and dispatches: one row, so they count.
+    unassigned = next((row for row in breakdown if row.key is None), None)
+    if by == "lead_unit" and unassigned is not None and unassigned.metrics.overdue:
+        card, reasons = judge(unassigned.metrics, 0, rules)
+        rows.append(BoardRow(None, _("未派遣（受理、派遣环节）"), unassigned.metrics, 0, card, reasons))
     severity = {Card.RED: 0, Card.YELLOW: 1, Card.NONE: 2}
     rows.sort(key=lambda r: (severity[r.card], -r.overdue, -r.sent_back, r.label))
     return rows

@@ -83,7 +83,7 @@ from minsheng.org.levels import street_depth
 from minsheng.org.models import Node
 
 from .choices import DONE_STATES, OPEN_STATES, Channel, Satisfaction, Status, Urgency
-from .deadlines import overdue_q
+from .deadlines import finish_overdue_q, overdue_q
 from .models import Case, Category
 
 S = Status
@@ -307,13 +307,13 @@ def _conditions(now: dt.datetime) -> dict[str, Q]:
     """The sets of cases the counts are made of. Every one leaves out merged cases (their group counts once)."""
     live = ~Q(status=S.MERGED)
     done = Q(status__in=DONE_STATES)
-    # open past the deadline: still with the handler (CLOCK_STATES), or replied too late and awaiting 核查
+    # open past any running deadline (受理, 签收, 办结), or replied too late and awaiting 核查
     overdue_open = overdue_q(now)
     dispatched = live & Q(dispatched_at__isnull=False)
     signed_on_time = Q(signed_at__gte=F("dispatched_at"), signed_at__lte=F("sign_due"))
     # a duplicate that came in after the handler had reported the work done: the problem came back
     repeat = Exists(Case.objects.filter(merged_into=OuterRef("pk"), reported_at__gte=OuterRef("replied_at")))
-    due = done | (overdue_open & Q(accepted_at__isnull=False))
+    due = done | finish_overdue_q(now)
     rated = live & ~Q(satisfaction="")
     return {
         "reported": live,

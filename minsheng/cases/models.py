@@ -380,8 +380,10 @@ class Case(BaseModel):
     )
 
     # where it came from: a meeting, a visit, a sample, an alarm …
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
-    source_id = models.CharField(max_length=64, blank=True)
+    source_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("来源类型")
+    )
+    source_id = models.CharField(_("来源记录"), max_length=64, blank=True)
     source = GenericForeignKey("source_type", "source_id")
 
     search_key = models.CharField(max_length=500, blank=True, editable=False)

@@ -70,3 +70,64 @@ def _territorial(case: Case, rule: RoutingRule | None) -> Suggestion | None:
         if assignment.user_id in members:
             return Suggestion(unit, assignment.user, rule, "属地：包联社区干部")
     return Suggestion(unit, None, rule, "属地：社区")
+
+
+# -- whom a dispatcher may send a case to, and in which order the form offers them ----------------------------
+
+
+def may_dispatch_to(actor, unit: Unit) -> bool:
+    """The org tree decides: a dispatcher sends work down into their own subtree or up to the levels above it
+    (a community hands a case to the street's offices), never sideways into another community's units."""
+    if actor is None or actor.is_superuser:
+        return True
+    path = unit.node.path
+    return any(path.startswith(p) or p.startswith(path) for p in actor.scope_paths("cases.dispatch"))
+
+
+@dataclass(frozen=True)
+class UnitGroup:
+    label: str
+    units: list
+
+
+def dispatch_groups(case: Case, actor, units) -> list[UnitGroup]:
+    """The units a dispatcher may choose, the likely ones first: the routing rules' suggestion and the units the
+    rules name for this category; the units of the case's own 社区/村 and below (its property companies); the
+    street's offices; outside agencies; the rest."""
+    from django.utils.translation import gettext as _
+
+    from .choices import UnitKind
+
+    allowed = [u for u in units if may_dispatch_to(actor, u)]
+    category_paths = _prefixes(case.category.path, Category.steplen)
+    ruled = set(
+        RoutingRule.objects.filter(category__path__in=category_paths, unit__isnull=False).values_list(
+            "unit_id", flat=True
+        )
+    )
+    suggestion = suggest(case)
+    if suggestion is not None:
+        ruled.add(suggestion.unit.pk)
+    territory = case.node.territory()
+    local_path = territory.path if territory is not None else case.node.path
+    taken: set[int] = set()
+    groups = []
+
+    def group(label, pick):
+        chosen = [u for u in allowed if u.pk not in taken and pick(u)]
+        taken.update(u.pk for u in chosen)
+        if chosen:
+            groups.append(UnitGroup(label, chosen))
+
+    group(_("建议（派遣规则）"), lambda u: u.pk in ruled)
+    # property companies sit at the street; the rules that send a 小区's property cases to them place them here
+    local_rules = set(
+        RoutingRule.objects.filter(node__path__startswith=local_path, unit__isnull=False).values_list(
+            "unit_id", flat=True
+        )
+    )
+    group(_("本社区/村及辖区物业"), lambda u: u.node.path.startswith(local_path) or u.pk in local_rules)
+    group(_("街道科室"), lambda u: u.kind == UnitKind.STREET_OFFICE)
+    group(_("专业部门"), lambda u: u.kind == UnitKind.EXTERNAL)
+    group(_("其他单位"), lambda u: True)
+    return groups

@@ -21,4 +21,6 @@ urlpatterns = [
     path("case/<str:number>/reopen/", h5.reopen, name="reopen"),
     path("case/<str:number>/files/<int:pk>/", h5.attachment, name="attachment"),
     path("mine/", h5.mine, name="mine"),
+    path("login/", h5.resident_login, name="login"),
+    path("logout/", h5.resident_logout, name="logout"),
 ]

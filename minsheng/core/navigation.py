@@ -25,6 +25,8 @@ class Entry:
     order: float = 100
     #: Offered in the phone's bottom bar (the first four such entries the user may see; the rest go under 更多).
     bottom: bool = False
+    #: The bottom bar's shorter word for it (上报 for 登记诉求), when the menu's label is too long for a phone.
+    short: str | None = None
 
 
 _registry: dict[str, Entry] = {}
@@ -38,9 +40,10 @@ def register(
     order: float = 100,
     *,
     bottom: bool = False,
+    short=None,
 ) -> None:
     """Add (or replace, keyed by URL name) a menu entry. `icon` is a name known to the `icon` template tag."""
-    _registry[url_name] = Entry(label, url_name, icon, capability, order, bottom)
+    _registry[url_name] = Entry(label, url_name, icon, capability, order, bottom, short)
 
 
 def _allowed(entry: Entry, user: Any) -> bool:
@@ -94,6 +97,7 @@ def entries_for(user: Any, path: str = "") -> list[dict[str, Any]]:
                 "url": url,
                 "icon": entry.icon,
                 "bottom": entry.bottom,
+                "short": entry.short or entry.label,
                 "in_section": section,
                 "section": heading,
             }
@@ -145,7 +149,7 @@ def panels_for(request: HttpRequest) -> list[dict[str, Any]]:
 
 register(_("工作台"), "core:home", "home", order=10, bottom=True)
 register(_("诉求案件"), "cases:todo", "inbox", "cases.view", order=12, bottom=True)
-register(_("登记诉求"), "cases:create", "plus", "cases.create", order=13)
+register(_("登记诉求"), "cases:create", "plus", "cases.create", order=13, bottom=True, short=_("上报"))
 register(_("案件地图"), "cases:map", "pin", "cases.view", order=14)
 register(_("统计分析"), "cases:metrics", "chart", "cases.view", order=15)
 register(_("现场速测"), "agri:field", "plus", "agri.record", order=16, bottom=True)

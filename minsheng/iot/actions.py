@@ -137,7 +137,7 @@ def _open_case(alarm: Alarm, *, unacknowledged_minutes: int | None = None) -> No
             "greenhouse": greenhouse.name,
             "sensor": alarm.sensor.get_kind_display(),
             "code": alarm.sensor.code,
-            "value": alarm.details.get("value", ""),
+            "value": f"{alarm.details.get('value', '')} {alarm.sensor.unit_label}".strip(),
             "severity": alarm.get_severity_display(),
             "minutes": unacknowledged_minutes or 0,
         }
@@ -163,12 +163,16 @@ def _open_case(alarm: Alarm, *, unacknowledged_minutes: int | None = None) -> No
                 node=greenhouse.village,
                 title=title,
                 description=description,
-                urgency=Urgency.URGENT if urgent else Urgency.NORMAL,
+                # a crop can die within hours: a critical alarm runs on the emergency limits (natural hours)
+                urgency=Urgency.EMERGENCY if urgent else Urgency.URGENT,
+                reporter_name=greenhouse.owner_name,
                 source=alarm,
             )
         except ValidationError as exc:
             log.error("iot: case for alarm %s not registered: %s", alarm.pk, exc)
             return
+        if urgent:
+            _accept_and_route(case)
         sibling = case.pk
         _note(alarm, _("已生成处置案件 %(number)s") % {"number": case.number})
     else:
@@ -179,6 +183,18 @@ def _open_case(alarm: Alarm, *, unacknowledged_minutes: int | None = None) -> No
         )
     alarm.case_id = sibling
     alarm.save(update_fields=["case", "updated_at"])
+
+
+def _accept_and_route(case) -> None:
+    """A sensor's reading needs no 受理 judgement: the case is accepted at once and sent to the unit the routing
+    rules name (属地: the greenhouse's village); with no rule it waits, accepted, for a dispatcher."""
+    from minsheng.cases.actions import do_accept, do_dispatch
+
+    do_accept(case, actor=None, note=_("传感器告警，系统自动受理"))
+    try:
+        do_dispatch(case, actor=None, note=_("按派遣规则自动派遣至属地"))
+    except ValidationError as exc:
+        log.warning("iot: alarm case %s not dispatched automatically: %s", case.pk, exc)
 
 
 @transaction.atomic

@@ -122,6 +122,9 @@ def test_public_verification_page_and_qr_code(aw, farm):
     assert page.status_code == 200
     assert cert.number in body and "该合格证真实有效" in body
     assert "139****5678" in body and "13912345678" not in body
+    # it names who stands behind the record, and looks like the residents' public pages
+    assert "城关街道农产品质量安全监管站" in body and "监管单位" in body
+    assert 'class="card cert"' in body
     qr = anonymous.get(reverse("agri:verify_qr", args=[cert.token]))
     assert qr["Content-Type"] == "image/png" and qr.content.startswith(b"\x89PNG")
     actions.void_certificate(actor=aw.supervisor, certificate=cert, reason="作废测试")

@@ -84,3 +84,16 @@ def test_every_reference_row_carries_its_source(aw):
     assert PesticideRule.objects.filter(announcement="农业部公告第1586号").count() == 10
     for model in (StandardDoc, MaximumResidueLimit, PesticideRule):
         assert not model.objects.filter(source="").exists()
+
+
+def test_cherry_and_ginger_are_in_the_tree_with_the_bans_they_inherit(aw):
+    """The article's products: 大樱桃 (the 樱悦田园 cluster) and 生姜 (its campaign). No limit of their own was
+    verified; the sourced bans on 水果 and 蔬菜 reach them through the tree."""
+    cherry, ginger = aw.commodity("大樱桃"), aw.commodity("姜")
+    assert cherry.path_label() == "水果 > 核果类水果 > 樱桃"
+    assert ginger.path_label() == "蔬菜 > 根茎类和薯芋类蔬菜 > 生姜"
+    day = dt.date(2025, 5, 20)
+    assert banned_on(aw.pesticide("氧乐果"), cherry, day).kind == RuleKind.SCOPED_BAN
+    assert banned_on(aw.pesticide("毒死蜱"), ginger, day).kind == RuleKind.SCOPED_BAN
+    assert banned_on(aw.pesticide("毒死蜱"), cherry, day) is None  # 毒死蜱's ban covers vegetables only
+    assert judge(aw.pesticide("克百威"), ginger, Decimal("0.01"), day).verdict == LabVerdict.BANNED

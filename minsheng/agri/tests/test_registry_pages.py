@@ -361,9 +361,15 @@ def test_checklist_finding_opens_a_case_with_photos_then_a_recheck(aw, client_fo
     # The re-check form marks what failed last time; the re-check links back to the first inspection.
     recheck_page = client.get(url, {"recheck": inspection.pk}).content.decode()
     assert "上次不符合" in recheck_page
-    # Past the deadline without a re-check, the dashboard counts it.
+    # Past the deadline without a re-check, the dashboard counts it — and the rectification case, never accepted,
+    # is past its 受理时限: it counts among the overdue rectifications with a red badge on its page.
     with clock.at(dt.datetime(2026, 6, 4, 9, 0, tzinfo=TZ)):
-        assert client.get(reverse("agri:dashboard")).context["recheck_overdue_count"] == 1
+        dashboard = client.get(reverse("agri:dashboard")).context
+        assert dashboard["recheck_overdue_count"] == 1
+        assert dashboard["overdue_count"] == 1 and case.status == "registered"
+        case_page = client_for(aw.w.admin).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "badge-red" in case_page and "农资门店检查" in case_page
+    assert reverse("agri:inspection_detail", args=[inspection.pk]) in case_page
     client.post(url, {**checklist_post(), "recheck_of": inspection.pk})
     recheck = StoreInspection.objects.exclude(pk=inspection.pk).get()
     assert recheck.recheck_of == inspection and recheck.case is None

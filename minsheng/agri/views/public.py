@@ -18,15 +18,34 @@ def verify_url(request, certificate: Certificate) -> str:
     return request.build_absolute_uri(reverse("agri:verify", args=[certificate.token]))
 
 
+def issuing_authority(certificate: Certificate) -> str:
+    """Who stands behind the record: settings.AGRI_CERTIFICATE_AUTHORITY, else the 街道's 农产品质量安全监管站."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from minsheng.org.models import Node
+
+    configured = getattr(settings, "AGRI_CERTIFICATE_AUTHORITY", "")
+    if configured:
+        return configured
+    village = certificate.producer.village
+    street = Node.objects.filter(path=village.path[: Node.steplen]).first() if village else None
+    return _("%(street)s农产品质量安全监管站") % {"street": street.name if street else ""}
+
+
 @require_GET
 def verify(request, token: str):
     """查验: anyone holding the batch can check the certificate is genuine and still valid; the contact is masked."""
-    certificate = get_object_or_404(Certificate.objects.select_related("producer", "commodity"), token=token)
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("producer", "producer__village", "commodity"), token=token
+    )
     return render(
         request,
         "agri/verify.html",
         {
             "certificate": certificate,
+            "authority": issuing_authority(certificate),
+            "village": certificate.producer.village.full_name if certificate.producer.village_id else "",
             "phone": mask_phone(certificate.contact_phone),
             "commitment": printing.COMMITMENT,
         },

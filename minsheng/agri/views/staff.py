@@ -6,13 +6,14 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minsheng.accounts.choices import Cap
-from minsheng.cases.choices import OPEN_STATES
+from minsheng.cases.deadlines import overdue_q
 from minsheng.cases.models import Case
 from minsheng.core import clock, parsing
 from minsheng.core.forms import apply_action_errors
@@ -215,8 +216,8 @@ def dashboard(request):
     )
     overdue = (
         Case.objects.visible_to(user, Cap.CASES_VIEW)
-        .filter(kind__code="rectification", status__in=OPEN_STATES, finish_due__lt=now)
-        .order_by("finish_due")
+        .filter(overdue_q(now), kind__code="rectification")
+        .order_by(Coalesce("finish_due", "accept_due"), "pk")
     )
     year_start = today.replace(month=1, day=1)
     # The weekly minimum is the street's: someone who sees only some villages sees their share of it.

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
@@ -6,8 +7,8 @@ from minsheng.accounts.choices import Cap
 from minsheng.core.masking import mask_phone
 from minsheng.org.models import Node
 
-from .. import deadlines, workflow
-from ..choices import Channel, RequestKind, Satisfaction, Status, Urgency
+from .. import deadlines, sources, workflow
+from ..choices import Channel, DeadlineState, RequestKind, Satisfaction, Status, Urgency
 from ..models import ApprovalRequest, Case, CaseAttachment, CaseEvent, CaseKind, Category, FollowUp, Unit
 
 
@@ -80,11 +81,30 @@ class CaseListSerializer(serializers.ModelSerializer):
         return deadlines.state_of(obj, self.context["now"])
 
 
+class SourceSerializer(serializers.Serializer):
+    """What opened the case in another domain (an alarm, a failed sample …), named and linked (cases.sources)."""
+
+    type = serializers.CharField(help_text="app_label.model")
+    id = serializers.CharField()
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    url = serializers.CharField(allow_null=True)
+
+
+class DeadlineSerializer(serializers.Serializer):
+    clock = serializers.CharField()
+    label = serializers.CharField()
+    due = serializers.DateTimeField()
+    state = serializers.ChoiceField(choices=DeadlineState.choices)
+
+
 class CaseDetailSerializer(CaseListSerializer):
     reporter_phone = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
     actions = serializers.SerializerMethodField()
     merged_into = serializers.CharField(source="merged_into.number", read_only=True, default=None)
+    source = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
         fields = [
@@ -105,7 +125,10 @@ class CaseDetailSerializer(CaseListSerializer):
             "replied_at",
             "resolved_at",
             "archived_at",
+            "accept_due",
             "sign_due",
+            "deadlines",
+            "source",
             "resolved_on_time",
             "return_count",
             "rework_count",
@@ -120,6 +143,18 @@ class CaseDetailSerializer(CaseListSerializer):
 
     def get_reporter_phone(self, obj) -> str:
         return obj.reporter_phone if self.context.get("unmasked") else mask_phone(obj.reporter_phone)
+
+    @extend_schema_field(SourceSerializer(allow_null=True))
+    def get_source(self, obj):
+        ref = sources.describe(obj)
+        return None if ref is None else SourceSerializer(ref).data
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, obj):
+        return [
+            {"clock": r.clock.name, "label": str(r.clock.label), "due": r.due, "state": r.state}
+            for r in deadlines.running(obj, self.context["now"])
+        ]
 
     def get_actions(self, obj) -> list[str]:
         return workflow.available(obj, self.context["request"].user)

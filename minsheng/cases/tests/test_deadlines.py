@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def accepted(cw, when, **kw):
+def accepted(cw, when, *, signed=False, **kw):
+    """Registered, accepted and dispatched at `when`; `signed` also signs it then, so only the 办结 clock runs."""
     with clock.at(when):
         case = actions.do_register(
             actor=cw.w.grid_a,
@@ -27,7 +28,8 @@ def accepted(cw, when, **kw):
             **kw,
         )
         case = actions.do_accept(case, actor=cw.w.worker_a)
-        return actions.do_dispatch(case, actor=cw.w.worker_a, unit=cw.unit_a, handler=cw.w.grid_a)
+        case = actions.do_dispatch(case, actor=cw.w.worker_a, unit=cw.unit_a, handler=cw.w.grid_a)
+        return actions.do_sign(case, actor=cw.w.grid_a) if signed else case
 
 
 def test_ordinary_case_spans_the_2025_national_day_holiday(cw):
@@ -46,7 +48,7 @@ def test_consultation_is_one_working_day_and_emergency_two_natural_hours(cw):
 
 
 def test_yellow_at_eighty_percent_then_red(cw):
-    case = accepted(cw, dt.datetime(2025, 12, 8, 8, 30, tzinfo=TZ))  # Monday; due Monday 15 Dec 17:30
+    case = accepted(cw, dt.datetime(2025, 12, 8, 8, 30, tzinfo=TZ), signed=True)  # due Monday 15 Dec 17:30
     assert deadlines.state_of(case, dt.datetime(2025, 12, 9, 9, tzinfo=TZ)) == DeadlineState.GREEN
     assert case.finish_warn_at is not None
     assert deadlines.state_of(case, case.finish_warn_at) == DeadlineState.YELLOW
@@ -54,7 +56,7 @@ def test_yellow_at_eighty_percent_then_red(cw):
 
 
 def test_clock_warns_then_escalates_once(cw):
-    case = accepted(cw, dt.datetime(2025, 12, 8, 8, 30, tzinfo=TZ))
+    case = accepted(cw, dt.datetime(2025, 12, 8, 8, 30, tzinfo=TZ), signed=True)
     with clock.at(case.finish_warn_at + dt.timedelta(minutes=1)):
         assert actions.run_deadline_clock() == {"warned": 1, "overdue": 0}
         assert actions.run_deadline_clock() == {"warned": 0, "overdue": 0}

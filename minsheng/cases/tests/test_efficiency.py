@@ -48,10 +48,19 @@ def test_reasons_say_which_rules_were_broken():
     card, reasons = efficiency.judge(m, 0, RULES)
     assert card == Card.RED
     assert reasons == (
-        "超期 4 件（红牌线 4 件）",
+        "超期 4 件，占 —（红牌线 4 件且 10%）",  # figures without cases of their own: the counts alone
         "按期办结率 20%，低于 60%（应办结 5 件）",
         "退单 0 次、返工 3 次（黄牌线合计 3 次）",
     )
+
+
+def test_a_large_unit_with_a_few_late_cases_keeps_a_clean_sheet():
+    """Calibrated on shares: 4 late out of 400 is a good year, 4 out of 8 is not."""
+    big = metrics.Metrics(reported=400, overdue_open=2, resolved_late=2, due=380, resolved_on_time=376)
+    small = metrics.Metrics(reported=8, overdue_open=2, resolved_late=2, due=8, resolved_on_time=6)
+    assert efficiency.judge(big, 0, RULES)[0] == Card.NONE
+    assert efficiency.judge(small, 0, RULES)[0] == Card.RED
+    assert efficiency.judge(metrics.Metrics(reported=400, reworks=3), 0, RULES)[0] == Card.NONE
 
 
 def test_thresholds_come_from_settings_key_by_key(settings):
@@ -75,14 +84,16 @@ def test_board_per_unit_on_the_story(story):
     rows = {r.key: r for r in efficiency.board(december(), by="lead_unit", now=NOW)}
     assert set(rows) == {cw.unit_a.pk, cw.office.pk, cw.unit_b.pk}  # no row for "not dispatched"
     unit_a, office, unit_b = rows[cw.unit_a.pk], rows[cw.office.pk], rows[cw.unit_b.pk]
-    # 社区A: c2 resolved late; c3 返工 once; c4 arrived after 城管科 returned it — not 社区A's return
-    assert (unit_a.open, unit_a.overdue, unit_a.reworks, unit_a.returns) == (1, 1, 1, 0)
+    # 社区A: c2 resolved late, c14 unsigned past its 签收时限; c3 返工 once; c4 arrived after 城管科 returned it —
+    # not 社区A's return
+    assert (unit_a.open, unit_a.overdue, unit_a.reworks, unit_a.returns) == (1, 2, 1, 0)
     assert (unit_a.on_time_rate, unit_a.satisfaction_rate) == (Fr(6, 7), Fr(6, 6))
     # 城管科 returned c4 and handles c5 (extended, on time) and c13 (shelved)
     assert (office.returns, office.open, office.overdue, office.on_time_rate) == (1, 1, 0, 1)
     # 社区B: c9, 不满意 and overdue
     assert (unit_b.overdue, unit_b.satisfaction_rate) == (1, 0)
-    assert all(r.card == Card.NONE for r in rows.values())
+    assert unit_a.card == Card.YELLOW and unit_a.reasons == ("超期 2 件，占 25%（黄牌线 2 件且 5%）",)
+    assert office.card == unit_b.card == Card.NONE
 
 
 def test_board_per_handler_on_the_story(story):
@@ -137,12 +148,19 @@ def test_cards_for_overdue_and_returned_work(cw):
     units = efficiency.board(Case.objects.all(), by="lead_unit", now=NOW)
     assert [(r.label, r.card) for r in units] == [
         ("颐和社区居委会", Card.RED),
+        (
+            "未派遣（受理、派遣环节）",
+            Card.YELLOW,
+        ),  # the three sent back wait, overdue, at the dispatcher's desk
         ("龙泉社区居委会", Card.YELLOW),
         ("城管科", Card.YELLOW),
     ]
-    red, yellow_b, yellow_office = units
-    assert red.reasons == ("超期 4 件（红牌线 4 件）", "按期办结率 20%，低于 60%（应办结 5 件）")
-    assert yellow_b.reasons == ("超期 2 件（黄牌线 2 件）",)
+    red, _desk, yellow_b, yellow_office = units
+    assert red.reasons == (
+        "超期 4 件，占 80%（红牌线 4 件且 10%）",
+        "按期办结率 20%，低于 60%（应办结 5 件）",
+    )
+    assert yellow_b.reasons == ("超期 2 件，占 100%（黄牌线 2 件且 5%）",)
     assert yellow_office.reasons == ("退单 3 次、返工 0 次（黄牌线合计 3 次）",)
     assert (yellow_office.metrics.accepted, yellow_office.overdue) == (
         0,

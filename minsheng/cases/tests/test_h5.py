@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -379,7 +380,16 @@ def test_buildings_of_an_estate_and_where_a_position_falls(cw, client):
     assert client.get(reverse("h5:locate"), INSIDE).json() == {
         "found": True,
         "place": "颐和社区 · 颐和一网格",
+        "grid": "颐和一网格",
+        "estate": "",
+        "estate_id": None,
     }
+    # with the 小区's centre known, "use my location" names it too
+    estate = cw.w.estate_a
+    estate.lat, estate.lng = 36.5052, 118.5049
+    estate.save(update_fields=["lat", "lng"])
+    found = client.get(reverse("h5:locate"), INSIDE).json()
+    assert found["place"] == "颐和社区 · 颐和一网格 · 颐和家园" and found["estate_id"] == estate.pk
     assert client.get(reverse("h5:locate"), {"lat": "30", "lng": "110"}).json()["found"] is False
     assert client.get(reverse("h5:locate"), {"lat": "abc"}).status_code == 400
 
@@ -640,10 +650,39 @@ def test_my_appeals_lists_the_account_s_cases_and_those_under_its_phone(cw, clie
     assert client.get(reverse("h5:case", args=[not_mine.number])).status_code == 302
 
 
-def test_my_appeals_needs_a_login(db, client):
+def test_my_appeals_asks_a_resident_to_sign_in_by_phone(db, client):
     response = client.get(reverse("h5:mine"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("h5:login"))
+
+
+def test_a_resident_signs_in_by_phone_and_code_and_sees_all_their_appeals(cw, client):
+    earlier = register(cw, phone=PHONE)
+    other = register(cw, phone=OTHER_PHONE)
+    page = client.get(reverse("h5:login"), {"next": reverse("h5:mine")})
+    assert page.status_code == 200 and "短信验证码" in page.content.decode()
+    wrong = client.post(reverse("h5:login"), {"phone": PHONE, "code": "000000"})
+    assert wrong.status_code == 400 and "验证码不正确" in wrong.content.decode()
+    code = code_for(client)
+    response = client.post(reverse("h5:login"), {"phone": PHONE, "code": code, "next": reverse("h5:mine")})
+    assert response.status_code == 302 and response["Location"] == reverse("h5:mine")
+    mine = client.get(reverse("h5:mine")).content.decode()
+    assert earlier.number in mine and other.number not in mine
+    assert "我要反映" in mine  # on every H5 page
+    # the account was made on the first login, and is a resident's: no workbench
+    user = get_user_model().objects.get(phone=PHONE)
+    assert not user.is_staff_member and not user.has_usable_password()
+    assert client.get("/cases/").status_code in (302, 403)
+
+
+def test_a_staff_phone_cannot_sign_in_by_code(cw, client):
+    staff = cw.w.worker_a
+    staff.phone = "13900000001"
+    staff.save(update_fields=["phone"])
+    code = code_for(client, staff.phone)
+    response = client.post(reverse("h5:login"), {"phone": staff.phone, "code": code})
+    assert response.status_code == 400 and "工作人员" in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_a_signed_in_resident_submits_with_the_account_phone_and_no_code(cw, client_for):

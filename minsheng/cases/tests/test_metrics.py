@@ -224,7 +224,7 @@ EXPECTED_DECEMBER = {
     "open": 3,  # c9 c13 c14
     "shelved": 1,  # c13
     "awaiting_verification": 0,
-    "overdue_open": 1,  # c9
+    "overdue_open": 2,  # c9, and c14 (unsigned past its 签收时限: every clock counts)
     "rated": 8,  # c1 c2 c3 c4 c5 c6 c11 + c9 (its latest verdict: 不满意); c10 unreachable
     "satisfied": 5,  # c1 c3 c4 c5 c11
     "basic": 2,  # c2 c6
@@ -253,7 +253,7 @@ def test_every_metric_matches_the_hand_count(story):
     m = metrics.summary(december(), now=NOW, working_hours=True)
     assert {key: getattr(m, key) for key in EXPECTED_DECEMBER} == EXPECTED_DECEMBER
     assert {key: getattr(m, key) for key in EXPECTED_DECEMBER_RATES} == EXPECTED_DECEMBER_RATES
-    assert m.overdue == 2  # c9 open past due + c2 resolved late
+    assert m.overdue == 3  # c9 open past due, c14 past its sign limit + c2 resolved late
     assert m.handling_hours == pytest.approx(756 / 8)
     assert m.handling_working_hours == pytest.approx(199.5 / 8)
 
@@ -288,7 +288,7 @@ def test_as_dict_is_json_ready(story):
     assert data["satisfaction_rate"] == 0.875
     assert data["handling_hours"] == 94.5
     assert data["handling_working_hours"] is None  # not asked for
-    assert data["overdue"] == 2
+    assert data["overdue"] == 3
     empty = metrics.summary(Case.objects.none(), now=NOW)
     assert empty.reported == 0 and empty.completion_rate is None and empty.as_dict()["on_time_rate"] is None
 

@@ -110,7 +110,8 @@ def test_supervised_and_overdue_lists(cw, client_for, _monday):
     assert numbers(leader.get("/cases/supervised/")) == {watched.number, keyed.number}
     _monday.move_to(MONDAY + dt.timedelta(days=14))
     response = client_for(w.worker_a).get("/cases/overdue/")
-    assert numbers(response) == {watched.number, keyed.number}  # the registered one has no finish clock yet
+    # the registered one is overdue too: its 受理时限 (a few working hours) passed long ago
+    assert numbers(response) == {watched.number, keyed.number, quiet.number}
     assert {r["deadline"] for r in response.context["rows"]} == {"red"}
     assert quiet.number in numbers(client_for(w.worker_a).get("/cases/all/"))
 
@@ -125,10 +126,12 @@ def test_filters_status_category_search_and_deadline(cw, client_for, _monday):
     assert numbers(client.get("/cases/all/?q=xsd")) == {sewer.number}  # pinyin initials of the title
     assert numbers(client.get(f"/cases/all/?q={sewer.number[-6:]}")) == {sewer.number}
     assert numbers(client.get(f"/cases/all/?grid={cw.grid.pk}&status=")) == {sewer.number, building.number}
-    assert numbers(client.get("/cases/all/?deadline=green")) == {sewer.number}
+    # the registered one runs on its 受理时限, the accepted one on its 办结时限: both green now
+    assert numbers(client.get("/cases/all/?deadline=green")) == {sewer.number, building.number}
     assert numbers(client.get("/cases/all/?deadline=red")) == set()
     _monday.move_to(MONDAY + dt.timedelta(days=6, hours=6))  # past 80 % of five working days
     assert numbers(client.get("/cases/all/?deadline=yellow")) == {sewer.number}
+    assert numbers(client.get("/cases/all/?deadline=red")) == {building.number}  # never accepted
     response = client.get("/cases/all/?status=bogus&category=nope&page=999")
     assert response.status_code == 200 and numbers(response) == set()
     page = client.get("/cases/all/").content.decode()
@@ -475,12 +478,25 @@ def test_export_query_count_does_not_grow_with_rows(cw, client_for):
 def test_map_data_is_scoped_filtered_and_coloured(cw, client_for):
     w = cw.w
     located = actions.do_accept(register(cw, node=None, lat=36.505, lng=118.505), actor=w.worker_a)
-    register(cw, description="没有坐标的诉求")
+    unplaced = register(cw, description="没有坐标的诉求")  # filed at a building: drawn at its grid's centre
     data = client_for(w.worker_a).get("/cases/map/data/").json()
-    assert [f["properties"]["number"] for f in data["features"]] == [located.number]
-    assert data["features"][0]["properties"]["state"] == "green"
-    assert data["features"][0]["geometry"]["coordinates"] == [118.505, 36.505]
-    assert client_for(w.worker_a).get("/cases/map/data/?status=registered").json()["features"] == []
+    features = {f["properties"]["number"]: f for f in data["features"]}
+    assert set(features) == {located.number, unplaced.number}
+    assert features[located.number]["properties"]["state"] == "green"
+    assert features[located.number]["geometry"]["coordinates"] == [118.505, 36.505]
+    assert features[located.number]["properties"]["placed_by"] == "point"
+    grid = cw.grid
+    centre = [(grid.min_lng + grid.max_lng) / 2, (grid.min_lat + grid.max_lat) / 2]
+    assert features[unplaced.number]["geometry"]["coordinates"] == pytest.approx(centre)
+    assert features[unplaced.number]["properties"]["placed_by"] == "grid"
+    # a building with a centre of its own is drawn there
+    w.unit_a.lat, w.unit_a.lng = 36.5031, 118.5042
+    w.unit_a.save(update_fields=["lat", "lng"])
+    data = client_for(w.worker_a).get("/cases/map/data/").json()
+    mapped = {f["properties"]["number"]: f for f in data["features"]}
+    assert mapped[unplaced.number]["geometry"]["coordinates"] == [118.5042, 36.5031]
+    registered_only = client_for(w.worker_a).get("/cases/map/data/?status=registered").json()["features"]
+    assert [f["properties"]["number"] for f in registered_only] == [unplaced.number]
     assert client_for(w.grid_b).get("/cases/map/data/").json()["features"] == []
     assert client_for(w.worker_a).get("/cases/map/?list=overdue").status_code == 200
 

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -494,10 +493,60 @@ def _message(exc: Exception) -> str:
 
 
 @never_cache
-@login_required
+def resident_login(request):
+    """居民登录: a phone number and the code sent to it. The first login makes the account (a resident's, with no
+    role and no password); staff accounts sign in on the workbench with their password, never by a code."""
+    from django.contrib.auth import get_user_model, login
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or reverse("h5:mine")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("h5:mine")
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(target)
+    form = PhoneCodeForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        if not sms.check_code(phone, form.cleaned_data["code"], consume=False):
+            error = _("验证码不正确或已过期，请重新获取")
+        else:
+            User = get_user_model()
+            user = User.objects.filter(phone=phone).first()
+            if user is not None and (user.is_superuser or user.is_staff_member):
+                error = _("该手机号属于工作人员账号，请在工作台用账号密码登录")
+            elif user is not None and not user.is_active:
+                error = _("该账号已停用")
+            else:
+                sms.consume_code(phone)
+                if user is None:
+                    from minsheng.accounts.actions import create_user
+
+                    user = create_user(
+                        username=f"h5-{phone}", password=None, phone=phone, display_name=mask_phone(phone)
+                    )
+                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+                return redirect(target)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "cases/h5/login.html", {"form": form, "error": error, "next": target}, status=status
+    )
+
+
+@require_POST
+def resident_logout(request):
+    from django.contrib.auth import logout
+
+    logout(request)
+    return redirect("h5:home")
+
+
+@never_cache
 @require_GET
 def mine(request):
-    """我的诉求: a signed-in resident's cases, newest first."""
+    """我的诉求: a signed-in resident's cases, newest first (everyone else signs in by phone first)."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('h5:login')}?{urlencode({'next': request.get_full_path()})}")
     cases = own_cases(request.user).select_related("category").order_by("-reported_at", "-pk")
     page = paginate(request, cases, per_page=PHONE_PAGE_SIZE)
     rows = [{"case": c, "status": resident_status(c)} for c in page.object_list]
@@ -588,4 +637,30 @@ def locate(request):
     grid = Grid.objects.containing(lat, lng).select_related("community").first()
     if grid is None:
         return JsonResponse({"found": False, "message": _("您的位置不在本街道的网格范围内，请选择小区")})
-    return JsonResponse({"found": True, "place": f"{grid.community.name} · {grid.name}"})
+    estate = _estate_at(grid, lat, lng)
+    parts = [grid.community.name, grid.name] + ([estate.name] if estate is not None else [])
+    return JsonResponse(
+        {
+            "found": True,
+            "place": " · ".join(parts),
+            "grid": grid.name,
+            "estate": estate.name if estate is not None else "",
+            "estate_id": estate.pk if estate is not None else None,
+        }
+    )
+
+
+def _estate_at(grid, lat: float, lng: float):
+    """The 小区 (or 自然村) of the grid the point lies in, else the nearest one's centre within about 300 m."""
+    from shapely.geometry import Point, shape
+
+    point = Point(lng, lat)
+    nearest, best = None, 0.003**2
+    for node in grid.nodes.filter(kind__in=[NodeKind.ESTATE, NodeKind.NATURAL_VILLAGE]):
+        if node.geometry and shape(node.geometry).contains(point):
+            return node
+        if node.lat is not None and node.lng is not None:
+            d = (node.lat - lat) ** 2 + (node.lng - lng) ** 2
+            if d < best:
+                nearest, best = node, d
+    return nearest

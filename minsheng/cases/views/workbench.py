@@ -31,7 +31,7 @@ from minsheng.core.scoping import subtree_condition
 from minsheng.core.views import staff_required
 from minsheng.org.models import Grid, Node
 
-from .. import actions
+from .. import actions, routing
 from ..choices import (
     DEADLINE_COLOURS,
     OPEN_STATES,
@@ -42,7 +42,7 @@ from ..choices import (
     Status,
     Urgency,
 )
-from ..deadlines import overdue_q, state_of
+from ..deadlines import CLOCKS, governing, overdue_q, state_of, yellow_q
 from ..filtersets import CaseFilter
 from ..forms.workbench import category_filter_choices
 from ..models import ApprovalRequest, Case, CaseEvent, Supervision, Unit
@@ -195,12 +195,16 @@ class WorkbenchFilter(CaseFilter):
         fields["q"].widget.attrs.update({"placeholder": _("编号、标题或拼音"), "type": "search"})
 
     def filter_deadline(self, qs, name, value):
-        live = Q(status__in=OPEN_STATES - {S.SHELVED}, finish_due__isnull=False)
+        """Any running clock (受理, 签收, 办结 …) counts, the way the badges judge it (cases.deadlines)."""
         if value == DeadlineState.RED:
-            return qs.filter(live, finish_due__lt=self.now)
+            return qs.filter(overdue_q(self.now))
+        yellow = yellow_q(self.now, qs)
         if value == DeadlineState.YELLOW:
-            return qs.filter(live, finish_due__gte=self.now, finish_warn_at__lte=self.now)
-        return qs.filter(live, finish_due__gte=self.now).exclude(finish_warn_at__lte=self.now)
+            return qs.filter(yellow)
+        running = Q()
+        for c in CLOCKS:
+            running |= Q(status__in=c.statuses, **{f"{c.due_field}__isnull": False})
+        return qs.filter(running).exclude(overdue_q(self.now)).exclude(yellow)
 
     def under_node(self):
         """The node of the 地点 filter, for the picker's label (only a node the user may see cases at)."""
@@ -235,9 +239,12 @@ def rows_of(cases, user, now) -> list[dict]:
     rows = []
     for case in cases:
         state = state_of(case, now)
+        run = governing(case, now)
         rows.append(
             {
                 "case": case,
+                "due": run.due if run else case.finish_due,
+                "due_label": run.clock.label if run else "",
                 "status_badge": badge_class(STATUS_COLOURS, case.status),
                 "deadline": state,
                 "deadline_label": DeadlineState(state).label,
@@ -295,7 +302,11 @@ def case_list(request, name: str):
             "can_unmask": user.has_cap(Cap.ORG_EXPORT) and user.has_cap(Cap.ORG_VIEW_PII),
             "export_url": export_url(request, name),
             "can_dispatch": any(r["dispatchable"] for r in rows),
-            "units": Unit.objects.filter(is_active=True).order_by("kind", "name"),
+            "units": [
+                u
+                for u in Unit.objects.filter(is_active=True).select_related("node").order_by("kind", "name")
+                if routing.may_dispatch_to(user, u)  # the org tree decides whom this user may send work to
+            ],
             "page_sizes": PAGE_SIZES,
         },
     )
@@ -378,11 +389,35 @@ def home_panel(request):
         "overdue": capped_count(visible.filter(overdue_condition(now))),
     }
     urgent = list_queryset("todo", user, now).select_related("category", "node")[:HOME_CASES]
+    # A unit's members (a property company's staff, a 科室) follow what their unit holds, not only their own todo.
+    units = [
+        {"unit": unit, "open": visible.filter(lead_unit=unit, status__in=OPEN_STATES).count()}
+        for unit in Unit.objects.filter(members=user, is_active=True).order_by("name")[:3]
+    ]
     return {
         "counts": counts,
         "rows": rows_of(urgent, user, now),
         "can_create": user.has_cap(Cap.CASES_CREATE),
+        "units": units,
     }
 
 
-navigation.register_panel("cases/workbench/_home_panel.html", home_panel, order=20)
+# Before the registry counts (org, order 10): the cases waiting for a person are their day's work.
+navigation.register_panel("cases/workbench/_home_panel.html", home_panel, order=5)
+
+
+def demo_progress_panel(request):
+    """While `make run` writes the demo's two-year history in the background, the 工作台 says how far it is."""
+    from ..demo import progress
+
+    state = progress.read()
+    if not state or state.get("finished") or not state.get("total"):
+        return None
+    return {
+        "percent": min(99, round(100 * state.get("done", 0) / state["total"])),
+        "day": state.get("day", ""),
+        "registered": state.get("registered", 0),
+    }
+
+
+navigation.register_panel("cases/workbench/_demo_progress.html", demo_progress_panel, order=1)

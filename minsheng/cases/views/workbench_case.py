@@ -33,7 +33,7 @@ from minsheng.core.models import AuditLog
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
-from .. import actions, duplicates, routing, workflow
+from .. import actions, duplicates, routing, sources, workflow
 from ..choices import (
     DEADLINE_COLOURS,
     EVENT_COLOURS,
@@ -44,7 +44,7 @@ from ..choices import (
     Satisfaction,
     Status,
 )
-from ..deadlines import state_of
+from ..deadlines import CLOCKS, running, state_of
 from ..forms.workbench import (
     DecideForm,
     DispatchForm,
@@ -296,6 +296,9 @@ def event_details(event) -> list[str]:
         out.append(_("%(old)s → %(new)s") % {"old": x["old"], "new": x["new"]})
     if x.get("leader"):
         out.append(_("包案领导：%(v)s") % {"v": x["leader"]})
+    if x.get("clock"):
+        names = {c.name: c.label for c in CLOCKS}
+        out.append(str(names.get(x["clock"], x["clock"])))
     return out
 
 
@@ -368,7 +371,7 @@ def _shapes(case) -> list[dict]:
     return shapes
 
 
-def _dispatch_context(case, form) -> dict:
+def _dispatch_context(case, form, user=None) -> dict:
     """The dispatch form is drawn by hand (handlers grouped by unit): what it shows chosen — the routing rules'
     suggestion at first, the person's own choice when a submission comes back with an error."""
     suggestion = routing.suggest(case)
@@ -379,9 +382,11 @@ def _dispatch_context(case, form) -> dict:
         unit = suggestion.unit.pk if suggestion else None
         handler = suggestion.handler.pk if suggestion and suggestion.handler else None
         co_units = []
+    units = list(_units_with_members().select_related("node"))
     return {
         "suggestion": suggestion,
-        "units": _units_with_members(),
+        "units": units,
+        "unit_groups": routing.dispatch_groups(case, user, units),
         "dispatch_unit": str(unit or ""),
         "dispatch_handler": str(handler or ""),
         "dispatch_co": [str(v) for v in co_units],
@@ -410,6 +415,7 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
     verbs = workflow.available(case, user)
     decide_panels = _decide_panels(case, user, bound) if "decide" in verbs else []
     state = state_of(case, now)
+    clocks = running(case, now)
     attachments = list(case.attachments.all())
     context = {
         "case": case,
@@ -418,6 +424,16 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
         "deadline": state,
         "deadline_label": DeadlineState(state).label,
         "deadline_badge": badge_class(DEADLINE_COLOURS, state, default=None),
+        "source": sources.describe(case),
+        "clocks": [
+            {
+                "label": r.clock.label,
+                "due": r.due,
+                "badge": badge_class(DEADLINE_COLOURS, r.state, default=None),
+                "state_label": DeadlineState(r.state).label,
+            }
+            for r in clocks
+        ],
         "phone": case.reporter_phone if reveal else mask_phone(case.reporter_phone),
         "revealed": reveal,
         "can_reveal": bool(case.reporter_phone) and user.has_cap(Cap.ORG_VIEW_PII, case.node),
@@ -444,7 +460,7 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
     }
     if "dispatch" in verbs:
         form = next(p["form"] for p in context["panels"] if p["verb"] == "dispatch")
-        context.update(_dispatch_context(case, form))
+        context.update(_dispatch_context(case, form, user))
     if "merge" in verbs:
         matches = duplicates.suggest(
             description=case.description, node=case.node, grid=case.grid, category=case.category, exclude=case

@@ -8,6 +8,7 @@ import tempfile
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -60,7 +61,12 @@ def export(request):
         "list": title,
         "date": now.astimezone(TZ).strftime("%Y%m%d"),
     }
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    response = FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    # The page waits with a running clock until this cookie says the file is on its way (workbench.js).
+    token = (request.POST.get("token") or request.GET.get("token") or "")[:32]
+    if token.isalnum():
+        response.set_cookie("ledger_ready", token, max_age=120, samesite="Lax")
+    return response
 
 
 # -- recurring problems ----------------------------------------------------------------------------------------
@@ -137,8 +143,14 @@ def recurring(request):
             "min_count": min_count,
             "grid_rows": grid_rows,
             "estate_rows": estate_rows,
+            # two lists on one page, each paged on its own: a street's two years never make a 30,000 px page
+            "grid_page": Paginator(grid_rows, RECURRING_PAGE).get_page(request.GET.get("gpage")),
+            "estate_page": Paginator(estate_rows, RECURRING_PAGE).get_page(request.GET.get("epage")),
         },
     )
+
+
+RECURRING_PAGE = 20
 
 
 # -- efficiency ------------------------------------------------------------------------------------------------
@@ -168,6 +180,13 @@ def _period_context(form: PeriodForm):
     return start, end, node, {"form": form, "start": start, "end": end, "node": node}
 
 
+def _year_ago(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
 def _quick_periods(request, today: dt.date) -> list[dict]:
     """Links for the usual periods, keeping the chosen area."""
     node = request.GET.get("node", "")
@@ -178,7 +197,8 @@ def _quick_periods(request, today: dt.date) -> list[dict]:
         (_("上月"), last_month_end.replace(day=1), last_month_end),
         (_("近三个月"), months_back(today, 2), today),
         (_("今年"), today.replace(month=1, day=1), today),
-        (_("近十二个月"), months_back(today, 11), today),
+        # a year back to the day: never the same span as 今年 (which starts on 1 January)
+        (_("近十二个月"), _year_ago(today) + dt.timedelta(days=1), today),
     ]
     return [
         {"label": label, "query": urlencode({"start": a.isoformat(), "end": b.isoformat(), "node": node})}
@@ -205,7 +225,11 @@ def efficiency_board(request):
                 "red": sum(r["card"] == efficiency.Card.RED for r in units + handlers),
                 "yellow": sum(r["card"] == efficiency.Card.YELLOW for r in units + handlers),
             },
-            "rules": {k: int(v) if k != "red_on_time_rate" else percent(v) for k, v in rules.items()},
+            "rules": {
+                **{k: int(v) for k, v in rules.items() if not k.endswith("_rate")},
+                "red_on_time_rate": percent(rules["red_on_time_rate"]),
+                **{f"{k}_text": percent(v) for k, v in rules.items() if k.endswith("_rate")},
+            },
             "quick": _quick_periods(request, now.astimezone(TZ).date()),
         }
     )

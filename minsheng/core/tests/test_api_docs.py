@@ -52,3 +52,5 @@ def test_swagger_ui_is_served_from_local_assets(client):
 def test_redoc_loads_nothing_from_the_internet(client):
     html = client.get("/api/redoc/").content.decode()
     assert all(u.startswith("/static/") for u in asset_urls(html))
+    # Redoc's bundle draws the Redocly logo from its CDN: the page allows images from this server only
+    assert "img-src 'self' data: blob:" in html

@@ -93,6 +93,8 @@ def test_bottom_bar_keeps_the_most_used_entries(world, client_for):
     bottom = response.context["nav_bottom"]
     assert 1 <= len(bottom) <= navigation.BOTTOM_BAR_SIZE
     assert [i["label"] for i in bottom][:2] == ["工作台", "诉求案件"]
+    # reporting is one tap from any page of the grid worker's phone
+    assert [i["short"] for i in bottom][2] == "上报" and bottom[2]["url"] == reverse("cases:create")
     assert [i["label"] for i in bottom if i["active"]] == ["网格"]
     assert 'class="bottom-nav"' in response.content.decode()
 
@@ -102,7 +104,8 @@ def test_home_counts_are_scoped(world, client_for):
     actions.register_resident(name="李四", node=world.unit_b)
     for user, residents in ((world.admin, 2), (world.grid_b, 1)):
         panels = client_for(user).get(reverse("core:home")).context["panels"]
-        stats = {s["label"]: s["count"] for s in panels[0]["context"]["stats"]}
+        counts = next(p for p in panels if p["template"] == "org/territory/_home_counts.html")
+        stats = {s["label"]: s["count"] for s in counts["context"]["stats"]}
         assert stats["居民"] == residents
         assert stats["社区/村"] == (2 if user == world.admin else 1)
 

@@ -237,7 +237,7 @@ def test_unacknowledged_alarms_open_one_case_and_its_closure_shows_on_them(
     assert temp.case_id is not None and humid.case_id == temp.case_id  # one greenhouse, one case
     assert acked.case_id is None  # someone acknowledged it: no case
     case = temp.case
-    assert case.kind.code == "alarm" and case.urgency == Urgency.NORMAL and case.node_id == farm.village.pk
+    assert case.kind.code == "alarm" and case.urgency == Urgency.URGENT and case.node_id == farm.village.pk
     assert "超时未确认" in case.title and "36 分钟" in case.description
     assert Case.objects.count() == 1
 
@@ -291,7 +291,7 @@ def test_a_merged_case_hands_its_alarms_over_and_a_reopened_one_is_noted(farm, p
     second_alarm = raise_at(sensor, Severity.CRITICAL)
     second = second_alarm.case
     assert first.pk != second.pk  # two greenhouses, two cases
-    case_actions.do_accept(first, actor=farm.w.admin)
+    assert first.status == Status.ACCEPTED  # a critical alarm's case is accepted by the system at once
     case_actions.do_merge(second, into=first, actor=farm.w.admin, note="同一寒潮")
     second_alarm.refresh_from_db()
     assert second_alarm.case_id == first.pk
@@ -305,3 +305,33 @@ def test_a_merged_case_hands_its_alarms_over_and_a_reopened_one_is_noted(farm, p
     temp.refresh_from_db()
     assert not temp.handled_by_case
     assert "重新打开" in temp.comments.order_by("-pk").first().text
+
+
+def test_a_critical_alarm_case_runs_on_emergency_hours_goes_to_the_village_and_names_its_source(
+    farm, people, client_for, api_for
+):
+    """Accepted by the system, dispatched to the village by the routing rules (属地), the grower named as the
+    contact, the reading with its unit, a limit of hours — and the case page and API link back to the alarm."""
+    from minsheng.cases.models import RoutingRule
+
+    unit = Unit.objects.create(
+        name="樱桃村委会", kind=UnitKind.COMMUNITY, node=farm.village, leader=people.cadre
+    )
+    unit.members.set([people.cadre])
+    RoutingRule.objects.create(territorial=True)
+    alarm = raise_at(farm.temp, Severity.CRITICAL)
+    case = alarm.case
+    assert case.status == Status.DISPATCHED and case.lead_unit == unit
+    assert case.urgency == Urgency.EMERGENCY
+    assert case.finish_due - case.accepted_at <= dt.timedelta(hours=2)
+    assert case.sign_due - case.dispatched_at <= dt.timedelta(hours=1)  # natural time, even at night
+    assert case.reporter_name == "王某"
+    assert "31.2 °C" in case.description
+
+    page = client_for(farm.w.admin).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "温室告警" in page and reverse("iot:alarm", args=[alarm.pk]) in page
+    data = api_for(farm.w.admin).get(f"/api/v1/cases/{case.pk}/").json()
+    assert data["source"]["kind"] == "温室告警"
+    assert data["source"]["url"] == reverse("iot:alarm", args=[alarm.pk])
+    assert data["source"]["type"] == "iot.alarm"
+    assert {d["clock"] for d in data["deadlines"]} == {"sign", "finish"}

@@ -93,6 +93,15 @@ def test_map_cluster_and_greenhouse_pages_show_the_rollups(farm, spread, client_
     assert [r["greenhouse"].code for r in page.context["rows"]] == ["gh1", "gh2", "gh5"]
     assert page.context["summary"].total == 4
     assert "未确认 3" in page.content.decode()
+    from minsheng.iot.views import greenhouses as greenhouse_views
+
+    old, greenhouse_views.CLUSTER_PAGE = greenhouse_views.CLUSTER_PAGE, 2
+    try:  # a large cluster pages its table, the worst greenhouses first
+        first = client.get(reverse("iot:cluster", args=[farm.cluster.pk]))
+        assert [r["greenhouse"].code for r in first.context["page_obj"].object_list] == ["gh1", "gh2"]
+        assert "page=2" in first.content.decode()
+    finally:
+        greenhouse_views.CLUSTER_PAGE = old
     gh = client.get(reverse("iot:greenhouse", args=[farm.greenhouse.pk]))
     assert gh.context["summary"].highest == Severity.CRITICAL
     assert "紧急 1" in gh.content.decode() and "次要 1" in gh.content.decode()
@@ -193,4 +202,4 @@ def test_api_rollups(farm, spread, api_for):
     assert api.get(f"/api/v1/iot/greenhouses/{spread['gh2'].pk}/").json()["alarm_summary"]["total"] == 2
     assert api_for(farm.w.worker_a).get("/api/v1/iot/clusters/").json() == []
     alarm = api.get("/api/v1/iot/alarms/", {"severity": "critical"}).json()["results"][0]
-    assert alarm["case_number"] and alarm["case_status"] == "registered" and alarm["handled_by_case"] is False
+    assert alarm["case_number"] and alarm["case_status"] == "accepted" and alarm["handled_by_case"] is False

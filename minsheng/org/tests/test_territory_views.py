@@ -141,6 +141,11 @@ def test_node_picker_finds_street_by_initials(world, client_for):
     assert results[0]["id"] == world.street.pk
 
 
+def test_node_picker_finds_a_building_written_without_spaces(world, client_for):
+    results = client_for(world.admin).get(reverse("org:pick_nodes"), {"q": "颐和家园1号楼"}).json()["results"]
+    assert results and results[0]["id"] == world.building_a.pk
+
+
 def test_node_picker_is_scoped_and_filters_kinds(world, client_for):
     client = client_for(world.grid_b)
     assert client.get(reverse("org:pick_nodes"), {"q": "yh"}).json()["results"] == []

@@ -54,11 +54,17 @@ PALETTE = [
 
 
 def search_nodes(queryset, text: str):
-    """Every word must match a node's name, full name, code prefix or pinyin (full or initials: "cgjd")."""
+    """Every word must match a node's name, full name, code prefix or pinyin (full or initials: "cgjd"). The full
+    name also matches written without its spaces: "颐和家园2号楼" finds "… 颐和家园 2号楼"."""
+    from django.db.models import Value
+    from django.db.models.functions import Replace
+
+    queryset = queryset.annotate(compact_name=Replace("full_name", Value(" "), Value("")))
     for term in text.split():
         queryset = queryset.filter(
             Q(name__icontains=term)
             | Q(full_name__icontains=term)
+            | Q(compact_name__icontains=term)
             | Q(code__startswith=term)
             | Q(search_key__icontains=term.lower())
         )
@@ -112,9 +118,10 @@ def _tree_rows(nodes, user) -> list[dict]:
 
 
 def _home_counts(request):
-    """The 工作台's counts of what lies in the user's scope, each linking to its list."""
+    """The 工作台's counts of what lies in the user's scope, each linking to its list — for those who keep or read
+    the registries (org.change or org.view_pii); property staff, supervisors and officers see their work instead."""
     user = request.user
-    if not user.has_cap(Cap.ORG_VIEW):
+    if not user.has_cap(Cap.ORG_VIEW) or not (user.has_cap(Cap.ORG_CHANGE) or user.has_cap(Cap.ORG_VIEW_PII)):
         return None
     nodes = Node.objects.visible_to(user).aggregate(
         territories=Count("pk", filter=Q(kind__in=TERRITORIAL_KINDS)),

@@ -61,6 +61,7 @@
     var map = L.map(el, { attributionControl: false, zoomSnap: 0.25, maxZoom: 19, scrollWheelZoom: el.hasAttribute("data-scroll-zoom") });
     var tiles = el.getAttribute("data-tiles");
     if (tiles) L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
+    else el.classList.add("map-no-tiles"); // no tile server: the boundaries and grids below are the base map
     var grids = L.featureGroup().addTo(map);
     var clusters = L.markerClusterGroup({
       showCoverageOnHover: false,
@@ -71,6 +72,14 @@
     var gridSource = el.getAttribute("data-grids");
     var loadGrids = gridSource
       ? getJSON(gridSource).then(function (data) {
+          if (data.communities) {
+            L.geoJSON(data.communities, {
+              interactive: false,
+              style: function (f) {
+                return { color: f.properties.color, weight: 2.5, dashArray: "6 4", fillColor: "#ffffff", fillOpacity: 0.6 };
+              },
+            }).addTo(grids);
+          }
           L.geoJSON(data.grids, {
             interactive: false,
             style: function (f) {

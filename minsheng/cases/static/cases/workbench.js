@@ -58,6 +58,69 @@
   );
 
   // -- dispatch: the handler list follows the unit ---------------------------------------------------------
+  // The dispatch form's unit search: narrows the unit list (and the co-handling units) to names containing the text.
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.matches("input[data-unit-search]")) return;
+    var text = box.value.trim();
+    var select = document.getElementById(box.getAttribute("data-unit-search"));
+    var first = null;
+    if (select) {
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        var any = false;
+        group.querySelectorAll("option").forEach(function (opt) {
+          var show = !text || opt.textContent.indexOf(text) !== -1;
+          opt.hidden = !show;
+          if (show) { any = true; if (!first) first = opt; }
+        });
+        group.hidden = !any;
+      });
+      if (text && first && select.selectedOptions[0] && select.selectedOptions[0].hidden) {
+        select.value = first.value;
+        filterHandlers(select);
+      }
+    }
+    var form = box.closest("form") || document;
+    form.querySelectorAll(".co-units label").forEach(function (label) {
+      label.hidden = !!text && label.textContent.indexOf(text) === -1 && !label.querySelector("input:checked");
+    });
+  });
+
+  // -- the ledger export: a running clock until the server's cookie says the file is on its way --------------
+  function exportStarted(trigger) {
+    var status = document.querySelector("[data-export-status]");
+    var token = String(Date.now()) + String(Math.floor(Math.random() * 1e6));
+    if (status) {
+      status.hidden = false;
+      var started = Date.now();
+      var timer = setInterval(function () {
+        if (document.cookie.indexOf("ledger_ready=" + token) !== -1) {
+          clearInterval(timer);
+          status.textContent = status.getAttribute("data-i18n-done");
+          return;
+        }
+        status.textContent = status.getAttribute("data-i18n-working") + " " + Math.round((Date.now() - started) / 1000) + "s";
+      }, 500);
+      status.textContent = status.getAttribute("data-i18n-working");
+    }
+    return token;
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-export]");
+    if (!link) return;
+    var token = exportStarted(link);
+    link.href = link.href.replace(/([?&])token=[^&]*&?/, "$1") + (link.href.indexOf("?") === -1 ? "?" : "&") + "token=" + token;
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-export]");
+    if (!form) return;
+    var input = form.querySelector("input[name=token]") || document.createElement("input");
+    input.type = "hidden";
+    input.name = "token";
+    input.value = exportStarted(form);
+    form.appendChild(input);
+  });
+
   function filterHandlers(unitSelect) {
     var handler = document.getElementById(unitSelect.getAttribute("data-unit-select"));
     if (!handler) return;
@@ -89,6 +152,14 @@
         document.getElementById("id_lng").value = position.coords.longitude.toFixed(6);
         say(button.getAttribute("data-i18n-done"));
         recheck();
+        // Name the grid and 小区 the point falls in (the residents' H5 form does the same).
+        var where = button.getAttribute("data-where");
+        if (where) {
+          fetch(where + "?lat=" + position.coords.latitude + "&lng=" + position.coords.longitude, { credentials: "same-origin" })
+            .then(function (r) { return r.json(); })
+            .then(function (data) { say(data.found ? button.getAttribute("data-i18n-done") + "：" + data.place : data.message || data.error); })
+            .catch(function () { /* the point is filled in; naming it is a courtesy */ });
+        }
       },
       function () { say(button.getAttribute("data-i18n-failed")); },
       { enableHighAccuracy: true, timeout: 10000 }
