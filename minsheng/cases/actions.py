@@ -182,7 +182,7 @@ def _unit_people(unit: Unit | None) -> list[Any]:
     return list(unit.members.filter(is_active=True)) + ([unit.leader] if unit.leader_id else [])
 
 
-def _next_number(now: dt.datetime, node=None) -> str:
+def _next_number(now: dt.datetime, node: Node | None = None) -> str:
     """The next number of the year in the 街道 of `node` (its prefix). The UPDATE takes the row lock until commit,
     so numbers never repeat."""
     year = now.astimezone(clock_tz()).year
@@ -200,7 +200,7 @@ def _next_number(now: dt.datetime, node=None) -> str:
     return f"{prefix}-{year}-{row[0]:06d}"
 
 
-def _number_prefix(node) -> str:
+def _number_prefix(node: Node | None) -> str:
     """The case-number prefix of the nearest node at or above `node` that has one, else the deployment's."""
     if node is not None:
         from minsheng.org.models import Node
@@ -898,7 +898,14 @@ def do_recategorize(case: Case, *, actor: User | None, category: Category, note:
 
 @transaction.atomic
 def do_record(
-    case: Case, *, actor, verb: str, label: str, note: str = "", public: bool = False, **extra
+    case: Case,
+    *,
+    actor: User | None,
+    verb: str,
+    label: str,
+    note: str = "",
+    public: bool = False,
+    **extra: Any,
 ) -> CaseEvent:
     """A domain app's step on the case's timeline (a referral sent, a mediation session, a 复查 requested) that
     changes nothing the engine tracks. `label` is what the timeline shows for the verb."""
@@ -937,7 +944,7 @@ def run_deadline_clock(now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def _run_short_clock(c, now: dt.datetime, verb: str) -> int:
+def _run_short_clock(c: deadlines.Clock, now: dt.datetime, verb: str) -> int:
     """Warn or escalate the cases of a clock without stored marks (受理, 签收 and those domains register)."""
     from django.db.models import Exists, OuterRef
 
@@ -961,7 +968,7 @@ def _run_short_clock(c, now: dt.datetime, verb: str) -> int:
 
 
 @transaction.atomic
-def _short_clock_step(pk: int, c, now: dt.datetime, verb: str) -> int:
+def _short_clock_step(pk: int, c: deadlines.Clock, now: dt.datetime, verb: str) -> int:
     case = Case.objects.select_for_update(of=("self",)).select_related("lead_unit", "node").get(pk=pk)
     due = getattr(case, c.due_field)
     if case.status not in c.statuses or due is None:
@@ -978,7 +985,8 @@ def _short_clock_step(pk: int, c, now: dt.datetime, verb: str) -> int:
             by=None,
             comment=_("超过%(clock)s，自动升级") % {"clock": c.label},
         )
-        leader = case.lead_unit.leader if case.lead_unit_id and case.lead_unit.leader_id else None
+        unit = case.lead_unit
+        leader = unit.leader if unit is not None and unit.leader_id else None
         title = _("案件 %(n)s 已超过%(clock)s") % {"n": case.number, "clock": c.label}
         _notify(
             [leader, *people, *_key_leader(case)],
@@ -993,15 +1001,15 @@ def _short_clock_step(pk: int, c, now: dt.datetime, verb: str) -> int:
     return 1
 
 
-def _clock_people(case: Case) -> list:
+def _clock_people(case: Case) -> list[User]:
     """Who answers for a running clock: the handler or the lead unit once dispatched; before that the first
     receiver, or else the nearest desk above the place that may 受理 (community, then street)."""
     from minsheng.accounts.models import Membership
     from minsheng.accounts.roles import CAPABILITIES
 
     if case.status != S.REGISTERED:
-        return [case.handler] if case.handler_id else _unit_people(case.lead_unit)
-    if case.first_receiver_id:
+        return [case.handler] if case.handler is not None else _unit_people(case.lead_unit)
+    if case.first_receiver is not None:
         return [case.first_receiver]
     roles = [role for role, caps in CAPABILITIES.items() if "cases.accept" in caps]
     node = case.node

@@ -6,6 +6,7 @@ beat goes nowhere.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 _sink: Callable[..., None] | None = None
 
@@ -15,6 +16,6 @@ def register(sink: Callable[..., None]) -> None:
     _sink = sink
 
 
-def beat(name: str, **detail) -> None:
+def beat(name: str, **detail: Any) -> None:
     if _sink is not None:
         _sink(name, **detail)

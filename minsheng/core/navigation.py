@@ -26,7 +26,7 @@ class Entry:
     #: Offered in the phone's bottom bar (the first four such entries the user may see; the rest go under 更多).
     bottom: bool = False
     #: The bottom bar's shorter word for it (上报 for 登记诉求), when the menu's label is too long for a phone.
-    short: str | None = None
+    short: str | Promise | None = None
 
 
 _registry: dict[str, Entry] = {}
@@ -40,7 +40,7 @@ def register(
     order: float = 100,
     *,
     bottom: bool = False,
-    short=None,
+    short: str | Promise | None = None,
 ) -> None:
     """Add (or replace, keyed by URL name) a menu entry. `icon` is a name known to the `icon` template tag."""
     _registry[url_name] = Entry(label, url_name, icon, capability, order, bottom, short)

@@ -115,7 +115,7 @@ def parse_int(text: object, *, low: int = INT_MIN, high: int = INT_MAX) -> int:
     return value
 
 
-def is_id(value) -> bool:
+def is_id(value: object) -> bool:
     """An id as typed in a URL or a form: ASCII digits that fit 64 bits. `str.isdigit()` also accepts "²" and
     other digits that int() and the database refuse (a 500 where a 404 or a form error belongs)."""
     text = str(value) if value is not None else ""

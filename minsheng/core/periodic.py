@@ -9,6 +9,7 @@ machines at once, changes nothing more than running it once.
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from celery import shared_task
@@ -33,12 +34,12 @@ def run(name: str) -> object:
 _runner = None
 
 
-def set_runner(runner) -> None:
+def set_runner(runner: Callable[[str], object] | None) -> None:
     global _runner
     _runner = runner
 
 
-def run_scheduled(name: str):
+def run_scheduled(name: str) -> object:
     return (_runner or run)(name)
 
 

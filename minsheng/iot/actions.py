@@ -185,7 +185,7 @@ def _open_case(alarm: Alarm, *, unacknowledged_minutes: int | None = None) -> No
     alarm.save(update_fields=["case", "updated_at"])
 
 
-def _accept_and_route(case) -> None:
+def _accept_and_route(case: Case) -> None:
     """A sensor's reading needs no 受理 judgement: the case is accepted at once and sent to the unit the routing
     rules name (属地: the greenhouse's village); with no rule it waits, accepted, for a dispatcher."""
     from minsheng.cases.actions import do_accept, do_dispatch
