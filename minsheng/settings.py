@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "minsheng.iot",
     "minsheng.activities",
     "minsheng.enterprise",
+    "minsheng.cluster",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,9 @@ enterprise.manage     keep them: enterprises and contacts, move projects through
                       problems and 销号 confirmations, 一企一策, events, policy deliveries (any staff member may
                       submit an investment lead without it)
 enterprise.supervise  督办 overdue projects, record the 小微企业工作委员会's review of a 一企一策
+cluster.view    see the cherry cluster: growers, orchards, harvests and sales, techniques, trainings, sellers, figures
+cluster.record  keep them: growers and orchards, harvests and sales (on a phone), adoptions, trainings, sessions,
+                cooperatives and enterprise agreements (village supervisors in their villages, street cadres)
 """
 
 from .choices import Role
@@ -86,6 +89,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "enterprise.view",
             "enterprise.manage",
             "enterprise.supervise",
+            "cluster.view",
+            "cluster.record",
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -102,6 +107,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "activities.view",
             "enterprise.view",
             "enterprise.supervise",
+            "cluster.view",
         }
     ),
     R.STREET_CADRE: frozenset(
@@ -116,6 +122,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.handle",
             *_ACTIVITIES_ALL,
             "enterprise.view",
+            "cluster.view",
+            "cluster.record",
         }
     ),
     R.COMMUNITY_WORKER: frozenset(
@@ -143,7 +151,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     R.VILLAGE_SUPERVISOR: frozenset(
-        {"org.view", *_CASE_FIELD, "agri.view", "agri.record", "iot.view", "iot.handle"}
+        {"org.view", *_CASE_FIELD, "agri.view", "agri.record", "iot.view", "iot.handle", "cluster.view", "cluster.record"}
     ),
     R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD, "enterprise.view", "enterprise.manage"}),
     R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle"}),
