@@ -151,7 +151,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     R.VILLAGE_SUPERVISOR: frozenset(
-        {"org.view", *_CASE_FIELD, "agri.view", "agri.record", "iot.view", "iot.handle", "cluster.view", "cluster.record"}
+        {
+            "org.view",
+            *_CASE_FIELD,
+            "agri.view",
+            "agri.record",
+            "iot.view",
+            "iot.handle",
+            "cluster.view",
+            "cluster.record",
+        }
     ),
     R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD, "enterprise.view", "enterprise.manage"}),
     R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle"}),
