@@ -15,6 +15,7 @@ api_v1 = [
     path("iot/", include("minsheng.iot.api.urls")),
     path("activities/", include("minsheng.activities.api.urls")),
     path("enterprise/", include("minsheng.enterprise.api.urls")),
+    path("cluster/", include("minsheng.cluster.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("activities-verify/", include("minsheng.activities.urls_public")),
     path("enterprise/", include("minsheng.enterprise.urls")),
     path("qy/", include("minsheng.enterprise.urls_h5")),
+    path("cluster/", include("minsheng.cluster.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,0 +1,77 @@
+"""Forms of the cluster's pages. They only parse; every rule lives in the actions (refusals come back as form
+errors)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.core import clock
+
+from .choices import Channel, Grade, Platform, Variety
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class HarvestForm(forms.Form):
+    orchard = forms.ModelChoiceField(queryset=None, label=_("果园"), empty_label=_("请选择果园"))
+    harvested_on = forms.DateField(label=_("采收日期"), widget=DateInput)
+    grade = forms.ChoiceField(label=_("等级"), choices=Grade.choices)
+    yield_kg = forms.DecimalField(
+        label=_("产量（千克）"),
+        min_value=Decimal("0.1"),
+        max_digits=12,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+    )
+
+    def __init__(self, *args, orchards=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["orchard"].queryset = orchards
+        self.fields["orchard"].label_from_instance = lambda o: f"{o.grower.name} · {o.name}（{o.area_mu}亩）"
+        self.fields["harvested_on"].initial = clock.now().date()
+
+
+class SaleForm(forms.Form):
+    channel = forms.ChoiceField(label=_("销售渠道"), choices=Channel.choices)
+    platform = forms.ChoiceField(
+        label=_("平台"), choices=[("", _("（电商、直播时选择）")), *Platform.choices], required=False
+    )
+    volume_kg = forms.DecimalField(
+        label=_("销量（千克）"),
+        min_value=Decimal("0.1"),
+        max_digits=12,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+    )
+    price = forms.DecimalField(
+        label=_("单价（元/千克）"),
+        min_value=Decimal("0.01"),
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    sold_on = forms.DateField(label=_("销售日期"), widget=DateInput)
+    buyer = forms.CharField(label=_("买方"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sold_on"].initial = clock.now().date()
+
+
+class GrowerForm(forms.Form):
+    name = forms.CharField(label=_("户主姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    village = forms.ModelChoiceField(queryset=None, label=_("所在村"), empty_label=_("请选择村"))
+    orchard_name = forms.CharField(label=_("果园名称"), max_length=100, required=False)
+    area_mu = forms.DecimalField(
+        label=_("面积（亩）"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2
+    )
+    variety = forms.ChoiceField(label=_("主栽品种"), choices=Variety.choices)
+    planted_year = forms.IntegerField(label=_("栽植年份"), min_value=1950, max_value=2100)
+
+    def __init__(self, *args, villages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
