@@ -12,7 +12,12 @@ from .choices import Channel, Grade, Platform, Variety
 
 
 class DateInput(forms.DateInput):
+    """The phone's date picker: it takes ISO dates only, whatever the locale's display format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class HarvestForm(forms.Form):

@@ -24,6 +24,7 @@ from minsheng.org.models import Node
 
 from . import actions, queries
 from .choices import CHANNEL_COLORS, PACKAGE_OFFERS, Channel, Package, Platform, TrainingKind, Variety
+from .demo import DEMO_NOTE
 from .forms import GrowerForm, HarvestForm, SaleForm
 from .metrics import METRICS
 from .models import Agreement, Centre, Grower, Harvest, Orchard, Sale, StreamSession, Training
@@ -57,10 +58,17 @@ def _require(user: Any, capability: str) -> None:
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date, int]:
-    """A calendar year (?year=), by default the year of the latest season: cherries are sold in May and June."""
+    """A calendar year (?year=), by default the year of the latest recorded sale: cherries are sold in May and
+    June, so in spring "this year" would show an empty season."""
     today = timezone.localdate()
     raw = request.GET.get("year") or ""
-    year = min(max(int(raw), 2000), today.year) if raw.isdigit() else today.year
+    if raw.isdigit():
+        year = min(max(int(raw), 2000), today.year)
+    else:
+        latest = (
+            Sale.objects.visible_to(request.user, VIEW).order_by("-sold_on").values_list("sold_on", flat=True)
+        )
+        year = latest[0].year if latest else today.year
     return dt.date(year, 1, 1), min(dt.date(year, 12, 31), today), year
 
 
@@ -72,6 +80,7 @@ def _display(rows: list[dict], field: str, choices: Any) -> list[dict]:
         r["label"] = labels.get(key, key) or "—"
         r["share"] = float((r["value"] or 0) * 100 / total)
         r["wan"] = (r["value"] or 0) / 10000
+        r["tons"] = (r.get("volume") or 0) / 1000
         if choices is Channel:
             r["color"] = CHANNEL_COLORS.get(key, "gray")
     return rows
@@ -114,6 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
             orchards.values("village__name").annotate(area=Sum("area_mu"), n=Count("pk")).order_by("-area")
         ),
         "can_record": request.user.has_cap(RECORD),
+        "demo": Grower.objects.filter(note=DEMO_NOTE).exists(),
         "agreements": Agreement.objects.visible_to(request.user, VIEW)
         .select_related("organisation", "grower")
         .order_by("-signed_on")[:12],
