@@ -91,6 +91,8 @@ TECHNIQUES = [
 ]
 #: Techniques every sensed greenhouse uses as well (recorded adoptions, not data).
 GREENHOUSE_TECHNIQUES = ("auto_roller", "early_cover")
+#: Greenhouse techniques some houses use (share of greenhouses).
+GREENHOUSE_OPTIONAL = {"co2_supplement": 0.3, "fill_light": 0.2}
 EXPERTS = {
     "中国农科院": ["刘研究员", "孙研究员", "郑研究员"],
     "山东农业大学": ["王教授", "高教授", "李教授"],
@@ -380,7 +382,11 @@ class ClusterDemo:
             greenhouse = orchard.iot_greenhouse_id is not None
             for code, _name, _kind, _inst, _year, share in TECHNIQUES:
                 technique = self.techniques[code]
-                wanted = (greenhouse and code in GREENHOUSE_TECHNIQUES) or self.rng.random() < share * 0.3
+                wanted = (
+                    (greenhouse and code in GREENHOUSE_TECHNIQUES)
+                    or (greenhouse and self.rng.random() < GREENHOUSE_OPTIONAL.get(code, 0))
+                    or self.rng.random() < share * 0.12
+                )
                 if not wanted or code == SMART_CLIMATE:
                     continue
                 first = max(technique.introduced_year, orchard.planted_year)

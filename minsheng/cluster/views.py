@@ -97,7 +97,9 @@ def home(request: HttpRequest) -> HttpResponse:
         items = []
         for code in codes:
             metric = by_code[code]
-            items.append({"metric": metric, "value": registry.as_number(metric.compute(scope))})
+            value = registry.as_number(metric.compute(scope))
+            yi = value / 10000 if metric.unit == registry.Unit.WAN_YUAN and value and value >= 10000 else None
+            items.append({"metric": metric, "value": value, "yi": yi})
         groups.append({"label": label, "items": items})
     sales = Sale.objects.visible_to(request.user, VIEW).filter(sold_on__range=(start, end))
     orchards = Orchard.objects.visible_to(request.user, VIEW)
