@@ -12,4 +12,8 @@ urlpatterns = [
     path("harvests/<int:pk>/sale/", views.sale_new, name="sale_new"),
     path("techniques/", views.techniques, name="techniques"),
     path("sellers/", views.sellers, name="sellers"),
+    path("io/", views.io_index, name="io"),
+    path("io/<slug:slug>/export/", views.io_export, name="io_export"),
+    path("io/<slug:slug>/template/", views.io_template, name="io_template"),
+    path("io/<slug:slug>/import/", views.io_import, name="io_import"),
 ]

@@ -311,3 +311,92 @@ def sellers(request: HttpRequest) -> HttpResponse:
             "can_record": request.user.has_cap(RECORD),
         },
     )
+
+
+# -- xlsx import and export (core spreadsheet machinery; the org import page) -----------------------------------
+
+
+def _table(request: HttpRequest, slug: str) -> Any:
+    from django.http import Http404
+
+    from .spreadsheets import TABLES
+
+    cls = TABLES.get(slug)
+    if cls is None:
+        raise Http404
+    return cls(request.user)
+
+
+def _xlsx(write: Any, title: str) -> HttpResponse:
+    import tempfile
+
+    from django.http import FileResponse
+
+    fileobj = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once it has been sent
+    write(fileobj)
+    fileobj.seek(0)
+    return FileResponse(
+        fileobj,
+        as_attachment=True,
+        filename=f"{title}-{timezone.localdate():%Y%m%d}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+def io_index(request: HttpRequest) -> HttpResponse:
+    from minsheng.core.spreadsheet import MAX_FILE_BYTES, MAX_ROWS
+
+    from .spreadsheets import TABLES
+
+    _require(request.user, VIEW)
+    rows = []
+    for cls in TABLES.values():
+        resource = cls(request.user)
+        rows.append({"resource": resource, "can_import": request.user.has_cap(resource.import_capability)})
+    return render(
+        request,
+        "cluster/io.html",
+        {
+            "rows": rows,
+            "max_rows": MAX_ROWS,
+            "max_mb": MAX_FILE_BYTES // (1024 * 1024),
+            "can_record": request.user.has_cap(RECORD),
+        },
+    )
+
+
+@login_required
+def io_export(request: HttpRequest, slug: str) -> HttpResponse:
+    from minsheng.core.spreadsheet import export_workbook
+
+    resource = _table(request, slug)
+    _require(request.user, resource.export_capability)
+    return _xlsx(lambda out: export_workbook(resource, out), resource.sheet_title)
+
+
+@login_required
+def io_template(request: HttpRequest, slug: str) -> HttpResponse:
+    from minsheng.core.spreadsheet import template_workbook
+
+    resource = _table(request, slug)
+    _require(request.user, resource.import_capability)
+    return _xlsx(
+        lambda out: template_workbook(resource, out), _("%(title)s导入模板") % {"title": resource.sheet_title}
+    )
+
+
+@login_required
+def io_import(request: HttpRequest, slug: str) -> HttpResponse:
+    from django.urls import reverse
+
+    from minsheng.org.io_views import render_import
+
+    resource = _table(request, slug)
+    _require(request.user, resource.import_capability)
+    return render_import(
+        request,
+        resource,
+        template_url=reverse("cluster:io_template", args=[slug]),
+        back_url=reverse("cluster:io"),
+    )
