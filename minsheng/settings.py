@@ -225,6 +225,11 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "minsheng.cases.choices.Status",
         "ApprovalRequestKindEnum": "minsheng.cases.choices.RequestKind",
         "ApprovalRequestStatusEnum": "minsheng.cases.choices.RequestStatus",
+        "CherrySaleChannelEnum": "minsheng.cluster.choices.Channel",
+        "OrchardKindEnum": "minsheng.cluster.choices.OrchardKind",
+        "CherryAgreementKindEnum": "minsheng.cluster.choices.AgreementKind",
+        "TechniqueKindEnum": "minsheng.cluster.choices.TechniqueKind",
+        "CherryTrainingKindEnum": "minsheng.cluster.choices.TrainingKind",
     },
 }
 

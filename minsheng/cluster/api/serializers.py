@@ -13,7 +13,7 @@ from ..choices import Channel, Grade, Platform
 from ..models import Agreement, Grower, Harvest, Orchard, Sale, StreamSession, Technique, Training
 
 
-class GrowerSerializer(serializers.ModelSerializer):
+class CherryGrowerSerializer(serializers.ModelSerializer):
     phone = serializers.SerializerMethodField()
     village_name = serializers.CharField(source="village.name", read_only=True)
 
@@ -25,7 +25,7 @@ class GrowerSerializer(serializers.ModelSerializer):
         return obj.phone if self.context.get("unmasked") else mask_phone(obj.phone)
 
 
-class OrchardSerializer(serializers.ModelSerializer):
+class CherryOrchardSerializer(serializers.ModelSerializer):
     village_name = serializers.CharField(source="village.name", read_only=True)
     grower_name = serializers.CharField(source="grower.name", read_only=True)
 
@@ -46,20 +46,20 @@ class OrchardSerializer(serializers.ModelSerializer):
         ]
 
 
-class HarvestSerializer(serializers.ModelSerializer):
+class CherryHarvestSerializer(serializers.ModelSerializer):
     class Meta:
         model = Harvest
         fields = ["id", "orchard", "season", "harvested_on", "yield_kg", "grade"]
 
 
-class HarvestInputSerializer(serializers.Serializer):
+class CherryHarvestInputSerializer(serializers.Serializer):
     orchard = ScopedRelatedField(capability="cluster.record", queryset=Orchard.objects.all())
     harvested_on = serializers.DateField()
     yield_kg = serializers.DecimalField(max_digits=12, decimal_places=1, min_value=Decimal("0.1"))
     grade = serializers.ChoiceField(choices=Grade.choices)
 
 
-class SaleSerializer(serializers.ModelSerializer):
+class CherrySaleSerializer(serializers.ModelSerializer):
     class Meta:
         model = Sale
         fields = [
@@ -76,7 +76,7 @@ class SaleSerializer(serializers.ModelSerializer):
         ]
 
 
-class SaleInputSerializer(serializers.Serializer):
+class CherrySaleInputSerializer(serializers.Serializer):
     harvest = ScopedRelatedField(capability="cluster.record", queryset=Harvest.objects.all())
     channel = serializers.ChoiceField(choices=Channel.choices)
     platform = serializers.ChoiceField(choices=Platform.choices, required=False, allow_blank=True, default="")
@@ -86,13 +86,13 @@ class SaleInputSerializer(serializers.Serializer):
     buyer = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class TechniqueSerializer(serializers.ModelSerializer):
+class CherryTechniqueSerializer(serializers.ModelSerializer):
     class Meta:
         model = Technique
         fields = ["id", "code", "name", "kind", "institution", "introduced_year", "by_data"]
 
 
-class TrainingSerializer(serializers.ModelSerializer):
+class CherryTrainingSerializer(serializers.ModelSerializer):
     start = serializers.DateTimeField(source="event.start", read_only=True)
     checkins = serializers.IntegerField(read_only=True, help_text=_("签到人次（活动引擎）"))
     registered = serializers.IntegerField(read_only=True)
@@ -116,7 +116,7 @@ class TrainingSerializer(serializers.ModelSerializer):
         ]
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class CherrySessionSerializer(serializers.ModelSerializer):
     seller_name = serializers.CharField(source="seller.name", read_only=True)
 
     class Meta:
@@ -135,7 +135,7 @@ class SessionSerializer(serializers.ModelSerializer):
         ]
 
 
-class SessionInputSerializer(serializers.Serializer):
+class CherrySessionInputSerializer(serializers.Serializer):
     seller = ScopedRelatedField(capability="cluster.record", queryset=Grower.objects.all())
     platform = serializers.ChoiceField(choices=Platform.choices)
     held_on = serializers.DateField()
@@ -144,7 +144,7 @@ class SessionInputSerializer(serializers.Serializer):
     sales_yuan = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"))
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class CherryAgreementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Agreement
         fields = [
@@ -162,7 +162,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         ]
 
 
-class FigureSerializer(serializers.Serializer):
+class CherryFigureSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     definition = serializers.CharField()
@@ -170,7 +170,7 @@ class FigureSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True, help_text=_("比率为百分数（保留一位小数），金额单位万元"))
 
 
-class FigureQuery(serializers.Serializer):
+class CherryFigureQuery(serializers.Serializer):
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
 

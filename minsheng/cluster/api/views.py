@@ -36,7 +36,7 @@ class _Base(CapabilityViewMixin):
 class GrowerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """种植户. Phones are masked unless the caller may see personal data."""
 
-    serializer_class = s.GrowerSerializer
+    serializer_class = s.CherryGrowerSerializer
     filterset_fields = ["village"]
 
     def get_queryset(self):
@@ -49,7 +49,7 @@ class GrowerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
 
 class OrchardViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = s.OrchardSerializer
+    serializer_class = s.CherryOrchardSerializer
     filterset_fields = ["village", "variety", "kind", "grower"]
 
     def get_queryset(self):
@@ -69,11 +69,11 @@ class HarvestViewSet(
         return Harvest.objects.visible_to(self.request.user, VIEW).order_by("-pk")
 
     def get_serializer_class(self):
-        return s.HarvestInputSerializer if self.action == "create" else s.HarvestSerializer
+        return s.CherryHarvestInputSerializer if self.action == "create" else s.CherryHarvestSerializer
 
-    @extend_schema(request=s.HarvestInputSerializer, responses={201: s.HarvestSerializer})
+    @extend_schema(request=s.CherryHarvestInputSerializer, responses={201: s.CherryHarvestSerializer})
     def create(self, request: Request) -> Response:
-        data = s.HarvestInputSerializer(data=request.data, context={"request": request})
+        data = s.CherryHarvestInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         d = data.validated_data
         harvest = actions.do_record_harvest(
@@ -83,7 +83,7 @@ class HarvestViewSet(
             yield_kg=d["yield_kg"],
             grade=d["grade"],
         )
-        return Response(s.HarvestSerializer(harvest).data, status=status.HTTP_201_CREATED)
+        return Response(s.CherryHarvestSerializer(harvest).data, status=status.HTTP_201_CREATED)
 
 
 class SaleViewSet(
@@ -95,11 +95,11 @@ class SaleViewSet(
         return Sale.objects.visible_to(self.request.user, VIEW).order_by("-pk")
 
     def get_serializer_class(self):
-        return s.SaleInputSerializer if self.action == "create" else s.SaleSerializer
+        return s.CherrySaleInputSerializer if self.action == "create" else s.CherrySaleSerializer
 
-    @extend_schema(request=s.SaleInputSerializer, responses={201: s.SaleSerializer})
+    @extend_schema(request=s.CherrySaleInputSerializer, responses={201: s.CherrySaleSerializer})
     def create(self, request: Request) -> Response:
-        data = s.SaleInputSerializer(data=request.data, context={"request": request})
+        data = s.CherrySaleInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         d = data.validated_data
         sale = actions.do_record_sale(
@@ -112,11 +112,11 @@ class SaleViewSet(
             sold_on=d["sold_on"],
             buyer=d["buyer"],
         )
-        return Response(s.SaleSerializer(sale).data, status=status.HTTP_201_CREATED)
+        return Response(s.CherrySaleSerializer(sale).data, status=status.HTTP_201_CREATED)
 
 
 class TechniqueViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = s.TechniqueSerializer
+    serializer_class = s.CherryTechniqueSerializer
 
     def get_queryset(self):
         return Technique.objects.visible_to(self.request.user, VIEW).order_by("pk")
@@ -125,7 +125,7 @@ class TechniqueViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 class TrainingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Trainings; registration and check-in are the activities engine's (/api/v1/activities/)."""
 
-    serializer_class = s.TrainingSerializer
+    serializer_class = s.CherryTrainingSerializer
     filterset_fields = ["kind", "village"]
 
     def get_queryset(self):
@@ -151,11 +151,11 @@ class SessionViewSet(
         )
 
     def get_serializer_class(self):
-        return s.SessionInputSerializer if self.action == "create" else s.SessionSerializer
+        return s.CherrySessionInputSerializer if self.action == "create" else s.CherrySessionSerializer
 
-    @extend_schema(request=s.SessionInputSerializer, responses={201: s.SessionSerializer})
+    @extend_schema(request=s.CherrySessionInputSerializer, responses={201: s.CherrySessionSerializer})
     def create(self, request: Request) -> Response:
-        data = s.SessionInputSerializer(data=request.data, context={"request": request})
+        data = s.CherrySessionInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         d = data.validated_data
         session = actions.do_record_session(
@@ -167,11 +167,11 @@ class SessionViewSet(
             orders=d["orders"],
             sales_yuan=d["sales_yuan"],
         )
-        return Response(s.SessionSerializer(session).data, status=status.HTTP_201_CREATED)
+        return Response(s.CherrySessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
 class AgreementViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = s.AgreementSerializer
+    serializer_class = s.CherryAgreementSerializer
     filterset_fields = ["kind", "village"]
 
     def get_queryset(self):
@@ -181,9 +181,9 @@ class AgreementViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 class FiguresView(_Base, APIView):
     """GET /api/v1/cluster/figures/: every figure of the cluster for a period (this year by default)."""
 
-    @extend_schema(parameters=[s.FigureQuery], responses=s.FigureSerializer(many=True))
+    @extend_schema(parameters=[s.CherryFigureQuery], responses=s.CherryFigureSerializer(many=True))
     def get(self, request: Request) -> Response:
-        query = s.FigureQuery(data=request.query_params)
+        query = s.CherryFigureQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         today = timezone.localdate()
         start = query.validated_data.get("start") or dt.date(today.year, 1, 1)
@@ -201,4 +201,4 @@ class FiguresView(_Base, APIView):
             }
             for m in METRICS
         ]
-        return Response(s.FigureSerializer(rows, many=True).data)
+        return Response(s.CherryFigureSerializer(rows, many=True).data)
