@@ -125,7 +125,7 @@ def do_register_grower(
     _raise(errors)
     require(actor, village)
     with transaction.atomic():
-        return Grower.objects.create(
+        created: Grower = Grower.objects.create(
             name=name[:50],
             phone=phone,
             village=village,
@@ -133,6 +133,7 @@ def do_register_grower(
             household=household,
             note=note[:200],
         )
+        return created
 
 
 def do_add_orchard(
@@ -180,7 +181,7 @@ def do_add_orchard(
     _raise(errors)
     require(actor, village)
     with transaction.atomic():
-        return Orchard.objects.create(
+        created: Orchard = Orchard.objects.create(
             grower=grower,
             name=name[:100],
             village=village,
@@ -192,6 +193,7 @@ def do_add_orchard(
             lat=lat,
             lng=lng,
         )
+        return created
 
 
 def do_create_organisation(
@@ -209,7 +211,10 @@ def do_create_organisation(
     _raise(errors)
     require(actor, village)
     with transaction.atomic():
-        return Organisation.objects.create(kind=kind, name=name[:100], village=village, leader=leader[:50])
+        created: Organisation = Organisation.objects.create(
+            kind=kind, name=name[:100], village=village, leader=leader[:50]
+        )
+        return created
 
 
 def do_add_members(organisation: Organisation, growers: Iterable[Grower], *, actor: User | None) -> int:
@@ -256,7 +261,7 @@ def do_record_agreement(
     from django.contrib.contenttypes.models import ContentType
 
     with transaction.atomic():
-        return Agreement.objects.create(
+        created: Agreement = Agreement.objects.create(
             enterprise_type=ContentType.objects.get_for_model(enterprise),
             enterprise_id=enterprise.pk,
             enterprise_name=str(getattr(enterprise, "name", enterprise))[:100],
@@ -269,6 +274,7 @@ def do_record_agreement(
             amount_yuan=amount,
             signed_on=signed_on,
         )
+        return created
 
 
 # -- harvests and sales -----------------------------------------------------------------------------------------
@@ -300,7 +306,7 @@ def do_record_harvest(
     _raise(errors)
     require(actor, orchard.village)
     with transaction.atomic():
-        return Harvest.objects.create(
+        created: Harvest = Harvest.objects.create(
             orchard=orchard,
             season=season or harvested_on.year,
             harvested_on=harvested_on,
@@ -308,6 +314,7 @@ def do_record_harvest(
             grade=grade,
             recorded_by=actor,
         )
+        return created
 
 
 def do_record_sale(
@@ -355,7 +362,7 @@ def do_record_sale(
                     % {"y": locked.yield_kg, "s": sold}
                 }
             )
-        return Sale.objects.create(
+        created: Sale = Sale.objects.create(
             harvest=locked,
             channel=channel,
             platform=platform,
@@ -366,6 +373,7 @@ def do_record_sale(
             seller=seller,
             buyer=buyer[:100],
         )
+        return created
 
 
 # -- techniques and trainings -----------------------------------------------------------------------------------
@@ -400,7 +408,7 @@ def do_add_technique(
     _raise(errors)
     require(actor, None)
     with transaction.atomic():
-        return Technique.objects.create(
+        created: Technique = Technique.objects.create(
             code=code[:32],
             name=name[:60],
             institution=institution[:60],
@@ -409,6 +417,7 @@ def do_add_technique(
             description=description,
             by_data=by_data,
         )
+        return created
 
 
 def do_adopt(technique: Technique, orchard: Orchard, *, actor: User | None, adopted_on: dt.date) -> Adoption:
@@ -419,7 +428,10 @@ def do_adopt(technique: Technique, orchard: Orchard, *, actor: User | None, adop
     with transaction.atomic():
         if Adoption.objects.filter(technique=technique, orchard=orchard).exists():
             raise IllegalTransition(_("该果园已采用这项技术"))
-        return Adoption.objects.create(technique=technique, orchard=orchard, adopted_on=adopted_on)
+        created: Adoption = Adoption.objects.create(
+            technique=technique, orchard=orchard, adopted_on=adopted_on
+        )
+        return created
 
 
 def do_create_centre(
@@ -436,7 +448,10 @@ def do_create_centre(
     _raise(errors)
     require(actor, village)
     with transaction.atomic():
-        return Centre.objects.create(name=name[:100], village=village, venue=venue, packages=chosen)
+        created: Centre = Centre.objects.create(
+            name=name[:100], village=village, venue=venue, packages=chosen
+        )
+        return created
 
 
 def do_schedule_training(
@@ -470,7 +485,7 @@ def do_schedule_training(
     assert village is not None
     require(actor, village)
     with transaction.atomic():
-        training = Training.objects.create(
+        training: Training = Training.objects.create(
             kind=kind,
             title=(title or "").strip()[:120],
             village=village,
@@ -501,7 +516,7 @@ def do_schedule_training(
 
 
 def _person(grower: Grower) -> dict[str, Any]:
-    if grower.resident_id:
+    if grower.resident is not None:
         return {"person": grower.resident}
     return {"name": grower.name, "phone": grower.phone}
 
@@ -519,7 +534,7 @@ def do_record_attendance(training: Training, growers: Iterable[Grower], *, actor
     assert training.event is not None
     people: list[Any] = []
     for grower in growers:
-        if grower.resident_id:
+        if grower.resident is not None:
             people.append(grower.resident)
         else:
             people.append({"name": grower.name, "phone": grower.phone})
@@ -572,7 +587,7 @@ def do_record_session(
         )
     require(actor, seller.village)
     with transaction.atomic():
-        return StreamSession.objects.create(
+        created: StreamSession = StreamSession.objects.create(
             seller=seller,
             platform=platform,
             held_on=held_on,
@@ -582,3 +597,4 @@ def do_record_session(
             centre=centre,
             package=package,
         )
+        return created
