@@ -11,6 +11,7 @@ class EnterpriseConfig(AppConfig):
         from minsheng.core.navigation import register
 
         from . import metrics
+        from .views import panel  # noqa: F401  (registers the 工作台 card)
 
         metrics.register_all()
         register(_("企业服务"), "enterprise:home", "chart", "enterprise.view", order=20.95)

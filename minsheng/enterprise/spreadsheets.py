@@ -159,7 +159,10 @@ class ExportOnly(EnterpriseResourceBase):
 
 
 class ProblemResource(ExportOnly):
+    """The 街道's ledger, or one enterprise's (`enterprise_id` set by the page that asks for it)."""
+
     slug = "enterprise-problems"
+    enterprise_id: int | None = None
     title = N_("企业问题")
     model = Problem
     columns = (
@@ -178,12 +181,10 @@ class ProblemResource(ExportOnly):
     )
 
     def queryset(self):
-        return (
-            super()
-            .queryset()
-            .select_related("enterprise", "case", "case__lead_unit")
-            .order_by("enterprise__name", "pk")
-        )
+        qs = super().queryset().select_related("enterprise", "case", "case__lead_unit")
+        if self.enterprise_id is not None:
+            qs = qs.filter(enterprise_id=self.enterprise_id)
+        return qs.order_by("enterprise__name", "pk")
 
     def values(self, obj) -> dict[str, Any]:
         from django.utils import timezone

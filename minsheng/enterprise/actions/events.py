@@ -194,7 +194,7 @@ def do_record_outcome(
         raise ValidationError(errors)
     if amounts["loan_amount"] > amounts["credit_amount"] > 0:
         raise ValidationError({"loan_amount": _("放款金额不能超过授信金额")})
-    outcome, _created = MatchOutcome.objects.select_for_update().get_or_create(
+    outcome, _created = MatchOutcome.objects.select_for_update(of=("self",)).get_or_create(
         event=event, enterprise=enterprise, bank=bank, defaults={**amounts, "note": (note or "")[:200]}
     )
     if not _created:

@@ -199,7 +199,11 @@ def do_confirm_close(
     evidence=None,
 ) -> Problem:
     """销号: the enterprise confirms the problem is solved. Refused while the case is still being handled."""
-    problem = Problem.objects.select_for_update().select_related("enterprise", "case").get(pk=problem.pk)
+    problem = (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "case")
+        .get(pk=problem.pk)
+    )
     if problem.closed_at is not None:
         raise IllegalTransition(_("该问题已销号"))
     by = _confirmer(problem, actor, contact, evidence, note)
@@ -237,7 +241,11 @@ def do_decline_close(
     """The enterprise says the problem is not solved: the case goes back to its handler (重办) on a fresh clock."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请说明尚未解决的情况")})
-    problem = Problem.objects.select_for_update().select_related("enterprise", "case").get(pk=problem.pk)
+    problem = (
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "case")
+        .get(pk=problem.pk)
+    )
     if problem.closed_at is not None:
         raise IllegalTransition(_("该问题已销号"))
     if contact is not None:

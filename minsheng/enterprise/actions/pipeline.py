@@ -26,7 +26,7 @@ ZERO = Decimal("0")
 
 
 def _locked(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("node", "owner").get(pk=project.pk)
+    return Project.objects.select_for_update(of=("self",)).select_related("node", "owner").get(pk=project.pk)
 
 
 def _event(

@@ -79,7 +79,11 @@ def do_add_action(
 @transaction.atomic
 def do_update_progress(action: PlanAction, *, actor, progress: int, note: str = "") -> PlanAction:
     """The owner (or enterprise services) reports progress; 100 % marks the action done today."""
-    action = PlanAction.objects.select_for_update().select_related("plan__enterprise__node").get(pk=action.pk)
+    action = (
+        PlanAction.objects.select_for_update(of=("self",))
+        .select_related("plan__enterprise__node")
+        .get(pk=action.pk)
+    )
     if (
         actor is not None
         and action.owner_id != actor.pk
@@ -100,7 +104,7 @@ def do_update_progress(action: PlanAction, *, actor, progress: int, note: str = 
 @transaction.atomic
 def do_review_plan(plan: Plan, *, actor, approve: bool, opinion: str) -> Plan:
     """小微企业工作委员会 审议: approved → carried out; returned → redrafted and reviewed again."""
-    plan = Plan.objects.select_for_update().select_related("enterprise__node").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("enterprise__node").get(pk=plan.pk)
     require(actor, "enterprise.supervise", plan.enterprise.node)
     if not (opinion or "").strip():
         raise ValidationError({"opinion": _("请填写委员会意见")})
@@ -118,7 +122,7 @@ def do_review_plan(plan: Plan, *, actor, approve: bool, opinion: str) -> Plan:
 
 @transaction.atomic
 def do_resubmit_plan(plan: Plan, *, actor, summary: str) -> Plan:
-    plan = Plan.objects.select_for_update().select_related("enterprise__node").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("enterprise__node").get(pk=plan.pk)
     require(actor, "enterprise.manage", plan.enterprise.node)
     if plan.status != PlanStatus.RETURNED:
         raise IllegalTransition(_("只有退回修改的方案可以重新提交"))
@@ -132,7 +136,7 @@ def do_resubmit_plan(plan: Plan, *, actor, summary: str) -> Plan:
 
 @transaction.atomic
 def do_complete_plan(plan: Plan, *, actor) -> Plan:
-    plan = Plan.objects.select_for_update().select_related("enterprise__node").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("enterprise__node").get(pk=plan.pk)
     require(actor, "enterprise.manage", plan.enterprise.node)
     if plan.status != PlanStatus.REVIEWED:
         raise IllegalTransition(_("方案审议通过后才能完成"))

@@ -65,7 +65,7 @@ def create_enterprise(*, actor, credit_code: str, tags=(), **fields) -> Enterpri
 @transaction.atomic
 def update_enterprise(enterprise: Enterprise, *, actor, tags=None, **changes) -> Enterprise:
     require(actor, "enterprise.manage", enterprise.node)
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    enterprise = Enterprise.objects.select_for_update(of=("self",)).get(pk=enterprise.pk)
     errors = {}
     if "credit_code" in changes:
         try:

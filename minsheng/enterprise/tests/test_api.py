@@ -106,3 +106,16 @@ def test_figures(ew, api_for):
     codes = {r["code"] for r in rows}
     assert {"enterprise.signed_total", "enterprise.performance_rate", "enterprise.close_rate"} <= codes
     assert api_for(ew.leader).get(f"{BASE}/figures/?start=2026-05-01&end=2026-01-01").status_code == 400
+
+
+def test_the_schema_documents_the_enterprise_api(ew, api_for):
+    response = api_for(ew.officer).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/enterprise/projects/{id}/advance/",
+        "/api/v1/enterprise/problems/{id}/confirm/",
+        "/api/v1/enterprise/events/{id}/outcomes/",
+        "/api/v1/enterprise/figures/",
+    ):
+        assert path in paths, path

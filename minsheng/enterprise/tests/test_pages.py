@@ -288,3 +288,51 @@ def test_events_are_hosted_on_the_activities_engine(ew):
     figures = event_queries.event_figures(session)
     assert figures["checked_in"] == 2
     assert {r.organisation for r in session.registrations.all()} == {ew.ent_a.name, ew.ent_b.name}
+
+
+def test_every_staff_member_finds_the_lead_door_on_the_home_page(ew, client_for):
+    body = client_for(ew.w.grid_a).get(reverse("core:home")).content.decode()
+    assert reverse("enterprise:lead_new") in body
+    officer = client_for(ew.officer).get(reverse("core:home")).content.decode()
+    assert "待企业确认" in officer
+    assert client_for(ew.w.resident).get(reverse("core:home")).status_code == 302  # residents go to their H5
+
+
+def test_one_enterprise_ledger_exports_alone(ew, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    visit_problem(ew)
+    actions.do_raise_problem(
+        ew.ent_b, actor=ew.officer, title="龙泉问题", description="x", raised_via=RaisedVia.CADRE
+    )
+    url = reverse("enterprise:io_export", args=["enterprise-problems"])
+    response = client_for(ew.officer).get(f"{url}?enterprise={ew.ent_a.pk}")
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True)
+    )
+    assert len(rows) == 2 and rows[1][1] == ew.ent_a.name
+
+
+def test_edit_enterprise_and_add_a_contact_from_the_page(ew, client_for):
+    c = client_for(ew.officer)
+    data = {
+        "credit_code": ew.ent_a.credit_code,
+        "name": "颐和食品集团有限公司",
+        "industry": ew.industry.pk,
+        "size": "medium",
+        "node": ew.w.community_a.pk,
+        "cadre": ew.officer.pk,
+    }
+    assert c.post(reverse("enterprise:edit", args=[ew.ent_a.pk]), data).status_code == 302
+    ew.ent_a.refresh_from_db()
+    assert ew.ent_a.name == "颐和食品集团有限公司" and ew.ent_a.size == "medium"
+    url = reverse("enterprise:contact_add", args=[ew.ent_a.pk])
+    assert c.post(url, {"name": "刘会计", "phone": "13955556666", "h5_enabled": "on"}).status_code == 302
+    assert ew.ent_a.contacts.filter(phone="13955556666").exists()
+    c.post(url, {"name": "错号", "phone": "123"})
+    assert not ew.ent_a.contacts.filter(name="错号").exists()
+    assert (
+        client_for(ew.officer_b).post(reverse("enterprise:edit", args=[ew.ent_a.pk]), data).status_code == 404
+    )
