@@ -80,3 +80,39 @@ class GrowerForm(forms.Form):
     def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
+
+
+class SessionForm(forms.Form):
+    seller = forms.ModelChoiceField(
+        queryset=None, label=_("主播（参加过电商培训的种植户）"), empty_label=_("请选择")
+    )
+    platform = forms.ChoiceField(label=_("平台"), choices=Platform.choices)
+    held_on = forms.DateField(label=_("直播日期"), widget=DateInput)
+    products = forms.CharField(label=_("带货商品"), max_length=200)
+    orders = forms.IntegerField(label=_("订单数"), min_value=0, max_value=10_000_000)
+    sales_yuan = forms.DecimalField(
+        label=_("销售额（元）"),
+        min_value=Decimal("0"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+
+    def __init__(self, *args, growers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seller"].queryset = growers
+        self.fields["seller"].label_from_instance = lambda g: f"{g.name}（{g.village.name}）"
+        self.fields["held_on"].initial = clock.now().date()
+
+
+class AdoptionForm(forms.Form):
+    orchard = forms.ModelChoiceField(queryset=None, label=_("果园"), empty_label=_("请选择果园"))
+    technique = forms.ModelChoiceField(queryset=None, label=_("技术/设施"), empty_label=_("请选择"))
+    adopted_on = forms.DateField(label=_("采用日期"), widget=DateInput)
+
+    def __init__(self, *args, orchards=None, techniques=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["orchard"].queryset = orchards
+        self.fields["orchard"].label_from_instance = lambda o: f"{o.grower.name} · {o.name}"
+        self.fields["technique"].queryset = techniques
+        self.fields["adopted_on"].initial = clock.now().date()

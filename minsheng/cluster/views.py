@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,9 +26,9 @@ from minsheng.org.models import Node
 from . import actions, queries
 from .choices import CHANNEL_COLORS, PACKAGE_OFFERS, Channel, Package, Platform, TrainingKind, Variety
 from .demo import DEMO_NOTE
-from .forms import GrowerForm, HarvestForm, SaleForm
+from .forms import AdoptionForm, GrowerForm, HarvestForm, SaleForm, SessionForm
 from .metrics import METRICS
-from .models import Agreement, Centre, Grower, Harvest, Orchard, Sale, StreamSession, Training
+from .models import Agreement, Centre, Grower, Harvest, Orchard, Sale, StreamSession, Technique, Training
 
 VIEW = "cluster.view"
 RECORD = "cluster.record"
@@ -185,7 +186,12 @@ def grower_new(request: HttpRequest) -> HttpResponse:
                 return redirect("cluster:growers")
             except (ValidationError, PermissionDenied) as exc:
                 apply_action_errors(form, exc)
-    return render(request, "cluster/form.html", {"form": form, "title": _("登记种植户")}, status=status)
+    return render(
+        request,
+        "cluster/form.html",
+        {"form": form, "title": _("登记种植户"), "back": reverse_lazy("cluster:growers")},
+        status=status,
+    )
 
 
 @login_required
@@ -400,3 +406,69 @@ def io_import(request: HttpRequest, slug: str) -> HttpResponse:
         template_url=reverse("cluster:io_template", args=[slug]),
         back_url=reverse("cluster:io"),
     )
+
+
+# -- phone entry of live-stream sessions and adoptions --------------------------------------------------------
+
+
+def _simple_entry(request: HttpRequest, form: Any, title: str, save: Any, done: str) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+                return redirect(done)
+            except (ValidationError, PermissionDenied) as exc:
+                apply_action_errors(form, exc)
+            except IllegalTransition as exc:
+                form.add_error(None, str(exc))
+    return render(
+        request,
+        "cluster/form.html",
+        {"form": form, "title": title, "back": reverse_lazy(done)},
+        status=status,
+    )
+
+
+@login_required
+def session_new(request: HttpRequest) -> HttpResponse:
+    _require(request.user, RECORD)
+    growers = queries.trained_growers(
+        Grower.objects.visible_to(request.user, RECORD).select_related("village"), TrainingKind.ECOMMERCE
+    ).order_by("name")
+    form = SessionForm(request.POST or None, growers=growers)
+
+    def save(d: dict) -> None:
+        actions.do_record_session(
+            d["seller"],
+            actor=request.user,
+            platform=d["platform"],
+            held_on=d["held_on"],
+            products=d["products"],
+            orders=d["orders"],
+            sales_yuan=d["sales_yuan"],
+        )
+
+    return _simple_entry(request, form, _("登记直播场次"), save, "cluster:sellers")
+
+
+@login_required
+def adoption_new(request: HttpRequest) -> HttpResponse:
+    _require(request.user, RECORD)
+    orchards = (
+        Orchard.objects.visible_to(request.user, RECORD).select_related("grower").order_by("grower__name")
+    )
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        orchards = orchards.filter(Q(grower__name__contains=q) | Q(name__contains=q))
+    form = AdoptionForm(
+        request.POST or None,
+        orchards=orchards,
+        techniques=Technique.objects.order_by("introduced_year", "pk"),
+    )
+
+    def save(d: dict) -> None:
+        actions.do_adopt(d["technique"], d["orchard"], actor=request.user, adopted_on=d["adopted_on"])
+
+    return _simple_entry(request, form, _("登记技术采用"), save, "cluster:techniques")

@@ -125,3 +125,39 @@ def test_api_lists_creates_and_refuses(cw, api_for):
     assert Sale.objects.count() == 1
     for path in ("orchards", "techniques", "trainings", "sessions", "agreements", "harvests", "sales"):
         assert api_for(cw.leader).get(f"/api/v1/cluster/{path}/").status_code == 200, path
+
+
+def test_session_and_adoption_pages(cw, client_for):
+    from minsheng.cluster.models import Adoption, StreamSession
+
+    sup = client_for(cw.supervisor)
+    r = sup.post(
+        reverse("cluster:session_new"),
+        {
+            "seller": cw.grower.pk,
+            "platform": "douyin",
+            "held_on": "2026-07-01",
+            "products": "美早",
+            "orders": "10",
+            "sales_yuan": "800",
+        },
+    )
+    assert r.status_code == 400  # not trained: not even offered
+    actions.do_record_attendance(cw.live_class, [cw.grower], actor=cw.cadre)
+    assert sup.get(reverse("cluster:session_new")).status_code == 200
+    r = sup.post(
+        reverse("cluster:session_new"),
+        {
+            "seller": cw.grower.pk,
+            "platform": "douyin",
+            "held_on": "2026-07-01",
+            "products": "美早",
+            "orders": "10",
+            "sales_yuan": "800",
+        },
+    )
+    assert r.status_code == 302 and StreamSession.objects.count() == 1
+    data = {"orchard": cw.orchard.pk, "technique": cw.technique.pk, "adopted_on": "2026-06-01"}
+    assert sup.post(reverse("cluster:adoption_new"), data).status_code == 302
+    r = sup.post(reverse("cluster:adoption_new"), data)
+    assert r.status_code == 400 and "已采用" in r.content.decode() and Adoption.objects.count() == 1
