@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import clock
 
-from .choices import Channel, Grade, Platform, Variety
+from .choices import Channel, Grade, Package, Platform, TrainingKind, Variety
 
 
 class DateInput(forms.DateInput):
@@ -116,3 +116,31 @@ class AdoptionForm(forms.Form):
         self.fields["orchard"].label_from_instance = lambda o: f"{o.grower.name} · {o.name}"
         self.fields["technique"].queryset = techniques
         self.fields["adopted_on"].initial = clock.now().date()
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%dT%H:%M")
+
+
+class TrainingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=TrainingKind.choices)
+    title = forms.CharField(label=_("培训名称"), max_length=120)
+    village = forms.ModelChoiceField(queryset=None, label=_("举办村"), empty_label=_("请选择村"))
+    start = forms.DateTimeField(label=_("开始时间"), widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"])
+    end = forms.DateTimeField(label=_("结束时间"), widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"])
+    technique = forms.ModelChoiceField(queryset=None, label=_("培训技术"), required=False)
+    institution = forms.CharField(label=_("专家单位"), max_length=60, required=False)
+    expert = forms.CharField(label=_("授课专家"), max_length=50, required=False)
+    centre = forms.ModelChoiceField(queryset=None, label=_("孵化中心（电商培训）"), required=False)
+    package = forms.ChoiceField(label=_("套餐"), choices=[("", "—"), *Package.choices], required=False)
+    capacity = forms.IntegerField(label=_("名额"), min_value=1, max_value=100_000, required=False)
+    place = forms.CharField(label=_("地点"), max_length=200, required=False)
+
+    def __init__(self, *args, villages=None, techniques=None, centres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["technique"].queryset = techniques
+        self.fields["centre"].queryset = centres

@@ -13,6 +13,7 @@ urlpatterns = [
     path("techniques/", views.techniques, name="techniques"),
     path("sellers/", views.sellers, name="sellers"),
     path("sessions/new/", views.session_new, name="session_new"),
+    path("trainings/new/", views.training_new, name="training_new"),
     path("adoptions/new/", views.adoption_new, name="adoption_new"),
     path("io/", views.io_index, name="io"),
     path("io/<slug:slug>/export/", views.io_export, name="io_export"),

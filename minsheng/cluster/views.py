@@ -26,7 +26,7 @@ from minsheng.org.models import Node
 from . import actions, queries
 from .choices import CHANNEL_COLORS, PACKAGE_OFFERS, Channel, Package, Platform, TrainingKind, Variety
 from .demo import DEMO_NOTE
-from .forms import AdoptionForm, GrowerForm, HarvestForm, SaleForm, SessionForm
+from .forms import AdoptionForm, GrowerForm, HarvestForm, SaleForm, SessionForm, TrainingForm
 from .metrics import METRICS
 from .models import Agreement, Centre, Grower, Harvest, Orchard, Sale, StreamSession, Technique, Training
 
@@ -472,3 +472,34 @@ def adoption_new(request: HttpRequest) -> HttpResponse:
         actions.do_adopt(d["technique"], d["orchard"], actor=request.user, adopted_on=d["adopted_on"])
 
     return _simple_entry(request, form, _("登记技术采用"), save, "cluster:techniques")
+
+
+@login_required
+def training_new(request: HttpRequest) -> HttpResponse:
+    """Schedule a training: the activities event is created with it (registration and check-in are there)."""
+    _require(request.user, RECORD)
+    form = TrainingForm(
+        request.POST or None,
+        villages=_record_villages(request.user),
+        techniques=Technique.objects.order_by("introduced_year", "pk"),
+        centres=Centre.objects.visible_to(request.user, VIEW),
+    )
+
+    def save(d: dict) -> None:
+        actions.do_schedule_training(
+            actor=request.user,
+            kind=d["kind"],
+            title=d["title"],
+            village=d["village"],
+            start=d["start"],
+            end=d["end"],
+            technique=d["technique"],
+            institution=d["institution"],
+            expert=d["expert"],
+            centre=d["centre"],
+            package=d["package"],
+            capacity=d["capacity"],
+            place=d["place"],
+        )
+
+    return _simple_entry(request, form, _("安排培训"), save, "cluster:techniques")

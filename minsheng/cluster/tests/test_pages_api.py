@@ -161,3 +161,28 @@ def test_session_and_adoption_pages(cw, client_for):
     assert sup.post(reverse("cluster:adoption_new"), data).status_code == 302
     r = sup.post(reverse("cluster:adoption_new"), data)
     assert r.status_code == 400 and "已采用" in r.content.decode() and Adoption.objects.count() == 1
+
+
+def test_training_page_creates_an_activities_event(cw, client_for):
+    from minsheng.cluster.models import Training
+
+    cadre = client_for(cw.cadre)
+    assert cadre.get(reverse("cluster:training_new")).status_code == 200
+    data = {
+        "kind": "expert",
+        "title": "大樱桃花期防霜冻",
+        "village": cw.henglilu.pk,
+        "start": "2026-07-03T09:00",
+        "end": "2026-07-03T11:00",
+        "technique": cw.technique.pk,
+        "institution": "山东农业大学",
+        "expert": "王教授",
+    }
+    assert cadre.post(reverse("cluster:training_new"), data).status_code == 302
+    training = Training.objects.get(title="大樱桃花期防霜冻")
+    assert training.event.host == training and training.event.kind.code == "expert_training"
+    r = cadre.post(reverse("cluster:training_new"), {**data, "institution": "", "end": "2026-07-03T08:00"})
+    assert r.status_code == 400
+    assert (
+        client_for(cw.supervisor).post(reverse("cluster:training_new"), data).status_code == 400
+    )  # other village
