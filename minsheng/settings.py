@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "minsheng.enterprise",
     "minsheng.mediation",
     "minsheng.ops",
+    "minsheng.cluster",
 ]
 
 MIDDLEWARE = [
@@ -289,6 +290,11 @@ SPECTACULAR_SETTINGS = {
         "PartyRoleEnum": "minsheng.mediation.choices.PartyRole",
         "ScreeningItemSourceEnum": "minsheng.mediation.choices.ItemSource",
         "RoleEnum": "minsheng.accounts.choices.Role",
+        "CherrySaleChannelEnum": "minsheng.cluster.choices.Channel",
+        "OrchardKindEnum": "minsheng.cluster.choices.OrchardKind",
+        "CherryAgreementKindEnum": "minsheng.cluster.choices.AgreementKind",
+        "TechniqueKindEnum": "minsheng.cluster.choices.TechniqueKind",
+        "CherryTrainingKindEnum": "minsheng.cluster.choices.TrainingKind",
     },
 }
 

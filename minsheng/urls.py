@@ -19,6 +19,7 @@ api_v1 = [
     path("activities/", include("minsheng.activities.api.urls")),
     path("enterprise/", include("minsheng.enterprise.api.urls")),
     path("mediation/", include("minsheng.mediation.api.urls")),
+    path("cluster/", include("minsheng.cluster.api.urls")),
 ]
 
 urlpatterns = [
@@ -40,6 +41,7 @@ urlpatterns = [
     path("enterprise/", include("minsheng.enterprise.urls")),
     path("qy/", include("minsheng.enterprise.urls_h5")),
     path("mediation/", include("minsheng.mediation.urls")),
+    path("cluster/", include("minsheng.cluster.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.

@@ -46,6 +46,9 @@ mediation.report  submit the weekly screening (排查) of one's community or vil
 petition.view     read petitions (信访) — and petition cases in the appeals engine; nobody else does
 petition.handle   register, accept, reply to petitions and their 复查/复核; book residents onto 公开接访
 petition.approve  approve a petition's 30-day extension (the head of the handling unit)
+cluster.view    see the cherry cluster: growers, orchards, harvests and sales, techniques, trainings, sellers, figures
+cluster.record  keep them: growers and orchards, harvests and sales (on a phone), adoptions, trainings, sessions,
+                cooperatives and enterprise agreements (village supervisors in their villages, street cadres)
 
 Roles above the 街道 (granted at a county or city node, so they reach every 街道 below): 县级管理员 has the
 街道管理员's capabilities over the whole county; 县级领导 the 街道领导's; 县级12345热线 registers the hotline's
@@ -117,6 +120,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "enterprise.manage",
             "enterprise.supervise",
             *_MEDIATION_ALL,
+            "cluster.view",
+            "cluster.record",
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -137,6 +142,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "mediation.view",
             "petition.view",
             "petition.approve",
+            "cluster.view",
         }
     ),
     R.STREET_CADRE: frozenset(
@@ -152,6 +158,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             *_DELIBERATION_ALL,
             *_ACTIVITIES_ALL,
             "enterprise.view",
+            "cluster.view",
+            "cluster.record",
         }
     ),
     R.COMMUNITY_WORKER: frozenset(
@@ -183,7 +191,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     R.VILLAGE_SUPERVISOR: frozenset(
-        {"org.view", *_CASE_FIELD, "agri.view", "agri.record", "iot.view", "iot.handle"}
+        {
+            "org.view",
+            *_CASE_FIELD,
+            "agri.view",
+            "agri.record",
+            "iot.view",
+            "iot.handle",
+            "cluster.view",
+            "cluster.record",
+        }
     ),
     R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD, "enterprise.view", "enterprise.manage"}),
     R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle", *_DELIBERATION_FIELD}),
