@@ -3,6 +3,8 @@ activities.actions (they carry person-times and hours), so the admin shows them 
 
 from django.contrib import admin
 
+from minsheng.core.admin import ReadOnlyAdmin
+
 from .models import (
     Certificate,
     CheckIn,
@@ -44,17 +46,6 @@ class EventKindAdmin(admin.ModelAdmin):
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
     list_display = ("name", "year", "node", "kind", "per_territory")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PointRule)

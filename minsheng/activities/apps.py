@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
+
 
 class ActivitiesConfig(AppConfig):
     name = "minsheng.activities"
@@ -17,11 +19,11 @@ class ActivitiesConfig(AppConfig):
         metrics.register()
         case_event.connect(on_case_event, dispatch_uid="activities-volunteer-hours")
         register = navigation.register
-        register(_("活动"), "activities:events", "flag", "activities.view", order=24.1)
-        register(_("发布活动"), "activities:event_create", "plus", "activities.manage", order=24.2)
-        register(_("志愿者"), "activities:volunteers", "people", "activities.view", order=24.3)
-        register(_("志愿服务队"), "activities:teams", "grid", "activities.view", order=24.4)
-        register(_("服务时长"), "activities:records", "sheet", "activities.view", order=24.5)
-        register(_("积分超市"), "activities:market", "house", "activities.view", order=24.6)
-        register(_("双报到"), "activities:dual", "building", "activities.view", order=24.7)
-        register(_("活动统计"), "activities:figures", "chart", "activities.view", order=24.8)
+        register(_("活动"), "activities:events", "flag", Cap.ACTIVITIES_VIEW, order=24.1)
+        register(_("发布活动"), "activities:event_create", "plus", Cap.ACTIVITIES_MANAGE, order=24.2)
+        register(_("志愿者"), "activities:volunteers", "people", Cap.ACTIVITIES_VIEW, order=24.3)
+        register(_("志愿服务队"), "activities:teams", "grid", Cap.ACTIVITIES_VIEW, order=24.4)
+        register(_("服务时长"), "activities:records", "sheet", Cap.ACTIVITIES_VIEW, order=24.5)
+        register(_("积分超市"), "activities:market", "house", Cap.ACTIVITIES_VIEW, order=24.6)
+        register(_("双报到"), "activities:dual", "building", Cap.ACTIVITIES_VIEW, order=24.7)
+        register(_("活动统计"), "activities:figures", "chart", Cap.ACTIVITIES_VIEW, order=24.8)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import Colour
+
 
 class VenueKind(models.TextChoices):
     PARTY_CENTRE = "party_centre", _("党群服务中心")
@@ -31,11 +33,11 @@ class EventStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
-EVENT_STATUS_COLORS = {
-    EventStatus.DRAFT: "gray",
-    EventStatus.PUBLISHED: "blue",
-    EventStatus.CANCELLED: "gray",
-    EventStatus.CLOSED: "green",
+EVENT_STATUS_COLOURS = {
+    EventStatus.DRAFT: Colour.GRAY,
+    EventStatus.PUBLISHED: Colour.BLUE,
+    EventStatus.CANCELLED: Colour.GRAY,
+    EventStatus.CLOSED: Colour.GREEN,
 }
 
 #: States in which people may still register and be checked in.
@@ -48,10 +50,10 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-REGISTRATION_STATUS_COLORS = {
-    RegistrationStatus.CONFIRMED: "green",
-    RegistrationStatus.WAITLISTED: "orange",
-    RegistrationStatus.CANCELLED: "gray",
+REGISTRATION_STATUS_COLOURS = {
+    RegistrationStatus.CONFIRMED: Colour.GREEN,
+    RegistrationStatus.WAITLISTED: Colour.ORANGE,
+    RegistrationStatus.CANCELLED: Colour.GRAY,
 }
 
 ACTIVE_REGISTRATION_STATES = {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED}
@@ -103,12 +105,12 @@ class SignupStatus(models.TextChoices):
     DECLINED = "declined", _("放弃递补")
 
 
-SIGNUP_STATUS_COLORS = {
-    SignupStatus.CONFIRMED: "green",
-    SignupStatus.WAITLISTED: "orange",
-    SignupStatus.OFFERED: "blue",
-    SignupStatus.CANCELLED: "gray",
-    SignupStatus.DECLINED: "gray",
+SIGNUP_STATUS_COLOURS = {
+    SignupStatus.CONFIRMED: Colour.GREEN,
+    SignupStatus.WAITLISTED: Colour.ORANGE,
+    SignupStatus.OFFERED: Colour.BLUE,
+    SignupStatus.CANCELLED: Colour.GRAY,
+    SignupStatus.DECLINED: Colour.GRAY,
 }
 
 #: Signups that hold a slot: a confirmed one, and an offer not yet answered.
@@ -121,10 +123,10 @@ class RecordStatus(models.TextChoices):
     REJECTED = "rejected", _("未通过")
 
 
-RECORD_STATUS_COLORS = {
-    RecordStatus.PENDING: "orange",
-    RecordStatus.CONFIRMED: "green",
-    RecordStatus.REJECTED: "gray",
+RECORD_STATUS_COLOURS = {
+    RecordStatus.PENDING: Colour.ORANGE,
+    RecordStatus.CONFIRMED: Colour.GREEN,
+    RecordStatus.REJECTED: Colour.GRAY,
 }
 
 
@@ -183,7 +185,11 @@ class NeedStatus(models.TextChoices):
     DONE = "done", _("已完成")
 
 
-NEED_STATUS_COLORS = {NeedStatus.OPEN: "orange", NeedStatus.CLAIMED: "blue", NeedStatus.DONE: "green"}
+NEED_STATUS_COLOURS = {
+    NeedStatus.OPEN: Colour.ORANGE,
+    NeedStatus.CLAIMED: Colour.BLUE,
+    NeedStatus.DONE: Colour.GREEN,
+}
 
 
 class ProjectStatus(models.TextChoices):
@@ -199,7 +205,12 @@ class Grade(models.TextChoices):
     POOR = "poor", _("不合格")
 
 
-GRADE_COLORS = {Grade.EXCELLENT: "green", Grade.GOOD: "blue", Grade.BASIC: "orange", Grade.POOR: "red"}
+GRADE_COLOURS = {
+    Grade.EXCELLENT: Colour.GREEN,
+    Grade.GOOD: Colour.BLUE,
+    Grade.BASIC: Colour.ORANGE,
+    Grade.POOR: Colour.RED,
+}
 
 
 #: What the event log's verbs say on the page.

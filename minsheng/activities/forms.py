@@ -1,23 +1,13 @@
 """Forms of the staff pages and the residents' H5. They validate shapes; the actions decide what is allowed, and
-their errors are put back on the form's fields (add_action_errors)."""
+their errors are put back on the form's fields (core.forms.apply_action_errors)."""
 
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Grade, IdType, OrganiserKind, TeamKind, UnitKind
 from .models import EventKind, Venue
-
-
-def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put an action's ValidationError on the form: on the field it names if the form has it, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -1,6 +1,6 @@
 """The activities domain's figures, registered in the one metric registry (core.metrics) when the app loads.
 
-Every figure reads rows through `visible_to(viewer, "activities.view")`, narrows to the scope's node subtree and
+Every figure reads rows through `visible_to(viewer, Cap.ACTIVITIES_VIEW)`, narrows to the scope's node subtree and
 period (whole local days), and aggregates in the database. Definitions in words: docs/metrics.md, section 活动与志愿.
 """
 
@@ -12,12 +12,11 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import metrics as registry
 
 from .choices import EventStatus, RecordSource, RecordStatus, ReportStatus, TransferReason
 from .models import CheckIn, DualMember, DualUnit, Event, PointMovement, ServiceRecord, Volunteer
-
-VIEW = "activities.view"
 
 
 def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -38,7 +37,7 @@ def _under(qs, scope, field: str):
 def events(scope):
     """Events held in the period: published or closed (cancelled ones and drafts did not happen)."""
     lo, hi = bounds(scope.start, scope.end)
-    qs = Event.objects.visible_to(scope.viewer, VIEW).filter(
+    qs = Event.objects.visible_to(scope.viewer, Cap.ACTIVITIES_VIEW).filter(
         start__gte=lo, start__lt=hi, status__in=[EventStatus.PUBLISHED, EventStatus.CLOSED]
     )
     return _under(qs, scope, "node__path").select_related("kind", "venue", "node")
@@ -46,12 +45,14 @@ def events(scope):
 
 def checkins(scope):
     lo, hi = bounds(scope.start, scope.end)
-    qs = CheckIn.objects.visible_to(scope.viewer, VIEW).filter(checked_in_at__gte=lo, checked_in_at__lt=hi)
+    qs = CheckIn.objects.visible_to(scope.viewer, Cap.ACTIVITIES_VIEW).filter(
+        checked_in_at__gte=lo, checked_in_at__lt=hi
+    )
     return _under(qs, scope, "event__node__path")
 
 
 def confirmed_records(scope):
-    qs = ServiceRecord.objects.visible_to(scope.viewer, VIEW).filter(
+    qs = ServiceRecord.objects.visible_to(scope.viewer, Cap.ACTIVITIES_VIEW).filter(
         status=RecordStatus.CONFIRMED, served_on__gte=scope.start, served_on__lte=scope.end
     )
     return _under(qs, scope, "node__path").select_related("volunteer", "team", "unit")
@@ -59,19 +60,21 @@ def confirmed_records(scope):
 
 def active_volunteers(scope):
     lo, hi = bounds(scope.start, scope.end)
-    qs = Volunteer.objects.visible_to(scope.viewer, VIEW).filter(registered_at__lt=hi, status="active")
+    qs = Volunteer.objects.visible_to(scope.viewer, Cap.ACTIVITIES_VIEW).filter(
+        registered_at__lt=hi, status="active"
+    )
     return _under(qs, scope, "node__path")
 
 
 def _active_units(scope):
-    qs = DualUnit.objects.visible_to(scope.viewer, VIEW).filter(
+    qs = DualUnit.objects.visible_to(scope.viewer, Cap.ACTIVITIES_VIEW).filter(
         status=ReportStatus.ACTIVE, reported_on__lte=scope.end
     )
     return _under(qs, scope, "node__path")
 
 
 def _active_members(scope):
-    qs = DualMember.objects.visible_to(scope.viewer, VIEW).filter(
+    qs = DualMember.objects.visible_to(scope.viewer, Cap.ACTIVITIES_VIEW).filter(
         status=ReportStatus.ACTIVE, reported_on__lte=scope.end
     )
     return _under(qs, scope, "node__path")
@@ -127,7 +130,7 @@ def series_coverage(scope):
     from minsheng.org.choices import NodeKind
     from minsheng.org.models import Node
 
-    territories = Node.objects.visible_to(scope.viewer, VIEW).filter(kind=NodeKind.VILLAGE)
+    territories = Node.objects.visible_to(scope.viewer, Cap.ACTIVITIES_VIEW).filter(kind=NodeKind.VILLAGE)
     territories = _under(territories, scope, "path")
     total = territories.count()
     covered = territories.filter(pk__in=events(scope).filter(series__isnull=False).values("node_id")).count()
@@ -143,7 +146,7 @@ def _points(scope, reason: str, sign: int):
         account__kind="volunteer",
         account__volunteer__in=active_volunteers(scope).values("pk")
         if scope.node
-        else Volunteer.objects.visible_to(scope.viewer, VIEW).values("pk"),
+        else Volunteer.objects.visible_to(scope.viewer, Cap.ACTIVITIES_VIEW).values("pk"),
     )
     total = qs.aggregate(t=Sum("amount"))["t"] or 0
     return total * sign

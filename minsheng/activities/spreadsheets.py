@@ -4,6 +4,7 @@ exportable for the community's records or for one unit (its own rows and its mem
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.spreadsheet import Column, Resource
 from minsheng.org.models import Node
 
@@ -15,8 +16,8 @@ class EvaluationResource(Resource):
     slug = "dual-evaluations"
     title = N("双报到年度评价")
     model = Evaluation
-    export_capability = "activities.view"
-    pii_capability = "org.view_pii"
+    export_capability = Cap.ACTIVITIES_VIEW
+    pii_capability = Cap.ORG_VIEW_PII
     columns = (
         Column(N("年度"), "year", width=8),
         Column(N("社区"), "community", width=14),

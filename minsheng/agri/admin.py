@@ -3,6 +3,8 @@ agri.actions (their state carries legal weight), so the admin shows them read-on
 
 from django.contrib import admin
 
+from minsheng.core.admin import ReadOnlyAdmin
+
 from .models import (
     AgriInputStore,
     Certificate,
@@ -19,17 +21,6 @@ from .models import (
 
 for model in (StandardDoc, Commodity, CommodityAlias, Pesticide, MaximumResidueLimit, PesticideRule):
     admin.site.register(model)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 for model in (Producer, AgriInputStore, Sample, Certificate, StoreInspection):

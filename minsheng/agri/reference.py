@@ -8,7 +8,7 @@ again by the tests after a transactional test has emptied the tables; idempotent
 import datetime as dt
 from decimal import Decimal
 
-from minsheng.core.pinyin import pinyin_key
+from minsheng.cases.categories import add_categories
 
 D = dt.date
 
@@ -182,18 +182,6 @@ CASE_CATEGORIES = [
 RECTIFICATION_CATEGORY = "2001"
 STORE_CATEGORY = "2002"
 
-_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _next_step(last_path: str | None, prefix: str = "") -> str:
-    """The next treebeard path segment (4 base-36 digits) after the last sibling's."""
-    n = int(last_path[-4:], 36) + 1 if last_path else 1
-    out = ""
-    for _ in range(4):
-        n, r = divmod(n, 36)
-        out = _ALPHABET[r] + out
-    return prefix + out
-
 
 def add_article_products(apps) -> None:
     """樱桃 and 生姜 (with their GB 2763 parents and aliases) in a database loaded before they were listed."""
@@ -266,22 +254,4 @@ def load(apps) -> None:
 
 def add_case_categories(apps) -> None:
     Category = apps.get_model("cases", "Category")
-    for code, name, parent_code in CASE_CATEGORIES:
-        if Category.objects.filter(code=code).exists():
-            continue
-        if parent_code is None:
-            last = Category.objects.filter(depth=1).order_by("-path").first()
-            path, depth = _next_step(last.path if last else None), 1
-        else:
-            parent = Category.objects.get(code=parent_code)
-            last = (
-                Category.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
-                .order_by("-path")
-                .first()
-            )
-            path, depth = _next_step(last.path if last else None, parent.path), parent.depth + 1
-            parent.numchild += 1
-            parent.save(update_fields=["numchild"])
-        Category.objects.create(
-            path=path, depth=depth, numchild=0, code=code, name=name, search_key=pinyin_key(name)
-        )
+    add_categories(Category, CASE_CATEGORIES)

@@ -26,12 +26,8 @@ class CalendarOverrideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # gene
     date_hierarchy = "date"
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic only in the stubs
-    list_display = ["created_at", "action", "content_type", "object_repr", "user_repr", "request_id"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["object_repr", "user_repr", "request_id"]
-    readonly_fields = [f.name for f in AuditLog._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic only in the stubs
+    """Rows written only by the app's actions (logs, alarms, ledgers): the admin may look, never write."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -41,6 +37,14 @@ class AuditLogAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic only
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "action", "content_type", "object_repr", "user_repr", "request_id"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_repr", "user_repr", "request_id"]
+    readonly_fields = [f.name for f in AuditLog._meta.fields]
 
 
 # -- notifications ---------------------------------------------------------------------------------------------

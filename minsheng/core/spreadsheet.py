@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, BinaryIO
@@ -260,6 +260,8 @@ class Resource:
     export_capability = ""
     import_capability = ""
     pii_capability = ""
+    #: False for a ledger that is only ever exported: its template and import pages do not exist.
+    importable = True
 
     def __init__(self, user: Any) -> None:
         self.user = user
@@ -296,6 +298,10 @@ class Resource:
     # -- export --------------------------------------------------------------------------------
     def queryset(self) -> Any:
         return self.model.objects.visible_to(self.user, self.export_capability)
+
+    def narrow(self, params: Mapping[str, str]) -> None:
+        """Restrict the export to what the asking page's query string names (one enterprise's ledger); reads stay
+        within the user's scope. Most resources export everything the user may see and ignore it."""
 
     def export_rows(self) -> Iterable[Any]:
         return self.queryset().iterator(chunk_size=1000)

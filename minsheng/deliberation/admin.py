@@ -3,6 +3,8 @@ only through the actions, so they are read-only here."""
 
 from django.contrib import admin
 
+from minsheng.core.admin import ReadOnlyAdmin
+
 from .models import Meeting, MeetingKind, MeetingSeries, RedTeam, VisitCampaign
 
 
@@ -10,17 +12,6 @@ from .models import Meeting, MeetingKind, MeetingSeries, RedTeam, VisitCampaign
 class MeetingKindAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "channel", "order", "is_active")
     list_editable = ("order", "is_active")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MeetingSeries)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
+
 
 class DeliberationConfig(AppConfig):
     name = "minsheng.deliberation"
@@ -10,15 +12,21 @@ class DeliberationConfig(AppConfig):
     def ready(self):
         from minsheng.core import navigation
 
-        from . import metrics
+        from . import metrics, spreadsheets  # noqa: F401 - registers the xlsx ledgers
 
         metrics.register_all()
         navigation.register(
-            _("议事会议"), "deliberation:meetings", "people", "deliberation.view", order=15.90
+            _("议事会议"), "deliberation:meetings", "people", Cap.DELIBERATION_VIEW, order=15.90
         )
-        navigation.register(_("例会安排"), "deliberation:series", "sheet", "deliberation.view", order=15.91)
-        navigation.register(_("我的走访"), "deliberation:my_round", "house", "deliberation.view", order=15.92)
-        navigation.register(_("走访活动"), "deliberation:campaigns", "flag", "deliberation.view", order=15.93)
-        navigation.register(_("联户交心"), "deliberation:linked", "link", "deliberation.view", order=15.94)
-        navigation.register(_("红色管家"), "deliberation:teams", "people", "deliberation.view", order=15.95)
-        navigation.register(_("议事统计"), "deliberation:figures", "chart", "deliberation.view", order=15.96)
+        navigation.register(_("例会安排"), "deliberation:series", "sheet", Cap.DELIBERATION_VIEW, order=15.91)
+        navigation.register(
+            _("我的走访"), "deliberation:my_round", "house", Cap.DELIBERATION_VIEW, order=15.92
+        )
+        navigation.register(
+            _("走访活动"), "deliberation:campaigns", "flag", Cap.DELIBERATION_VIEW, order=15.93
+        )
+        navigation.register(_("联户交心"), "deliberation:linked", "link", Cap.DELIBERATION_VIEW, order=15.94)
+        navigation.register(_("红色管家"), "deliberation:teams", "people", Cap.DELIBERATION_VIEW, order=15.95)
+        navigation.register(
+            _("议事统计"), "deliberation:figures", "chart", Cap.DELIBERATION_VIEW, order=15.96
+        )

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import Colour
+
 
 class ParticipantRole(models.TextChoices):
     """Who sits at the table: the 四方 (社区·物业·业委会·居民) and the others the article names."""
@@ -38,11 +40,11 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-MEETING_STATUS_COLORS = {
-    MeetingStatus.SCHEDULED: "blue",
-    MeetingStatus.IN_PROGRESS: "orange",
-    MeetingStatus.CLOSED: "green",
-    MeetingStatus.CANCELLED: "gray",
+MEETING_STATUS_COLOURS = {
+    MeetingStatus.SCHEDULED: Colour.BLUE,
+    MeetingStatus.IN_PROGRESS: Colour.ORANGE,
+    MeetingStatus.CLOSED: Colour.GREEN,
+    MeetingStatus.CANCELLED: Colour.GRAY,
 }
 
 #: The transition table: verb → the states it may start from.
@@ -93,10 +95,10 @@ class VoteResult(models.TextChoices):
     NOT_QUORATE = "not_quorate", _("参与表决不足三分之二，表决无效")
 
 
-VOTE_RESULT_COLORS = {
-    VoteResult.PASSED: "green",
-    VoteResult.REJECTED: "red",
-    VoteResult.NOT_QUORATE: "orange",
+VOTE_RESULT_COLOURS = {
+    VoteResult.PASSED: Colour.GREEN,
+    VoteResult.REJECTED: Colour.RED,
+    VoteResult.NOT_QUORATE: Colour.ORANGE,
 }
 
 
@@ -113,11 +115,11 @@ class TargetStatus(models.TextChoices):
     REFUSED = "refused", _("拒绝走访")
 
 
-TARGET_STATUS_COLORS = {
-    TargetStatus.PENDING: "blue",
-    TargetStatus.NOT_HOME: "orange",
-    TargetStatus.VISITED: "green",
-    TargetStatus.REFUSED: "gray",
+TARGET_STATUS_COLOURS = {
+    TargetStatus.PENDING: Colour.BLUE,
+    TargetStatus.NOT_HOME: Colour.ORANGE,
+    TargetStatus.VISITED: Colour.GREEN,
+    TargetStatus.REFUSED: Colour.GRAY,
 }
 #: Targets still on the visitor's round.
 OPEN_TARGET_STATES = frozenset({TargetStatus.PENDING, TargetStatus.NOT_HOME})

@@ -1,8 +1,7 @@
 """Forms of the staff pages and the residents' H5 pages. They validate shapes; the actions validate meaning, and
-`add_action_errors` shows an action's ValidationError on the form's fields in Chinese."""
+`core.forms.apply_action_errors` shows an action's ValidationError on the form's fields in Chinese."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.cases.models import Category
@@ -19,14 +18,6 @@ from .choices import (
 from .models import MeetingKind
 
 DATETIME = {"type": "datetime-local"}
-
-
-def add_action_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def category_choices():

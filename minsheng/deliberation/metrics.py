@@ -1,6 +1,6 @@
 """The figures of deliberation and outreach, registered in core.metrics (definitions also in docs/metrics.md).
 
-Each reads through `visible_to(viewer, "deliberation.view")`, narrows to the scope's subtree and period, and counts
+Each reads through `visible_to(viewer, Cap.DELIBERATION_VIEW)`, narrows to the scope's subtree and period, and counts
 in the database.
 """
 
@@ -9,19 +9,22 @@ from fractions import Fraction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock, metrics
 from minsheng.core.metrics import Metric, Scope, Unit
 
 from .choices import MeetingStatus, TargetStatus
 from .models import Attendance, Item, Meeting, Tally, VisitTarget
-from .queries import IS_CASE, SOLVED, VIEW, day_bounds, in_subtree, overdue_pairs
+from .queries import IS_CASE, SOLVED, day_bounds, in_subtree, overdue_pairs
 
 DOMAIN = "deliberation"
 
 
 def _meetings(scope: Scope):
     start, end = day_bounds(scope.start, scope.end)
-    qs = Meeting.objects.visible_to(scope.viewer, VIEW).filter(starts_at__gte=start, starts_at__lt=end)
+    qs = Meeting.objects.visible_to(scope.viewer, Cap.DELIBERATION_VIEW).filter(
+        starts_at__gte=start, starts_at__lt=end
+    )
     return in_subtree(qs, scope.node)
 
 
@@ -55,7 +58,9 @@ def attendance(scope: Scope) -> int:
 
 def items_rows(scope: Scope):
     start, end = day_bounds(scope.start, scope.end)
-    qs = Item.objects.visible_to(scope.viewer, VIEW).filter(raised_at__gte=start, raised_at__lt=end)
+    qs = Item.objects.visible_to(scope.viewer, Cap.DELIBERATION_VIEW).filter(
+        raised_at__gte=start, raised_at__lt=end
+    )
     return in_subtree(qs, scope.node)
 
 
@@ -85,7 +90,7 @@ def solved_rate(scope: Scope):
 
 
 def target_rows(scope: Scope):
-    qs = VisitTarget.objects.visible_to(scope.viewer, VIEW).filter(
+    qs = VisitTarget.objects.visible_to(scope.viewer, Cap.DELIBERATION_VIEW).filter(
         campaign__starts_on__lte=scope.end, campaign__ends_on__gte=scope.start
     )
     return in_subtree(qs, scope.node, "household__node__path")

@@ -13,10 +13,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.cases.choices import Channel
+from minsheng.core.badges import BadgeOf
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedManager
 
 from .choices import (
+    MEETING_STATUS_COLOURS,
+    TARGET_STATUS_COLOURS,
+    VOTE_RESULT_COLOURS,
     ContactMethod,
     Frequency,
     HolidayPolicy,
@@ -171,6 +175,8 @@ class Meeting(BaseModel):
     token = models.CharField(_("签到码"), max_length=32, unique=True, default=new_token, editable=False)
 
     scope_path = "node__path"
+    status_badge = BadgeOf("status", MEETING_STATUS_COLOURS)
+
     objects = ScopedManager()
 
     class Meta:
@@ -361,6 +367,8 @@ class Vote(BaseModel):
     )
 
     scope_path = "meeting__node__path"
+    result_badge = BadgeOf("result", VOTE_RESULT_COLOURS)
+
     objects = ScopedManager()
 
     class Meta:
@@ -487,6 +495,8 @@ class VisitTarget(BaseModel):
     last_visit_at = models.DateTimeField(_("最近走访"), null=True, blank=True)
 
     scope_path = "household__node__path"
+    status_badge = BadgeOf("status", TARGET_STATUS_COLOURS)
+
     objects = ScopedManager()
 
     class Meta:

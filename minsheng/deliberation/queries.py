@@ -6,14 +6,15 @@ from django.db.models import Count, DateTimeField, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases.choices import DONE_STATES, OPEN_STATES, STATUS_COLOURS
 from minsheng.core import clock
+from minsheng.core.badges import Colour
 from minsheng.core.calendar import TZ
 
 from .choices import ItemKind, MeetingStatus, TargetStatus
 from .models import Attendance, Item, LinkedContact, Meeting, Tally, VisitTarget
 
-VIEW = "deliberation.view"
 DEFAULT_CONTACT_DAYS = 30
 
 #: 已解决 (written once, docs/metrics.md): the item's case reached 办结 (办结 or 归档 now) and was never reopened.
@@ -22,11 +23,13 @@ IS_CASE = Q(case__isnull=False)
 
 
 def meetings(user):
-    return Meeting.objects.visible_to(user, VIEW).select_related("kind", "node", "convenor")
+    return Meeting.objects.visible_to(user, Cap.DELIBERATION_VIEW).select_related("kind", "node", "convenor")
 
 
 def items(user):
-    return Item.objects.visible_to(user, VIEW).select_related("case", "meeting__kind", "category")
+    return Item.objects.visible_to(user, Cap.DELIBERATION_VIEW).select_related(
+        "case", "meeting__kind", "category"
+    )
 
 
 def in_subtree(qs, node, field: str = "node__path"):
@@ -43,10 +46,10 @@ def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def item_outcome(item: Item) -> dict:
     """What became of an item, in the words residents and staff read on the minutes page."""
     if item.kind == ItemKind.SUGGESTION:
-        return {"label": _("意见建议（已记录）"), "color": "gray", "solved": False, "open": False}
+        return {"label": _("意见建议（已记录）"), "color": Colour.GRAY, "solved": False, "open": False}
     case = item.case
     if case is None:
-        return {"label": _("未立案"), "color": "gray", "solved": False, "open": False}
+        return {"label": _("未立案"), "color": Colour.GRAY, "solved": False, "open": False}
     solved = case.status in DONE_STATES and case.reopen_count == 0
     overdue = case.status in OPEN_STATES and case.finish_due is not None and case.finish_due < clock.now()
     label = case.get_status_display()
@@ -54,7 +57,7 @@ def item_outcome(item: Item) -> dict:
         label = _("%(s)s（已超期）") % {"s": label}
     return {
         "label": label,
-        "color": "red" if overdue else STATUS_COLOURS.get(case.status, "gray"),
+        "color": Colour.RED if overdue else STATUS_COLOURS.get(case.status, Colour.GRAY),
         "solved": solved,
         "open": case.status in OPEN_STATES,
         "overdue": overdue,
@@ -149,7 +152,9 @@ def coverage(targets_qs) -> dict:
 
 
 def targets(user):
-    return VisitTarget.objects.visible_to(user, VIEW).select_related("campaign", "household__node", "visitor")
+    return VisitTarget.objects.visible_to(user, Cap.DELIBERATION_VIEW).select_related(
+        "campaign", "household__node", "visitor"
+    )
 
 
 def linked_pairs(user, node=None, as_of: dt.datetime | None = None):
@@ -162,7 +167,7 @@ def linked_pairs(user, node=None, as_of: dt.datetime | None = None):
 
     as_of = as_of or clock.now()
     through = PartyMember.households.through
-    members = PartyMember.objects.visible_to(user, VIEW)
+    members = PartyMember.objects.visible_to(user, Cap.DELIBERATION_VIEW)
     if node is not None:
         members = members.filter(party_org__node__path__startswith=node.path)
     last = (

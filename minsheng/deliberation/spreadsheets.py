@@ -6,7 +6,8 @@ Export only; the addresses of visited households are masked unless the user may 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_noop as N_
 
-from minsheng.core.spreadsheet import Column, Resource
+from minsheng.accounts.choices import Cap
+from minsheng.core.spreadsheet import Column, Resource, register
 from minsheng.org.models import Node
 
 from .choices import ItemKind, MeetingStatus, VisitOutcome
@@ -15,8 +16,10 @@ from .queries import SOLVED
 
 
 class _Ledger(Resource):
-    export_capability = "deliberation.view"
-    pii_capability = "org.view_pii"
+    app_label = "deliberation"
+    importable = False
+    export_capability = Cap.DELIBERATION_VIEW
+    pii_capability = Cap.ORG_VIEW_PII
 
     def audit_target(self, capability: str):
         paths = [] if self.user.is_superuser else self.user.scope_paths(capability)
@@ -128,3 +131,6 @@ class VisitLedger(_Ledger):
             "notes": v.notes,
             "cases": "、".join(i.case.number for i in v.items.all() if i.case),
         }
+
+
+register(MeetingLedger, VisitLedger)

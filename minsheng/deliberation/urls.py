@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from minsheng.core.views import spreadsheets
+
 from .views import meetings, reports, visits
 
 app_name = "deliberation"
@@ -25,6 +27,16 @@ urlpatterns = [
     path("linked/<int:member_pk>/contact/", visits.linked_contact, name="linked_contact"),
     path("teams/", visits.teams, name="teams"),
     path("figures/", reports.figures, name="figures"),
-    path("export/meetings.xlsx", reports.export_meetings, name="export_meetings"),
-    path("export/visits.xlsx", reports.export_visits, name="export_visits"),
+    path(
+        "export/meetings.xlsx",
+        spreadsheets.export,
+        {"app_label": "deliberation", "slug": "meetings"},
+        name="export_meetings",
+    ),
+    path(
+        "export/visits.xlsx",
+        spreadsheets.export,
+        {"app_label": "deliberation", "slug": "visits"},
+        name="export_visits",
+    ),
 ]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
+
 
 class EnterpriseConfig(AppConfig):
     name = "minsheng.enterprise"
@@ -14,8 +16,8 @@ class EnterpriseConfig(AppConfig):
         from .views import panel  # noqa: F401  (registers the 工作台 card)
 
         metrics.register_all()
-        register(_("企业服务"), "enterprise:home", "chart", "enterprise.view", order=20.95)
-        register(_("企业名录"), "enterprise:list", "building", "enterprise.view", order=20.96)
-        register(_("招商项目"), "enterprise:board", "flag", "enterprise.view", order=20.97)
-        register(_("问题台账"), "enterprise:ledger", "sheet", "enterprise.view", order=20.98)
-        register(_("活动与政策"), "enterprise:events", "people", "enterprise.view", order=20.99)
+        register(_("企业服务"), "enterprise:home", "chart", Cap.ENTERPRISE_VIEW, order=20.95)
+        register(_("企业名录"), "enterprise:list", "building", Cap.ENTERPRISE_VIEW, order=20.96)
+        register(_("招商项目"), "enterprise:board", "flag", Cap.ENTERPRISE_VIEW, order=20.97)
+        register(_("问题台账"), "enterprise:ledger", "sheet", Cap.ENTERPRISE_VIEW, order=20.98)
+        register(_("活动与政策"), "enterprise:events", "people", Cap.ENTERPRISE_VIEW, order=20.99)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import Colour
+
 
 class SizeClass(models.TextChoices):
     """企业规模 (工信部联企业〔2011〕300号 划型): large, medium, small, micro."""
@@ -32,14 +34,14 @@ LOSABLE = frozenset(PIPELINE[:-1])
 #: Stages at or past signing: the project counts as 签约项目 for 履约率 and 开工率.
 SIGNED_OR_LATER = frozenset(PIPELINE[2:])
 
-STAGE_COLORS = {
-    Stage.LEAD: "gray",
-    Stage.TALKS: "blue",
-    Stage.SIGNED: "blue",
-    Stage.LANDING: "orange",
-    Stage.PRODUCTION: "green",
-    Stage.OPERATING: "green",
-    Stage.LOST: "gray",
+STAGE_COLOURS = {
+    Stage.LEAD: Colour.GRAY,
+    Stage.TALKS: Colour.BLUE,
+    Stage.SIGNED: Colour.BLUE,
+    Stage.LANDING: Colour.ORANGE,
+    Stage.PRODUCTION: Colour.GREEN,
+    Stage.OPERATING: Colour.GREEN,
+    Stage.LOST: Colour.GRAY,
 }
 
 
@@ -84,11 +86,11 @@ class LedgerState(models.TextChoices):
     VOID = "void", _("不予受理/并单")
 
 
-LEDGER_COLORS = {
-    LedgerState.OPEN: "blue",
-    LedgerState.AWAITING: "orange",
-    LedgerState.CLOSED: "green",
-    LedgerState.VOID: "gray",
+LEDGER_COLOURS = {
+    LedgerState.OPEN: Colour.BLUE,
+    LedgerState.AWAITING: Colour.ORANGE,
+    LedgerState.CLOSED: Colour.GREEN,
+    LedgerState.VOID: Colour.GRAY,
 }
 
 
@@ -114,11 +116,11 @@ class PlanStatus(models.TextChoices):
     DONE = "done", _("已完成")
 
 
-PLAN_COLORS = {
-    PlanStatus.DRAFT: "gray",
-    PlanStatus.REVIEWED: "green",
-    PlanStatus.RETURNED: "orange",
-    PlanStatus.DONE: "blue",
+PLAN_COLOURS = {
+    PlanStatus.DRAFT: Colour.GRAY,
+    PlanStatus.REVIEWED: Colour.GREEN,
+    PlanStatus.RETURNED: Colour.ORANGE,
+    PlanStatus.DONE: Colour.BLUE,
 }
 
 

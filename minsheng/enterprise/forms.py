@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases.choices import Satisfaction, Urgency
 from minsheng.cases.models import Unit
 from minsheng.org.choices import NodeKind
@@ -56,7 +57,7 @@ class EnterpriseForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["node"] = NodePickerField(
-            user=user, kinds=PLACES, capability="enterprise.manage", label=_("所在社区/村")
+            user=user, kinds=PLACES, capability=Cap.ENTERPRISE_MANAGE, label=_("所在社区/村")
         )
         self.fields["cadre"] = UserPickerField(user=user, label=_("包靠干部"), required=False)
         self.order_fields(["credit_code", "name", "industry", "size", "node", "address", "cadre"])
@@ -240,7 +241,9 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["enterprises"].queryset = Enterprise.objects.visible_to(user)
         self.fields["enterprises"].widget.attrs["size"] = 8
-        self.fields["node"] = NodePickerField(user=user, capability="enterprise.manage", label=_("举办单位"))
+        self.fields["node"] = NodePickerField(
+            user=user, capability=Cap.ENTERPRISE_MANAGE, label=_("举办单位")
+        )
 
 
 class OutcomeForm(forms.Form):

@@ -12,11 +12,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
+from minsheng.core.badges import BadgeOf
 from minsheng.core.models import BaseModel
 from minsheng.core.pinyin import pinyin_key
 from minsheng.core.scoping import ScopedQuerySet
 
 from .choices import (
+    PLAN_COLOURS,
+    STAGE_COLOURS,
     ConfirmedBy,
     DeliveryMethod,
     EventKind,
@@ -35,7 +39,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class EnterpriseQuerySet(ScopedQuerySet):
-    def visible_to(self, user, capability: str = "enterprise.view"):
+    def visible_to(self, user, capability: str = Cap.ENTERPRISE_VIEW):
         return super().visible_to(user, capability)
 
 
@@ -225,6 +229,8 @@ class Project(Scoped):
     trips = models.ManyToManyField("Trip", blank=True, related_name="projects", verbose_name=_("赴外招商"))
 
     scope_path = "node__path"
+
+    stage_badge = BadgeOf("stage", STAGE_COLOURS)
 
     class Meta:
         verbose_name = _("招商项目")
@@ -483,6 +489,8 @@ class Plan(Scoped):
     review_opinion = models.TextField(_("小微企业工作委员会意见"), blank=True)
 
     scope_path = "enterprise__node__path"
+
+    status_badge = BadgeOf("status", PLAN_COLOURS)
 
     class Meta:
         verbose_name = _("一企一策")

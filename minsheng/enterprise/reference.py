@@ -1,7 +1,7 @@
 """Reference data loaded by the data migration: GB/T 4754-2017 sections, the default tags, the stage time limits,
 and the 企业诉求 categories with the enterprise clock (山东 接诉即办: 1 / 3 / 15 / 30 working days)."""
 
-from minsheng.core.pinyin import pinyin_key
+from minsheng.cases.categories import add_categories
 
 #: 国民经济行业分类 GB/T 4754-2017 门类.
 INDUSTRIES = [
@@ -67,17 +67,6 @@ TIME_LIMITS = [
     ("QY03", "normal", 7.5, 7.5, 30, "working_days", True),
 ]
 
-_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _next_step(last_path: str | None, prefix: str = "") -> str:
-    n = int(last_path[-4:], 36) + 1 if last_path else 1
-    out = ""
-    for _ in range(4):
-        n, r = divmod(n, 36)
-        out = _ALPHABET[r] + out
-    return prefix + out
-
 
 def load(apps, schema_editor=None) -> None:
     """Idempotent: a row already there is left as the admins changed it."""
@@ -96,25 +85,7 @@ def load(apps, schema_editor=None) -> None:
     CaseKind.objects.get_or_create(
         code="enterprise", defaults={"name": "企业诉求", "requires_follow_up": True, "reopen_days": 15}
     )
-    for code, name, parent_code in CASE_CATEGORIES:
-        if Category.objects.filter(code=code).exists():
-            continue
-        if parent_code is None:
-            last = Category.objects.filter(depth=1).order_by("-path").first()
-            path, depth = _next_step(last.path if last else None), 1
-        else:
-            parent = Category.objects.get(code=parent_code)
-            last = (
-                Category.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
-                .order_by("-path")
-                .first()
-            )
-            path, depth = _next_step(last.path if last else None, parent.path), parent.depth + 1
-            parent.numchild += 1
-            parent.save(update_fields=["numchild"])
-        Category.objects.create(
-            path=path, depth=depth, numchild=0, code=code, name=name, search_key=pinyin_key(name)
-        )
+    add_categories(Category, CASE_CATEGORIES)
     for code, urgency, accept, sign, amount, unit, approval in TIME_LIMITS:
         category = Category.objects.get(code=code)
         TimeLimit.objects.get_or_create(

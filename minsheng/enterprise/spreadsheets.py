@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.spreadsheet import CellError, Column, read_text, register
 from minsheng.org.spreadsheets import OrgResource
 
@@ -18,9 +19,10 @@ from .validators import validate_uscc
 
 
 class EnterpriseResourceBase(OrgResource):
-    export_capability = "enterprise.view"
-    import_capability = "enterprise.manage"
-    pii_capability = "org.view_pii"
+    app_label = "enterprise"
+    export_capability = Cap.ENTERPRISE_VIEW
+    import_capability = Cap.ENTERPRISE_MANAGE
+    pii_capability = Cap.ORG_VIEW_PII
 
     def nodes_in_scope(self):
         from minsheng.org.models import Node
@@ -152,7 +154,8 @@ class EnterpriseResource(EnterpriseResourceBase):
 
 
 class ExportOnly(EnterpriseResourceBase):
-    import_capability = "enterprise.manage"
+    import_capability = Cap.ENTERPRISE_MANAGE
+    importable = False
 
     def save(self, row) -> None:
         raise ValidationError(_("此台账只能导出"))
@@ -179,6 +182,11 @@ class ProblemResource(ExportOnly):
         Column(N_("确认方式"), "confirmed_by", width=16),
         Column(N_("企业意见"), "note", width=24),
     )
+
+    def narrow(self, params) -> None:
+        enterprise = params.get("enterprise", "")
+        if enterprise.isdigit():
+            self.enterprise_id = int(enterprise)  # still read through the user's scope
 
     def queryset(self):
         qs = super().queryset().select_related("enterprise", "case", "case__lead_unit")
@@ -248,4 +256,3 @@ class ProjectResource(ExportOnly):
 
 TABLES = {cls.slug: cls for cls in (EnterpriseResource, ProblemResource, ProjectResource)}
 register(*TABLES.values())
-IMPORTABLE = {EnterpriseResource.slug}

@@ -1,4 +1,6 @@
-from django.urls import path
+from django.urls import include, path
+
+from minsheng.core.views.spreadsheets import spreadsheet_urls
 
 from .views import events, io, ledger, pipeline, plans, registry
 
@@ -44,7 +46,5 @@ urlpatterns = [
     ),
     # spreadsheets
     path("io/", io.io_index, name="io"),
-    path("io/<slug:slug>/export/", io.io_export, name="io_export"),
-    path("io/<slug:slug>/template/", io.io_template, name="io_template"),
-    path("io/<slug:slug>/import/", io.io_import, name="io_import"),
+    path("io/", include(spreadsheet_urls("enterprise", namespace="enterprise", index="io", prefix="io_"))),
 ]

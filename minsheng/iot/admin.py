@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from minsheng.core.admin import ReadOnlyAdmin
+
 from .models import (
     Alarm,
     Cluster,
@@ -31,15 +33,8 @@ for model in (Cluster, Greenhouse, Gateway, Sensor):
 
 
 @admin.register(Alarm)
-class AlarmAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class AlarmAdmin(ReadOnlyAdmin):
+    """Alarms are raised and closed by the rules and the handlers' actions, never by hand."""
 
 
 @admin.register(ThresholdOverride)

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.admin import ReadOnlyAdmin
+
 from .models import Open311Key, Submission
 
 
@@ -20,17 +22,8 @@ class Open311KeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ReadOnlyAdmin):
     """Read-only: submissions are written only by the POST requests endpoint."""
 
     list_display = ["pk", "key", "media_url", "created_at"]
     list_filter = ["key"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -46,6 +46,8 @@ Rules every caller can rely on:
   rights over its host record and the engine does not check capabilities again (decision 0034).
 """
 
+from __future__ import annotations
+
 from .events import (
     CHECKIN_OPENS_BEFORE,
     do_cancel_event,

@@ -1,14 +1,19 @@
 """双报到: units and in-service party members report to a community; needs, resources and projects; the annual
 evaluation, whose figures come from the records and whose grade is the community's word."""
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.errors import IllegalTransition
 
@@ -26,10 +31,14 @@ from ..models import (
 )
 from ._common import require
 
-MANAGE = "activities.manage"
+if TYPE_CHECKING:
+    from models import Volunteer
+
+    from minsheng.accounts.models import User
+    from minsheng.org.models import Node
 
 
-def _required(errors: dict, **values) -> None:
+def _required(errors: dict[str, str], **values: str) -> None:
     for field, value in values.items():
         if not (value or "").strip():
             errors[field] = _("必填")
@@ -38,8 +47,8 @@ def _required(errors: dict, **values) -> None:
 @transaction.atomic
 def do_report_unit(
     *,
-    actor,
-    node,
+    actor: User | None,
+    node: Node,
     name: str,
     contact_name: str,
     reported_on: dt.date,
@@ -49,11 +58,11 @@ def do_report_unit(
     agreement_no: str = "",
     agreement_signed_on: dt.date | None = None,
     agreement_text: str = "",
-    resources=(),
+    resources: Iterable[str] = (),
 ) -> DualUnit:
     """报到单: the unit, its party organisation, a contact, the 共建协议 and the resources it offers."""
-    require(actor, MANAGE, node)
-    errors: dict = {}
+    require(actor, Cap.ACTIVITIES_MANAGE, node)
+    errors: dict[str, str] = {}
     _required(errors, name=name, contact_name=contact_name)
     if reported_on is None:
         errors["reported_on"] = _("请填写报到日期")
@@ -82,18 +91,18 @@ def do_report_unit(
 @transaction.atomic
 def do_report_member(
     *,
-    actor,
-    node,
+    actor: User | None,
+    node: Node,
     name: str,
     reported_on: dt.date,
     phone: str = "",
     unit: DualUnit | None = None,
     work_unit_name: str = "",
-    volunteer=None,
+    volunteer: Volunteer | None = None,
 ) -> DualMember:
     """An in-service party member reports to their residential community (and usually serves as a volunteer)."""
-    require(actor, MANAGE, node)
-    errors: dict = {}
+    require(actor, Cap.ACTIVITIES_MANAGE, node)
+    errors: dict[str, str] = {}
     _required(errors, name=name)
     if reported_on is None:
         errors["reported_on"] = _("请填写报到日期")
@@ -111,8 +120,8 @@ def do_report_member(
 
 
 @transaction.atomic
-def do_end_report(obj, *, actor) -> object:
-    require(actor, MANAGE, obj.node)
+def do_end_report(obj: DualUnit | DualMember, *, actor: User | None) -> object:
+    require(actor, Cap.ACTIVITIES_MANAGE, obj.node)
     if obj.status != ReportStatus.ACTIVE:
         raise IllegalTransition(_("已退出"))
     obj.status = ReportStatus.ENDED
@@ -121,25 +130,25 @@ def do_end_report(obj, *, actor) -> object:
 
 
 @transaction.atomic
-def do_add_resource(unit: DualUnit, *, actor, title: str, description: str = "") -> ResourceItem:
-    require(actor, MANAGE, unit.node)
+def do_add_resource(unit: DualUnit, *, actor: User | None, title: str, description: str = "") -> ResourceItem:
+    require(actor, Cap.ACTIVITIES_MANAGE, unit.node)
     if not (title or "").strip():
         raise ValidationError({"title": _("必填")})
     return ResourceItem.objects.create(unit=unit, title=title.strip()[:100], description=description)
 
 
 @transaction.atomic
-def do_add_need(*, actor, node, title: str, description: str = "") -> NeedItem:
-    require(actor, MANAGE, node)
+def do_add_need(*, actor: User | None, node: Node, title: str, description: str = "") -> NeedItem:
+    require(actor, Cap.ACTIVITIES_MANAGE, node)
     if not (title or "").strip():
         raise ValidationError({"title": _("必填")})
     return NeedItem.objects.create(node=node, title=title.strip()[:100], description=description)
 
 
 @transaction.atomic
-def do_claim_need(need: NeedItem, *, actor, unit: DualUnit) -> NeedItem:
+def do_claim_need(need: NeedItem, *, actor: User | None, unit: DualUnit) -> NeedItem:
     need = NeedItem.objects.select_for_update().get(pk=need.pk)
-    require(actor, MANAGE, need.node)
+    require(actor, Cap.ACTIVITIES_MANAGE, need.node)
     if need.status != NeedStatus.OPEN:
         raise IllegalTransition(_("该需求已被认领"))
     if not unit.node.path.startswith(need.node.path) and not need.node.path.startswith(unit.node.path):
@@ -151,9 +160,9 @@ def do_claim_need(need: NeedItem, *, actor, unit: DualUnit) -> NeedItem:
 
 
 @transaction.atomic
-def do_finish_need(need: NeedItem, *, actor) -> NeedItem:
+def do_finish_need(need: NeedItem, *, actor: User | None) -> NeedItem:
     need = NeedItem.objects.select_for_update().get(pk=need.pk)
-    require(actor, MANAGE, need.node)
+    require(actor, Cap.ACTIVITIES_MANAGE, need.node)
     if need.status == NeedStatus.DONE:
         raise IllegalTransition(_("该需求已完成"))
     need.status = NeedStatus.DONE
@@ -164,16 +173,16 @@ def do_finish_need(need: NeedItem, *, actor) -> NeedItem:
 @transaction.atomic
 def do_create_project(
     *,
-    actor,
-    node,
+    actor: User | None,
+    node: Node,
     title: str,
-    units=(),
+    units: Iterable[DualUnit] = (),
     need: NeedItem | None = None,
     description: str = "",
-    start_on=None,
-    end_on=None,
+    start_on: dt.date | None = None,
+    end_on: dt.date | None = None,
 ) -> Project:
-    require(actor, MANAGE, node)
+    require(actor, Cap.ACTIVITIES_MANAGE, node)
     if not (title or "").strip():
         raise ValidationError({"title": _("必填")})
     if start_on and end_on and end_on < start_on:
@@ -194,8 +203,8 @@ def do_create_project(
 
 
 @transaction.atomic
-def do_set_project_status(project: Project, *, actor, status: str) -> Project:
-    require(actor, MANAGE, project.node)
+def do_set_project_status(project: Project, *, actor: User | None, status: str) -> Project:
+    require(actor, Cap.ACTIVITIES_MANAGE, project.node)
     if status not in ProjectStatus.values:
         raise ValidationError({"status": _("状态无效")})
     project.status = status
@@ -208,7 +217,7 @@ def do_set_project_status(project: Project, *, actor, status: str) -> Project:
 # -- the annual evaluation ------------------------------------------------------------------------------------
 
 
-def unit_figures(unit: DualUnit, year: int) -> dict:
+def unit_figures(unit: DualUnit, year: int) -> dict[str, int | Decimal]:
     records = ServiceRecord.objects.filter(unit=unit, status=RecordStatus.CONFIRMED, served_on__year=year)
     agg = records.aggregate(n=Count("pk"), h=Sum("hours"))
     events = Event.objects.filter(unit=unit, start__year=year).exclude(status=EventStatus.CANCELLED).count()
@@ -223,7 +232,7 @@ def unit_figures(unit: DualUnit, year: int) -> dict:
     }
 
 
-def member_figures(member: DualMember, year: int) -> dict:
+def member_figures(member: DualMember, year: int) -> dict[str, int | Decimal]:
     if member.volunteer_id is None:
         return {"events_organised": 0, "participations": 0, "hours": Decimal(0), "projects": 0}
     records = ServiceRecord.objects.filter(
@@ -231,9 +240,10 @@ def member_figures(member: DualMember, year: int) -> dict:
     )
     agg = records.aggregate(n=Count("pk"), h=Sum("hours"))
     checkins = 0
-    if member.volunteer.user_id:
+    volunteer = member.volunteer
+    if volunteer is not None and volunteer.user_id:
         checkins = CheckIn.objects.filter(
-            person_key=f"u:{member.volunteer.user_id}", checked_in_at__year=year
+            person_key=f"u:{volunteer.user_id}", checked_in_at__year=year
         ).count()
     return {
         "events_organised": 0,
@@ -244,10 +254,10 @@ def member_figures(member: DualMember, year: int) -> dict:
 
 
 @transaction.atomic
-def do_evaluate_year(node, year: int, *, actor) -> list[Evaluation]:
+def do_evaluate_year(node: Node, year: int, *, actor: User | None) -> list[Evaluation]:
     """Compute (or recompute) the year's figures for every active unit and member reported to the communities under
     `node`. A grade already given is kept; it is the community's word, given with do_grade."""
-    require(actor, MANAGE, node)
+    require(actor, Cap.ACTIVITIES_MANAGE, node)
     rows = []
     for unit in DualUnit.objects.filter(node__path__startswith=node.path, status=ReportStatus.ACTIVE):
         evaluation, _created = Evaluation.objects.update_or_create(
@@ -282,9 +292,9 @@ def suggested_grade(evaluation: Evaluation) -> str:
 
 
 @transaction.atomic
-def do_grade(evaluation: Evaluation, *, actor, grade: str, comment: str = "") -> Evaluation:
+def do_grade(evaluation: Evaluation, *, actor: User | None, grade: str, comment: str = "") -> Evaluation:
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    require(actor, MANAGE, evaluation.node)
+    require(actor, Cap.ACTIVITIES_MANAGE, evaluation.node)
     if grade not in Grade.values:
         raise ValidationError({"grade": _("请选择等次")})
     evaluation.grade = grade

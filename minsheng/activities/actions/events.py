@@ -1,13 +1,17 @@
 """Events, registrations, the waiting list, door check-in, the open-air head count, closing with a summary."""
 
+from __future__ import annotations
+
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.errors import IllegalTransition
 
@@ -22,6 +26,15 @@ from ..choices import (
 )
 from ..models import CheckIn, Event, EventKind, EventPhoto, Registration, Series, Venue
 from ._common import log, new_code, normalise_code, notify_after_commit, require
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import Model
+    from models import DualUnit
+
+    from minsheng.accounts.models import User
+    from minsheng.org.models import Node, Resident
+
 
 ES = EventStatus
 RS = RegistrationStatus
@@ -39,7 +52,7 @@ def _hosted(event: Event) -> bool:
     return bool(event.host_type_id)
 
 
-def _kind(kind) -> EventKind:
+def _kind(kind: EventKind | str) -> EventKind:
     if isinstance(kind, EventKind):
         return kind
     try:
@@ -58,16 +71,16 @@ def _h5_link(event: Event) -> str:
 @transaction.atomic
 def do_create_event(
     *,
-    actor,
-    kind,
+    actor: User | None,
+    kind: EventKind | str,
     title: str,
-    node,
+    node: Node,
     start: dt.datetime,
     end: dt.datetime,
     capacity: int | None = None,
     venue: Venue | None = None,
     place: str = "",
-    host=None,
+    host: Model | None = None,
     organiser_kind: str | None = None,
     organiser_name: str = "",
     audience: str = "",
@@ -75,7 +88,7 @@ def do_create_event(
     public: bool = True,
     open_air: bool | None = None,
     series: Series | None = None,
-    unit=None,
+    unit: DualUnit | None = None,
     publish: bool = True,
 ) -> Event:
     kind = _kind(kind)
@@ -97,7 +110,7 @@ def do_create_event(
         errors["organiser_kind"] = _("主办方类型无效")
     if errors:
         raise ValidationError(errors)
-    require(actor, "activities.manage", node, host_vouches=host is not None)
+    require(actor, Cap.ACTIVITIES_MANAGE, node, host_vouches=host is not None)
     if organiser_kind is None:
         if host is not None:
             organiser_kind = OrganiserKind.HOST
@@ -137,9 +150,9 @@ def do_create_event(
 
 
 @transaction.atomic
-def do_publish_event(event: Event, *, actor) -> Event:
+def do_publish_event(event: Event, *, actor: User | None) -> Event:
     event = _locked(event)
-    require(actor, "activities.manage", event.node, host_vouches=_hosted(event))
+    require(actor, Cap.ACTIVITIES_MANAGE, event.node, host_vouches=_hosted(event))
     if event.status != ES.DRAFT:
         raise IllegalTransition(_("只有草稿可以发布"))
     event.status = ES.PUBLISHED
@@ -149,14 +162,14 @@ def do_publish_event(event: Event, *, actor) -> Event:
 
 
 @transaction.atomic
-def do_update_event(event: Event, *, actor, **changes) -> Event:
+def do_update_event(event: Event, *, actor: User | None, **changes: Any) -> Event:
     """Change what residents read (title, time, place, capacity …). A larger capacity moves the waiting list up."""
     allowed = {"title", "description", "audience", "start", "end", "venue", "place", "capacity", "public"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError({"__all__": _("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))}})
     event = _locked(event)
-    require(actor, "activities.manage", event.node, host_vouches=_hosted(event))
+    require(actor, Cap.ACTIVITIES_MANAGE, event.node, host_vouches=_hosted(event))
     if event.status not in (ES.DRAFT, ES.PUBLISHED):
         raise IllegalTransition(_("活动已结束或已取消，不能修改"))
     for name, value in changes.items():
@@ -174,9 +187,9 @@ def do_update_event(event: Event, *, actor, **changes) -> Event:
 
 
 @transaction.atomic
-def do_cancel_event(event: Event, *, actor, reason: str) -> Event:
+def do_cancel_event(event: Event, *, actor: User | None, reason: str) -> Event:
     event = _locked(event)
-    require(actor, "activities.manage", event.node, host_vouches=_hosted(event))
+    require(actor, Cap.ACTIVITIES_MANAGE, event.node, host_vouches=_hosted(event))
     if event.status not in (ES.DRAFT, ES.PUBLISHED):
         raise IllegalTransition(_("活动已结束或已取消"))
     reason = (reason or "").strip()
@@ -201,10 +214,10 @@ def do_cancel_event(event: Event, *, actor, reason: str) -> Event:
 
 
 @transaction.atomic
-def do_record_headcount(event: Event, *, actor, count: int, note: str = "") -> Event:
+def do_record_headcount(event: Event, *, actor: User | None, count: int, note: str = "") -> Event:
     """An open-air crowd nobody can scan: a counted or estimated figure, kept apart from check-in person-times."""
     event = _locked(event)
-    require(actor, "activities.checkin", event.node, host_vouches=_hosted(event))
+    require(actor, Cap.ACTIVITIES_CHECKIN, event.node, host_vouches=_hosted(event))
     if not event.open_air:
         raise IllegalTransition(_("只有露天活动登记现场估算人数；室内活动以签到为准"))
     if event.status not in (ES.PUBLISHED, ES.CLOSED):
@@ -219,12 +232,14 @@ def do_record_headcount(event: Event, *, actor, count: int, note: str = "") -> E
 
 
 @transaction.atomic
-def do_close_event(event: Event, *, actor, summary: str, photos: Iterable = ()) -> Event:
+def do_close_event(
+    event: Event, *, actor: User | None, summary: str, photos: Iterable[UploadedFile[bytes]] = ()
+) -> Event:
     """After the event: a summary and photos (宣传留痕); registration and check-in stop."""
     from minsheng.cases.attachments import validate_upload
 
     event = _locked(event)
-    require(actor, "activities.manage", event.node, host_vouches=_hosted(event))
+    require(actor, Cap.ACTIVITIES_MANAGE, event.node, host_vouches=_hosted(event))
     if event.status != ES.PUBLISHED:
         raise IllegalTransition(_("只有已发布的活动可以结束"))
     if clock.now() < event.start:
@@ -244,7 +259,7 @@ def do_close_event(event: Event, *, actor, summary: str, photos: Iterable = ()) 
     event.closed_at = clock.now()
     event.save(update_fields=["status", "summary", "closed_at", "updated_at"])
     for f in photos:
-        EventPhoto.objects.create(event=event, file=f, name=f.name[:200], uploaded_by=actor)
+        EventPhoto.objects.create(event=event, file=f, name=(f.name or "")[:200], uploaded_by=actor)
     log(event, "closed", actor, from_status=ES.PUBLISHED, photos=len(photos))
     return event
 
@@ -252,7 +267,7 @@ def do_close_event(event: Event, *, actor, summary: str, photos: Iterable = ()) 
 # -- registrations -------------------------------------------------------------------------------------------
 
 
-def _person(person, name: str, phone: str, organisation: str) -> dict:
+def _person(person: User | Resident | None, name: str, phone: str, organisation: str) -> dict[str, Any]:
     """Who registers: an account, a registry resident, or a named person — and the key that identifies them."""
     from minsheng.accounts.models import User
     from minsheng.org.models import Resident
@@ -295,9 +310,9 @@ def _person(person, name: str, phone: str, organisation: str) -> dict:
     }
 
 
-def _may_register_others(actor, event: Event) -> bool:
-    return actor.has_cap("activities.manage", node=event.node) or actor.has_cap(
-        "activities.checkin", node=event.node
+def _may_register_others(actor: User, event: Event) -> bool:
+    return actor.has_cap(Cap.ACTIVITIES_MANAGE, node=event.node) or actor.has_cap(
+        Cap.ACTIVITIES_CHECKIN, node=event.node
     )
 
 
@@ -320,8 +335,8 @@ def _unique_token() -> str:
 def do_register(
     event: Event,
     *,
-    actor,
-    person=None,
+    actor: User | None,
+    person: User | Resident | None = None,
     name: str = "",
     phone: str = "",
     organisation: str = "",
@@ -373,7 +388,7 @@ def do_register(
     return registration
 
 
-def _promote(event: Event, actor) -> list[Registration]:
+def _promote(event: Event, actor: User | None) -> list[Registration]:
     """Fill free seats from the waiting list, first come first served (the caller holds the event lock)."""
     if event.status not in OPEN_EVENT_STATES:
         return []
@@ -401,12 +416,12 @@ def _promote(event: Event, actor) -> list[Registration]:
 
 
 @transaction.atomic
-def do_cancel_registration(registration: Registration, *, actor, note: str = "") -> Registration:
+def do_cancel_registration(registration: Registration, *, actor: User | None, note: str = "") -> Registration:
     event = _locked(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     own = actor is not None and registration.user_id == actor.pk
     if not own:
-        require(actor, "activities.manage", event.node, host_vouches=_hosted(event))
+        require(actor, Cap.ACTIVITIES_MANAGE, event.node, host_vouches=_hosted(event))
     if registration.status not in ACTIVE_REGISTRATION_STATES:
         raise IllegalTransition(_("该报名已取消"))
     if CheckIn.objects.filter(registration=registration).exists():
@@ -429,7 +444,7 @@ def do_cancel_registration(registration: Registration, *, actor, note: str = "")
 def do_check_in(
     event: Event,
     *,
-    actor,
+    actor: User | None,
     token: str | None = None,
     registration: Registration | None = None,
     method: str | None = None,
@@ -437,7 +452,7 @@ def do_check_in(
     """Check one registration in: `(check_in, created)`. A second scan of the same code returns the first
     check-in with `created=False`, so person-times count each registration once."""
     event = _locked(event)
-    require(actor, "activities.checkin", event.node, host_vouches=_hosted(event))
+    require(actor, Cap.ACTIVITIES_CHECKIN, event.node, host_vouches=_hosted(event))
     if registration is None:
         code = normalise_code(token or "")
         if not code:
@@ -487,7 +502,13 @@ def do_check_in(
 
 
 @transaction.atomic
-def do_record_attendance(event: Event, *, actor, people, method: str = CheckInMethod.BULK) -> int:
+def do_record_attendance(
+    event: Event,
+    *,
+    actor: User | None,
+    people: Iterable[User | Resident | dict[str, Any]],
+    method: str = CheckInMethod.BULK,
+) -> int:
     """签到表补录: record a paper sign-in sheet (or a turnstile's list) after the fact — each person registered and
     checked in once, in a few statements however long the list. Capacity does not apply: these people came.
 
@@ -496,11 +517,11 @@ def do_record_attendance(event: Event, *, actor, people, method: str = CheckInMe
     same sheet recorded twice counts once. Returns the number of new check-ins.
     """
     event = _locked(event)
-    require(actor, "activities.checkin", event.node, host_vouches=_hosted(event))
+    require(actor, Cap.ACTIVITIES_CHECKIN, event.node, host_vouches=_hosted(event))
     if event.status != ES.PUBLISHED:
         raise IllegalTransition(_("活动未发布、已结束或已取消，不能补录签到"))
     now = clock.now()
-    wanted: dict[str, tuple[dict, dt.datetime]] = {}
+    wanted: dict[str, tuple[dict[str, Any], dt.datetime]] = {}
     for person in people:
         if isinstance(person, dict):
             at = person.get("at") or now

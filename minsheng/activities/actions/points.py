@@ -1,13 +1,17 @@
 """The points ledger and the 积分超市. Every transfer is two movements summing to zero; a balance is a sum of
 movements read under a lock on the account row, so two exchanges at once never overdraw (decision 0036)."""
 
+from __future__ import annotations
+
 from decimal import ROUND_DOWN, Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.errors import IllegalTransition
 
@@ -23,6 +27,11 @@ from ..models import (
     Volunteer,
 )
 from ._common import require
+
+if TYPE_CHECKING:
+    from minsheng.accounts.models import User
+    from minsheng.org.models import Node
+
 
 #: Without a rule anywhere up the tree: 1 hour = 10 points (so half hours count), no cap.
 DEFAULT_POINTS_PER_HOUR = 10
@@ -42,7 +51,7 @@ def account_of(volunteer: Volunteer) -> PointAccount:
     return account
 
 
-def system_account(kind: str, node) -> PointAccount:
+def system_account(kind: str, node: Node) -> PointAccount:
     root = type(node).objects.get(path=node.path[: node.steplen]) if node.depth > 1 else node
     account, _created = PointAccount.objects.get_or_create(
         kind=kind, node=root, volunteer=None, defaults={"name": f"{root.name} {AccountKind(kind).label}"}
@@ -54,7 +63,7 @@ def balance_of(account: PointAccount) -> int:
     return PointMovement.objects.filter(account=account).aggregate(t=Sum("amount"))["t"] or 0
 
 
-def rule_for(node) -> tuple[int, Decimal | None]:
+def rule_for(node: Node) -> tuple[int, Decimal | None]:
     prefixes = [node.path[: i * node.steplen] for i in range(1, node.depth + 1)]
     rule = PointRule.objects.filter(node__path__in=prefixes).order_by("-node__depth").first()
     if rule is None:
@@ -74,10 +83,10 @@ def _transfer(
     target: PointAccount,
     amount: int,
     reason: str,
-    actor,
+    actor: User | None,
     note: str = "",
-    record=None,
-):
+    record: ServiceRecord | None = None,
+) -> PointTransfer:
     if amount <= 0:
         raise ValueError("a transfer moves a positive amount")
     transfer = PointTransfer.objects.create(
@@ -92,7 +101,7 @@ def _transfer(
     return transfer
 
 
-def earn_for_record(record: ServiceRecord, actor) -> PointTransfer | None:
+def earn_for_record(record: ServiceRecord, actor: User | None) -> PointTransfer | None:
     """Called inside the confirming action: no points without a confirmed record, and never twice for one."""
     if record.status != RecordStatus.CONFIRMED or PointTransfer.objects.filter(record=record).exists():
         return None
@@ -112,12 +121,12 @@ def earn_for_record(record: ServiceRecord, actor) -> PointTransfer | None:
 
 
 @transaction.atomic
-def do_exchange(item: MarketItem, *, actor, volunteer: Volunteer, quantity: int = 1) -> Exchange:
+def do_exchange(item: MarketItem, *, actor: User | None, volunteer: Volunteer, quantity: int = 1) -> Exchange:
     """Spend points on an item. The volunteer's account row is locked first, then the item: the balance read
     under that lock is the balance the debit is written against, so concurrent exchanges serialise."""
     own = actor is not None and volunteer.user_id == actor.pk
     if not own:
-        require(actor, "volunteers.manage", item.node)
+        require(actor, Cap.VOLUNTEERS_MANAGE, item.node)
     try:
         quantity = int(quantity)
     except (TypeError, ValueError):
@@ -157,14 +166,14 @@ def do_exchange(item: MarketItem, *, actor, volunteer: Volunteer, quantity: int 
 
 
 @transaction.atomic
-def do_cancel_exchange(exchange: Exchange, *, actor, reason: str) -> Exchange:
+def do_cancel_exchange(exchange: Exchange, *, actor: User | None, reason: str) -> Exchange:
     """Undo an exchange (the item was not handed over): a reverse transfer, never a deleted one; stock back."""
     exchange = (
         Exchange.objects.select_for_update(of=("self",))
         .select_related("item", "volunteer")
         .get(pk=exchange.pk)
     )
-    require(actor, "volunteers.manage", exchange.item.node)
+    require(actor, Cap.VOLUNTEERS_MANAGE, exchange.item.node)
     if exchange.status != ExchangeStatus.DONE:
         raise IllegalTransition(_("该兑换已撤销"))
     if not (reason or "").strip():
@@ -187,9 +196,9 @@ def do_cancel_exchange(exchange: Exchange, *, actor, reason: str) -> Exchange:
 
 @transaction.atomic
 def do_add_market_item(
-    *, actor, node, name: str, points: int, stock: int, description: str = ""
+    *, actor: User | None, node: Node, name: str, points: int, stock: int, description: str = ""
 ) -> MarketItem:
-    require(actor, "volunteers.manage", node)
+    require(actor, Cap.VOLUNTEERS_MANAGE, node)
     errors = {}
     if not (name or "").strip():
         errors["name"] = _("请填写名称")
@@ -209,9 +218,9 @@ def do_add_market_item(
 
 
 @transaction.atomic
-def do_restock(item: MarketItem, *, actor, add: int) -> MarketItem:
+def do_restock(item: MarketItem, *, actor: User | None, add: int) -> MarketItem:
     item = MarketItem.objects.select_for_update().get(pk=item.pk)
-    require(actor, "volunteers.manage", item.node)
+    require(actor, Cap.VOLUNTEERS_MANAGE, item.node)
     if add is None or int(add) < 1:
         raise ValidationError({"add": _("补货数量至少为 1")})
     item.stock += int(add)

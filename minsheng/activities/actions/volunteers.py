@@ -1,8 +1,12 @@
 """Volunteers: registration with consent, teams, shifts with slots and a confirmed waiting list, reminders,
 service records and their confirmation (谁记录谁证明), the hours a 上门服务 case credits, certificates."""
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.errors import IllegalTransition
 
@@ -25,6 +30,14 @@ from ..choices import (
 from ..models import Certificate, ServiceRecord, Shift, ShiftSignup, Team, Volunteer
 from ._common import new_code, notify_after_commit, require
 
+if TYPE_CHECKING:
+    from models import DualUnit, Event
+
+    from minsheng.accounts.models import User
+    from minsheng.cases.models import Case, CaseEvent, Unit
+    from minsheng.org.models import Grid, Node, Resident
+
+
 SS = SignupStatus
 #: The notice given with the consent box on the registration form; its version is stored with each consent.
 CONSENT_VERSION = "2026-01"
@@ -32,14 +45,13 @@ CONSENT_VERSION = "2026-01"
 OFFER_HOURS = 24
 #: Reminders go out this long before a shift.
 REMIND_BEFORE = dt.timedelta(hours=24)
-MANAGE = "volunteers.manage"
 
 
-def _own(actor, volunteer: Volunteer) -> bool:
+def _own(actor: User | None, volunteer: Volunteer) -> bool:
     return actor is not None and volunteer.user_id is not None and volunteer.user_id == actor.pk
 
 
-def _hours(value) -> Decimal:
+def _hours(value: Decimal | int | float | str) -> Decimal:
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     except (ArithmeticError, ValueError, TypeError):
@@ -55,26 +67,26 @@ def _hours(value) -> Decimal:
 @transaction.atomic
 def do_register_volunteer(
     *,
-    actor,
-    node,
+    actor: User | None,
+    node: Node,
     name: str,
     phone: str,
     consent: bool,
     id_type: str = "id_card",
     id_number: str = "",
     gender: str = "",
-    birth_date=None,
+    birth_date: dt.date | None = None,
     skills: str = "",
     availability: str = "",
     is_party_member: bool = False,
-    user=None,
-    resident=None,
-    unit=None,
+    user: User | None = None,
+    resident: Resident | None = None,
+    unit: DualUnit | None = None,
 ) -> Volunteer:
     """条例 第7条: identity, skills, service time and contact, registered by the person or through an organisation —
     only with the person's consent to the recording of their service."""
     if not (actor is not None and user is not None and user.pk == actor.pk):
-        require(actor, MANAGE, node)
+        require(actor, Cap.VOLUNTEERS_MANAGE, node)
     errors = {}
     name, phone = (name or "").strip(), (phone or "").strip()
     if not name:
@@ -118,10 +130,10 @@ def do_register_volunteer(
 
 
 @transaction.atomic
-def do_deactivate_volunteer(volunteer: Volunteer, *, actor, note: str = "") -> Volunteer:
+def do_deactivate_volunteer(volunteer: Volunteer, *, actor: User | None, note: str = "") -> Volunteer:
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if not _own(actor, volunteer):
-        require(actor, MANAGE, volunteer.node)
+        require(actor, Cap.VOLUNTEERS_MANAGE, volunteer.node)
     if volunteer.status != VolunteerStatus.ACTIVE:
         raise IllegalTransition(_("该志愿者已注销"))
     volunteer.status = VolunteerStatus.INACTIVE
@@ -132,17 +144,17 @@ def do_deactivate_volunteer(volunteer: Volunteer, *, actor, note: str = "") -> V
 @transaction.atomic
 def do_create_team(
     *,
-    actor,
+    actor: User | None,
     name: str,
-    node,
+    node: Node,
     kind: str = TeamKind.GRID,
-    grid=None,
-    unit=None,
+    grid: Grid | None = None,
+    unit: DualUnit | None = None,
     leader: Volunteer | None = None,
-    case_unit=None,
-    visit_hours=1,
+    case_unit: Unit | None = None,
+    visit_hours: Decimal | int | float | str = 1,
 ) -> Team:
-    require(actor, MANAGE, node)
+    require(actor, Cap.VOLUNTEERS_MANAGE, node)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("请填写队伍名称")})
@@ -164,8 +176,8 @@ def do_create_team(
 
 
 @transaction.atomic
-def do_add_team_members(team: Team, *, actor, volunteers) -> Team:
-    require(actor, MANAGE, team.node)
+def do_add_team_members(team: Team, *, actor: User | None, volunteers: Iterable[Volunteer]) -> Team:
+    require(actor, Cap.VOLUNTEERS_MANAGE, team.node)
     volunteers = list(volunteers)
     if any(v.status != VolunteerStatus.ACTIVE for v in volunteers):
         raise ValidationError({"volunteers": _("已注销的志愿者不能加入队伍")})
@@ -179,20 +191,20 @@ def do_add_team_members(team: Team, *, actor, volunteers) -> Team:
 @transaction.atomic
 def do_create_shift(
     *,
-    actor,
+    actor: User | None,
     role: str,
     start: dt.datetime,
     end: dt.datetime,
     slots: int,
-    event=None,
-    node=None,
+    event: Event | None = None,
+    node: Node | None = None,
     team: Team | None = None,
     description: str = "",
 ) -> Shift:
     node = event.node if event is not None else node
     if node is None:
         raise ValidationError({"node": _("请选择活动或组织")})
-    require(actor, MANAGE, node)
+    require(actor, Cap.VOLUNTEERS_MANAGE, node)
     errors = {}
     if not (role or "").strip():
         errors["role"] = _("请填写岗位名称")
@@ -223,18 +235,19 @@ def _held(shift: Shift) -> int:
 
 
 @transaction.atomic
-def do_sign_up(shift: Shift, *, actor, volunteer: Volunteer) -> ShiftSignup:
+def do_sign_up(shift: Shift, *, actor: User | None, volunteer: Volunteer) -> ShiftSignup:
     """Self sign-up (or by the organiser): a free slot confirms at once; a full shift puts the volunteer on the
     waiting list."""
     shift = _locked_shift(shift)
     if not _own(actor, volunteer):
-        require(actor, MANAGE, shift.node)
+        require(actor, Cap.VOLUNTEERS_MANAGE, shift.node)
     if volunteer.status != VolunteerStatus.ACTIVE:
         raise IllegalTransition(_("该志愿者已注销"))
     if clock.now() >= shift.start:
         raise IllegalTransition(_("岗位已开始，不能报名"))
-    if shift.team_id and not shift.team.members.filter(pk=volunteer.pk).exists():
-        raise IllegalTransition(_("该岗位仅限“%(t)s”队员报名") % {"t": shift.team.name})
+    team = shift.team if shift.team_id else None
+    if team is not None and not team.members.filter(pk=volunteer.pk).exists():
+        raise IllegalTransition(_("该岗位仅限“%(t)s”队员报名") % {"t": team.name})
     existing = shift.signups.filter(volunteer=volunteer, status__in=[*SLOT_HOLDING, SS.WAITLISTED]).first()
     if existing is not None:
         return existing
@@ -274,11 +287,11 @@ def _offer_next(shift: Shift) -> ShiftSignup | None:
 
 
 @transaction.atomic
-def do_cancel_signup(signup: ShiftSignup, *, actor) -> ShiftSignup:
+def do_cancel_signup(signup: ShiftSignup, *, actor: User | None) -> ShiftSignup:
     shift = _locked_shift(signup.shift)
     signup = ShiftSignup.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=signup.pk)
     if not _own(actor, signup.volunteer):
-        require(actor, MANAGE, shift.node)
+        require(actor, Cap.VOLUNTEERS_MANAGE, shift.node)
     if signup.status not in (*SLOT_HOLDING, SS.WAITLISTED):
         raise IllegalTransition(_("该报名已取消"))
     held = signup.status in SLOT_HOLDING
@@ -290,11 +303,11 @@ def do_cancel_signup(signup: ShiftSignup, *, actor) -> ShiftSignup:
 
 
 @transaction.atomic
-def do_answer_offer(signup: ShiftSignup, *, actor, accept: bool) -> ShiftSignup:
+def do_answer_offer(signup: ShiftSignup, *, actor: User | None, accept: bool) -> ShiftSignup:
     shift = _locked_shift(signup.shift)
     signup = ShiftSignup.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=signup.pk)
     if not _own(actor, signup.volunteer):
-        require(actor, MANAGE, shift.node)
+        require(actor, Cap.VOLUNTEERS_MANAGE, shift.node)
     if signup.status != SS.OFFERED:
         raise IllegalTransition(_("没有待确认的递补名额"))
     now = clock.now()
@@ -348,7 +361,7 @@ def send_shift_reminders() -> int:
             if Shift.objects.filter(pk=shift.pk, reminded_at__isnull=True).update(reminded_at=now) == 0:
                 continue
             if users:
-                where = shift.event.title if shift.event_id else shift.role
+                where = shift.event.title if shift.event is not None else shift.role
                 notifications.notify(
                     users,
                     title=_("志愿服务提醒：%(w)s") % {"w": where},
@@ -369,11 +382,11 @@ def send_shift_reminders() -> int:
 def do_record_service(
     volunteer: Volunteer,
     *,
-    actor,
+    actor: User | None,
     content: str,
     served_on: dt.date,
-    hours,
-    node=None,
+    hours: Decimal | int | float | str,
+    node: Node | None = None,
     shift: Shift | None = None,
     team: Team | None = None,
     confirm: bool = False,
@@ -382,7 +395,7 @@ def do_record_service(
     """Record actual service time (travel excluded). The organiser who records may confirm at once (谁记录谁证明);
     otherwise the record waits for the organiser's confirmation and earns nothing meanwhile."""
     node = node or (shift.node if shift is not None else volunteer.node)
-    require(actor, MANAGE, node)
+    require(actor, Cap.VOLUNTEERS_MANAGE, node)
     hours = _hours(hours)
     if not (content or "").strip():
         raise ValidationError({"content": _("请填写服务内容")})
@@ -413,7 +426,7 @@ def do_record_service(
     return record
 
 
-def _confirm(record: ServiceRecord, actor, *, by_name: str) -> ServiceRecord:
+def _confirm(record: ServiceRecord, actor: User | None, *, by_name: str) -> ServiceRecord:
     from .points import earn_for_record
 
     record.status = RecordStatus.CONFIRMED
@@ -426,11 +439,11 @@ def _confirm(record: ServiceRecord, actor, *, by_name: str) -> ServiceRecord:
 
 
 @transaction.atomic
-def do_confirm_record(record: ServiceRecord, *, actor) -> ServiceRecord:
+def do_confirm_record(record: ServiceRecord, *, actor: User | None) -> ServiceRecord:
     record = (
         ServiceRecord.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=record.pk)
     )
-    require(actor, MANAGE, record.node)
+    require(actor, Cap.VOLUNTEERS_MANAGE, record.node)
     if record.status != RecordStatus.PENDING:
         raise IllegalTransition(_("只有待确认的记录可以确认"))
     assert_not_self_confirm(record, actor)
@@ -438,9 +451,9 @@ def do_confirm_record(record: ServiceRecord, *, actor) -> ServiceRecord:
 
 
 @transaction.atomic
-def do_reject_record(record: ServiceRecord, *, actor, reason: str) -> ServiceRecord:
+def do_reject_record(record: ServiceRecord, *, actor: User | None, reason: str) -> ServiceRecord:
     record = ServiceRecord.objects.select_for_update().get(pk=record.pk)
-    require(actor, MANAGE, record.node)
+    require(actor, Cap.VOLUNTEERS_MANAGE, record.node)
     if record.status != RecordStatus.PENDING:
         raise IllegalTransition(_("只有待确认的记录可以退回"))
     if not (reason or "").strip():
@@ -453,19 +466,23 @@ def do_reject_record(record: ServiceRecord, *, actor, reason: str) -> ServiceRec
 
 @transaction.atomic
 def do_record_shift(
-    shift: Shift, *, actor, attended: dict | None = None, confirm: bool = True
+    shift: Shift,
+    *,
+    actor: User | None,
+    attended: dict[Volunteer, Decimal] | None = None,
+    confirm: bool = True,
 ) -> list[ServiceRecord]:
     """After the activity: the organiser records every confirmed volunteer of the shift — the shift's length, or the
     hours given per volunteer in `attended` ({volunteer: hours}; absent volunteers left out)."""
     shift = _locked_shift(shift)
-    require(actor, MANAGE, shift.node)
+    require(actor, Cap.VOLUNTEERS_MANAGE, shift.node)
     if clock.now() < shift.end:
         raise IllegalTransition(_("岗位尚未结束"))
     full = Decimal((shift.end - shift.start).total_seconds() / 3600).quantize(Decimal("0.1"))
     signups = list(shift.signups.filter(status=SS.CONFIRMED).select_related("volunteer"))
     if attended is None:
         attended = {s.volunteer: full for s in signups}
-    title = shift.event.title if shift.event_id else shift.role
+    title = shift.event.title if shift.event is not None else shift.role
     day = timezone.localtime(shift.start).date()
     records = []
     for volunteer, hours in attended.items():
@@ -489,7 +506,7 @@ def do_record_shift(
 # -- the hours a 上门服务 case credits (cases.signals.case_event) ---------------------------------------------------
 
 
-def on_case_event(sender, case, event, **kwargs) -> None:
+def on_case_event(sender: object, case: Case, event: CaseEvent, **kwargs: Any) -> None:
     """A case whose lead unit is a volunteer team's 承办单位: its 办结反馈 writes a pending record for the volunteer
     who replied (or the team leader); the resident's satisfied 回访 confirms it, an unsatisfied one rejects it."""
     import logging
@@ -500,7 +517,7 @@ def on_case_event(sender, case, event, **kwargs) -> None:
         logging.getLogger(__name__).exception("volunteer hours for case %s", case.pk)
 
 
-def _credit_case(case, event) -> None:
+def _credit_case(case: Case, event: CaseEvent) -> None:
     if not case.lead_unit_id:
         return
     team = Team.objects.filter(case_unit_id=case.lead_unit_id).select_related("leader").first()
@@ -547,18 +564,18 @@ def _credit_case(case, event) -> None:
 def do_issue_certificate(
     volunteer: Volunteer,
     *,
-    actor,
+    actor: User | None,
     period_start: dt.date,
     period_end: dt.date,
     issuer: str,
     person_in_charge: str,
     handler: str,
     contact: str,
-    node=None,
+    node: Node | None = None,
 ) -> Certificate:
     """志愿服务证明 over the confirmed records of a period, issued by the organisation that recorded them."""
     node = node or volunteer.node
-    require(actor, MANAGE, node)
+    require(actor, Cap.VOLUNTEERS_MANAGE, node)
     errors = {}
     if period_start is None or period_end is None or period_end < period_start:
         errors["period_end"] = _("截止日期不能早于起始日期")
@@ -614,9 +631,9 @@ def do_issue_certificate(
 
 
 @transaction.atomic
-def do_revoke_certificate(certificate: Certificate, *, actor, reason: str) -> Certificate:
+def do_revoke_certificate(certificate: Certificate, *, actor: User | None, reason: str) -> Certificate:
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    require(actor, MANAGE, certificate.node)
+    require(actor, Cap.VOLUNTEERS_MANAGE, certificate.node)
     if certificate.status != CertificateStatus.VALID:
         raise IllegalTransition(_("证明已作废"))
     if not (reason or "").strip():
@@ -626,12 +643,12 @@ def do_revoke_certificate(certificate: Certificate, *, actor, reason: str) -> Ce
     return certificate
 
 
-def own_volunteer(user) -> Volunteer | None:
+def own_volunteer(user: User) -> Volunteer | None:
     if user is None or not user.is_authenticated:
         return None
     return Volunteer.objects.filter(user=user).first()
 
 
-def assert_not_self_confirm(record: ServiceRecord, actor) -> None:
+def assert_not_self_confirm(record: ServiceRecord, actor: User | None) -> None:
     if actor is not None and record.volunteer.user_id == actor.pk:
         raise PermissionDenied(_("不能确认自己的服务时长"))

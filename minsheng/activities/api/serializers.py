@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
+from minsheng.accounts.choices import Cap
 from minsheng.core.masking import mask_id_number, mask_phone
 from minsheng.org.models import Node
 
@@ -117,9 +118,9 @@ class ActivityEventSerializer(serializers.ModelSerializer):
 class ActivityEventInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=120)
     kind = serializers.SlugRelatedField(slug_field="code", queryset=EventKind.objects.filter(is_active=True))
-    node = ScopedRelatedField(queryset=Node.objects.all(), capability="activities.manage")
+    node = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.ACTIVITIES_MANAGE)
     venue = ScopedRelatedField(
-        queryset=Venue.objects.all(), capability="activities.view", required=False, allow_null=True
+        queryset=Venue.objects.all(), capability=Cap.ACTIVITIES_VIEW, required=False, allow_null=True
     )
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     start = serializers.DateTimeField()
@@ -239,7 +240,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
 class VolunteerInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     phone = serializers.CharField(max_length=20)
-    node = ScopedRelatedField(queryset=Node.objects.all(), capability="volunteers.manage")
+    node = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.VOLUNTEERS_MANAGE)
     consent = serializers.BooleanField(help_text="本人同意登记（志愿服务条例第七条），必须为 true")
     id_type = PlainChoiceField(choices=IdType.choices, required=False, default=IdType.ID_CARD)
     id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
@@ -299,7 +300,7 @@ class VolunteerSignupSerializer(serializers.ModelSerializer):
 
 
 class VolunteerSignupInputSerializer(serializers.Serializer):
-    volunteer = ScopedRelatedField(queryset=Volunteer.objects.all(), capability="activities.view")
+    volunteer = ScopedRelatedField(queryset=Volunteer.objects.all(), capability=Cap.ACTIVITIES_VIEW)
 
 
 class VolunteerRecordSerializer(serializers.ModelSerializer):
@@ -330,7 +331,7 @@ class VolunteerRecordSerializer(serializers.ModelSerializer):
 
 
 class VolunteerRecordInputSerializer(serializers.Serializer):
-    volunteer = ScopedRelatedField(queryset=Volunteer.objects.all(), capability="activities.view")
+    volunteer = ScopedRelatedField(queryset=Volunteer.objects.all(), capability=Cap.ACTIVITIES_VIEW)
     content = serializers.CharField(max_length=200)
     served_on = serializers.DateField()
     hours = serializers.DecimalField(
@@ -347,7 +348,7 @@ class MarketItemSerializer(serializers.ModelSerializer):
 
 class PointsExchangeInputSerializer(serializers.Serializer):
     volunteer = ScopedRelatedField(
-        queryset=Volunteer.objects.all(), capability="activities.view", required=False
+        queryset=Volunteer.objects.all(), capability=Cap.ACTIVITIES_VIEW, required=False
     )
     quantity = serializers.IntegerField(min_value=1, max_value=20, required=False, default=1)
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from minsheng.accounts.api.base import CapabilityViewMixin, HasCapability
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core import metrics as registry
 
@@ -38,12 +39,12 @@ from ..models import (
 )
 from . import serializers as s
 
-VIEW = "activities.view"
-
 
 class Base(CapabilityViewMixin):
-    read_capability = VIEW
-    write_capability = VIEW  # a coarse gate: the actions check the precise right at the row's node
+    read_capability = Cap.ACTIVITIES_VIEW
+    write_capability = (
+        Cap.ACTIVITIES_VIEW
+    )  # a coarse gate: the actions check the precise right at the row's node
 
 
 class EventViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -51,7 +52,7 @@ class EventViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self):
         return queries.with_counts(
-            Event.objects.visible_to(self.request.user, VIEW).select_related(
+            Event.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).select_related(
                 "kind", "node", "venue", "host_type"
             )
         ).order_by("-start", "-pk")
@@ -162,7 +163,9 @@ class RegistrationViewSet(Base, mixins.RetrieveModelMixin, viewsets.GenericViewS
     serializer_class = s.ActivityRegistrationSerializer
 
     def get_queryset(self):
-        return Registration.objects.visible_to(self.request.user, VIEW).select_related("checkin")
+        return Registration.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).select_related(
+            "checkin"
+        )
 
     @extend_schema(request=None, responses=s.ActivityRegistrationSerializer)
     @action(detail=True, methods=["post"])
@@ -184,14 +187,14 @@ class VenueViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     serializer_class = s.ActivityVenueSerializer
 
     def get_queryset(self):
-        return Venue.objects.visible_to(self.request.user, VIEW).select_related("node")
+        return Venue.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).select_related("node")
 
 
 class VolunteerViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     filterset_class = VolunteerFilterSet
 
     def get_queryset(self):
-        return Volunteer.objects.visible_to(self.request.user, VIEW).order_by("number")
+        return Volunteer.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).order_by("number")
 
     def get_serializer_class(self):
         return s.VolunteerInputSerializer if self.action == "create" else s.VolunteerSerializer
@@ -221,7 +224,7 @@ class TeamViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     serializer_class = s.VolunteerTeamSerializer
 
     def get_queryset(self):
-        return Team.objects.visible_to(self.request.user, VIEW).prefetch_related("members")
+        return Team.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).prefetch_related("members")
 
 
 class ShiftViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -229,7 +232,7 @@ class ShiftViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     filterset_fields = {"event": ["exact"]}
 
     def get_queryset(self):
-        return Shift.objects.visible_to(self.request.user, VIEW).order_by("start", "pk")
+        return Shift.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).order_by("start", "pk")
 
     @extend_schema(request=s.VolunteerSignupInputSerializer, responses={201: s.VolunteerSignupSerializer})
     @action(detail=True, methods=["post"])
@@ -251,7 +254,7 @@ class RecordViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     def get_queryset(self):
         return (
-            ServiceRecord.objects.visible_to(self.request.user, VIEW)
+            ServiceRecord.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW)
             .select_related("volunteer")
             .order_by("-served_on", "-pk")
         )
@@ -291,7 +294,7 @@ class MarketItemViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     serializer_class = s.MarketItemSerializer
 
     def get_queryset(self):
-        return MarketItem.objects.visible_to(self.request.user, VIEW).order_by("points", "pk")
+        return MarketItem.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).order_by("points", "pk")
 
     @extend_schema(request=s.PointsExchangeInputSerializer, responses={201: s.PointsExchangeSerializer})
     @action(detail=True, methods=["post"])
@@ -314,7 +317,7 @@ def _list_viewset(model, serializer, order=("pk",)):
         serializer_class = serializer
 
         def get_queryset(self):
-            return model.objects.visible_to(self.request.user, VIEW).order_by(*order)
+            return model.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).order_by(*order)
 
     ListViewSet.__name__ = f"{model.__name__}ViewSet"
     ListViewSet.__qualname__ = ListViewSet.__name__
@@ -332,7 +335,7 @@ class EvaluationViewSet(Base, mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_fields = {"year": ["exact"], "unit": ["exact"]}
 
     def get_queryset(self):
-        return Evaluation.objects.visible_to(self.request.user, VIEW).order_by("-year", "pk")
+        return Evaluation.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).order_by("-year", "pk")
 
 
 BREAKDOWNS = sorted({*metrics.EVENT_BREAKDOWNS, *metrics.HOUR_BREAKDOWNS})
@@ -340,8 +343,8 @@ BREAKDOWNS = sorted({*metrics.EVENT_BREAKDOWNS, *metrics.HOUR_BREAKDOWNS})
 
 class FiguresView(APIView):
     permission_classes = [HasCapability]
-    read_capability = VIEW
-    write_capability = VIEW
+    read_capability = Cap.ACTIVITIES_VIEW
+    write_capability = Cap.ACTIVITIES_VIEW
 
     @extend_schema(
         parameters=[

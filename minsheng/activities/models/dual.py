@@ -5,10 +5,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import BadgeOf
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedManager
 
-from ..choices import Grade, NeedStatus, ProjectStatus, ReportStatus, UnitKind
+from ..choices import NEED_STATUS_COLOURS, Grade, NeedStatus, ProjectStatus, ReportStatus, UnitKind
 
 
 class DualUnit(BaseModel):
@@ -127,6 +128,8 @@ class NeedItem(BaseModel):
     )
 
     scope_path = "node__path"
+    status_badge = BadgeOf("status", NEED_STATUS_COLOURS)
+
     objects = ScopedManager()
 
     class Meta:

@@ -13,12 +13,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import BadgeOf
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedManager
 
 from ..choices import (
-    EVENT_STATUS_COLORS,
-    REGISTRATION_STATUS_COLORS,
+    EVENT_STATUS_COLOURS,
+    REGISTRATION_STATUS_COLOURS,
     CheckInMethod,
     EventStatus,
     OrganiserKind,
@@ -204,9 +205,7 @@ class Event(BaseModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def status_color(self) -> str:
-        return EVENT_STATUS_COLORS.get(self.status, "gray")
+    status_badge = BadgeOf("status", EVENT_STATUS_COLOURS)
 
     @property
     def where(self) -> str:
@@ -276,9 +275,7 @@ class Registration(BaseModel):
     def __str__(self) -> str:
         return f"{self.name} · {self.event}"
 
-    @property
-    def status_color(self) -> str:
-        return REGISTRATION_STATUS_COLORS.get(self.status, "gray")
+    status_badge = BadgeOf("status", REGISTRATION_STATUS_COLOURS)
 
 
 class CheckIn(BaseModel):

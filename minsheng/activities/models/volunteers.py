@@ -7,12 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import BadgeOf
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedManager
 
 from ..choices import (
-    RECORD_STATUS_COLORS,
-    SIGNUP_STATUS_COLORS,
+    RECORD_STATUS_COLOURS,
+    SIGNUP_STATUS_COLOURS,
     CertificateStatus,
     IdType,
     RecordSource,
@@ -227,9 +228,7 @@ class ShiftSignup(BaseModel):
     def __str__(self) -> str:
         return f"{self.volunteer} · {self.shift}"
 
-    @property
-    def status_color(self) -> str:
-        return SIGNUP_STATUS_COLORS.get(self.status, "gray")
+    status_badge = BadgeOf("status", SIGNUP_STATUS_COLOURS)
 
 
 class ServiceRecord(BaseModel):
@@ -317,9 +316,7 @@ class ServiceRecord(BaseModel):
     def __str__(self) -> str:
         return f"{self.volunteer} {self.served_on} {self.hours}h"
 
-    @property
-    def status_color(self) -> str:
-        return RECORD_STATUS_COLORS.get(self.status, "gray")
+    status_badge = BadgeOf("status", RECORD_STATUS_COLOURS)
 
 
 class Certificate(BaseModel):

@@ -3,24 +3,20 @@
 import functools
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-VIEW = "activities.view"
-MANAGE = "activities.manage"
-CHECKIN = "activities.checkin"
-VOLUNTEERS = "volunteers.manage"
 PAGE_SIZE = 30
 
 #: Where activities are put on: the 街道 itself and its 社区/村.
 HOST_KINDS = [NodeKind.STREET, NodeKind.COMMUNITY, NodeKind.VILLAGE]
 
 
-def activities_required(capability: str = VIEW):
+def activities_required(capability: str = Cap.ACTIVITIES_VIEW):
     def decorate(view):
         @functools.wraps(view)
         @staff_required
@@ -34,17 +30,13 @@ def activities_required(capability: str = VIEW):
     return decorate
 
 
-def nodes_for(user, capability: str = MANAGE):
+def nodes_for(user, capability: str = Cap.ACTIVITIES_MANAGE):
     return (
         Node.objects.visible_to(user, capability)
         .filter(kind__in=HOST_KINDS)
         .defer("geometry")
         .order_by("path")
     )
-
-
-def page_of(request, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def error_text(exc) -> str:

@@ -2,26 +2,27 @@
 spreadsheet."""
 
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_phone
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.spreadsheet import export_workbook
+from minsheng.core.views.spreadsheets import xlsx_response
 
 from ..actions import dual
-from ..forms import GradeForm, MemberForm, NeedForm, UnitForm, add_action_errors
+from ..forms import GradeForm, MemberForm, NeedForm, UnitForm
 from ..models import DualMember, DualUnit, Evaluation, NeedItem, Project
 from ..spreadsheets import EvaluationResource
-from .common import MANAGE, VIEW, activities_required, error_text, nodes_for
+from .common import activities_required, error_text, nodes_for
 
 ACTION_ERRORS = (IllegalTransition, ValidationError, PermissionDenied)
 
@@ -30,14 +31,24 @@ def _as_validation(exc):
     return exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_http_methods(["GET", "POST"])
 def index(request):
     user = request.user
-    units = DualUnit.objects.visible_to(user, VIEW).select_related("node").prefetch_related("resources")
-    members = DualMember.objects.visible_to(user, VIEW).select_related("node", "unit", "volunteer")
-    needs = NeedItem.objects.visible_to(user, VIEW).select_related("node", "claimed_by")
-    projects = Project.objects.visible_to(user, VIEW).select_related("node", "need").prefetch_related("units")
+    units = (
+        DualUnit.objects.visible_to(user, Cap.ACTIVITIES_VIEW)
+        .select_related("node")
+        .prefetch_related("resources")
+    )
+    members = DualMember.objects.visible_to(user, Cap.ACTIVITIES_VIEW).select_related(
+        "node", "unit", "volunteer"
+    )
+    needs = NeedItem.objects.visible_to(user, Cap.ACTIVITIES_VIEW).select_related("node", "claimed_by")
+    projects = (
+        Project.objects.visible_to(user, Cap.ACTIVITIES_VIEW)
+        .select_related("node", "need")
+        .prefetch_related("units")
+    )
     nodes = nodes_for(user)
     unit_form = UnitForm(prefix="unit", nodes=nodes)
     member_form = MemberForm(prefix="member", nodes=nodes, units=units)
@@ -66,15 +77,15 @@ def index(request):
                     messages.success(request, _("已加入需求清单"))
                     return redirect("activities:dual")
             elif which == "claim":
-                need = get_visible_or_404(NeedItem, user, VIEW, pk=request.POST.get("need"))
-                unit = get_visible_or_404(DualUnit, user, VIEW, pk=request.POST.get("unit"))
+                need = get_visible_or_404(NeedItem, user, Cap.ACTIVITIES_VIEW, pk=request.POST.get("need"))
+                unit = get_visible_or_404(DualUnit, user, Cap.ACTIVITIES_VIEW, pk=request.POST.get("unit"))
                 dual.do_claim_need(need, actor=user, unit=unit)
                 messages.success(request, _("%(u)s 已认领需求") % {"u": unit.name})
                 return redirect("activities:dual")
         except ACTION_ERRORS as exc:
             form = {"unit": unit_form, "member": member_form, "need": need_form}.get(which)
             if form is not None:
-                add_action_errors(form, _as_validation(exc))
+                apply_action_errors(form, _as_validation(exc))
             else:
                 messages.error(request, error_text(exc))
     member_rows = [
@@ -91,7 +102,7 @@ def index(request):
             "unit_form": unit_form,
             "member_form": member_form,
             "need_form": need_form,
-            "can_manage": user.has_cap(MANAGE),
+            "can_manage": user.has_cap(Cap.ACTIVITIES_MANAGE),
             "year": clock.now().year,
         },
     )
@@ -104,7 +115,7 @@ def _year(request) -> int:
         return clock.now().year
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_http_methods(["GET", "POST"])
 def evaluations(request):
     """年度评价: figures computed from records; the grade is the community's word."""
@@ -118,7 +129,9 @@ def evaluations(request):
                     done += len(dual.do_evaluate_year(node, year, actor=user))
                 messages.success(request, _("已计算 %(n)d 条年度评价") % {"n": done})
             else:
-                evaluation = get_visible_or_404(Evaluation, user, VIEW, pk=request.POST.get("evaluation"))
+                evaluation = get_visible_or_404(
+                    Evaluation, user, Cap.ACTIVITIES_VIEW, pk=request.POST.get("evaluation")
+                )
                 form = GradeForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError(_("请选择等次"))
@@ -128,7 +141,7 @@ def evaluations(request):
             messages.error(request, error_text(exc))
         return redirect(f"{request.path}?year={year}")
     rows = (
-        Evaluation.objects.visible_to(user, VIEW)
+        Evaluation.objects.visible_to(user, Cap.ACTIVITIES_VIEW)
         .filter(year=year)
         .select_related("node", "unit", "member")
         .order_by("node__path", "-unit_id", "member__name")
@@ -141,31 +154,28 @@ def evaluations(request):
             "year": year,
             "years": list(range(clock.now().year, clock.now().year - 4, -1)),
             "grade_form": GradeForm(),
-            "can_manage": user.has_cap(MANAGE),
+            "can_manage": user.has_cap(Cap.ACTIVITIES_MANAGE),
         },
     )
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_GET
 def evaluations_xlsx(request):
     year = _year(request)
     unit = None
     if request.GET.get("unit"):
-        unit = get_visible_or_404(DualUnit, request.user, VIEW, pk=request.GET["unit"])
-    out = io.BytesIO()
-    export_workbook(EvaluationResource(request.user, year=year, unit=unit), out)
-    name = f"dual-evaluation-{year}{'-unit' + str(unit.pk) if unit else ''}.xlsx"
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        unit = get_visible_or_404(DualUnit, request.user, Cap.ACTIVITIES_VIEW, pk=request.GET["unit"])
+    resource = EvaluationResource(request.user, year=year, unit=unit)
+    name = f"dual-evaluation-{year}{'-unit' + str(unit.pk) if unit else ''}"
+    return xlsx_response(lambda out: export_workbook(resource, out), name)
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 def unit_detail(request, pk):
-    unit = get_visible_or_404(DualUnit.objects.select_related("node"), request.user, VIEW, pk=pk)
+    unit = get_visible_or_404(
+        DualUnit.objects.select_related("node"), request.user, Cap.ACTIVITIES_VIEW, pk=pk
+    )
     year = _year(request)
     return render(
         request,
@@ -184,11 +194,14 @@ def unit_detail(request, pk):
     )
 
 
-@activities_required(MANAGE)
+@activities_required(Cap.ACTIVITIES_MANAGE)
 @require_POST
 def project_create(request):
     need = get_visible_or_404(
-        NeedItem.objects.select_related("claimed_by"), request.user, VIEW, pk=request.POST.get("need")
+        NeedItem.objects.select_related("claimed_by"),
+        request.user,
+        Cap.ACTIVITIES_VIEW,
+        pk=request.POST.get("need"),
     )
     try:
         dual.do_create_project(

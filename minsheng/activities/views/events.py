@@ -9,9 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_phone
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, queries
@@ -26,21 +29,20 @@ from ..forms import (
     ReasonForm,
     ShiftForm,
     WalkInForm,
-    add_action_errors,
 )
 from ..models import CheckIn, Event, EventKind, Registration, Series, Venue
-from .common import CHECKIN, MANAGE, VIEW, VOLUNTEERS, activities_required, error_text, nodes_for, page_of
+from .common import PAGE_SIZE, activities_required, error_text, nodes_for
 
 ACTION_ERRORS = (IllegalTransition, ValidationError, PermissionDenied)
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 def event_list(request):
     qs = queries.with_counts(
-        Event.objects.visible_to(request.user, VIEW).select_related("kind", "venue", "node")
+        Event.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW).select_related("kind", "venue", "node")
     )
     filterset = EventFilterSet(request.GET or None, queryset=qs.order_by("-start", "-pk"))
-    page = page_of(request, filterset.qs)
+    page = paginate(request, filterset.qs, per_page=PAGE_SIZE)
     return render(
         request,
         "activities/events/list.html",
@@ -48,18 +50,24 @@ def event_list(request):
             "page_obj": page,
             "filterset": filterset,
             "kinds": EventKind.objects.filter(is_active=True),
-            "series": Series.objects.visible_to(request.user, VIEW).order_by("-year", "name")[:5],
+            "series": Series.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW).order_by("-year", "name")[
+                :5
+            ],
             "statuses": EventStatus.choices,
-            "can_manage": request.user.has_cap(MANAGE),
+            "can_manage": request.user.has_cap(Cap.ACTIVITIES_MANAGE),
         },
     )
 
 
-@activities_required(MANAGE)
+@activities_required(Cap.ACTIVITIES_MANAGE)
 @require_http_methods(["GET", "POST"])
 def event_create(request):
     nodes = nodes_for(request.user)
-    venues = Venue.objects.visible_to(request.user, VIEW).filter(is_active=True).select_related("node")
+    venues = (
+        Venue.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW)
+        .filter(is_active=True)
+        .select_related("node")
+    )
     form = EventForm(request.POST or None, nodes=nodes, venues=venues)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -82,7 +90,7 @@ def event_create(request):
                 open_air=data["open_air"] or (data["venue"].open_air if data["venue"] else False),
             )
         except (ValidationError, PermissionDenied) as exc:
-            add_action_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+            apply_action_errors(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
         else:
             messages.success(request, _("活动已发布"))
             return redirect("activities:event", event.pk)
@@ -91,16 +99,19 @@ def event_create(request):
 
 def _event(request, pk):
     return get_visible_or_404(
-        Event.objects.select_related("kind", "venue", "node", "series", "unit"), request.user, VIEW, pk=pk
+        Event.objects.select_related("kind", "venue", "node", "series", "unit"),
+        request.user,
+        Cap.ACTIVITIES_VIEW,
+        pk=pk,
     )
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 def event_detail(request, pk):
     event = _event(request, pk)
     user = request.user
     registrations = event.registrations.select_related("checkin").order_by("status", "registered_at", "pk")
-    page = page_of(request, registrations, 50)
+    page = paginate(request, registrations, per_page=50)
     rows = [
         {"r": r, "phone": mask_phone(r.phone), "checked": hasattr(r, "checkin")} for r in page.object_list
     ]
@@ -119,9 +130,9 @@ def event_detail(request, pk):
                 for entry in event.log.order_by("-created_at", "-pk")[:20]
             ],
             "photos": event.photos.all(),
-            "can_manage": user.has_cap(MANAGE, node=event.node),
-            "can_checkin": user.has_cap(CHECKIN, node=event.node),
-            "can_volunteers": user.has_cap(VOLUNTEERS, node=event.node),
+            "can_manage": user.has_cap(Cap.ACTIVITIES_MANAGE, node=event.node),
+            "can_checkin": user.has_cap(Cap.ACTIVITIES_CHECKIN, node=event.node),
+            "can_volunteers": user.has_cap(Cap.VOLUNTEERS_MANAGE, node=event.node),
             "close_form": CloseForm(),
             "headcount_form": HeadcountForm(initial={"count": event.headcount}),
             "walkin_form": WalkInForm(),
@@ -144,7 +155,7 @@ def _run(request, event, work, success: str):
     return redirect(back, event.pk)
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_POST
 def event_close(request, pk):
     event = _event(request, pk)
@@ -163,7 +174,7 @@ def event_close(request, pk):
     )
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_POST
 def event_cancel(request, pk):
     event = _event(request, pk)
@@ -176,7 +187,7 @@ def event_cancel(request, pk):
     )
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_POST
 def event_headcount(request, pk):
     event = _event(request, pk)
@@ -194,7 +205,7 @@ def event_headcount(request, pk):
     )
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_POST
 def event_walk_in(request, pk):
     """现场登记: a person without a registration, registered and checked in at once."""
@@ -213,11 +224,11 @@ def event_walk_in(request, pk):
     return _run(request, event, work, _("已登记并签到"))
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_POST
 def registration_cancel(request, pk, rid):
     event = _event(request, pk)
-    registration = get_visible_or_404(Registration, request.user, VIEW, pk=rid, event=event)
+    registration = get_visible_or_404(Registration, request.user, Cap.ACTIVITIES_VIEW, pk=rid, event=event)
     return _run(
         request,
         event,
@@ -226,7 +237,7 @@ def registration_cancel(request, pk, rid):
     )
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_POST
 def shift_create(request, pk):
     event = _event(request, pk)
@@ -244,11 +255,11 @@ def shift_create(request, pk):
     )
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_POST
 def shift_record(request, pk, sid):
     event = _event(request, pk)
-    shift = get_visible_or_404(event.shifts.all(), request.user, VIEW, pk=sid)
+    shift = get_visible_or_404(event.shifts.all(), request.user, Cap.ACTIVITIES_VIEW, pk=sid)
     return _run(
         request,
         event,
@@ -260,7 +271,7 @@ def shift_record(request, pk, sid):
 # -- the door ---------------------------------------------------------------------------------------------------
 
 
-@activities_required(CHECKIN)
+@activities_required(Cap.ACTIVITIES_CHECKIN)
 @require_http_methods(["GET", "POST"])
 def door(request, pk):
     """Scan the resident's QR code with the phone's camera, a scanner, or type the code. A repeat scan says so and
@@ -301,7 +312,7 @@ def door(request, pk):
     )
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 def figures(request):
     """活动统计: the registered figures over a period, with breakdowns by kind, venue, community, team, unit."""
     import datetime as dt
@@ -338,18 +349,20 @@ def figures(request):
     )
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 def series_detail(request, pk):
     """一村一年一场戏: each village of the series' area, with its performance (held, scheduled) or none yet."""
     from minsheng.org.choices import NodeKind
     from minsheng.org.models import Node
 
-    series = get_visible_or_404(Series.objects.select_related("node", "kind"), request.user, VIEW, pk=pk)
+    series = get_visible_or_404(
+        Series.objects.select_related("node", "kind"), request.user, Cap.ACTIVITIES_VIEW, pk=pk
+    )
     events = {}
     for e in queries.with_counts(series.events.exclude(status=EventStatus.CANCELLED)).order_by("start"):
         events.setdefault(e.node_id, []).append(e)
     villages = (
-        Node.objects.visible_to(request.user, VIEW)
+        Node.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW)
         .filter(path__startswith=series.node.path, kind=NodeKind.VILLAGE)
         .defer("geometry")
         .order_by("path")
@@ -372,11 +385,15 @@ def series_detail(request, pk):
     )
 
 
-@activities_required(MANAGE)
+@activities_required(Cap.ACTIVITIES_MANAGE)
 @require_http_methods(["GET", "POST"])
 def event_edit(request, pk):
     event = _event(request, pk)
-    venues = Venue.objects.visible_to(request.user, VIEW).filter(is_active=True).select_related("node")
+    venues = (
+        Venue.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW)
+        .filter(is_active=True)
+        .select_related("node")
+    )
     fields = ["title", "venue", "place", "start", "end", "capacity", "audience", "public", "description"]
     initial = {name: getattr(event, name) for name in fields}
     form = EventEditForm(request.POST or None, initial=initial, venues=venues)
@@ -386,7 +403,7 @@ def event_edit(request, pk):
             if changes:
                 actions.do_update_event(event, actor=request.user, **changes)
         except ACTION_ERRORS as exc:
-            add_action_errors(
+            apply_action_errors(
                 form, exc if isinstance(exc, ValidationError) else ValidationError(error_text(exc))
             )
         else:

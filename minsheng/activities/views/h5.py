@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST
 
 from minsheng.core import clock
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.forms import apply_action_errors
 
 from .. import actions, certificates, queries
 from ..actions import points, volunteers
 from ..choices import ACTIVE_REGISTRATION_STATES, RecordStatus, RegistrationStatus, SignupStatus
-from ..forms import H5VolunteerForm, add_action_errors
+from ..forms import H5VolunteerForm
 from ..models import CheckIn, Event, Exchange, MarketItem, Registration, ShiftSignup
 from .common import error_text
 
@@ -238,7 +239,7 @@ def volunteer(request):
                     actor=request.user, node=territory, user=request.user, **form.cleaned_data
                 )
             except ACTION_ERRORS as exc:
-                add_action_errors(
+                apply_action_errors(
                     form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
                 )
             else:

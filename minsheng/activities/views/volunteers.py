@@ -10,17 +10,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_id_number, mask_phone
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 
 from .. import certificates
 from ..actions import points, volunteers
 from ..choices import RecordStatus
 from ..filtersets import RecordFilterSet, VolunteerFilterSet
-from ..forms import CertificateForm, MarketItemForm, RecordForm, TeamForm, VolunteerForm, add_action_errors
+from ..forms import CertificateForm, MarketItemForm, RecordForm, TeamForm, VolunteerForm
 from ..models import Certificate, Exchange, MarketItem, ServiceRecord, Team, Volunteer
-from .common import VIEW, VOLUNTEERS, activities_required, error_text, nodes_for, page_of
+from .common import PAGE_SIZE, activities_required, error_text, nodes_for
 
 ACTION_ERRORS = (IllegalTransition, ValidationError, PermissionDenied)
 
@@ -29,10 +32,10 @@ def _as_validation(exc):
     return exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 def volunteer_list(request):
     qs = (
-        Volunteer.objects.visible_to(request.user, VIEW)
+        Volunteer.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW)
         .select_related("node", "unit")
         .annotate(
             hours=Sum("records__hours", filter=Q(records__status=RecordStatus.CONFIRMED)),
@@ -40,40 +43,40 @@ def volunteer_list(request):
         .order_by("number")
     )
     filterset = VolunteerFilterSet(request.GET or None, queryset=qs)
-    page = page_of(request, filterset.qs)
+    page = paginate(request, filterset.qs, per_page=PAGE_SIZE)
     rows = [{"v": v, "phone": mask_phone(v.phone)} for v in page.object_list]
     return render(
         request,
         "activities/volunteers/list.html",
-        {"page_obj": page, "rows": rows, "can_manage": request.user.has_cap(VOLUNTEERS)},
+        {"page_obj": page, "rows": rows, "can_manage": request.user.has_cap(Cap.VOLUNTEERS_MANAGE)},
     )
 
 
-@activities_required(VOLUNTEERS)
+@activities_required(Cap.VOLUNTEERS_MANAGE)
 @require_http_methods(["GET", "POST"])
 def volunteer_create(request):
-    form = VolunteerForm(request.POST or None, nodes=nodes_for(request.user, VOLUNTEERS))
+    form = VolunteerForm(request.POST or None, nodes=nodes_for(request.user, Cap.VOLUNTEERS_MANAGE))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             volunteer = volunteers.do_register_volunteer(actor=request.user, **data)
         except (ValidationError, PermissionDenied) as exc:
-            add_action_errors(form, _as_validation(exc))
+            apply_action_errors(form, _as_validation(exc))
         else:
             messages.success(request, _("已登记志愿者 %(n)s") % {"n": volunteer.number})
             return redirect("activities:volunteer", volunteer.pk)
     return render(request, "activities/volunteers/form.html", {"form": form, "title": _("登记志愿者")})
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 def volunteer_detail(request, pk):
     volunteer = get_visible_or_404(
-        Volunteer.objects.select_related("node", "unit"), request.user, VIEW, pk=pk
+        Volunteer.objects.select_related("node", "unit"), request.user, Cap.ACTIVITIES_VIEW, pk=pk
     )
     records = volunteer.records.select_related("team", "shift").order_by("-served_on", "-pk")
     confirmed = records.filter(status=RecordStatus.CONFIRMED).aggregate(h=Sum("hours"), n=Count("pk"))
     account = points.account_of(volunteer)
-    can_manage = request.user.has_cap(VOLUNTEERS, node=volunteer.node)
+    can_manage = request.user.has_cap(Cap.VOLUNTEERS_MANAGE, node=volunteer.node)
     return render(
         request,
         "activities/volunteers/detail.html",
@@ -98,10 +101,10 @@ def volunteer_detail(request, pk):
     )
 
 
-@activities_required(VOLUNTEERS)
+@activities_required(Cap.VOLUNTEERS_MANAGE)
 @require_POST
 def certificate_issue(request, pk):
-    volunteer = get_visible_or_404(Volunteer, request.user, VIEW, pk=pk)
+    volunteer = get_visible_or_404(Volunteer, request.user, Cap.ACTIVITIES_VIEW, pk=pk)
     form = CertificateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请完整填写证明信息"))
@@ -115,11 +118,11 @@ def certificate_issue(request, pk):
     return redirect("activities:volunteer", volunteer.pk)
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_GET
 def certificate_pdf(request, pk):
     certificate = get_visible_or_404(
-        Certificate.objects.select_related("volunteer"), request.user, VIEW, pk=pk
+        Certificate.objects.select_related("volunteer"), request.user, Cap.ACTIVITIES_VIEW, pk=pk
     )
     verify_url = request.build_absolute_uri(
         reverse("activities_public:verify", args=[certificate.verify_code])
@@ -144,10 +147,10 @@ def certificate_verify(request, code):
     )
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 def team_list(request):
     teams = (
-        Team.objects.visible_to(request.user, VIEW)
+        Team.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW)
         .select_related("node", "grid", "leader", "unit", "case_unit")
         .annotate(
             member_count=Count("members", distinct=True),
@@ -155,30 +158,34 @@ def team_list(request):
         )
         .order_by("node__path", "name")
     )
-    form = TeamForm(request.POST or None, nodes=nodes_for(request.user, VOLUNTEERS))
+    form = TeamForm(request.POST or None, nodes=nodes_for(request.user, Cap.VOLUNTEERS_MANAGE))
     if request.method == "POST":
-        if not request.user.has_cap(VOLUNTEERS):
+        if not request.user.has_cap(Cap.VOLUNTEERS_MANAGE):
             raise PermissionDenied
         if form.is_valid():
             try:
                 volunteers.do_create_team(actor=request.user, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                add_action_errors(form, _as_validation(exc))
+                apply_action_errors(form, _as_validation(exc))
             else:
                 messages.success(request, _("已建立志愿服务队"))
                 return redirect("activities:teams")
     return render(
         request,
         "activities/volunteers/teams.html",
-        {"page_obj": page_of(request, teams), "form": form, "can_manage": request.user.has_cap(VOLUNTEERS)},
+        {
+            "page_obj": paginate(request, teams, per_page=PAGE_SIZE),
+            "form": form,
+            "can_manage": request.user.has_cap(Cap.VOLUNTEERS_MANAGE),
+        },
     )
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_http_methods(["GET", "POST"])
 def record_list(request):
     """服务时长: pending records to confirm (谁记录谁证明), and a form to record service by hand."""
-    qs = ServiceRecord.objects.visible_to(request.user, VIEW).select_related(
+    qs = ServiceRecord.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW).select_related(
         "volunteer", "team", "case", "node"
     )
     filterset = RecordFilterSet(
@@ -186,7 +193,7 @@ def record_list(request):
     )
     form = RecordForm(
         request.POST or None,
-        volunteers=Volunteer.objects.visible_to(request.user, VIEW)
+        volunteers=Volunteer.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW)
         .filter(status="active")
         .order_by("number"),
     )
@@ -202,7 +209,7 @@ def record_list(request):
                 confirm=data["confirm"],
             )
         except ACTION_ERRORS as exc:
-            add_action_errors(form, _as_validation(exc))
+            apply_action_errors(form, _as_validation(exc))
         else:
             messages.success(request, _("已记录服务时长"))
             return redirect("activities:records")
@@ -210,19 +217,19 @@ def record_list(request):
         request,
         "activities/volunteers/records.html",
         {
-            "page_obj": page_of(request, filterset.qs),
+            "page_obj": paginate(request, filterset.qs, per_page=PAGE_SIZE),
             "filterset": filterset,
             "statuses": RecordStatus.choices,
             "form": form,
-            "can_manage": request.user.has_cap(VOLUNTEERS),
+            "can_manage": request.user.has_cap(Cap.VOLUNTEERS_MANAGE),
         },
     )
 
 
-@activities_required(VOLUNTEERS)
+@activities_required(Cap.VOLUNTEERS_MANAGE)
 @require_POST
 def record_decide(request, pk):
-    record = get_visible_or_404(ServiceRecord, request.user, VIEW, pk=pk)
+    record = get_visible_or_404(ServiceRecord, request.user, Cap.ACTIVITIES_VIEW, pk=pk)
     try:
         if request.POST.get("decision") == "confirm":
             volunteers.do_confirm_record(record, actor=request.user)
@@ -238,25 +245,25 @@ def record_decide(request, pk):
 # -- 积分超市 ----------------------------------------------------------------------------------------------------
 
 
-@activities_required(VIEW)
+@activities_required(Cap.ACTIVITIES_VIEW)
 @require_http_methods(["GET", "POST"])
 def market(request):
     items = (
-        MarketItem.objects.visible_to(request.user, VIEW)
+        MarketItem.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW)
         .select_related("node")
         .order_by("node__path", "points")
     )
-    form = MarketItemForm(request.POST or None, nodes=nodes_for(request.user, VOLUNTEERS))
+    form = MarketItemForm(request.POST or None, nodes=nodes_for(request.user, Cap.VOLUNTEERS_MANAGE))
     if request.method == "POST" and form.is_valid():
         try:
             points.do_add_market_item(actor=request.user, **form.cleaned_data)
         except ACTION_ERRORS as exc:
-            add_action_errors(form, _as_validation(exc))
+            apply_action_errors(form, _as_validation(exc))
         else:
             messages.success(request, _("已上架"))
             return redirect("activities:market")
     exchanges = (
-        Exchange.objects.visible_to(request.user, VIEW)
+        Exchange.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW)
         .select_related("item", "volunteer")
         .order_by("-at")[:30]
     )
@@ -267,18 +274,18 @@ def market(request):
             "items": items,
             "form": form,
             "exchanges": exchanges,
-            "can_manage": request.user.has_cap(VOLUNTEERS),
+            "can_manage": request.user.has_cap(Cap.VOLUNTEERS_MANAGE),
         },
     )
 
 
-@activities_required(VOLUNTEERS)
+@activities_required(Cap.VOLUNTEERS_MANAGE)
 @require_POST
 def market_exchange(request, pk):
     """At the counter: the volunteer gives their number, the worker exchanges for them."""
-    item = get_visible_or_404(MarketItem, request.user, VIEW, pk=pk)
+    item = get_visible_or_404(MarketItem, request.user, Cap.ACTIVITIES_VIEW, pk=pk)
     number = (request.POST.get("number") or "").strip().upper()
-    volunteer = Volunteer.objects.visible_to(request.user, VIEW).filter(number=number).first()
+    volunteer = Volunteer.objects.visible_to(request.user, Cap.ACTIVITIES_VIEW).filter(number=number).first()
     if volunteer is None:
         messages.error(request, _("找不到志愿者编号 %(n)s") % {"n": number or "—"})
         return redirect("activities:market")

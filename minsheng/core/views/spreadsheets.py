@@ -47,9 +47,9 @@ class ImportForm(forms.Form):
     )
 
 
-def _resource(request: AuthedRequest, app_label: str, slug: str) -> Resource:
+def _resource(request: AuthedRequest, app_label: str, slug: str, *, importing: bool = False) -> Resource:
     resource_class = resources(app_label).get(slug)
-    if resource_class is None:
+    if resource_class is None or (importing and not resource_class.importable):
         raise Http404
     return resource_class(request.user)
 
@@ -69,6 +69,7 @@ def export(request: AuthedRequest, slug: str, *, app_label: str, **_urls: Any) -
     """Masked by default; unmasked only when asked for by a POSTed form (never by a link) and allowed per row."""
     resource = _resource(request, app_label, slug)
     require_cap(request.user, resource.export_capability)
+    resource.narrow(request.GET)
     unmasked = request.method == "POST" and request.POST.get("unmasked") == "1"
     return xlsx_response(lambda out: export_workbook(resource, out, unmasked=unmasked), resource.sheet_title)
 
@@ -76,7 +77,7 @@ def export(request: AuthedRequest, slug: str, *, app_label: str, **_urls: Any) -
 @require_GET
 @staff_required
 def template(request: AuthedRequest, slug: str, *, app_label: str, **_urls: Any) -> FileResponse:
-    resource = _resource(request, app_label, slug)
+    resource = _resource(request, app_label, slug, importing=True)
     require_cap(request.user, resource.import_capability)
     title = _("%(title)s导入模板") % {"title": resource.sheet_title}
     return xlsx_response(lambda out: template_workbook(resource, out), title)
@@ -94,7 +95,7 @@ def import_view(
     base_template: str,
 ) -> HttpResponse:
     """The form, then the all-or-nothing import and its row-by-row report (400 when refused)."""
-    resource = _resource(request, app_label, slug)
+    resource = _resource(request, app_label, slug, importing=True)
     require_cap(request.user, resource.import_capability)
     report, status = None, 200
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()

@@ -1,6 +1,8 @@
 """Every change to deliberation's records (the only place one happens). See meetings.py and visits.py."""
 
-from .common import open_item_case, require
+from __future__ import annotations
+
+from .common import open_item_case
 from .meetings import (
     SIGN_IN_EARLY,
     SIGN_IN_LATE,
@@ -60,5 +62,4 @@ __all__ = [
     "do_stamp",
     "do_update_series",
     "open_item_case",
-    "require",
 ]

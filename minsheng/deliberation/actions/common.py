@@ -1,22 +1,26 @@
-"""What the meeting and visit actions share: the capability check and filing a problem as a case of the engine."""
+"""What the meeting and visit actions share: checking an item, and filing a problem as a case of the engine."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases import actions as case_actions
 from minsheng.cases.models import Category
 
 from ..choices import ItemKind
 from ..models import Item
 
+if TYPE_CHECKING:
+    from minsheng.accounts.models import User
+
+
 #: Where an item without a chosen category is filed: 其他 → 其他问题 → 其他 (cases' default tree).
 FALLBACK_CATEGORY = "990101"
 CASE_KIND = "deliberation"
-
-
-def require(actor, capability: str, node) -> None:
-    if actor is None or not actor.has_cap(capability, node):
-        raise PermissionDenied(_("没有权限执行此操作"))
 
 
 def clean_item(kind: str, text: str) -> str:
@@ -34,7 +38,7 @@ def clean_item(kind: str, text: str) -> str:
 
 
 def open_item_case(
-    item: Item, *, actor, channel: str, reporter_name: str = "", reporter_phone: str = ""
+    item: Item, *, actor: User | None, channel: str, reporter_name: str = "", reporter_phone: str = ""
 ) -> None:
     """A problem goes onto the engine: kind 议事走访事项, the meeting's or visit's channel, the item as its source.
 
@@ -42,7 +46,7 @@ def open_item_case(
     recording at a meeting) by the system on the meeting's behalf — the item still says who recorded it.
     """
     category = item.category or Category.objects.get(code=FALLBACK_CATEGORY)
-    case_actor = actor if actor is not None and actor.has_cap("cases.create", item.node) else None
+    case_actor = actor if actor is not None and actor.has_cap(Cap.CASES_CREATE, item.node) else None
     case = case_actions.do_register(
         actor=case_actor,
         kind=CASE_KIND,

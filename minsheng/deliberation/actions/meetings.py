@@ -6,7 +6,12 @@ messages), and writes a MeetingEvent — in one transaction, with the meeting ro
 (the convenor closing while a tablet still records items).
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,10 +19,12 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases.choices import OPEN_STATES
 from minsheng.core import clock
 from minsheng.core.calendar import TZ, WorkCalendar
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.permissions import require_cap
 
 from .. import recurrence, votes
 from ..choices import (
@@ -42,11 +49,17 @@ from ..models import (
     Tally,
     Vote,
 )
-from .common import clean_item, open_item_case, require
+from .common import clean_item, open_item_case
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from minsheng.accounts.models import User
+    from minsheng.cases.models import Category
+    from minsheng.org.models import Node
+
 
 M = MeetingStatus
-MANAGE = "deliberation.manage"
-RECORD = "deliberation.record"
 #: QR sign-in opens this long before the start and stays open this long after the planned end.
 SIGN_IN_EARLY = dt.timedelta(minutes=30)
 SIGN_IN_LATE = dt.timedelta(minutes=30)
@@ -84,7 +97,9 @@ VERB_LABELS = {
 }
 
 
-def _event(meeting: Meeting, verb: str, actor, *, from_status: str = "", note: str = "", **extra) -> None:
+def _event(
+    meeting: Meeting, verb: str, actor: User | None, *, from_status: str = "", note: str = "", **extra: Any
+) -> None:
     MeetingEvent.objects.create(
         meeting=meeting,
         created_at=clock.now(),
@@ -101,7 +116,7 @@ def _save(meeting: Meeting, *fields: str) -> None:
     meeting.save(update_fields=[*fields, "updated_at"])
 
 
-def _clean_roles(roles) -> list[str]:
+def _clean_roles(roles: Iterable[str] | None) -> list[str]:
     roles = list(roles or [])
     unknown = [r for r in roles if r not in ParticipantRole.values]
     if unknown:
@@ -132,7 +147,7 @@ SERIES_FIELDS = (
 )
 
 
-def _clean_series(fields: dict) -> dict:
+def _clean_series(fields: dict[str, Any]) -> dict[str, Any]:
     errors = {}
     for name in ("title", "place"):
         fields[name] = (fields.get(name) or "").strip()
@@ -164,12 +179,12 @@ def _clean_series(fields: dict) -> dict:
 @transaction.atomic
 def do_create_series(
     *,
-    actor,
+    actor: User | None,
     kind: MeetingKind,
-    node,
+    node: Node,
     title: str,
     place: str,
-    convenor,
+    convenor: User | None,
     frequency: str,
     start_time: dt.time,
     end_time: dt.time,
@@ -177,12 +192,12 @@ def do_create_series(
     weekday: int | None = None,
     day_of_month: int | None = None,
     holiday_policy: str = HolidayPolicy.MOVE,
-    expected_roles=None,
+    expected_roles: Iterable[str] | None = None,
     ends_on: dt.date | None = None,
     stamp_until: dt.date | None = None,
 ) -> MeetingSeries:
     """A recurring meeting at a node, and its occurrences of the next months stamped out."""
-    require(actor, MANAGE, node)
+    require_cap(actor, Cap.DELIBERATION_MANAGE, node)
     fields = _clean_series(
         {
             "title": title,
@@ -206,9 +221,9 @@ def do_create_series(
 
 
 @transaction.atomic
-def do_update_series(series: MeetingSeries, *, actor, **changes) -> MeetingSeries:
+def do_update_series(series: MeetingSeries, *, actor: User | None, **changes: Any) -> MeetingSeries:
     """Edit the rule: occurrences still to come and not yet begun are re-stamped; held ones keep what they were."""
-    require(actor, MANAGE, series.node)
+    require_cap(actor, Cap.DELIBERATION_MANAGE, series.node)
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     unknown = set(changes) - set(SERIES_FIELDS) - {"is_active"}
     if unknown:
@@ -232,10 +247,10 @@ def do_update_series(series: MeetingSeries, *, actor, **changes) -> MeetingSerie
 
 
 @transaction.atomic
-def do_stamp(series: MeetingSeries, *, actor, until: dt.date | None = None) -> list[Meeting]:
+def do_stamp(series: MeetingSeries, *, actor: User | None, until: dt.date | None = None) -> list[Meeting]:
     """Create the occurrences due up to `until` that do not exist yet (idempotent: one per series and rule date)."""
     if actor is not None:
-        require(actor, MANAGE, series.node)
+        require_cap(actor, Cap.DELIBERATION_MANAGE, series.node)
     today = clock.now().astimezone(TZ).date()
     until = until or today + dt.timedelta(days=STAMP_AHEAD_DAYS)
     if not series.is_active:
@@ -266,18 +281,18 @@ def do_stamp(series: MeetingSeries, *, actor, until: dt.date | None = None) -> l
 @transaction.atomic
 def do_create_meeting(
     *,
-    actor,
+    actor: User | None,
     kind: MeetingKind,
-    node,
+    node: Node,
     title: str,
     place: str,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
-    convenor=None,
-    expected_roles=None,
+    convenor: User | None = None,
+    expected_roles: Iterable[str] | None = None,
 ) -> Meeting:
     """A one-off meeting (a 四方联席会议 called for one problem, a 马扎议事会 in a courtyard)."""
-    require(actor, MANAGE, node)
+    require_cap(actor, Cap.DELIBERATION_MANAGE, node)
     errors = {}
     title, place = (title or "").strip(), (place or "").strip()
     if not title:
@@ -286,14 +301,17 @@ def do_create_meeting(
         errors["place"] = _("请填写会议地点")
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         errors["ends_at"] = _("结束时间必须晚于开始时间")
-    if errors:
+    convenor = convenor or actor
+    if convenor is None:
+        errors["convenor"] = _("请选择召集人")
+    if errors or convenor is None:
         raise ValidationError(errors)
     meeting = Meeting.objects.create(
         kind=kind,
         node=node,
         title=title[:100],
         place=place[:100],
-        convenor=convenor or actor,
+        convenor=convenor,
         expected_roles=_clean_roles(kind.default_roles if expected_roles is None else expected_roles),
         starts_at=starts_at,
         ends_at=ends_at,
@@ -303,8 +321,8 @@ def do_create_meeting(
 
 
 @transaction.atomic
-def do_cancel(meeting: Meeting, *, actor, reason: str) -> Meeting:
-    require(actor, MANAGE, meeting.node)
+def do_cancel(meeting: Meeting, *, actor: User | None, reason: str) -> Meeting:
+    require_cap(actor, Cap.DELIBERATION_MANAGE, meeting.node)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写取消原因")})
@@ -321,7 +339,7 @@ def do_cancel(meeting: Meeting, *, actor, reason: str) -> Meeting:
 # -- agenda ------------------------------------------------------------------------------------------------------
 
 
-def open_items_before(meeting: Meeting):
+def open_items_before(meeting: Meeting) -> QuerySet[Item]:
     """Problems raised at earlier meetings at the same place whose case is still open (反馈落实情况)."""
     return (
         Item.objects.filter(
@@ -337,7 +355,7 @@ def open_items_before(meeting: Meeting):
 
 
 @transaction.atomic
-def do_carry_over(meeting: Meeting, *, actor) -> int:
+def do_carry_over(meeting: Meeting, *, actor: User | None) -> int:
     """Put every still-open item of earlier meetings at this place on the agenda (once each)."""
     meeting = _locked(meeting)
     _editable(meeting, _("调整议程"))
@@ -374,8 +392,8 @@ def _clean_topic(title: str, description: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def do_add_topic(meeting: Meeting, *, actor, title: str, description: str = "") -> AgendaTopic:
-    require(actor, MANAGE, meeting.node)
+def do_add_topic(meeting: Meeting, *, actor: User | None, title: str, description: str = "") -> AgendaTopic:
+    require_cap(actor, Cap.DELIBERATION_MANAGE, meeting.node)
     title, description = _clean_topic(title, description)
     meeting = _locked(meeting)
     _editable(meeting, _("调整议程"))
@@ -393,7 +411,7 @@ def do_add_topic(meeting: Meeting, *, actor, title: str, description: str = "") 
 
 @transaction.atomic
 def do_propose_topic(
-    meeting: Meeting, *, user, title: str, description: str = "", name: str = ""
+    meeting: Meeting, *, user: User, title: str, description: str = "", name: str = ""
 ) -> AgendaTopic:
     """议题征集: a resident of the place puts a topic on an upcoming meeting; the convenor hears of it."""
     from minsheng.core import notifications
@@ -426,9 +444,9 @@ def do_propose_topic(
 
 
 @transaction.atomic
-def do_open(meeting: Meeting, *, actor) -> Meeting:
+def do_open(meeting: Meeting, *, actor: User | None) -> Meeting:
     """开始会议: the open items of earlier meetings at this place come onto the agenda first."""
-    require(actor, MANAGE, meeting.node)
+    require_cap(actor, Cap.DELIBERATION_MANAGE, meeting.node)
     meeting = _locked(meeting)
     _check(meeting, "open")
     old = meeting.status
@@ -440,11 +458,11 @@ def do_open(meeting: Meeting, *, actor) -> Meeting:
     return meeting
 
 
-def role_of(user) -> str:
+def role_of(user: User) -> str:
     """The participant role a staff account signs in as by default (a resident signs in as 居民)."""
     from minsheng.accounts.choices import Role
 
-    mapping = {
+    mapping: dict[str, ParticipantRole] = {
         Role.COMMUNITY_WORKER: ParticipantRole.COMMUNITY_WORKER,
         Role.GRID_WORKER: ParticipantRole.GRID_WORKER,
         Role.PROPERTY_STAFF: ParticipantRole.PROPERTY_MANAGER,
@@ -463,7 +481,7 @@ def in_window(meeting: Meeting, moment: dt.datetime) -> bool:
 
 
 @transaction.atomic
-def do_sign_in(meeting: Meeting, *, user, role: str = "") -> tuple[Attendance, bool]:
+def do_sign_in(meeting: Meeting, *, user: User, role: str = "") -> tuple[Attendance, bool]:
     """扫码签到 on the participant's own phone. Signing in twice changes nothing and says so (idempotent)."""
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("请先登录再签到"))
@@ -503,10 +521,16 @@ def do_sign_in(meeting: Meeting, *, user, role: str = "") -> tuple[Attendance, b
 
 @transaction.atomic
 def do_register_attendee(
-    meeting: Meeting, *, actor, role: str, name: str = "", user=None, organisation: str = ""
+    meeting: Meeting,
+    *,
+    actor: User | None,
+    role: str,
+    name: str = "",
+    user: User | None = None,
+    organisation: str = "",
 ) -> Attendance:
     """The convenor signs somebody in: a registered account, or a guest outside the registry by name."""
-    require(actor, RECORD, meeting.node)
+    require_cap(actor, Cap.DELIBERATION_RECORD, meeting.node)
     errors = {}
     if role not in ParticipantRole.values:
         errors["role"] = _("请选择参会身份")
@@ -534,7 +558,7 @@ def do_register_attendee(
     return attendance
 
 
-def _clean_tally(counts) -> dict[str, int]:
+def _clean_tally(counts: Mapping[str, Any]) -> dict[str, int]:
     clean = {}
     for role, n in dict(counts or {}).items():
         if role not in ParticipantRole.values:
@@ -551,15 +575,15 @@ def _clean_tally(counts) -> dict[str, int]:
 
 
 @transaction.atomic
-def do_set_tally(meeting: Meeting, *, actor, counts: dict) -> Meeting:
+def do_set_tally(meeting: Meeting, *, actor: User | None, counts: Mapping[str, Any]) -> Meeting:
     """People counted but not signed in one by one, by role (the passers-by of a 开放日)."""
-    require(actor, RECORD, meeting.node)
-    counts = _clean_tally(counts)
+    require_cap(actor, Cap.DELIBERATION_RECORD, meeting.node)
+    tally: dict[str, Any] = _clean_tally(counts)
     meeting = _locked(meeting)
     _editable(meeting, _("修改人数"))
     meeting.tallies.all().delete()
-    Tally.objects.bulk_create([Tally(meeting=meeting, role=role, count=n) for role, n in counts.items()])
-    _event(meeting, "tally", actor, **counts)
+    Tally.objects.bulk_create([Tally(meeting=meeting, role=role, count=n) for role, n in tally.items()])
+    _event(meeting, "tally", actor, **tally)
     return meeting
 
 
@@ -575,15 +599,15 @@ def headcount(meeting: Meeting) -> dict[str, int]:
 def do_raise_item(
     meeting: Meeting,
     *,
-    actor,
+    actor: User | None,
     kind: str,
     text: str,
-    category=None,
+    category: Category | None = None,
     raised_by: str = "",
     reporter_phone: str = "",
 ) -> Item:
     """One item raised at the meeting; a problem becomes a case with the meeting kind's channel at once."""
-    require(actor, RECORD, meeting.node)
+    require_cap(actor, Cap.DELIBERATION_RECORD, meeting.node)
     text = clean_item(kind, text)
     meeting = _locked(meeting)
     _editable(meeting, _("记录事项"))
@@ -606,18 +630,18 @@ def do_raise_item(
 def do_record_vote(
     meeting: Meeting,
     *,
-    actor,
+    actor: User | None,
     subject: str,
     matter: str,
-    total_area,
+    total_area: Decimal | int | float | str,
     total_owners: int,
-    participating_area,
+    participating_area: Decimal | int | float | str,
     participating_owners: int,
-    yes_area,
+    yes_area: Decimal | int | float | str,
     yes_owners: int,
 ) -> Vote:
     """An owners' vote: the counts are recorded, the result follows 民法典 第278条."""
-    require(actor, MANAGE, meeting.node)
+    require_cap(actor, Cap.DELIBERATION_MANAGE, meeting.node)
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError({"subject": _("请填写表决事项")})
@@ -640,8 +664,8 @@ def do_record_vote(
 
 
 @transaction.atomic
-def do_save_minutes(meeting: Meeting, *, actor, minutes: str) -> Meeting:
-    require(actor, MANAGE, meeting.node)
+def do_save_minutes(meeting: Meeting, *, actor: User | None, minutes: str) -> Meeting:
+    require_cap(actor, Cap.DELIBERATION_MANAGE, meeting.node)
     meeting = _locked(meeting)
     _editable(meeting, _("修改纪要"))
     meeting.minutes = (minutes or "").strip()[:20000]
@@ -650,9 +674,9 @@ def do_save_minutes(meeting: Meeting, *, actor, minutes: str) -> Meeting:
 
 
 @transaction.atomic
-def do_close(meeting: Meeting, *, actor, minutes: str | None = None) -> Meeting:
+def do_close(meeting: Meeting, *, actor: User | None, minutes: str | None = None) -> Meeting:
     """结束会议: only with minutes written and a headcount; afterwards the record is fixed."""
-    require(actor, MANAGE, meeting.node)
+    require_cap(actor, Cap.DELIBERATION_MANAGE, meeting.node)
     meeting = _locked(meeting)
     _check(meeting, "close")
     if minutes is not None:
@@ -673,9 +697,9 @@ def do_close(meeting: Meeting, *, actor, minutes: str | None = None) -> Meeting:
 
 
 @transaction.atomic
-def do_publish(meeting: Meeting, *, actor) -> Meeting:
+def do_publish(meeting: Meeting, *, actor: User | None) -> Meeting:
     """纪要公开: residents of the place see the minutes and what became of each item on their phone."""
-    require(actor, MANAGE, meeting.node)
+    require_cap(actor, Cap.DELIBERATION_MANAGE, meeting.node)
     meeting = _locked(meeting)
     _check(meeting, "publish")
     if meeting.minutes_published:

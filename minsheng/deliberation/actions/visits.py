@@ -5,18 +5,23 @@ Only the visitor a household is assigned to may log its visit: the round is his,
 households his visits reached.
 """
 
+from __future__ import annotations
+
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases.attachments import MAX_FILES, validate_upload
 from minsheng.cases.choices import Channel
 from minsheng.core import clock
 from minsheng.core.calendar import TZ
+from minsheng.core.permissions import require_cap
 
 from ..choices import ContactMethod, ItemKind, TargetStatus, VisitOutcome
 from ..models import (
@@ -29,19 +34,30 @@ from ..models import (
     VisitPhoto,
     VisitTarget,
 )
-from .common import clean_item, open_item_case, require
+from .common import clean_item, open_item_case
 
-MANAGE = "deliberation.manage"
-RECORD = "deliberation.record"
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from minsheng.accounts.models import User
+    from minsheng.org.models import Grid, Household, Node, PartyMember, ResidentTag
+
+
 T = TargetStatus
 
 
 @transaction.atomic
 def do_create_team(
-    *, actor, name: str, node, leader=None, members: Iterable = (), buildings: Iterable = ()
+    *,
+    actor: User | None,
+    name: str,
+    node: Node,
+    leader: User | None = None,
+    members: Iterable[User] = (),
+    buildings: Iterable[Node] = (),
 ) -> RedTeam:
     """红色管家 team: party members, property managers and grid workers covering some buildings."""
-    require(actor, MANAGE, node)
+    require_cap(actor, Cap.DELIBERATION_MANAGE, node)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("请填写队伍名称")})
@@ -57,9 +73,16 @@ def do_create_team(
 
 @transaction.atomic
 def do_create_campaign(
-    *, actor, title: str, node, starts_on: dt.date, ends_on: dt.date, description: str = "", team=None
+    *,
+    actor: User | None,
+    title: str,
+    node: Node,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    description: str = "",
+    team: RedTeam | None = None,
 ) -> VisitCampaign:
-    require(actor, MANAGE, node)
+    require_cap(actor, Cap.DELIBERATION_MANAGE, node)
     errors = {}
     title = (title or "").strip()
     if not title:
@@ -80,7 +103,14 @@ def do_create_campaign(
 
 
 @transaction.atomic
-def do_add_targets(campaign: VisitCampaign, *, actor, node=None, grids: Iterable = (), tag=None) -> int:
+def do_add_targets(
+    campaign: VisitCampaign,
+    *,
+    actor: User | None,
+    node: Node | None = None,
+    grids: Iterable[Grid] = (),
+    tag: ResidentTag | None = None,
+) -> int:
     """Target households: those under a node (社区, 小区, 楼栋), in some grids, and/or with a resident tagged (独居老人).
 
     Every filter given narrows the set; households outside the campaign's area are never added. Returns how many
@@ -88,7 +118,7 @@ def do_add_targets(campaign: VisitCampaign, *, actor, node=None, grids: Iterable
     """
     from minsheng.org.models import Household, Node
 
-    require(actor, MANAGE, campaign.node)
+    require_cap(actor, Cap.DELIBERATION_MANAGE, campaign.node)
     households = Household.objects.filter(node__path__startswith=campaign.node.path)
     if node is not None:
         if not node.path.startswith(campaign.node.path):
@@ -110,11 +140,18 @@ def do_add_targets(campaign: VisitCampaign, *, actor, node=None, grids: Iterable
 
 
 @transaction.atomic
-def do_assign(campaign: VisitCampaign, *, actor, visitor, targets=None, node=None) -> int:
+def do_assign(
+    campaign: VisitCampaign,
+    *,
+    actor: User | None,
+    visitor: User,
+    targets: Iterable[VisitTarget] | None = None,
+    node: Node | None = None,
+) -> int:
     """Give households to a visitor: chosen targets, or every unvisited one under a node (a building)."""
     from minsheng.core import notifications
 
-    require(actor, MANAGE, campaign.node)
+    require_cap(actor, Cap.DELIBERATION_MANAGE, campaign.node)
     if visitor is None or not visitor.is_active:
         raise ValidationError({"visitor": _("请选择走访人")})
     qs = campaign.targets.filter(status__in=(T.PENDING, T.NOT_HOME))
@@ -134,7 +171,7 @@ def do_assign(campaign: VisitCampaign, *, actor, visitor, targets=None, node=Non
     return count
 
 
-def _clean_problems(problems) -> list[dict]:
+def _clean_problems(problems: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     clean = []
     for problem in problems or []:
         text = (problem.get("text") or "").strip()
@@ -147,11 +184,11 @@ def _clean_problems(problems) -> list[dict]:
 def do_record_visit(
     target: VisitTarget,
     *,
-    actor,
+    actor: User | None,
     outcome: str,
     notes: str = "",
-    photos: Iterable = (),
-    problems: Iterable[dict] = (),
+    photos: Iterable[UploadedFile[bytes]] = (),
+    problems: Iterable[Mapping[str, Any]] = (),
 ) -> Visit:
     """One knock on the door. 不在家 keeps the household on the round; a problem becomes a case on the spot."""
     target = (
@@ -192,10 +229,9 @@ def do_record_visit(
         mime = validate_upload(photo)
         if not mime.startswith("image/"):
             raise ValidationError({"photos": _("只能上传照片")})
-        VisitPhoto.objects.create(visit=visit, file=photo, name=photo.name[:200], content_type=mime)
-    target.status = {VisitOutcome.VISITED: T.VISITED, VisitOutcome.REFUSED: T.REFUSED}.get(
-        outcome, T.NOT_HOME
-    )
+        VisitPhoto.objects.create(visit=visit, file=photo, name=(photo.name or "")[:200], content_type=mime)
+    statuses: dict[str, TargetStatus] = {VisitOutcome.VISITED: T.VISITED, VisitOutcome.REFUSED: T.REFUSED}
+    target.status = statuses.get(outcome, T.NOT_HOME)
     target.attempts += 1
     target.last_visit_at = now
     target.save(update_fields=["status", "attempts", "last_visit_at", "updated_at"])
@@ -219,8 +255,8 @@ def do_record_visit(
 
 
 @transaction.atomic
-def do_set_contact_plan(party_member, *, actor, every_days: int) -> ContactPlan:
-    require(actor, MANAGE, party_member.party_org.node)
+def do_set_contact_plan(party_member: PartyMember, *, actor: User | None, every_days: int) -> ContactPlan:
+    require_cap(actor, Cap.DELIBERATION_MANAGE, party_member.party_org.node)
     try:
         every_days = int(every_days)
     except (TypeError, ValueError):
@@ -235,16 +271,18 @@ def do_set_contact_plan(party_member, *, actor, every_days: int) -> ContactPlan:
 
 @transaction.atomic
 def do_record_contact(
-    party_member,
-    household,
+    party_member: PartyMember,
+    household: Household,
     *,
-    actor,
+    actor: User | None,
     method: str,
     note: str = "",
-    problems: Iterable[dict] = (),
+    problems: Iterable[Mapping[str, Any]] = (),
 ) -> LinkedContact:
     """A party member reached one of his linked households; he records it himself, or a staff member for him."""
-    if actor is None or not (party_member.user_id == actor.pk or actor.has_cap(RECORD, household.node)):
+    if actor is None or not (
+        party_member.user_id == actor.pk or actor.has_cap(Cap.DELIBERATION_RECORD, household.node)
+    ):
         raise PermissionDenied(_("只有该党员本人或有权限的工作人员可以记录联户情况"))
     if not party_member.households.filter(pk=household.pk).exists():
         raise ValidationError({"household": _("该户不是这名党员的联系户")})

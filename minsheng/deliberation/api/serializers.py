@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
+from minsheng.accounts.choices import Cap
 from minsheng.accounts.models import User
 from minsheng.cases.models import Category
 from minsheng.core.masking import mask_address
@@ -31,8 +32,6 @@ from ..models import (
     VisitTarget,
     Vote,
 )
-
-VIEW = "deliberation.view"
 
 
 class MeetingKindSerializer(serializers.ModelSerializer):
@@ -70,10 +69,12 @@ class SeriesCreateSerializer(serializers.Serializer):
     kind = serializers.SlugRelatedField(
         slug_field="code", queryset=MeetingKind.objects.filter(is_active=True)
     )
-    node = ScopedRelatedField(capability="deliberation.manage", queryset=Node.objects.all())
+    node = ScopedRelatedField(capability=Cap.DELIBERATION_MANAGE, queryset=Node.objects.all())
     title = serializers.CharField(max_length=100)
     place = serializers.CharField(max_length=100)
-    convenor = ScopedRelatedField(capability=VIEW, queryset=User.objects.all(), required=False)
+    convenor = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=User.objects.all(), required=False
+    )
     expected_roles = serializers.ListField(
         child=serializers.ChoiceField(choices=ParticipantRole.choices), required=False
     )
@@ -126,7 +127,7 @@ class MeetingCreateSerializer(serializers.Serializer):
     kind = serializers.SlugRelatedField(
         slug_field="code", queryset=MeetingKind.objects.filter(is_active=True)
     )
-    node = ScopedRelatedField(capability="deliberation.manage", queryset=Node.objects.all())
+    node = ScopedRelatedField(capability=Cap.DELIBERATION_MANAGE, queryset=Node.objects.all())
     title = serializers.CharField(max_length=100)
     place = serializers.CharField(max_length=100)
     starts_at = serializers.DateTimeField()
@@ -162,7 +163,9 @@ class AttendeeCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     role = serializers.ChoiceField(choices=ParticipantRole.choices)
     organisation = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    user = ScopedRelatedField(capability=VIEW, queryset=User.objects.all(), required=False, allow_null=True)
+    user = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=User.objects.all(), required=False, allow_null=True
+    )
 
 
 class SignInSerializer(serializers.Serializer):
@@ -281,23 +284,29 @@ class VisitCampaignSerializer(serializers.ModelSerializer):
 
 class VisitCampaignCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100)
-    node = ScopedRelatedField(capability="deliberation.manage", queryset=Node.objects.all())
+    node = ScopedRelatedField(capability=Cap.DELIBERATION_MANAGE, queryset=Node.objects.all())
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class AddTargetsSerializer(serializers.Serializer):
-    node = ScopedRelatedField(capability=VIEW, queryset=Node.objects.all(), required=False, allow_null=True)
-    grids = ScopedRelatedField(capability=VIEW, queryset=Grid.objects.all(), many=True, required=False)
+    node = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=Node.objects.all(), required=False, allow_null=True
+    )
+    grids = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=Grid.objects.all(), many=True, required=False
+    )
     tag = serializers.SlugRelatedField(
         slug_field="code", queryset=ResidentTag.objects.all(), required=False, allow_null=True
     )
 
 
 class AssignSerializer(serializers.Serializer):
-    visitor = ScopedRelatedField(capability=VIEW, queryset=User.objects.all())
-    node = ScopedRelatedField(capability=VIEW, queryset=Node.objects.all(), required=False, allow_null=True)
+    visitor = ScopedRelatedField(capability=Cap.DELIBERATION_VIEW, queryset=User.objects.all())
+    node = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=Node.objects.all(), required=False, allow_null=True
+    )
     targets = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, max_length=5000
     )

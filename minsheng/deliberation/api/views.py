@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin
+from minsheng.accounts.choices import Cap
 from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions
@@ -18,8 +19,6 @@ from ..actions.meetings import headcount
 from ..filtersets import MeetingFilter, TargetFilter
 from ..models import Meeting, MeetingKind, MeetingSeries, Visit, VisitCampaign, VisitTarget
 from . import serializers as s
-
-VIEW = "deliberation.view"
 
 
 def _payload(serializer_class, request):
@@ -29,7 +28,7 @@ def _payload(serializer_class, request):
 
 
 class KindViewSet(CapabilityViewMixin, viewsets.ReadOnlyModelViewSet):
-    read_capability = write_capability = VIEW
+    read_capability = write_capability = Cap.DELIBERATION_VIEW
     serializer_class = s.MeetingKindSerializer
     queryset = MeetingKind.objects.all()
 
@@ -37,11 +36,13 @@ class KindViewSet(CapabilityViewMixin, viewsets.ReadOnlyModelViewSet):
 class SeriesViewSet(
     CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    read_capability = write_capability = VIEW
+    read_capability = write_capability = Cap.DELIBERATION_VIEW
     serializer_class = s.SeriesSerializer
 
     def get_queryset(self):
-        return MeetingSeries.objects.visible_to(self.request.user, VIEW).select_related("kind")
+        return MeetingSeries.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW).select_related(
+            "kind"
+        )
 
     @extend_schema(request=s.SeriesCreateSerializer, responses={201: s.SeriesSerializer})
     def create(self, request):
@@ -61,17 +62,23 @@ class SeriesViewSet(
 class MeetingViewSet(
     CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    read_capability = write_capability = VIEW  # each action checks its own right at the meeting's node
+    read_capability = write_capability = (
+        Cap.DELIBERATION_VIEW
+    )  # each action checks its own right at the meeting's node
     serializer_class = s.MeetingSerializer
     filterset_class = MeetingFilter
     ordering_fields = ["starts_at"]
     ordering = ["-starts_at"]
 
     def get_queryset(self):
-        return Meeting.objects.visible_to(self.request.user, VIEW).select_related("kind", "node", "convenor")
+        return Meeting.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW).select_related(
+            "kind", "node", "convenor"
+        )
 
     def get_object(self):
-        return get_visible_or_404(self.get_queryset(), self.request.user, VIEW, pk=self.kwargs["pk"])
+        return get_visible_or_404(
+            self.get_queryset(), self.request.user, Cap.DELIBERATION_VIEW, pk=self.kwargs["pk"]
+        )
 
     def _meeting(self, request):
         return Response(s.MeetingSerializer(Meeting.objects.get(pk=self.kwargs["pk"])).data)
@@ -198,11 +205,13 @@ class MeetingViewSet(
 class CampaignViewSet(
     CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    read_capability = write_capability = VIEW
+    read_capability = write_capability = Cap.DELIBERATION_VIEW
     serializer_class = s.VisitCampaignSerializer
 
     def get_queryset(self):
-        return VisitCampaign.objects.visible_to(self.request.user, VIEW).annotate(n=Count("targets"))
+        return VisitCampaign.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW).annotate(
+            n=Count("targets")
+        )
 
     @extend_schema(request=s.VisitCampaignCreateSerializer, responses={201: s.VisitCampaignSerializer})
     def create(self, request):
@@ -234,7 +243,7 @@ class TargetViewSet(
     """Visit targets in scope; `?mine=true` is a visitor's round. A visitor without deliberation.view still sees
     and logs the households assigned to him."""
 
-    read_capability = write_capability = VIEW
+    read_capability = write_capability = Cap.DELIBERATION_VIEW
     serializer_class = s.TargetSerializer
     filterset_class = TargetFilter
 
@@ -247,7 +256,7 @@ class TargetViewSet(
         if getattr(self, "swagger_fake_view", False):
             return VisitTarget.objects.none()
         user = self.request.user
-        scoped = VisitTarget.objects.visible_to(user, VIEW)
+        scoped = VisitTarget.objects.visible_to(user, Cap.DELIBERATION_VIEW)
         mine = VisitTarget.objects.filter(visitor=user)
         return (scoped | mine).select_related("household").distinct().order_by("pk")
 
@@ -267,10 +276,12 @@ class TargetViewSet(
 
 
 class VisitViewSet(CapabilityViewMixin, viewsets.ReadOnlyModelViewSet):
-    read_capability = write_capability = VIEW
+    read_capability = write_capability = Cap.DELIBERATION_VIEW
     serializer_class = s.VisitSerializer
 
     def get_queryset(self):
         return (
-            Visit.objects.visible_to(self.request.user, VIEW).prefetch_related("items__case").order_by("-pk")
+            Visit.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW)
+            .prefetch_related("items__case")
+            .order_by("-pk")
         )

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from minsheng.accounts.choices import Role
 from minsheng.core import clock
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.forms import apply_action_errors
 
 from .. import actions, queries
 from ..choices import MeetingStatus
-from ..forms import ProposeForm, add_action_errors
+from ..forms import ProposeForm
 from ..models import Meeting
 
 
@@ -78,7 +79,7 @@ def meeting(request, pk):
         try:
             actions.do_propose_topic(meeting, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         except IllegalTransition as exc:
             form.add_error(None, str(exc))
         else:

@@ -11,7 +11,6 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,9 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.calendar import TZ
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.forms import apply_action_errors
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
@@ -29,7 +31,7 @@ from minsheng.org.models import Node
 
 from .. import actions, minutes, queries
 from ..actions.meetings import headcount, in_window, open_items_before
-from ..choices import MEETING_STATUS_COLORS, VOTE_RESULT_COLORS, ItemKind, MeetingStatus, ParticipantRole
+from ..choices import ItemKind, MeetingStatus, ParticipantRole
 from ..filtersets import MeetingFilter
 from ..forms import (
     AttendeeForm,
@@ -41,13 +43,9 @@ from ..forms import (
     TallyForm,
     TopicForm,
     VoteForm,
-    add_action_errors,
 )
 from ..models import Meeting, MeetingKind, MeetingSeries
 
-VIEW = "deliberation.view"
-MANAGE = "deliberation.manage"
-RECORD = "deliberation.record"
 MEETING_NODE_KINDS = (NodeKind.COMMUNITY, NodeKind.VILLAGE, NodeKind.ESTATE, NodeKind.NATURAL_VILLAGE)
 
 
@@ -55,20 +53,23 @@ def deliberation_required(view):
     @functools.wraps(view)
     @staff_required
     def wrapper(request, *args, **kwargs):
-        if not request.user.has_cap(VIEW):
+        if not request.user.has_cap(Cap.DELIBERATION_VIEW):
             raise PermissionDenied(_("您没有议事协商的权限"))
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def meeting_nodes(user, capability=MANAGE):
+def meeting_nodes(user, capability=Cap.DELIBERATION_MANAGE):
     return Node.objects.visible_to(user, capability).filter(kind__in=MEETING_NODE_KINDS).order_by("path")
 
 
 def _meeting(request, pk):
     return get_visible_or_404(
-        Meeting.objects.select_related("kind", "node", "convenor", "series"), request.user, VIEW, pk=pk
+        Meeting.objects.select_related("kind", "node", "convenor", "series"),
+        request.user,
+        Cap.DELIBERATION_VIEW,
+        pk=pk,
     )
 
 
@@ -94,8 +95,8 @@ def meeting_list(request):
         qs = qs.order_by("starts_at", "pk")
     else:
         qs = qs.order_by("-starts_at", "-pk")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    rows = [{"m": m, "color": MEETING_STATUS_COLORS.get(m.status)} for m in page.object_list]
+    page = paginate(request, qs, per_page=30)
+    rows = [{"m": m} for m in page.object_list]
     return render(
         request,
         "deliberation/meetings/list.html",
@@ -107,7 +108,7 @@ def meeting_list(request):
             "kind": kind,
             "status": status,
             "when": when,
-            "can_manage": request.user.has_cap(MANAGE),
+            "can_manage": request.user.has_cap(Cap.DELIBERATION_MANAGE),
         },
     )
 
@@ -115,7 +116,7 @@ def meeting_list(request):
 @deliberation_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
-    if not request.user.has_cap(MANAGE):
+    if not request.user.has_cap(Cap.DELIBERATION_MANAGE):
         raise PermissionDenied(_("您没有召集会议的权限"))
     nodes = list(meeting_nodes(request.user))
     form = MeetingForm(request.POST or None, nodes=nodes)
@@ -132,7 +133,7 @@ def meeting_create(request):
                 ends_at=data["ends_at"],
             )
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             messages.success(request, _("会议已安排"))
             return redirect("deliberation:meeting", meeting.pk)
@@ -169,10 +170,9 @@ def _context(request, meeting, **forms):
     tally = dict(meeting.tallies.values_list("role", "count"))
     context = {
         "meeting": meeting,
-        "color": MEETING_STATUS_COLORS.get(meeting.status),
         "editable": meeting.status in (MeetingStatus.SCHEDULED, MeetingStatus.IN_PROGRESS),
-        "can_manage": user.has_cap(MANAGE, meeting.node),
-        "can_record": user.has_cap(RECORD, meeting.node),
+        "can_manage": user.has_cap(Cap.DELIBERATION_MANAGE, meeting.node),
+        "can_record": user.has_cap(Cap.DELIBERATION_RECORD, meeting.node),
         "topics": meeting.topics.filter(carried_item=None).order_by("pk"),
         "carried": _carried_rows(meeting),
         "attendance": meeting.attendance.all(),
@@ -180,7 +180,7 @@ def _context(request, meeting, **forms):
         "headcount": [(roles.get(r, r), n) for r, n in counts.items()],
         "headcount_total": sum(counts.values()),
         "items": _item_rows(meeting),
-        "votes": [{"v": v, "color": VOTE_RESULT_COLORS.get(v.result)} for v in meeting.votes.all()],
+        "votes": [{"v": v} for v in meeting.votes.all()],
         "signin_url": request.build_absolute_uri(reverse("deliberation:sign_in", args=[meeting.token])),
         "signin_open": in_window(meeting, clock.now()),
         "item_form": forms.get("item_form") or ItemForm(initial={"kind": ItemKind.PROBLEM}),
@@ -227,7 +227,7 @@ def meeting_item(request, pk):
                 category=data["category"],
             )
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         except (IllegalTransition, PermissionDenied) as exc:
             form.add_error(None, str(exc))
     if saved is not None:
@@ -303,7 +303,7 @@ def meeting_act(request, pk, verb):
         if form is None:
             messages.error(request, " ".join(exc.messages))
             return _back(meeting, anchor)
-        add_action_errors(form, exc)
+        apply_action_errors(form, exc)
         for errors in exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]:
             for error in errors:
                 messages.error(request, error)
@@ -395,7 +395,7 @@ def sign_in(request, token):
 @require_http_methods(["GET", "POST"])
 def series_list(request):
     user = request.user
-    can_manage = user.has_cap(MANAGE)
+    can_manage = user.has_cap(Cap.DELIBERATION_MANAGE)
     nodes = list(meeting_nodes(user)) if can_manage else []
     form = SeriesForm(
         request.POST or None,
@@ -420,7 +420,7 @@ def series_list(request):
                 series = actions.do_create_series(actor=user, node=node, convenor=user, **data)
             except (ValidationError, PermissionDenied) as exc:
                 if isinstance(exc, ValidationError):
-                    add_action_errors(form, exc)
+                    apply_action_errors(form, exc)
                 else:
                     form.add_error(None, str(exc))
             else:
@@ -430,7 +430,7 @@ def series_list(request):
                 return redirect("deliberation:series")
     today = clock.now().astimezone(TZ).date()
     series = (
-        MeetingSeries.objects.visible_to(user, VIEW)
+        MeetingSeries.objects.visible_to(user, Cap.DELIBERATION_VIEW)
         .select_related("kind", "node", "convenor")
         .annotate(
             upcoming=Count(

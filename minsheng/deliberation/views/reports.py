@@ -1,21 +1,18 @@
-"""议事统计 (the registered figures for a period and subtree) and the ledger exports."""
+"""议事统计: the registered figures for a period and subtree. The ledger exports are core's xlsx view (urls.py)."""
 
 import datetime as dt
 
 from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock, metrics
 from minsheng.core.calendar import TZ
-from minsheng.core.spreadsheet import export_workbook
-from minsheng.core.views.spreadsheets import xlsx_response as _xlsx_response
 from minsheng.org.models import Node
 
 from .. import queries
 from ..choices import ParticipantRole
-from ..spreadsheets import MeetingLedger, VisitLedger
-from .meetings import VIEW, deliberation_required
+from .meetings import deliberation_required
 
 
 def _period(request) -> tuple[dt.date, dt.date]:
@@ -38,7 +35,7 @@ def _period(request) -> tuple[dt.date, dt.date]:
 def figures(request):
     user = request.user
     start, end = _period(request)
-    nodes = Node.objects.visible_to(user, VIEW).filter(depth__lte=2).order_by("path")
+    nodes = Node.objects.visible_to(user, Cap.DELIBERATION_VIEW).filter(depth__lte=2).order_by("path")
     node = (
         nodes.filter(pk=request.GET.get("node") or 0).first()
         if request.GET.get("node", "").isdigit()
@@ -86,18 +83,3 @@ def figures(request):
             "node": node,
         },
     )
-
-
-@deliberation_required
-@require_http_methods(["GET", "POST"])
-def export_meetings(request):
-    resource = MeetingLedger(request.user)
-    return _xlsx_response(lambda out: export_workbook(resource, out), _("会议台账"))
-
-
-@deliberation_required
-@require_http_methods(["GET", "POST"])
-def export_visits(request):
-    resource = VisitLedger(request.user)
-    unmasked = request.method == "POST" and request.POST.get("unmasked") == "1"
-    return _xlsx_response(lambda out: export_workbook(resource, out, unmasked=unmasked), _("走访台账"))

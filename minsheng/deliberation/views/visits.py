@@ -8,23 +8,25 @@ visitor must find the door); lists for others show the masked address.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.accounts.models import User
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_address
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node, PartyMember, ResidentTag
 
 from .. import actions, queries
-from ..choices import OPEN_TARGET_STATES, TARGET_STATUS_COLORS, ItemKind, TargetStatus
-from ..forms import CampaignForm, ContactForm, VisitForm, add_action_errors
+from ..choices import OPEN_TARGET_STATES, ItemKind, TargetStatus
+from ..forms import CampaignForm, ContactForm, VisitForm
 from ..models import RedTeam, VisitCampaign, VisitTarget
-from .meetings import MANAGE, VIEW, deliberation_required
+from .meetings import deliberation_required
 
 
 @login_required
@@ -39,7 +41,7 @@ def my_round(request):
     return render(
         request,
         "deliberation/visits/round.html",
-        {"todo": todo, "done": done, "colors": TARGET_STATUS_COLORS},
+        {"todo": todo, "done": done},
     )
 
 
@@ -69,7 +71,7 @@ def visit_log(request, pk):
                 problems=problems,
             )
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         else:
             opened = [i.case.number for i in visit.items.select_related("case") if i.case]
             text = _("已记录：%(h)s %(o)s") % {
@@ -95,10 +97,10 @@ def visit_log(request, pk):
 @require_http_methods(["GET", "POST"])
 def campaigns(request):
     user = request.user
-    can_manage = user.has_cap(MANAGE)
+    can_manage = user.has_cap(Cap.DELIBERATION_MANAGE)
     nodes = (
         list(
-            Node.objects.visible_to(user, MANAGE).filter(
+            Node.objects.visible_to(user, Cap.DELIBERATION_MANAGE).filter(
                 kind__in=(NodeKind.STREET, NodeKind.COMMUNITY, NodeKind.ESTATE)
             )
         )
@@ -111,13 +113,13 @@ def campaigns(request):
         try:
             campaign = actions.do_create_campaign(actor=user, node=form.nodes[data.pop("node")], **data)
         except ValidationError as exc:
-            add_action_errors(form, exc)
+            apply_action_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
             return redirect("deliberation:campaign", campaign.pk)
     rows = (
-        VisitCampaign.objects.visible_to(user, VIEW)
+        VisitCampaign.objects.visible_to(user, Cap.DELIBERATION_VIEW)
         .select_related("node")
         .annotate(
             targeted=Count("targets"),
@@ -135,20 +137,28 @@ def campaigns(request):
 @require_http_methods(["GET", "POST"])
 def campaign_detail(request, pk):
     campaign = get_visible_or_404(
-        VisitCampaign.objects.select_related("node", "team"), request.user, VIEW, pk=pk
+        VisitCampaign.objects.select_related("node", "team"), request.user, Cap.DELIBERATION_VIEW, pk=pk
     )
     user = request.user
-    can_manage = user.has_cap(MANAGE, campaign.node)
+    can_manage = user.has_cap(Cap.DELIBERATION_MANAGE, campaign.node)
     if request.method == "POST":
         try:
             if request.POST.get("verb") == "targets":
-                node = Node.objects.visible_to(user, MANAGE).filter(pk=request.POST.get("node") or 0).first()
+                node = (
+                    Node.objects.visible_to(user, Cap.DELIBERATION_MANAGE)
+                    .filter(pk=request.POST.get("node") or 0)
+                    .first()
+                )
                 tag = ResidentTag.objects.filter(pk=request.POST.get("tag") or 0).first()
                 n = actions.do_add_targets(campaign, actor=user, node=node, tag=tag)
                 messages.success(request, _("已加入 %(n)d 户") % {"n": n})
             elif request.POST.get("verb") == "assign":
                 visitor = User.objects.filter(pk=request.POST.get("visitor") or 0, is_active=True).first()
-                node = Node.objects.visible_to(user, VIEW).filter(pk=request.POST.get("node") or 0).first()
+                node = (
+                    Node.objects.visible_to(user, Cap.DELIBERATION_VIEW)
+                    .filter(pk=request.POST.get("node") or 0)
+                    .first()
+                )
                 n = actions.do_assign(campaign, actor=user, visitor=visitor, node=node)
                 messages.success(request, _("已分配 %(n)d 户") % {"n": n})
         except ValidationError as exc:
@@ -159,13 +169,8 @@ def campaign_detail(request, pk):
     targets = queries.targets(user).filter(campaign=campaign)
     status = request.GET.get("status", "")
     listed = targets.filter(status=status) if status in TargetStatus.values else targets
-    page = Paginator(listed.order_by("household__node__path", "household__room"), 50).get_page(
-        request.GET.get("page")
-    )
-    rows = [
-        {"t": t, "address": mask_address(t.household.address), "color": TARGET_STATUS_COLORS.get(t.status)}
-        for t in page.object_list
-    ]
+    page = paginate(request, listed.order_by("household__node__path", "household__room"), per_page=50)
+    rows = [{"t": t, "address": mask_address(t.household.address)} for t in page.object_list]
     by_visitor = (
         targets.values("visitor__display_name")
         .annotate(
@@ -269,9 +274,15 @@ def linked_contact(request, member_pk):
 def teams(request):
     """红色管家 teams; a manager forms one: a name, the 社区/小区, members (accounts) and the buildings covered."""
     user = request.user
-    nodes = Node.objects.visible_to(user, MANAGE).filter(kind__in=(NodeKind.COMMUNITY, NodeKind.ESTATE))
+    nodes = Node.objects.visible_to(user, Cap.DELIBERATION_MANAGE).filter(
+        kind__in=(NodeKind.COMMUNITY, NodeKind.ESTATE)
+    )
     if request.method == "POST":
-        node = nodes.filter(pk=request.POST.get("node") or 0).first() if user.has_cap(MANAGE) else None
+        node = (
+            nodes.filter(pk=request.POST.get("node") or 0).first()
+            if user.has_cap(Cap.DELIBERATION_MANAGE)
+            else None
+        )
         if node is None:
             messages.error(request, _("请选择社区/小区"))
             return redirect("deliberation:teams")
@@ -301,14 +312,14 @@ def teams(request):
             messages.error(request, str(exc))
         return redirect("deliberation:teams")
     rows = (
-        RedTeam.objects.visible_to(user, VIEW)
+        RedTeam.objects.visible_to(user, Cap.DELIBERATION_VIEW)
         .select_related("node", "leader")
         .prefetch_related("members", "buildings")
     )
-    can_manage = user.has_cap(MANAGE)
+    can_manage = user.has_cap(Cap.DELIBERATION_MANAGE)
     context = {"rows": rows, "can_manage": can_manage}
     if can_manage:
-        paths = user.scope_paths(MANAGE)
+        paths = user.scope_paths(Cap.DELIBERATION_MANAGE)
         people = User.objects.filter(is_active=True)
         if not user.is_superuser:
             inside = Q()
@@ -317,7 +328,9 @@ def teams(request):
             people = people.filter(inside)
         context["nodes"] = nodes.order_by("path")
         context["buildings"] = (
-            Node.objects.visible_to(user, MANAGE).filter(kind=NodeKind.BUILDING).order_by("path")[:300]
+            Node.objects.visible_to(user, Cap.DELIBERATION_MANAGE)
+            .filter(kind=NodeKind.BUILDING)
+            .order_by("path")[:300]
         )
         context["people"] = people.distinct().order_by("display_name")[:300]
     return render(request, "deliberation/visits/teams.html", context)

@@ -1,5 +1,7 @@
 """The only place enterprise-services state changes (registry, pipeline, ledger, 一企一策, events and policies)."""
 
+from __future__ import annotations
+
 from .events import (
     do_add_bank,
     do_add_policy,

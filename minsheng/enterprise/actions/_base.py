@@ -1,18 +1,26 @@
-"""What every enterprise action shares: the capability check at the row's node, and notifications after commit."""
+"""What every enterprise action shares: notifications after commit."""
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from minsheng.accounts.models import User
 
 
-def require(actor, capability: str, node=None) -> None:
-    """`actor=None` is the system (the stage clock, the demo's automatic steps) and may do anything."""
-    if actor is None:
-        return
-    if not actor.has_cap(capability, node):
-        raise PermissionDenied(_("没有权限执行此操作"))
-
-
-def notify(users, *, title: str, body: str = "", link: str = "", source=None, level: str = "info", key=None):
+def notify(
+    users: Iterable[User | None],
+    *,
+    title: str,
+    body: str = "",
+    link: str = "",
+    source: Model | None = None,
+    level: str = "info",
+    key: str | None = None,
+) -> None:
     from minsheng.core import notifications
 
     recipients = {u for u in users if u is not None and getattr(u, "is_active", False)}

@@ -6,41 +6,52 @@ which enterprises and banks took part, what each pair agreed (意向, 授信, �
 together: an intention is not a loan), and which policies reached which enterprise.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.activities import actions as engine
 from minsheng.core import clock
 from minsheng.core.calendar import TZ
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.permissions import require_cap
 
 from ..choices import DeliveryMethod, EventKind, PolicyMode, SizeClass
 from ..models import Bank, Enterprise, EnterpriseEvent, MatchOutcome, Policy, PolicyDelivery
-from ._base import require
+
+if TYPE_CHECKING:
+    from models import EnterpriseTag, Industry
+
+    from minsheng.accounts.models import User
+    from minsheng.org.models import Node
 
 
 @transaction.atomic
 def do_record_event(
     *,
-    actor,
+    actor: User | None,
     kind: str,
     title: str,
     held_on: dt.date,
-    node,
+    node: Node,
     place: str = "",
     summary: str = "",
-    enterprises=(),
-    banks=(),
-    policies=(),
+    enterprises: Iterable[Enterprise] = (),
+    banks: Iterable[Bank] = (),
+    policies: Iterable[Policy] = (),
 ) -> EnterpriseEvent:
     """Record an event with its participants. At a 送政策进企业 event every enterprise present receives every policy
     presented (a delivery each, by 活动宣讲)."""
-    require(actor, "enterprise.manage", node)
-    errors = {}
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, node)
+    errors: dict[str, str | list[str]] = {}
     if kind not in EventKind.values:
         errors["kind"] = _("请选择活动类型")
     if not (title or "").strip():
@@ -84,7 +95,7 @@ def do_record_event(
 
 
 #: The activities engine's event kinds (data rows it ships) for ours.
-ENGINE_KINDS = {
+ENGINE_KINDS: dict[str, str] = {
     EventKind.TRAINING: "training",
     EventKind.MATCHMAKING: "matchmaking",
     EventKind.POLICY: "publicity",
@@ -93,7 +104,9 @@ ENGINE_KINDS = {
 SESSION = (dt.time(9, 0), dt.time(11, 30))
 
 
-def _host_on_engine(event: EnterpriseEvent, actor, enterprises, banks) -> None:
+def _host_on_engine(
+    event: EnterpriseEvent, actor: User | None, enterprises: Iterable[Enterprise], banks: Iterable[Bank]
+) -> None:
     """The event's registration and check-in live on the activities engine, hosted by this record (decision 0034):
     the session is created there; for an event already held, each enterprise's primary contact (and each bank's
     representative) is recorded as checked in from the sign-in sheet, and once its time is over the session is
@@ -139,15 +152,15 @@ def _host_on_engine(event: EnterpriseEvent, actor, enterprises, banks) -> None:
 
 
 @transaction.atomic
-def do_link_activity(event: EnterpriseEvent, *, actor, activity_id: int) -> EnterpriseEvent:
+def do_link_activity(event: EnterpriseEvent, *, actor: User | None, activity_id: int) -> EnterpriseEvent:
     """Point the record at the activities engine's event that carries its registration and check-in."""
-    require(actor, "enterprise.manage", event.node)
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, event.node)
     event.activity_id = activity_id
     event.save(update_fields=["activity_id", "updated_at"])
     return event
 
 
-def _money(value, field: str) -> Decimal:
+def _money(value: Decimal | int | float | str | None, field: str) -> Decimal:
     try:
         number = Decimal(str(value if value not in (None, "") else 0))
     except Exception:
@@ -163,19 +176,19 @@ def _money(value, field: str) -> Decimal:
 def do_record_outcome(
     event: EnterpriseEvent,
     *,
-    actor,
+    actor: User | None,
     enterprise: Enterprise,
     bank: Bank,
-    intent_amount=0,
-    credit_amount=0,
-    loan_amount=0,
+    intent_amount: Decimal | int | float | str = 0,
+    credit_amount: Decimal | int | float | str = 0,
+    loan_amount: Decimal | int | float | str = 0,
     note: str = "",
 ) -> MatchOutcome:
     """The pair's figures as of now (a later 授信 or 放款 updates the same row; each amount stays in its field)."""
-    require(actor, "enterprise.manage", event.node)
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, event.node)
     if event.kind != EventKind.MATCHMAKING:
         raise IllegalTransition(_("只有政银企对接活动登记融资对接成果"))
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if not event.enterprises.filter(pk=enterprise.pk).exists():
         errors["enterprise"] = _("该企业未参加本次活动")
     if not event.banks.filter(pk=bank.pk).exists():
@@ -206,8 +219,8 @@ def do_record_outcome(
 
 
 @transaction.atomic
-def do_add_bank(*, actor, name: str) -> Bank:
-    require(actor, "enterprise.manage")
+def do_add_bank(*, actor: User | None, name: str) -> Bank:
+    require_cap(actor, Cap.ENTERPRISE_MANAGE)
     if not (name or "").strip():
         raise ValidationError({"name": _("请填写金融机构名称")})
     return Bank.objects.get_or_create(name=name.strip()[:100])[0]
@@ -216,7 +229,7 @@ def do_add_bank(*, actor, name: str) -> Bank:
 @transaction.atomic
 def do_add_policy(
     *,
-    actor,
+    actor: User | None,
     title: str,
     issuer: str,
     issued_on: dt.date,
@@ -224,12 +237,12 @@ def do_add_policy(
     doc_number: str = "",
     valid_until: dt.date | None = None,
     mode: str = PolicyMode.APPLY,
-    tags=(),
-    industries=(),
-    sizes=(),
+    tags: Iterable[EnterpriseTag] = (),
+    industries: Iterable[Industry] = (),
+    sizes: Iterable[str] = (),
 ) -> Policy:
-    require(actor, "enterprise.manage")
-    errors = {}
+    require_cap(actor, Cap.ENTERPRISE_MANAGE)
+    errors: dict[str, str | list[str]] = {}
     for field, value in (("title", title), ("issuer", issuer), ("summary", summary)):
         if not (value or "").strip():
             errors[field] = _("此项必填")
@@ -262,15 +275,15 @@ def do_add_policy(
 def do_deliver_policy(
     policy: Policy,
     *,
-    actor,
+    actor: User | None,
     enterprise: Enterprise,
     delivered_on: dt.date,
     method: str = DeliveryMethod.VISIT,
     note: str = "",
     event: EnterpriseEvent | None = None,
 ) -> PolicyDelivery:
-    require(actor, "enterprise.manage", enterprise.node)
-    errors = {}
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, enterprise.node)
+    errors: dict[str, str | list[str]] = {}
     if method not in DeliveryMethod.values:
         errors["method"] = _("请选择送达方式")
     if delivered_on is None or delivered_on > clock.now().date():

@@ -7,22 +7,36 @@ confirmation, a photo of it, a chat screenshot). The confirmation is the case's 
 engine's satisfaction figures include it; an enterprise that says "not solved" sends the case back (重办).
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases import actions as case_actions
 from minsheng.cases.choices import DONE_STATES, VOID_STATES, Channel, Satisfaction, Status, Urgency
 from minsheng.cases.models import Category
 from minsheng.core import clock
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.permissions import require_cap
 
 from .. import reference
 from ..choices import ConfirmedBy, LedgerState, RaisedVia
 from ..models import Contact, Enterprise, Problem, Visit
-from ._base import require
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+    from models import EnterpriseEvent
+
+    from minsheng.accounts.models import User
+    from minsheng.cases.models import Unit
+
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = (".jpg", ".jpeg", ".png", ".pdf", ".webp", ".heic")
@@ -32,6 +46,7 @@ def ledger_state(problem: Problem) -> str:
     """Read from the case: still with the engine, handled and awaiting the enterprise, closed, or void."""
     if problem.closed_at is not None:
         return LedgerState.CLOSED
+    assert problem.case is not None  # a problem is filed as a case when it is raised
     status = problem.case.status
     if status in VOID_STATES:
         return LedgerState.VOID
@@ -40,7 +55,7 @@ def ledger_state(problem: Problem) -> str:
     return LedgerState.OPEN
 
 
-def enterprise_categories():
+def enterprise_categories() -> QuerySet[Category]:
     """The 企业诉求 subtree of the case categories (the clock's limits hang on them)."""
     top = Category.objects.filter(code=reference.CASE_CATEGORIES[0][0]).first()
     if top is None:
@@ -52,16 +67,16 @@ def enterprise_categories():
 def do_record_visit(
     enterprise: Enterprise,
     *,
-    actor,
+    actor: User | None,
     visited_on: dt.date,
     findings: str,
-    units=(),
-    members=(),
+    units: Iterable[Unit] = (),
+    members: Iterable[User] = (),
     on_site_office: bool = False,
 ) -> Visit:
     """组团式服务: the team (departments and people) that went, and what they found."""
-    require(actor, "enterprise.manage", enterprise.node)
-    errors = {}
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, enterprise.node)
+    errors: dict[str, str | list[str]] = {}
     if visited_on is None or visited_on > clock.now().date():
         errors["visited_on"] = _("走访日期不能晚于今天")
     if not (findings or "").strip():
@@ -87,18 +102,18 @@ def do_record_visit(
 def do_raise_problem(
     enterprise: Enterprise,
     *,
-    actor=None,
+    actor: User | None = None,
     contact: Contact | None = None,
     title: str,
     description: str,
     raised_via: str,
     visit: Visit | None = None,
-    event=None,
+    event: EnterpriseEvent | None = None,
     category: Category | None = None,
     urgency: str = Urgency.NORMAL,
-    unit=None,
-    co_units=(),
-    files=(),
+    unit: Unit | None = None,
+    co_units: Iterable[Unit] = (),
+    files: Iterable[UploadedFile[bytes]] = (),
 ) -> Problem:
     """带走问题: a staff member (on a visit, at an event, as 包靠 cadre) or the enterprise's own contact (H5) raises
     a problem. It becomes a case of kind 企业诉求 on the enterprise clock; given a lead unit (the department that
@@ -109,13 +124,13 @@ def do_raise_problem(
     elif actor is None:
         raise PermissionDenied(_("请先登录"))
     else:
-        require(actor, "enterprise.manage", enterprise.node)
+        require_cap(actor, Cap.ENTERPRISE_MANAGE, enterprise.node)
     if raised_via not in RaisedVia.values:
         raise ValidationError({"raised_via": _("未知的问题来源")})
     if visit is not None and visit.enterprise_id != enterprise.pk:
         raise ValidationError({"visit": _("走访记录不属于该企业")})
     if category is None:
-        category = Category.objects.filter(code=reference.DEFAULT_CATEGORY).first()
+        category = Category.objects.get(code=reference.DEFAULT_CATEGORY)
     elif not enterprise_categories().filter(pk=category.pk).exists():
         raise ValidationError({"category": _("请选择企业诉求下的分类")})
     if not (title or "").strip():
@@ -154,7 +169,7 @@ def do_raise_problem(
     return problem
 
 
-def _check_evidence(evidence) -> None:
+def _check_evidence(evidence: UploadedFile[bytes]) -> None:
     name = (getattr(evidence, "name", "") or "").lower()
     if not name.endswith(EVIDENCE_TYPES):
         raise ValidationError({"evidence": _("凭证应为图片或 PDF 文件")})
@@ -162,7 +177,13 @@ def _check_evidence(evidence) -> None:
         raise ValidationError({"evidence": _("凭证文件不能超过10MB")})
 
 
-def _confirmer(problem: Problem, actor, contact, evidence, note) -> str:
+def _confirmer(
+    problem: Problem,
+    actor: User | None,
+    contact: Contact | None,
+    evidence: UploadedFile[bytes] | None,
+    note: str,
+) -> str:
     """Who may speak for the enterprise: its own H5 contact, or staff recording it with evidence."""
     if contact is not None:
         if contact.enterprise_id != problem.enterprise_id or not contact.h5_enabled:
@@ -171,9 +192,9 @@ def _confirmer(problem: Problem, actor, contact, evidence, note) -> str:
     if actor is None:
         raise PermissionDenied(_("销号须由企业确认"))
     enterprise = problem.enterprise
-    if enterprise.cadre_id != actor.pk and not actor.has_cap("enterprise.manage", enterprise.node):
+    if enterprise.cadre_id != actor.pk and not actor.has_cap(Cap.ENTERPRISE_MANAGE, enterprise.node):
         raise PermissionDenied(_("只有包靠干部或企业服务人员可以代为记录企业确认"))
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if not evidence:
         errors["evidence"] = _("代为记录企业确认时须上传企业确认凭证（签字确认单、照片等）")
     else:
@@ -192,11 +213,11 @@ def _confirmer(problem: Problem, actor, contact, evidence, note) -> str:
 def do_confirm_close(
     problem: Problem,
     *,
-    actor=None,
+    actor: User | None = None,
     contact: Contact | None = None,
     satisfaction: str = Satisfaction.SATISFIED,
     note: str = "",
-    evidence=None,
+    evidence: UploadedFile[bytes] | None = None,
 ) -> Problem:
     """销号: the enterprise confirms the problem is solved. Refused while the case is still being handled."""
     problem = (
@@ -210,6 +231,7 @@ def do_confirm_close(
     if satisfaction not in (Satisfaction.SATISFIED, Satisfaction.BASIC):
         raise ValidationError({"satisfaction": _("确认解决时请选择“满意”或“基本满意”")})
     case = problem.case
+    assert case is not None  # a problem is filed as a case when it is raised
     if case.status not in DONE_STATES:
         raise IllegalTransition(_("问题尚未办结（当前：%(s)s），不能销号") % {"s": Status(case.status).label})
     if case.status == Status.RESOLVED:  # the enterprise's word is the case's 回访 by its reporter
@@ -236,7 +258,12 @@ def do_confirm_close(
 
 @transaction.atomic
 def do_decline_close(
-    problem: Problem, *, actor=None, contact: Contact | None = None, reason: str, evidence=None
+    problem: Problem,
+    *,
+    actor: User | None = None,
+    contact: Contact | None = None,
+    reason: str,
+    evidence: UploadedFile[bytes] | None = None,
 ) -> Problem:
     """The enterprise says the problem is not solved: the case goes back to its handler (重办) on a fresh clock."""
     if not (reason or "").strip():
@@ -253,10 +280,11 @@ def do_decline_close(
     elif actor is None:
         raise PermissionDenied(_("须由企业确认"))
     elif problem.enterprise.cadre_id != actor.pk and not actor.has_cap(
-        "enterprise.manage", problem.enterprise.node
+        Cap.ENTERPRISE_MANAGE, problem.enterprise.node
     ):
         raise PermissionDenied(_("只有包靠干部或企业服务人员可以代为记录企业意见"))
     case = problem.case
+    assert case is not None  # a problem is filed as a case when it is raised
     if case.status != Status.RESOLVED:
         raise IllegalTransition(_("问题办结后、销号前才能反馈未解决"))
     case_actions.do_follow_up(

@@ -6,21 +6,34 @@ Every move writes a ProjectEvent and restarts the stage clock (StageLimit, in wo
 signing.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.calendar import WorkCalendar
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.permissions import require_cap
 
 from ..choices import LOSABLE, PIPELINE, SIGNED_OR_LATER, Ageing, Milestone, SigningKind, Stage
 from ..models import FundsRecord, MilestoneRecord, Project, ProjectEvent, Signing, StageLimit, Trip
-from ._base import notify, require
+from ._base import notify
+
+if TYPE_CHECKING:
+    from models import Enterprise, Industry
+
+    from minsheng.accounts.models import User
+    from minsheng.org.models import Node
+
 
 ZERO = Decimal("0")
 
@@ -30,7 +43,14 @@ def _locked(project: Project) -> Project:
 
 
 def _event(
-    project: Project, verb: str, actor, *, from_stage: str = "", note: str = "", days=None, **extra
+    project: Project,
+    verb: str,
+    actor: User | None,
+    *,
+    from_stage: str = "",
+    note: str = "",
+    days: int | None = None,
+    **extra: Any,
 ) -> ProjectEvent:
     return ProjectEvent.objects.create(
         project=project,
@@ -101,7 +121,7 @@ def _next_number(now: dt.datetime) -> str:
     return f"{prefix}{n:04d}"
 
 
-def _default_owner(node):
+def _default_owner(node: Node) -> User | None:
     """Who answers a lead submitted by someone outside enterprise services: the 企业服务专员 over its node."""
     from minsheng.accounts.choices import Role
     from minsheng.accounts.models import Membership
@@ -117,7 +137,7 @@ def _default_owner(node):
     return membership.user if membership else None
 
 
-def _amount(value, field: str, *, positive: bool = True) -> Decimal:
+def _amount(value: Decimal | int | float | str | None, field: str, *, positive: bool = True) -> Decimal:
     try:
         number = Decimal(str(value))
     except Exception:
@@ -135,21 +155,21 @@ def _amount(value, field: str, *, positive: bool = True) -> Decimal:
 @transaction.atomic
 def do_submit_lead(
     *,
-    actor,
+    actor: User | None,
     name: str,
     investor: str,
-    industry,
-    node,
-    planned_amount,
+    industry: Industry,
+    node: Node,
+    planned_amount: Decimal | int | float | str,
     description: str = "",
     source_note: str = "",
-    owner=None,
-    enterprise=None,
+    owner: User | None = None,
+    enterprise: Enterprise | None = None,
 ) -> Project:
     """全员线索收集: any staff member submits a lead and is credited with it; a named owner answers it."""
     if actor is not None and not getattr(actor, "is_staff_member", False):
         raise PermissionDenied(_("只有工作人员可以提交招商线索"))
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if not (name or "").strip():
         errors["name"] = _("请填写项目名称")
     if not (investor or "").strip():
@@ -166,11 +186,13 @@ def do_submit_lead(
         raise ValidationError(errors)
     if owner is None:
         owner = (
-            actor if actor is not None and actor.has_cap("enterprise.manage", node) else _default_owner(node)
+            actor
+            if actor is not None and actor.has_cap(Cap.ENTERPRISE_MANAGE, node)
+            else _default_owner(node)
         )
     if owner is None:
         raise ValidationError({"owner": _("请指定线索负责人")})
-    if not owner.has_cap("enterprise.manage", node):
+    if not owner.has_cap(Cap.ENTERPRISE_MANAGE, node):
         raise ValidationError({"owner": _("负责人须为该区域的企业服务人员")})
     now = clock.now()
     project = Project(
@@ -204,13 +226,15 @@ def do_submit_lead(
 
 
 @transaction.atomic
-def do_advance(project: Project, *, actor, to: str, owner=None, note: str = "") -> Project:
+def do_advance(
+    project: Project, *, actor: User | None, to: str, owner: User | None = None, note: str = ""
+) -> Project:
     """Move to the next stage. Skipping is refused; 签约 happens by recording the first signing, 投产 needs 开工."""
     project = _locked(project)
-    require(actor, "enterprise.manage", project.node)
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, project.node)
     if project.stage not in LOSABLE:
         raise IllegalTransition(_("项目当前阶段为“%(s)s”，不能再推进") % {"s": Stage(project.stage).label})
-    expected = PIPELINE[PIPELINE.index(project.stage) + 1]
+    expected = PIPELINE[PIPELINE.index(Stage(project.stage)) + 1]
     if to != expected:
         raise IllegalTransition(
             _("不能从“%(a)s”跳到“%(b)s”，下一阶段应为“%(c)s”")
@@ -234,7 +258,7 @@ def do_advance(project: Project, *, actor, to: str, owner=None, note: str = "") 
     if to == Stage.OPERATING:
         project.operating_on = today
     if owner is not None:
-        if not owner.has_cap("enterprise.manage", project.node):
+        if not owner.has_cap(Cap.ENTERPRISE_MANAGE, project.node):
             raise ValidationError({"owner": _("负责人须为该区域的企业服务人员")})
         project.owner = owner
     _start_clock(project, now)
@@ -253,11 +277,11 @@ def do_advance(project: Project, *, actor, to: str, owner=None, note: str = "") 
 
 
 @transaction.atomic
-def do_lose(project: Project, *, actor, reason: str) -> Project:
+def do_lose(project: Project, *, actor: User | None, reason: str) -> Project:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写流失原因")})
     project = _locked(project)
-    require(actor, "enterprise.manage", project.node)
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, project.node)
     if project.stage not in LOSABLE:
         raise IllegalTransition(_("项目当前阶段为“%(s)s”，不能标记流失") % {"s": Stage(project.stage).label})
     old = project.stage
@@ -274,10 +298,10 @@ def do_lose(project: Project, *, actor, reason: str) -> Project:
 
 
 @transaction.atomic
-def do_set_owner(project: Project, *, actor, owner, note: str = "") -> Project:
+def do_set_owner(project: Project, *, actor: User | None, owner: User | None, note: str = "") -> Project:
     project = _locked(project)
-    require(actor, "enterprise.manage", project.node)
-    if owner is None or not owner.has_cap("enterprise.manage", project.node):
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, project.node)
+    if owner is None or not owner.has_cap(Cap.ENTERPRISE_MANAGE, project.node):
         raise ValidationError({"owner": _("负责人须为该区域的企业服务人员")})
     previous = project.owner
     project.owner = owner
@@ -289,13 +313,13 @@ def do_set_owner(project: Project, *, actor, owner, note: str = "") -> Project:
 
 
 @transaction.atomic
-def do_link_enterprise(project: Project, *, actor, enterprise) -> Project:
+def do_link_enterprise(project: Project, *, actor: User | None, enterprise: Enterprise | None) -> Project:
     """The registered enterprise that carries the project (an existing one's expansion, or the new company set up
     to run it — tagged 新落地 when it is registered)."""
     project = _locked(project)
-    require(actor, "enterprise.manage", project.node)
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, project.node)
     if enterprise is not None:
-        require(actor, "enterprise.view", enterprise.node)
+        require_cap(actor, Cap.ENTERPRISE_VIEW, enterprise.node)
     project.enterprise = enterprise
     project.save(update_fields=["enterprise", "updated_at"])
     _event(project, "enterprise", actor, from_stage=project.stage, note=str(enterprise or ""))
@@ -309,9 +333,9 @@ def do_link_enterprise(project: Project, *, actor, enterprise) -> Project:
 def do_record_signing(
     project: Project,
     *,
-    actor,
+    actor: User | None,
     kind: str,
-    amount,
+    amount: Decimal | int | float | str,
     signed_on: dt.date,
     investor: str = "",
     note: str = "",
@@ -323,7 +347,7 @@ def do_record_signing(
     if signed_on is None or signed_on > clock.now().date():
         raise ValidationError({"signed_on": _("签约日期不能晚于今天")})
     project = _locked(project)
-    require(actor, "enterprise.manage", project.node)
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, project.node)
     first = not project.signings.exists()
     if first:
         if kind != SigningKind.FIRST:
@@ -378,7 +402,7 @@ def do_record_signing(
     return signing
 
 
-_MILESTONE_FIELD = {
+_MILESTONE_FIELD: dict[str, str] = {
     Milestone.APPROVED: "approved_on",
     Milestone.LAND: "land_on",
     Milestone.STARTED: "started_on",
@@ -387,7 +411,7 @@ _MILESTONE_FIELD = {
 
 @transaction.atomic
 def do_record_milestone(
-    project: Project, *, actor, milestone: str, on: dt.date, note: str = ""
+    project: Project, *, actor: User | None, milestone: str, on: dt.date, note: str = ""
 ) -> MilestoneRecord:
     """落地推进 by the 专班: 立项, 供地, 开工 — each once, 开工 only after 立项."""
     if milestone not in Milestone.values:
@@ -395,7 +419,7 @@ def do_record_milestone(
     if on is None or on > clock.now().date():
         raise ValidationError({"on": _("日期不能晚于今天")})
     project = _locked(project)
-    require(actor, "enterprise.manage", project.node)
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, project.node)
     if project.stage != Stage.LANDING:
         raise IllegalTransition(_("项目进入落地推进阶段后才能登记立项、供地、开工"))
     field = _MILESTONE_FIELD[milestone]
@@ -415,13 +439,15 @@ def do_record_milestone(
 
 
 @transaction.atomic
-def do_record_funds(project: Project, *, actor, amount, on: dt.date, note: str = "") -> FundsRecord:
+def do_record_funds(
+    project: Project, *, actor: User | None, amount: Decimal | int | float | str, on: dt.date, note: str = ""
+) -> FundsRecord:
     """资金到位: money actually in, counted toward 资金到位率 against the signed amount."""
     amount = _amount(amount, "amount")
     if on is None or on > clock.now().date():
         raise ValidationError({"on": _("日期不能晚于今天")})
     project = _locked(project)
-    require(actor, "enterprise.manage", project.node)
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, project.node)
     if project.stage not in SIGNED_OR_LATER:
         raise IllegalTransition(_("项目签约后才能登记到位资金"))
     record = FundsRecord.objects.create(
@@ -437,12 +463,12 @@ def do_record_funds(project: Project, *, actor, amount, on: dt.date, note: str =
 
 
 @transaction.atomic
-def do_supervise(project: Project, *, actor, comment: str) -> Project:
+def do_supervise(project: Project, *, actor: User | None, comment: str) -> Project:
     """督办 by a leader (or by the stage clock with actor=None when the stage runs over its limit)."""
     if not (comment or "").strip():
         raise ValidationError({"comment": _("请填写督办意见")})
     project = _locked(project)
-    require(actor, "enterprise.supervise", project.node)
+    require_cap(actor, Cap.ENTERPRISE_SUPERVISE, project.node)
     if project.stage not in LOSABLE:
         raise IllegalTransition(_("该项目无需督办"))
     project.is_supervised = True
@@ -488,19 +514,19 @@ def run_stage_clock(now: dt.datetime | None = None) -> dict[str, int]:
 @transaction.atomic
 def do_record_trip(
     *,
-    actor,
+    actor: User | None,
     destination: str,
     start: dt.date,
     end: dt.date,
     leader: str = "",
-    members=(),
+    members: Iterable[User] = (),
     visited: str = "",
     outcome: str = "",
-    projects=(),
+    projects: Iterable[Project] = (),
 ) -> Trip:
     """赴外招商: recorded by enterprise services; the leads it produced are linked to it."""
-    require(actor, "enterprise.manage")
-    errors = {}
+    require_cap(actor, Cap.ENTERPRISE_MANAGE)
+    errors: dict[str, str | list[str]] = {}
     if not (destination or "").strip():
         errors["destination"] = _("请填写目的地")
     if start is None or end is None:

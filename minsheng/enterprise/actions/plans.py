@@ -1,25 +1,42 @@
 """一企一策: a plan per startup or small enterprise — its needs, the actions with owners and dates, their progress —
 reviewed by the 小微企业工作委员会 before it is carried out."""
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.permissions import require_cap
 
 from ..choices import NeedKind, PlanStatus
 from ..models import Enterprise, Plan, PlanAction, PlanNeed
-from ._base import notify, require
+from ._base import notify
+
+if TYPE_CHECKING:
+    from minsheng.accounts.models import User
 
 
 @transaction.atomic
-def do_create_plan(enterprise: Enterprise, *, actor, year: int, summary: str, needs=(), actions=()) -> Plan:
+def do_create_plan(
+    enterprise: Enterprise,
+    *,
+    actor: User | None,
+    year: int,
+    summary: str,
+    needs: Iterable[tuple[str, str]] = (),
+    actions: Iterable[Mapping[str, Any]] = (),
+) -> Plan:
     """`needs` are (kind, description); `actions` are dicts with title, owner, due and optionally need (an index)."""
-    require(actor, "enterprise.manage", enterprise.node)
-    errors = {}
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, enterprise.node)
+    errors: dict[str, str | list[str]] = {}
     if not (summary or "").strip():
         errors["summary"] = _("请填写企业现状")
     if not needs:
@@ -47,10 +64,10 @@ def do_create_plan(enterprise: Enterprise, *, actor, year: int, summary: str, ne
 
 @transaction.atomic
 def do_add_action(
-    plan: Plan, *, actor, title: str, owner, due: dt.date, need: PlanNeed | None = None
+    plan: Plan, *, actor: User | None, title: str, owner: User, due: dt.date, need: PlanNeed | None = None
 ) -> PlanAction:
-    require(actor, "enterprise.manage", plan.enterprise.node)
-    errors = {}
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, plan.enterprise.node)
+    errors: dict[str, str | list[str]] = {}
     if not (title or "").strip():
         errors["title"] = _("请填写帮扶措施")
     if owner is None:
@@ -77,7 +94,9 @@ def do_add_action(
 
 
 @transaction.atomic
-def do_update_progress(action: PlanAction, *, actor, progress: int, note: str = "") -> PlanAction:
+def do_update_progress(
+    action: PlanAction, *, actor: User | None, progress: int, note: str = ""
+) -> PlanAction:
     """The owner (or enterprise services) reports progress; 100 % marks the action done today."""
     action = (
         PlanAction.objects.select_for_update(of=("self",))
@@ -87,7 +106,7 @@ def do_update_progress(action: PlanAction, *, actor, progress: int, note: str = 
     if (
         actor is not None
         and action.owner_id != actor.pk
-        and not actor.has_cap("enterprise.manage", action.plan.enterprise.node)
+        and not actor.has_cap(Cap.ENTERPRISE_MANAGE, action.plan.enterprise.node)
     ):
         raise PermissionDenied(_("只有责任人或企业服务人员可以填报进展"))
     if action.plan.status not in (PlanStatus.REVIEWED,):
@@ -102,10 +121,10 @@ def do_update_progress(action: PlanAction, *, actor, progress: int, note: str = 
 
 
 @transaction.atomic
-def do_review_plan(plan: Plan, *, actor, approve: bool, opinion: str) -> Plan:
+def do_review_plan(plan: Plan, *, actor: User | None, approve: bool, opinion: str) -> Plan:
     """小微企业工作委员会 审议: approved → carried out; returned → redrafted and reviewed again."""
     plan = Plan.objects.select_for_update(of=("self",)).select_related("enterprise__node").get(pk=plan.pk)
-    require(actor, "enterprise.supervise", plan.enterprise.node)
+    require_cap(actor, Cap.ENTERPRISE_SUPERVISE, plan.enterprise.node)
     if not (opinion or "").strip():
         raise ValidationError({"opinion": _("请填写委员会意见")})
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
@@ -121,9 +140,9 @@ def do_review_plan(plan: Plan, *, actor, approve: bool, opinion: str) -> Plan:
 
 
 @transaction.atomic
-def do_resubmit_plan(plan: Plan, *, actor, summary: str) -> Plan:
+def do_resubmit_plan(plan: Plan, *, actor: User | None, summary: str) -> Plan:
     plan = Plan.objects.select_for_update(of=("self",)).select_related("enterprise__node").get(pk=plan.pk)
-    require(actor, "enterprise.manage", plan.enterprise.node)
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, plan.enterprise.node)
     if plan.status != PlanStatus.RETURNED:
         raise IllegalTransition(_("只有退回修改的方案可以重新提交"))
     if not (summary or "").strip():
@@ -135,9 +154,9 @@ def do_resubmit_plan(plan: Plan, *, actor, summary: str) -> Plan:
 
 
 @transaction.atomic
-def do_complete_plan(plan: Plan, *, actor) -> Plan:
+def do_complete_plan(plan: Plan, *, actor: User | None) -> Plan:
     plan = Plan.objects.select_for_update(of=("self",)).select_related("enterprise__node").get(pk=plan.pk)
-    require(actor, "enterprise.manage", plan.enterprise.node)
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, plan.enterprise.node)
     if plan.status != PlanStatus.REVIEWED:
         raise IllegalTransition(_("方案审议通过后才能完成"))
     if plan.actions.filter(done_on__isnull=True).exists():

@@ -1,15 +1,27 @@
 """The enterprise registry: enterprises and their contacts."""
 
+from __future__ import annotations
+
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
+from minsheng.core.permissions import require_cap
+
 from ..choices import SizeClass
 from ..models import Contact, Enterprise
 from ..validators import validate_uscc
-from ._base import require
+
+if TYPE_CHECKING:
+    from models import EnterpriseTag
+
+    from minsheng.accounts.models import User
+
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 FIELDS = (
@@ -27,7 +39,7 @@ FIELDS = (
 )
 
 
-def _check(enterprise: Enterprise, errors: dict) -> None:
+def _check(enterprise: Enterprise, errors: dict[str, str | list[str]]) -> None:
     if not (enterprise.name or "").strip():
         errors["name"] = _("请填写企业名称")
     if enterprise.size not in SizeClass.values:
@@ -41,9 +53,11 @@ def _check(enterprise: Enterprise, errors: dict) -> None:
 
 
 @transaction.atomic
-def create_enterprise(*, actor, credit_code: str, tags=(), **fields) -> Enterprise:
+def create_enterprise(
+    *, actor: User | None, credit_code: str, tags: Iterable[EnterpriseTag] = (), **fields: Any
+) -> Enterprise:
     """登记 an enterprise. The credit code must pass GB 32100 and be new to the registry."""
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     try:
         code = validate_uscc(credit_code)
     except ValidationError as exc:
@@ -55,7 +69,7 @@ def create_enterprise(*, actor, credit_code: str, tags=(), **fields) -> Enterpri
     enterprise = Enterprise(credit_code=code, **{k: v for k, v in fields.items() if k in FIELDS})
     enterprise.name = (enterprise.name or "").strip()
     _check(enterprise, errors)
-    require(actor, "enterprise.manage", enterprise.node)
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, enterprise.node)
     enterprise.save()
     if tags:
         enterprise.tags.set(tags)
@@ -63,10 +77,12 @@ def create_enterprise(*, actor, credit_code: str, tags=(), **fields) -> Enterpri
 
 
 @transaction.atomic
-def update_enterprise(enterprise: Enterprise, *, actor, tags=None, **changes) -> Enterprise:
-    require(actor, "enterprise.manage", enterprise.node)
+def update_enterprise(
+    enterprise: Enterprise, *, actor: User | None, tags: Iterable[EnterpriseTag] | None = None, **changes: Any
+) -> Enterprise:
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, enterprise.node)
     enterprise = Enterprise.objects.select_for_update(of=("self",)).get(pk=enterprise.pk)
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if "credit_code" in changes:
         try:
             code = validate_uscc(changes.pop("credit_code"))
@@ -80,7 +96,9 @@ def update_enterprise(enterprise: Enterprise, *, actor, tags=None, **changes) ->
         if key in FIELDS:
             setattr(enterprise, key, value)
     _check(enterprise, errors)
-    require(actor, "enterprise.manage", enterprise.node)  # a move must land inside the actor's scope too
+    require_cap(
+        actor, Cap.ENTERPRISE_MANAGE, enterprise.node
+    )  # a move must land inside the actor's scope too
     enterprise.save()
     if tags is not None:
         enterprise.tags.set(tags)
@@ -91,15 +109,15 @@ def update_enterprise(enterprise: Enterprise, *, actor, tags=None, **changes) ->
 def add_contact(
     enterprise: Enterprise,
     *,
-    actor,
+    actor: User | None,
     name: str,
     phone: str,
     position: str = "",
     is_primary: bool = False,
     h5_enabled: bool = True,
 ) -> Contact:
-    require(actor, "enterprise.manage", enterprise.node)
-    errors = {}
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, enterprise.node)
+    errors: dict[str, str | list[str]] = {}
     phone = re.sub(r"[\s-]", "", phone or "")
     if not (name or "").strip():
         errors["name"] = _("请填写联系人姓名")
@@ -122,6 +140,6 @@ def add_contact(
 
 
 @transaction.atomic
-def remove_contact(contact: Contact, *, actor) -> None:
-    require(actor, "enterprise.manage", contact.enterprise.node)
+def remove_contact(contact: Contact, *, actor: User | None) -> None:
+    require_cap(actor, Cap.ENTERPRISE_MANAGE, contact.enterprise.node)
     contact.delete()

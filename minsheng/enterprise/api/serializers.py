@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
+from minsheng.accounts.choices import Cap
 from minsheng.cases.choices import Satisfaction, Urgency
 from minsheng.cases.models import Category, Unit
 from minsheng.core.masking import mask_phone
@@ -101,7 +102,7 @@ class EnterpriseInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     industry = serializers.SlugRelatedField(slug_field="code", queryset=Industry.objects.all())
     size = serializers.ChoiceField(choices=SizeClass.choices)
-    node = ScopedRelatedField(capability="enterprise.manage", queryset=Node.objects.all())
+    node = ScopedRelatedField(capability=Cap.ENTERPRISE_MANAGE, queryset=Node.objects.all())
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     legal_rep = serializers.CharField(max_length=50, required=False, allow_blank=True)
     founded_on = serializers.DateField(required=False, allow_null=True)
@@ -219,7 +220,7 @@ class EntLeadInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     investor = serializers.CharField(max_length=100)
     industry = serializers.SlugRelatedField(slug_field="code", queryset=Industry.objects.all())
-    node = ScopedRelatedField(capability="org.view", queryset=Node.objects.all())
+    node = ScopedRelatedField(capability=Cap.ORG_VIEW, queryset=Node.objects.all())
     planned_amount = serializers.DecimalField(**MONEY)
     description = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     source_note = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -297,10 +298,10 @@ class EntProblemSerializer(serializers.ModelSerializer):
 
 
 class EntProblemInputSerializer(serializers.Serializer):
-    enterprise = ScopedRelatedField(capability="enterprise.manage", queryset=Enterprise.objects.all())
+    enterprise = ScopedRelatedField(capability=Cap.ENTERPRISE_MANAGE, queryset=Enterprise.objects.all())
     title = serializers.CharField(max_length=60)
     description = serializers.CharField(max_length=4000)
-    visit = ScopedRelatedField(capability="enterprise.manage", queryset=Visit.objects.all(), required=False)
+    visit = ScopedRelatedField(capability=Cap.ENTERPRISE_MANAGE, queryset=Visit.objects.all(), required=False)
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=Category.objects.filter(code__startswith="QY"), required=False
     )
@@ -330,7 +331,7 @@ class EntVisitSerializer(serializers.ModelSerializer):
 
 
 class EntVisitInputSerializer(serializers.Serializer):
-    enterprise = ScopedRelatedField(capability="enterprise.manage", queryset=Enterprise.objects.all())
+    enterprise = ScopedRelatedField(capability=Cap.ENTERPRISE_MANAGE, queryset=Enterprise.objects.all())
     visited_on = serializers.DateField()
     findings = serializers.CharField(max_length=4000)
     units = serializers.PrimaryKeyRelatedField(
@@ -381,7 +382,7 @@ class EntNeedInputSerializer(serializers.Serializer):
 
 
 class EntPlanInputSerializer(serializers.Serializer):
-    enterprise = ScopedRelatedField(capability="enterprise.manage", queryset=Enterprise.objects.all())
+    enterprise = ScopedRelatedField(capability=Cap.ENTERPRISE_MANAGE, queryset=Enterprise.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     summary = serializers.CharField(max_length=4000)
     needs = EntNeedInputSerializer(many=True)
@@ -433,18 +434,18 @@ class EntEventInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EventKind.choices)
     title = serializers.CharField(max_length=100)
     held_on = serializers.DateField()
-    node = ScopedRelatedField(capability="enterprise.manage", queryset=Node.objects.all())
+    node = ScopedRelatedField(capability=Cap.ENTERPRISE_MANAGE, queryset=Node.objects.all())
     place = serializers.CharField(max_length=100, required=False, allow_blank=True)
     summary = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     enterprises = ScopedRelatedField(
-        capability="enterprise.view", queryset=Enterprise.objects.all(), many=True, required=False
+        capability=Cap.ENTERPRISE_VIEW, queryset=Enterprise.objects.all(), many=True, required=False
     )
     banks = serializers.PrimaryKeyRelatedField(queryset=Bank.objects.all(), many=True, required=False)
     policies = serializers.PrimaryKeyRelatedField(queryset=Policy.objects.all(), many=True, required=False)
 
 
 class EntOutcomeInputSerializer(serializers.Serializer):
-    enterprise = ScopedRelatedField(capability="enterprise.view", queryset=Enterprise.objects.all())
+    enterprise = ScopedRelatedField(capability=Cap.ENTERPRISE_VIEW, queryset=Enterprise.objects.all())
     bank = serializers.PrimaryKeyRelatedField(queryset=Bank.objects.all())
     intent_amount = serializers.DecimalField(default=0, **MONEY)
     credit_amount = serializers.DecimalField(default=0, **MONEY)
@@ -504,7 +505,7 @@ class EntDeliverySerializer(serializers.ModelSerializer):
 
 
 class EntDeliveryInputSerializer(serializers.Serializer):
-    enterprise = ScopedRelatedField(capability="enterprise.manage", queryset=Enterprise.objects.all())
+    enterprise = ScopedRelatedField(capability=Cap.ENTERPRISE_MANAGE, queryset=Enterprise.objects.all())
     delivered_on = serializers.DateField()
     method = serializers.ChoiceField(choices=DeliveryMethod.choices, default=DeliveryMethod.VISIT)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)

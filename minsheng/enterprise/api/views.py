@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from minsheng.accounts.api.base import CapabilityViewMixin
+from minsheng.accounts.choices import Cap
 from minsheng.core import metrics as registry
 
 from .. import actions, filtersets, queries
@@ -40,8 +41,8 @@ class EnterpriseViewSet(
 ):
     """企业名录. Contacts' phones are masked."""
 
-    read_capability = "enterprise.view"
-    write_capability = "enterprise.manage"
+    read_capability = Cap.ENTERPRISE_VIEW
+    write_capability = Cap.ENTERPRISE_MANAGE
     filterset_class = filtersets.EnterpriseFilter
     ordering_fields = ["name", "pk"]
 
@@ -76,8 +77,8 @@ class ProjectViewSet(
 ):
     """招商项目. Any staff member may POST a lead (and is credited); the stage actions need enterprise.manage."""
 
-    read_capability = "enterprise.view"
-    write_capability = "enterprise.view"
+    read_capability = Cap.ENTERPRISE_VIEW
+    write_capability = Cap.ENTERPRISE_VIEW
     filterset_class = filtersets.ProjectFilter
     ordering_fields = ["stage_entered_at", "pk"]
 
@@ -113,7 +114,7 @@ class ProjectViewSet(
     def create(self, request):
         """全员线索收集: any staff member submits a lead."""
         project = actions.do_submit_lead(actor=request.user, **_data(s.EntLeadInputSerializer, request))
-        if not request.user.has_cap("enterprise.view", project.node):
+        if not request.user.has_cap(Cap.ENTERPRISE_VIEW, project.node):
             return Response(s.EntProjectSerializer(project).data, status=status.HTTP_201_CREATED)
         return self._answer(project, status.HTTP_201_CREATED)
 
@@ -171,8 +172,8 @@ class ProblemViewSet(
 ):
     """企业问题台账: each item is a case of kind 企业诉求; 销号 needs the enterprise's confirmation with evidence."""
 
-    read_capability = "enterprise.view"
-    write_capability = "enterprise.manage"
+    read_capability = Cap.ENTERPRISE_VIEW
+    write_capability = Cap.ENTERPRISE_MANAGE
     filterset_class = filtersets.ProblemFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -223,8 +224,8 @@ class VisitViewSet(
 ):
     """组团式服务走访."""
 
-    read_capability = "enterprise.view"
-    write_capability = "enterprise.manage"
+    read_capability = Cap.ENTERPRISE_VIEW
+    write_capability = Cap.ENTERPRISE_MANAGE
 
     def get_queryset(self):
         return (
@@ -248,12 +249,12 @@ class PlanViewSet(
 ):
     """一企一策."""
 
-    read_capability = "enterprise.view"
-    write_capability = "enterprise.manage"
+    read_capability = Cap.ENTERPRISE_VIEW
+    write_capability = Cap.ENTERPRISE_MANAGE
 
     def get_permissions(self):
         if self.action == "review":
-            self.write_capability = "enterprise.supervise"
+            self.write_capability = Cap.ENTERPRISE_SUPERVISE
         return super().get_permissions()
 
     def get_queryset(self):
@@ -290,8 +291,8 @@ class EventViewSet(
 ):
     """Trainings, 政银企对接, 送政策进企业."""
 
-    read_capability = "enterprise.view"
-    write_capability = "enterprise.manage"
+    read_capability = Cap.ENTERPRISE_VIEW
+    write_capability = Cap.ENTERPRISE_MANAGE
     filterset_class = filtersets.EventFilter
 
     def get_queryset(self):
@@ -328,8 +329,8 @@ class EventViewSet(
 
 
 class BankViewSet(CapabilityViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    read_capability = "enterprise.view"
-    write_capability = "enterprise.manage"
+    read_capability = Cap.ENTERPRISE_VIEW
+    write_capability = Cap.ENTERPRISE_MANAGE
     serializer_class = s.EntBankSerializer
     queryset = Bank.objects.order_by("pk")
 
@@ -339,8 +340,8 @@ class PolicyViewSet(
 ):
     """The policy library, the enterprises each policy matches, and deliveries."""
 
-    read_capability = "enterprise.view"
-    write_capability = "enterprise.manage"
+    read_capability = Cap.ENTERPRISE_VIEW
+    write_capability = Cap.ENTERPRISE_MANAGE
 
     def get_queryset(self):
         return (
@@ -387,7 +388,7 @@ class PolicyViewSet(
 class FiguresView(CapabilityViewMixin, APIView):
     """GET /api/v1/enterprise/figures/: every enterprise-services figure for a period (this year by default)."""
 
-    read_capability = "enterprise.view"
+    read_capability = Cap.ENTERPRISE_VIEW
 
     @extend_schema(parameters=[s.EntFigureQuery], responses=s.EntFigureSerializer(many=True))
     def get(self, request):

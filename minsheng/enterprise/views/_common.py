@@ -1,19 +1,12 @@
-"""What every enterprise page shares: the capability gate, the action runner, the period of the figures."""
+"""What every enterprise page shares: the action runner, the period of the figures."""
 
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.forms import apply_action_errors
-
-
-def require(user, capability: str, node=None) -> None:
-    if not user.has_cap(capability, node):
-        raise PermissionDenied(_("没有权限执行此操作"))
 
 
 def run(request, form, action, *args, **kwargs):
@@ -26,10 +19,6 @@ def run(request, form, action, *args, **kwargs):
     except IllegalTransition as exc:
         form.add_error(None, str(exc))
         return None, 409
-
-
-def page(request, queryset, per_page: int = 30):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def year_period(request) -> tuple[dt.date, dt.date, int | None]:

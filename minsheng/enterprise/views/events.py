@@ -7,7 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
+from minsheng.core.pagination import paginate
+from minsheng.core.permissions import require_cap
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
@@ -16,12 +19,12 @@ from ..choices import EventKind
 from ..filtersets import EventFilter
 from ..forms import DeliveryForm, EventForm, OutcomeForm, PolicyForm
 from ..models import Enterprise, EnterpriseEvent, Policy
-from ._common import page, require, run
+from ._common import run
 
 
 @staff_required
 def event_list(request):
-    require(request.user, "enterprise.view")
+    require_cap(request.user, Cap.ENTERPRISE_VIEW)
     base = EnterpriseEvent.objects.visible_to(request.user)
     filterset = EventFilter(request.GET, queryset=base.annotate(n=Count("enterprises", distinct=True)))
     counts = dict(base.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
@@ -30,11 +33,11 @@ def event_list(request):
         "enterprise/events/list.html",
         {
             "filter": filterset,
-            "page_obj": page(request, filterset.qs.order_by("-held_on", "-pk")),
+            "page_obj": paginate(request, filterset.qs.order_by("-held_on", "-pk"), per_page=30),
             "kinds": [(k, k.label, counts.get(k, 0)) for k in EventKind],
             "total": sum(counts.values()),
             "current": request.GET.get("kind", ""),
-            "can_manage": request.user.has_cap("enterprise.manage"),
+            "can_manage": request.user.has_cap(Cap.ENTERPRISE_MANAGE),
             "policy_count": Policy.objects.visible_to(request.user).count(),
         },
     )
@@ -59,7 +62,7 @@ def _event_context(request, event, outcome_form=None):
         "outcomes": outcomes,
         "totals": totals,
         "is_matchmaking": event.kind == EventKind.MATCHMAKING,
-        "can_manage": request.user.has_cap("enterprise.manage", event.node),
+        "can_manage": request.user.has_cap(Cap.ENTERPRISE_MANAGE, event.node),
         "outcome_form": outcome_form or OutcomeForm(event=event),
         "problems": event.problems.select_related("case", "enterprise"),
         "sessions": _engine(event),
@@ -68,14 +71,14 @@ def _event_context(request, event, outcome_form=None):
 
 @staff_required
 def event_detail(request, pk):
-    event = get_visible_or_404(EnterpriseEvent, request.user, "enterprise.view", pk=pk)
+    event = get_visible_or_404(EnterpriseEvent, request.user, Cap.ENTERPRISE_VIEW, pk=pk)
     return render(request, "enterprise/events/detail.html", _event_context(request, event))
 
 
 @staff_required
 @require_POST
 def event_outcome(request, pk):
-    event = get_visible_or_404(EnterpriseEvent, request.user, "enterprise.view", pk=pk)
+    event = get_visible_or_404(EnterpriseEvent, request.user, Cap.ENTERPRISE_VIEW, pk=pk)
     form = OutcomeForm(request.POST, event=event)
     status = 400
     if form.is_valid():
@@ -93,7 +96,7 @@ def event_outcome(request, pk):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def event_new(request):
-    require(request.user, "enterprise.manage")
+    require_cap(request.user, Cap.ENTERPRISE_MANAGE)
     form = EventForm(request.POST or None, user=request.user, initial={"held_on": clock.now().date()})
     status = 200
     if request.method == "POST":
@@ -116,7 +119,7 @@ def event_new(request):
 
 @staff_required
 def policy_list(request):
-    require(request.user, "enterprise.view")
+    require_cap(request.user, Cap.ENTERPRISE_VIEW)
     policies = (
         Policy.objects.visible_to(request.user)
         .prefetch_related("tags", "industries")
@@ -126,15 +129,15 @@ def policy_list(request):
         request,
         "enterprise/events/policies.html",
         {
-            "page_obj": page(request, policies.order_by("-issued_on", "-pk")),
-            "can_manage": request.user.has_cap("enterprise.manage"),
+            "page_obj": paginate(request, policies.order_by("-issued_on", "-pk"), per_page=30),
+            "can_manage": request.user.has_cap(Cap.ENTERPRISE_MANAGE),
         },
     )
 
 
 @staff_required
 def policy_detail(request, pk, form=None, status=200):
-    policy = get_visible_or_404(Policy, request.user, "enterprise.view", pk=pk)
+    policy = get_visible_or_404(Policy, request.user, Cap.ENTERPRISE_VIEW, pk=pk)
     delivered = {d.enterprise_id: d for d in policy.deliveries.select_related("enterprise", "by")}
     matched = list(
         queries.matching_enterprises(policy, request.user).select_related("industry").order_by("name")
@@ -149,7 +152,7 @@ def policy_detail(request, pk, form=None, status=200):
             "pending": sum(1 for r in rows if r["delivery"] is None),
             "others": [d for eid, d in delivered.items() if eid not in {e.pk for e in matched}],
             "form": form or DeliveryForm(initial={"delivered_on": clock.now().date()}),
-            "can_manage": request.user.has_cap("enterprise.manage"),
+            "can_manage": request.user.has_cap(Cap.ENTERPRISE_MANAGE),
         },
         status=status,
     )
@@ -158,8 +161,8 @@ def policy_detail(request, pk, form=None, status=200):
 @staff_required
 @require_POST
 def policy_deliver(request, pk, enterprise_pk):
-    policy = get_visible_or_404(Policy, request.user, "enterprise.view", pk=pk)
-    enterprise = get_visible_or_404(Enterprise, request.user, "enterprise.manage", pk=enterprise_pk)
+    policy = get_visible_or_404(Policy, request.user, Cap.ENTERPRISE_VIEW, pk=pk)
+    enterprise = get_visible_or_404(Enterprise, request.user, Cap.ENTERPRISE_MANAGE, pk=enterprise_pk)
     form = DeliveryForm(request.POST)
     if form.is_valid():
         done, status = run(
@@ -181,7 +184,7 @@ def policy_deliver(request, pk, enterprise_pk):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def policy_new(request):
-    require(request.user, "enterprise.manage")
+    require_cap(request.user, Cap.ENTERPRISE_MANAGE)
     form = PolicyForm(request.POST or None)
     status = 200
     if request.method == "POST":

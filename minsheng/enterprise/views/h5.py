@@ -15,11 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from minsheng.cases.views.h5 import resident_status, resident_timeline
 from minsheng.core import sms
+from minsheng.core.badges import badge_class
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.masking import mask_phone
 
 from .. import actions
-from ..choices import LEDGER_COLORS, LedgerState, RaisedVia
+from ..choices import LEDGER_COLOURS, LedgerState, RaisedVia
 from ..forms import H5CodeForm, H5ConfirmForm, H5PhoneForm, H5ProblemForm
 from ..models import Contact, Problem
 
@@ -114,7 +115,7 @@ def home(request):
     problems = list(_problems(request.contacts).order_by("-pk"))
     for p in problems:
         p.state = actions.ledger_state(p)
-        p.state_color = LEDGER_COLORS[p.state]
+        p.state_badge = badge_class(LEDGER_COLOURS, p.state)
     awaiting = [p for p in problems if p.state == LedgerState.AWAITING]
     return render(
         request,
@@ -207,7 +208,7 @@ def problem(request, pk):
             "short_title": item.short_title,
             "case": item.case,
             "state": state,
-            "state_color": LEDGER_COLORS[state],
+            "state_badge": badge_class(LEDGER_COLOURS, state),
             "status": resident_status(item.case),
             "timeline": resident_timeline(item.case),
             "form": form,

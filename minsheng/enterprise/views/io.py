@@ -1,40 +1,27 @@
-"""xlsx import and export of the registry and exports of the ledger and the projects (core spreadsheet machinery,
-the org import page)."""
+"""The enterprise tables' xlsx page: what may be exported and imported. The export, template and import themselves
+are core's views, mounted in urls.py under the old names."""
 
-from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from minsheng.core.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, export_workbook, template_workbook
+from minsheng.accounts.choices import Cap
+from minsheng.core.permissions import require_cap
+from minsheng.core.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, resources
 from minsheng.core.views import staff_required
-from minsheng.core.views.spreadsheets import import_view, xlsx_response
-
-from ..spreadsheets import IMPORTABLE, TABLES
-from ._common import require
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _table(request, slug):
-    cls = TABLES.get(slug)
-    if cls is None:
-        raise Http404
-    return cls(request.user)
 
 
 @staff_required
 @require_GET
 def io_index(request):
-    require(request.user, "enterprise.view")
+    require_cap(request.user, Cap.ENTERPRISE_VIEW)
     user = request.user
     rows = []
-    for slug, cls in TABLES.items():
+    for cls in resources("enterprise").values():
         resource = cls(user)
         rows.append(
             {
                 "resource": resource,
-                "can_import": slug in IMPORTABLE and user.has_cap(resource.import_capability),
+                "can_import": resource.importable and user.has_cap(resource.import_capability),
                 "can_unmask": resource.has_pii and user.has_cap(resource.pii_capability),
             }
         )
@@ -42,44 +29,4 @@ def io_index(request):
         request,
         "enterprise/io.html",
         {"rows": rows, "max_rows": MAX_ROWS, "max_mb": MAX_FILE_BYTES // (1024 * 1024)},
-    )
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def io_export(request, slug):
-    resource = _table(request, slug)
-    require(request.user, resource.export_capability)
-    enterprise = request.GET.get("enterprise", "")
-    if slug == "enterprise-problems" and enterprise.isdigit():
-        resource.enterprise_id = int(enterprise)  # still read through the user's scope
-    unmasked = request.method == "POST" and request.POST.get("unmasked") == "1"
-    return xlsx_response(lambda out: export_workbook(resource, out, unmasked=unmasked), resource.sheet_title)
-
-
-@staff_required
-@require_GET
-def io_template(request, slug):
-    if slug not in IMPORTABLE:
-        raise Http404
-    resource = _table(request, slug)
-    require(request.user, resource.import_capability)
-    title = _("%(title)s导入模板") % {"title": resource.sheet_title}
-    return xlsx_response(lambda out: template_workbook(resource, out), title)
-
-
-@staff_required
-@require_http_methods(["GET", "POST"])
-def io_import(request, slug):
-    if slug not in IMPORTABLE:
-        raise Http404
-    resource = _table(request, slug)
-    require(request.user, resource.import_capability)
-    return import_view(
-        request,
-        slug,
-        app_label="enterprise",
-        template_url_name="enterprise:io_template",
-        back_url_name="enterprise:io",
-        base_template="base.html",
     )

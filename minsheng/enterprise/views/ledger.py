@@ -6,29 +6,33 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases.deadlines import state_of
 from minsheng.core import clock
+from minsheng.core.badges import badge_class
+from minsheng.core.pagination import paginate
+from minsheng.core.permissions import require_cap
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions, queries
-from ..choices import LEDGER_COLORS, LedgerState, RaisedVia
+from ..choices import LEDGER_COLOURS, LedgerState, RaisedVia
 from ..filtersets import ProblemFilter
 from ..forms import ConfirmForm, ProblemForm, VisitForm
 from ..models import Enterprise, Visit
-from ._common import page, require, run
+from ._common import run
 
 
 @staff_required
 def ledger(request):
-    require(request.user, "enterprise.view")
+    require_cap(request.user, Cap.ENTERPRISE_VIEW)
     base = queries.problems(request.user)
     filterset = ProblemFilter(request.GET, queryset=base)
-    page_obj = page(request, filterset.qs.order_by("-pk"), per_page=40)
+    page_obj = paginate(request, filterset.qs.order_by("-pk"), per_page=40)
     now = clock.now()
     for p in page_obj:
         p.state = actions.ledger_state(p)
-        p.state_color = LEDGER_COLORS[p.state]
+        p.state_badge = badge_class(LEDGER_COLOURS, p.state)
         p.clock = state_of(p.case, now)
     counts = {
         state: ProblemFilter({"state": state}, queryset=base).qs.count() for state in LedgerState.values
@@ -49,7 +53,7 @@ def ledger(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request, pk):
-    enterprise = get_visible_or_404(Enterprise, request.user, "enterprise.manage", pk=pk)
+    enterprise = get_visible_or_404(Enterprise, request.user, Cap.ENTERPRISE_MANAGE, pk=pk)
     form = VisitForm(request.POST or None, initial={"visited_on": clock.now().date()})
     status = 200
     if request.method == "POST":
@@ -77,7 +81,7 @@ def visit_new(request, pk):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def problem_new(request, pk):
-    enterprise = get_visible_or_404(Enterprise, request.user, "enterprise.manage", pk=pk)
+    enterprise = get_visible_or_404(Enterprise, request.user, Cap.ENTERPRISE_MANAGE, pk=pk)
     visit = None
     visit_id = request.GET.get("visit") or request.POST.get("visit")
     if visit_id and str(visit_id).isdigit():
@@ -121,7 +125,7 @@ def problem_new(request, pk):
 @require_http_methods(["GET", "POST"])
 def problem_confirm(request, pk):
     """The 包靠 cadre records the enterprise's verdict, with the signed confirmation as evidence."""
-    problem = get_visible_or_404(queries.problems(request.user), request.user, "enterprise.view", pk=pk)
+    problem = get_visible_or_404(queries.problems(request.user), request.user, Cap.ENTERPRISE_VIEW, pk=pk)
     form = ConfirmForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":

@@ -3,6 +3,7 @@ enterprise capability and have no menu entry); enterprise staff and leaders also
 
 from django.db.models import Q
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.navigation import register_panel
 from minsheng.core.pagination import capped_count
@@ -15,7 +16,7 @@ def home_panel(request):
     user = request.user
     if not getattr(user, "is_staff_member", False):
         return None
-    data = {"can_view": user.has_cap("enterprise.view")}
+    data = {"can_view": user.has_cap(Cap.ENTERPRISE_VIEW)}
     if data["can_view"]:
         now = clock.now()
         projects = Project.objects.visible_to(user).filter(stage__in=LOSABLE)

@@ -6,12 +6,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
+from minsheng.core.pagination import paginate
+from minsheng.core.permissions import require_cap
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions, queries
-from ..choices import LOSABLE, PIPELINE, STAGE_COLORS, Stage
+from ..choices import LOSABLE, PIPELINE, Stage
 from ..filtersets import ProjectFilter
 from ..forms import (
     AdvanceForm,
@@ -24,12 +27,12 @@ from ..forms import (
     TripForm,
 )
 from ..models import Project, StageLimit, Trip
-from ._common import page, require, run
+from ._common import run
 
 
 @staff_required
 def board(request):
-    require(request.user, "enterprise.view")
+    require_cap(request.user, Cap.ENTERPRISE_VIEW)
     now = clock.now()
     columns = queries.board(request.user)
     limits = {row.stage: row for row in StageLimit.objects.all()}
@@ -55,17 +58,15 @@ def board(request):
     return render(
         request,
         "enterprise/pipeline/board.html",
-        {"columns": board_columns, "lost": lost, "can_manage": request.user.has_cap("enterprise.manage")},
+        {"columns": board_columns, "lost": lost, "can_manage": request.user.has_cap(Cap.ENTERPRISE_MANAGE)},
     )
 
 
 @staff_required
 def project_list(request):
-    require(request.user, "enterprise.view")
+    require_cap(request.user, Cap.ENTERPRISE_VIEW)
     filterset = ProjectFilter(request.GET, queryset=queries.projects(request.user))
-    page_obj = page(request, filterset.qs.order_by("-pk"))
-    for p in page_obj:
-        p.color = STAGE_COLORS.get(p.stage, "gray")
+    page_obj = paginate(request, filterset.qs.order_by("-pk"), per_page=30)
     return render(request, "enterprise/pipeline/list.html", {"filter": filterset, "page_obj": page_obj})
 
 
@@ -85,7 +86,7 @@ def lead_new(request):
                     request,
                     _("线索已提交，编号 %(n)s，负责人：%(o)s") % {"n": project.number, "o": project.owner},
                 )
-                if request.user.has_cap("enterprise.view", project.node):
+                if request.user.has_cap(Cap.ENTERPRISE_VIEW, project.node):
                     return redirect("enterprise:project", project.pk)
                 return redirect("core:home")
         else:
@@ -111,7 +112,7 @@ FORMS = {
 def _project_context(request, project, forms=None, status_forms=None):
     user = request.user
     now = clock.now()
-    can_manage = user.has_cap("enterprise.manage", project.node)
+    can_manage = user.has_cap(Cap.ENTERPRISE_MANAGE, project.node)
     forms = forms or {}
     next_stage = None
     if project.stage in LOSABLE:
@@ -142,7 +143,6 @@ def _project_context(request, project, forms=None, status_forms=None):
         )
     return {
         "p": project,
-        "color": STAGE_COLORS.get(project.stage, "gray"),
         "ageing": actions.ageing(project, now),
         "days": actions.days_in_stage(project, now),
         "events": project.events.select_related("actor"),
@@ -154,7 +154,7 @@ def _project_context(request, project, forms=None, status_forms=None):
         "next_stage": next_stage,
         "steps": steps,
         "can_manage": can_manage,
-        "can_supervise": user.has_cap("enterprise.supervise", project.node) and project.stage in LOSABLE,
+        "can_supervise": user.has_cap(Cap.ENTERPRISE_SUPERVISE, project.node) and project.stage in LOSABLE,
         "is_live": project.stage in LOSABLE,
         "is_landing": project.stage == Stage.LANDING,
         "is_signed": project.stage in (Stage.SIGNED, Stage.LANDING, Stage.PRODUCTION, Stage.OPERATING),
@@ -164,14 +164,14 @@ def _project_context(request, project, forms=None, status_forms=None):
 
 @staff_required
 def project_detail(request, pk):
-    project = get_visible_or_404(queries.projects(request.user), request.user, "enterprise.view", pk=pk)
+    project = get_visible_or_404(queries.projects(request.user), request.user, Cap.ENTERPRISE_VIEW, pk=pk)
     return render(request, "enterprise/pipeline/detail.html", _project_context(request, project))
 
 
 @staff_required
 @require_POST
 def project_action(request, pk, verb):
-    project = get_visible_or_404(Project, request.user, "enterprise.view", pk=pk)
+    project = get_visible_or_404(Project, request.user, Cap.ENTERPRISE_VIEW, pk=pk)
     cls = FORMS.get(verb)
     if cls is None:
         return redirect("enterprise:project", pk)
@@ -192,7 +192,7 @@ def project_action(request, pk, verb):
         if result is not None:
             messages.success(request, _("已保存"))
             return redirect("enterprise:project", pk)
-    project = get_visible_or_404(queries.projects(request.user), request.user, "enterprise.view", pk=pk)
+    project = get_visible_or_404(queries.projects(request.user), request.user, Cap.ENTERPRISE_VIEW, pk=pk)
     return render(
         request,
         "enterprise/pipeline/detail.html",
@@ -203,19 +203,22 @@ def project_action(request, pk, verb):
 
 @staff_required
 def trip_list(request):
-    require(request.user, "enterprise.view")
+    require_cap(request.user, Cap.ENTERPRISE_VIEW)
     trips = Trip.objects.visible_to(request.user).prefetch_related("members", "projects")
     return render(
         request,
         "enterprise/pipeline/trips.html",
-        {"page_obj": page(request, trips), "can_manage": request.user.has_cap("enterprise.manage")},
+        {
+            "page_obj": paginate(request, trips, per_page=30),
+            "can_manage": request.user.has_cap(Cap.ENTERPRISE_MANAGE),
+        },
     )
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def trip_new(request):
-    require(request.user, "enterprise.manage")
+    require_cap(request.user, Cap.ENTERPRISE_MANAGE)
     form = TripForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -6,29 +6,31 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
+from minsheng.core.pagination import paginate
+from minsheng.core.permissions import require_cap
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions
-from ..choices import PLAN_COLORS, PlanStatus
+from ..choices import PlanStatus
 from ..forms import PlanActionForm, PlanForm, ProgressForm, ReviewForm
 from ..models import Enterprise, Plan, PlanAction
-from ._common import page, require, run
+from ._common import run
 
 
 @staff_required
 def plan_list(request):
-    require(request.user, "enterprise.view")
+    require_cap(request.user, Cap.ENTERPRISE_VIEW)
     plans = (
         Plan.objects.visible_to(request.user)
         .select_related("enterprise")
         .prefetch_related("actions", "needs")
     )
-    page_obj = page(request, plans)
+    page_obj = paginate(request, plans, per_page=30)
     for plan in page_obj:
         acts = list(plan.actions.all())
-        plan.color = PLAN_COLORS[plan.status]
         plan.done = sum(1 for a in acts if a.done_on)
         plan.total = len(acts)
     return render(request, "enterprise/plans/list.html", {"page_obj": page_obj})
@@ -38,12 +40,11 @@ def _context(request, plan, **forms):
     user = request.user
     return {
         "plan": plan,
-        "color": PLAN_COLORS[plan.status],
         "needs": plan.needs.all(),
         "actions": plan.actions.select_related("owner", "need"),
         "today": clock.now().date(),
-        "can_manage": user.has_cap("enterprise.manage", plan.enterprise.node),
-        "can_review": user.has_cap("enterprise.supervise", plan.enterprise.node)
+        "can_manage": user.has_cap(Cap.ENTERPRISE_MANAGE, plan.enterprise.node),
+        "can_review": user.has_cap(Cap.ENTERPRISE_SUPERVISE, plan.enterprise.node)
         and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED),
         "is_reviewed": plan.status == PlanStatus.REVIEWED,
         "action_form": forms.get("action_form") or PlanActionForm(user=user),
@@ -55,7 +56,7 @@ def _context(request, plan, **forms):
 @staff_required
 def plan_detail(request, pk):
     plan = get_visible_or_404(
-        Plan.objects.select_related("enterprise__node"), request.user, "enterprise.view", pk=pk
+        Plan.objects.select_related("enterprise__node"), request.user, Cap.ENTERPRISE_VIEW, pk=pk
     )
     return render(request, "enterprise/plans/detail.html", _context(request, plan))
 
@@ -63,7 +64,7 @@ def plan_detail(request, pk):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def plan_new(request, pk):
-    enterprise = get_visible_or_404(Enterprise, request.user, "enterprise.manage", pk=pk)
+    enterprise = get_visible_or_404(Enterprise, request.user, Cap.ENTERPRISE_MANAGE, pk=pk)
     form = PlanForm(request.POST or None, initial={"year": clock.now().year})
     status = 200
     if request.method == "POST":
@@ -101,7 +102,7 @@ def plan_new(request, pk):
 @require_POST
 def plan_step(request, pk, verb):
     plan = get_visible_or_404(
-        Plan.objects.select_related("enterprise__node"), request.user, "enterprise.view", pk=pk
+        Plan.objects.select_related("enterprise__node"), request.user, Cap.ENTERPRISE_VIEW, pk=pk
     )
     user = request.user
     forms = {}
@@ -155,7 +156,7 @@ def _visible_action(request, pk):
     """A plan's action through its plan's scope (actions have no node of their own)."""
     from django.http import Http404
 
-    plans = Plan.objects.visible_to(request.user, "enterprise.view")
+    plans = Plan.objects.visible_to(request.user, Cap.ENTERPRISE_VIEW)
     action = PlanAction.objects.filter(plan__in=plans, pk=pk).select_related("plan__enterprise__node").first()
     if action is None:
         raise Http404

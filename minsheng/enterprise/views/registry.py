@@ -8,19 +8,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import audit, metrics
+from minsheng.core.badges import badge_class
 from minsheng.core.masking import mask_phone
 from minsheng.core.models import AuditLog
+from minsheng.core.pagination import paginate
+from minsheng.core.permissions import require_cap
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions, queries
-from ..choices import LEDGER_COLORS, PLAN_COLORS, STAGE_COLORS, LedgerState
+from ..choices import LEDGER_COLOURS, LedgerState
 from ..filtersets import EnterpriseFilter
 from ..forms import ContactForm, EnterpriseForm
 from ..metrics import METRICS
 from ..models import Contact, Enterprise
-from ._common import page, require, run, year_period
+from ._common import run, year_period
 
 FIGURE_GROUPS = [
     (
@@ -70,7 +74,7 @@ def figures(user, start, end) -> list[dict]:
 
 @staff_required
 def home(request):
-    require(request.user, "enterprise.view")
+    require_cap(request.user, Cap.ENTERPRISE_VIEW)
     start, end, year = year_period(request)
     counts = queries.stage_counts(request.user)
     return render(
@@ -94,7 +98,7 @@ def home(request):
 
 @staff_required
 def enterprise_list(request):
-    require(request.user, "enterprise.view")
+    require_cap(request.user, Cap.ENTERPRISE_VIEW)
     qs = queries.enterprises(request.user).annotate(
         open_problems=Count("problems", filter=Q(problems__closed_at__isnull=True), distinct=True),
         project_count=Count("projects", distinct=True),
@@ -105,18 +109,20 @@ def enterprise_list(request):
         "enterprise/registry/list.html",
         {
             "filter": filterset,
-            "page_obj": page(request, filterset.qs.order_by("name", "pk")),
-            "can_manage": request.user.has_cap("enterprise.manage"),
+            "page_obj": paginate(request, filterset.qs.order_by("name", "pk"), per_page=30),
+            "can_manage": request.user.has_cap(Cap.ENTERPRISE_MANAGE),
         },
     )
 
 
 @staff_required
 def enterprise_detail(request, pk):
-    enterprise = get_visible_or_404(queries.enterprises(request.user), request.user, "enterprise.view", pk=pk)
+    enterprise = get_visible_or_404(
+        queries.enterprises(request.user), request.user, Cap.ENTERPRISE_VIEW, pk=pk
+    )
     user = request.user
-    can_manage = user.has_cap("enterprise.manage", enterprise.node)
-    reveal = request.GET.get("reveal") == "1" and user.has_cap("org.view_pii", enterprise.node)
+    can_manage = user.has_cap(Cap.ENTERPRISE_MANAGE, enterprise.node)
+    reveal = request.GET.get("reveal") == "1" and user.has_cap(Cap.ORG_VIEW_PII, enterprise.node)
     contacts = list(enterprise.contacts.all())
     for c in contacts:
         c.shown_phone = c.phone if reveal else mask_phone(c.phone)
@@ -125,13 +131,9 @@ def enterprise_detail(request, pk):
     problems = list(enterprise.problems.select_related("case", "case__lead_unit", "visit").order_by("-pk"))
     for p in problems:
         p.state = actions.ledger_state(p)
-        p.state_color = LEDGER_COLORS[p.state]
+        p.state_badge = badge_class(LEDGER_COLOURS, p.state)
     projects = list(enterprise.projects.select_related("owner").order_by("-pk"))
-    for p in projects:
-        p.color = STAGE_COLORS.get(p.stage, "gray")
     plans = list(enterprise.plans.prefetch_related("needs", "actions__owner"))
-    for plan in plans:
-        plan.color = PLAN_COLORS[plan.status]
     delivered = {d.policy_id: d for d in enterprise.policy_deliveries.select_related("policy")}
     matched = [
         {"policy": p, "delivery": delivered.get(p.pk)} for p in queries.matching_policies(enterprise, user)
@@ -143,7 +145,7 @@ def enterprise_detail(request, pk):
             "e": enterprise,
             "contacts": contacts,
             "reveal": reveal,
-            "can_reveal": user.has_cap("org.view_pii", enterprise.node),
+            "can_reveal": user.has_cap(Cap.ORG_VIEW_PII, enterprise.node),
             "problems": problems,
             "open_count": sum(1 for p in problems if p.state in (LedgerState.OPEN, LedgerState.AWAITING)),
             "projects": projects,
@@ -161,7 +163,7 @@ def enterprise_detail(request, pk):
 
 def _edit(request, enterprise=None):
     user = request.user
-    require(user, "enterprise.manage", enterprise.node if enterprise else None)
+    require_cap(user, Cap.ENTERPRISE_MANAGE, enterprise.node if enterprise else None)
     initial = {}
     if enterprise is not None:
         initial = {
@@ -216,14 +218,14 @@ def enterprise_create(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request, pk):
-    enterprise = get_visible_or_404(Enterprise, request.user, "enterprise.manage", pk=pk)
+    enterprise = get_visible_or_404(Enterprise, request.user, Cap.ENTERPRISE_MANAGE, pk=pk)
     return _edit(request, enterprise)
 
 
 @staff_required
 @require_POST
 def contact_add(request, pk):
-    enterprise = get_visible_or_404(Enterprise, request.user, "enterprise.manage", pk=pk)
+    enterprise = get_visible_or_404(Enterprise, request.user, Cap.ENTERPRISE_MANAGE, pk=pk)
     form = ContactForm(request.POST)
     if form.is_valid():
         contact, _status = run(
@@ -241,7 +243,7 @@ def contact_add(request, pk):
 @staff_required
 @require_POST
 def contact_remove(request, pk):
-    contact = get_visible_or_404(Contact, request.user, "enterprise.manage", pk=pk)
+    contact = get_visible_or_404(Contact, request.user, Cap.ENTERPRISE_MANAGE, pk=pk)
     enterprise_id = contact.enterprise_id
     actions.remove_contact(contact, actor=request.user)
     messages.success(request, _("已删除联系人"))
