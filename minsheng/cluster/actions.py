@@ -123,6 +123,7 @@ def do_register_grower(
         errors["phone"] = _("手机号应为 11 位数字")
     _check_village(village, errors)
     _raise(errors)
+    assert village is not None  # _check_village refused a missing one
     require(actor, village)
     with transaction.atomic():
         created: Grower = Grower.objects.create(
@@ -179,6 +180,7 @@ def do_add_orchard(
         kind = OrchardKind.GREENHOUSE
     name = (name or "").strip() or _("%(grower)s的果园") % {"grower": grower.name}
     _raise(errors)
+    assert village is not None  # _check_village refused a missing one
     require(actor, village)
     with transaction.atomic():
         created: Orchard = Orchard.objects.create(
@@ -209,6 +211,7 @@ def do_create_organisation(
         errors["name"] = _("已有同名的合作社或家庭农场")
     _check_village(village, errors)
     _raise(errors)
+    assert village is not None  # _check_village refused a missing one
     require(actor, village)
     with transaction.atomic():
         created: Organisation = Organisation.objects.create(
@@ -446,6 +449,7 @@ def do_create_centre(
         errors["packages"] = _("请至少选择一种套餐（仓播、村播、云播）")
     _check_village(village, errors)
     _raise(errors)
+    assert village is not None  # _check_village refused a missing one
     require(actor, village)
     with transaction.atomic():
         created: Centre = Centre.objects.create(
