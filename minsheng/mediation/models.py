@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedQuerySet
 
@@ -40,12 +41,12 @@ USER = settings.AUTH_USER_MODEL
 
 
 class CentreQuerySet(ScopedQuerySet):
-    def visible_to(self, user, capability: str = "mediation.view"):
+    def visible_to(self, user, capability: str = Cap.MEDIATION_VIEW):
         return super().visible_to(user, capability)
 
 
 class PetitionQuerySet(ScopedQuerySet):
-    def visible_to(self, user, capability: str = "petition.view"):
+    def visible_to(self, user, capability: str = Cap.PETITION_VIEW):
         """Petitions need a 信访 capability at the place; without one a role sees none, whatever else it holds."""
         if capability.split(".", 1)[0] != "petition" and not getattr(user, "is_superuser", False):
             return self.none()

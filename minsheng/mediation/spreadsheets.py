@@ -4,6 +4,7 @@ data is masked unless the user holds org.view_pii at the row's place and asks fo
 
 from django.utils.translation import gettext_noop as N
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.spreadsheet import Column, Resource
 from minsheng.org.models import Node
 
@@ -22,7 +23,7 @@ class DisputeLedger(_CentreLedger):
     slug = "mediation-disputes"
     title = N("矛盾纠纷调解")
     model = Dispute
-    export_capability = "mediation.view"
+    export_capability = Cap.MEDIATION_VIEW
     columns = (
         Column(N("案件编号"), "case_number"),
         Column(N("纠纷类型"), "type", kind="choice", choices=DisputeType),
@@ -76,7 +77,7 @@ class PetitionLedger(_CentreLedger):
     slug = "mediation-petitions"
     title = N("信访")
     model = Petition
-    export_capability = "petition.view"
+    export_capability = Cap.PETITION_VIEW
     columns = (
         Column(N("案件编号"), "case_number"),
         Column(N("阶段"), "stage", kind="choice", choices=PetitionStage, width=8),

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.masking import mask_id_number, mask_phone
 from minsheng.core.scoping import get_visible_or_404
@@ -22,12 +23,12 @@ def _visible(request, pk) -> Dispute:
     return get_visible_or_404(
         Dispute.objects.select_related("case", "node", "visit", "case__key_leader"),
         request.user,
-        "mediation.view",
+        Cap.MEDIATION_VIEW,
         pk=pk,
     )
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def dispute_list(request):
     disputes = Dispute.objects.visible_to(request.user).select_related("case", "node")
     disputes = DisputeFilterSet(request.GET or None, queryset=disputes).qs
@@ -48,12 +49,12 @@ def dispute_list(request):
             "q": q,
             "risk_colors": RISK_COLORS,
             "outcome_colors": OUTCOME_COLORS,
-            "can_create": request.user.has_cap("mediation.mediate"),
+            "can_create": request.user.has_cap(Cap.MEDIATION_MEDIATE),
         },
     )
 
 
-@needs("mediation.mediate")
+@needs(Cap.MEDIATION_MEDIATE)
 def dispute_create(request):
     user = request.user
     form = forms.DisputeForm(request.POST or None, user=user)
@@ -193,7 +194,7 @@ SUCCESS = {
 }
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def dispute_detail(request, pk, verb=None):
     user = request.user
     dispute = _visible(request, pk)
@@ -231,7 +232,7 @@ def dispute_detail(request, pk, verb=None):
             "open_verb": verb,
             "pending": dispute.outcome == Outcome.PENDING,
             "agreed": dispute.outcome in (Outcome.WRITTEN, Outcome.ORAL),
-            "can_mediate": user.has_cap("mediation.mediate", dispute.node),
+            "can_mediate": user.has_cap(Cap.MEDIATION_MEDIATE, dispute.node),
             "items": documents.dossier_items(dispute),
             "risk_color": RISK_COLORS.get(dispute.risk, "gray"),
             "now_dt": clock.now(),
@@ -242,7 +243,7 @@ def dispute_detail(request, pk, verb=None):
 
 
 @require_POST
-@needs("mediation.mediate")
+@needs(Cap.MEDIATION_MEDIATE)
 def dispute_act(request, pk, verb):
     return dispute_detail(request, pk, verb=verb)
 
@@ -258,7 +259,7 @@ def _file(content: bytes, name: str, mime: str) -> HttpResponse:
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def agreement_file(request, pk, fmt):
     dispute = _visible(request, pk)
     if dispute.outcome != Outcome.WRITTEN:
@@ -269,7 +270,7 @@ def agreement_file(request, pk, fmt):
     return _file(documents.agreement_pdf(dispute), f"{name}.pdf", "application/pdf")
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def signed_scan(request, pk):
     dispute = _visible(request, pk)
     if not dispute.signed_scan:
@@ -280,7 +281,7 @@ def signed_scan(request, pk):
     return _file(dispute.signed_scan.read(), dispute.signed_scan.name.rsplit("/", 1)[-1], mime)
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def dossier(request, pk):
     dispute = _visible(request, pk)
     name = _("卷宗-%(n)s") % {"n": dispute.number or dispute.case.number}
@@ -290,7 +291,7 @@ def dossier(request, pk):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def ledger(request, which):
     """The dispute or petition 台账 as xlsx; `?unmasked=1` for holders of org.view_pii (audited per export)."""
     import io
