@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -54,13 +54,13 @@ if TYPE_CHECKING:
 
 #: The engine's category of disputes: its time limit covers the mediation month (migration 0003).
 DISPUTE_CATEGORY = ["M1", "03"]
-SOURCE_CHANNELS = {
+SOURCE_CHANNELS: dict[str, str] = {
     DisputeSource.APPLIED: Channel.VISIT,
     DisputeSource.INITIATIVE: Channel.GRID_PATROL,
 }
 
 
-def _amount(value: object, field: str, errors: dict) -> Decimal:
+def _amount(value: object, field: str, errors: dict[str, Any]) -> Decimal:
     try:
         amount = Decimal(str(value if value not in (None, "") else 0))
     except (InvalidOperation, ValueError):
@@ -94,7 +94,7 @@ def grade_risk(*, type: str, people: int, amount: Decimal, facts: str) -> tuple[
     return (RiskGrade.MEDIUM, medium) if medium else (RiskGrade.LOW, [])
 
 
-def _clean_party(data: dict, errors: dict, index: int) -> dict:
+def _clean_party(data: dict[str, Any], errors: dict[str, Any], index: int) -> dict[str, Any]:
     resident = data.get("resident")
     name = clean_text(data.get("name") or (resident.name if resident else ""), 100)
     role = data.get("role")
@@ -122,7 +122,7 @@ def do_open_dispute(
     type: str,
     source: str,
     facts: str,
-    parties: list[dict],
+    parties: list[dict[str, Any]],
     people: int | None = None,
     amount: object = 0,
     title: str = "",
@@ -131,7 +131,7 @@ def do_open_dispute(
 ) -> Dispute:
     """受理 a dispute: the engine's case is registered, accepted and given to the centre; the mediation clock
     (one month by default) starts now."""
-    errors: dict = {}
+    errors: dict[str, Any] = {}
     facts = clean_text(facts, 4000)
     if not facts:
         errors["facts"] = _("请填写纠纷简要情况")
@@ -204,7 +204,7 @@ def do_open_dispute(
     return dispute
 
 
-def _leaders_of(node: Node) -> list[User]:
+def _leaders_of(node: Node) -> set[User]:
     """Who gets the 预警函 for a high-risk dispute: leaders and the centre's staff above the place."""
     from minsheng.accounts.models import Membership
 
@@ -229,9 +229,7 @@ def _open(dispute: Dispute, actor: User | None) -> Dispute:
     return dispute
 
 
-def _log(
-    dispute: Dispute, actor: User | None, verb: str, label: str, note: str = "", **extra: object
-) -> None:
+def _log(dispute: Dispute, actor: User | None, verb: str, label: str, note: str = "", **extra: Any) -> None:
     engine.do_record(dispute.case, actor=actor, verb=verb, label=label, note=note, **extra)
 
 
@@ -279,7 +277,7 @@ def do_decide_objection(
     actor: User | None,
     uphold: bool,
     reason: str,
-    replacement: Mediator | None = None,
+    replacement: User | None = None,
 ) -> Objection:
     objection = Objection.objects.select_for_update().select_related("mediator__user").get(pk=objection.pk)
     dispute = _open(objection.dispute, actor)
@@ -347,13 +345,18 @@ def do_record_session(
         errors["held_at"] = _("调解时间不能晚于现在")
     if errors:
         raise ValidationError(errors)
+    recorder = actor
+    if recorder is None:
+        lead = dispute.mediators.filter(is_lead=True).first()
+        assert lead is not None, "an open dispute has its lead mediator"
+        recorder = lead.user
     session = Session.objects.create(
         dispute=dispute,
         held_at=held_at,
         place=clean_text(place, 100),
         attendees=attendees,
         record=record,
-        recorded_by=actor or dispute.mediators.filter(is_lead=True).first().user,
+        recorded_by=recorder,
     )
     _log(dispute, actor, "mediation_session", _("调解记录"), record[:200], attendees=attendees)
     return session
@@ -407,7 +410,7 @@ def do_agree_written(
     """人民调解协议书 (第28–29条): facts and points in dispute, what was agreed, how and by when it is performed.
     Every party must consent; the number is (year)…人调字第N号; the 司法确认 window and 履行回访 start now."""
     dispute = _open(dispute, actor)
-    errors: dict = {}
+    errors: dict[str, Any] = {}
     disputed_points = clean_text(disputed_points, 4000)
     agreed_terms = clean_text(agreed_terms, 4000)
     if not disputed_points:
@@ -448,7 +451,7 @@ def do_agree_oral(
 ) -> Dispute:
     """第28条: an oral agreement, its content recorded by the mediator."""
     dispute = _open(dispute, actor)
-    errors: dict = {}
+    errors: dict[str, Any] = {}
     record = clean_text(record, 4000)
     if not record:
         errors["record"] = _("请记录口头协议的内容")
@@ -526,7 +529,7 @@ def _ended_with_agreement(dispute: Dispute, actor: User | None) -> Dispute:
 
 
 @transaction.atomic
-def do_upload_signed(dispute: Dispute, *, actor: User | None, file: UploadedFile) -> Dispute:
+def do_upload_signed(dispute: Dispute, *, actor: User | None, file: UploadedFile[bytes] | None) -> Dispute:
     """The agreement signed, sealed or fingerprinted by the parties and sealed by the committee (scan or photo)."""
     from minsheng.cases.attachments import validate_upload
 
@@ -538,7 +541,7 @@ def do_upload_signed(dispute: Dispute, *, actor: User | None, file: UploadedFile
     validate_upload(file)
     dispute.signed_scan.save(f"{dispute.pk}-{file.name}"[-100:], file, save=False)
     dispute.save(update_fields=["signed_scan", "updated_at"])
-    _log(dispute, actor, "agreement_signed", _("上传签字协议书"), file.name)
+    _log(dispute, actor, "agreement_signed", _("上传签字协议书"), file.name or "")
     return dispute
 
 

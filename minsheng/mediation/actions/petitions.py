@@ -41,13 +41,16 @@ if TYPE_CHECKING:
     from ..models import Petition, ReceptionDay, Visit
 
 
-CHANNELS = {
+CHANNELS: dict[str, str] = {
     PetitionForm.LETTER: Channel.LETTER,
     PetitionForm.VISIT: Channel.VISIT,
     PetitionForm.ONLINE: Channel.ONLINE,
     PetitionForm.PHONE: Channel.PHONE,
 }
-NEXT_STAGE = {PetitionStage.ORIGINAL: PetitionStage.REVIEW, PetitionStage.REVIEW: PetitionStage.RE_REVIEW}
+NEXT_STAGE: dict[str, str] = {
+    PetitionStage.ORIGINAL: PetitionStage.REVIEW,
+    PetitionStage.REVIEW: PetitionStage.RE_REVIEW,
+}
 
 
 @transaction.atomic
@@ -197,6 +200,7 @@ def do_extend_petition(petition: Petition, *, actor: User | None, reason: str) -
     reason = clean_text(reason, 2000)
     if not reason:
         raise ValidationError({"reason": _("请填写延期理由（将告知信访人）")})
+    assert petition.handle_due is not None, "an accepted petition has its handling deadline"
     petition.handle_due = natural_due(petition.handle_due, conf.get("petition_extension_days"))
     petition.extended = True
     petition.extension_reason = reason
@@ -236,7 +240,7 @@ def _extend_engine_case(petition: Petition, approver: User | None, reason: str) 
 def _reply_number(petition: Petition, at: dt.datetime) -> str:
     year = timezone.localtime(at, TZ).year
     n = Petition.objects.filter(replied_at__year=year).exclude(reply_number="").count() + 1
-    prefix = {
+    prefix: dict[str, str] = {
         PetitionStage.ORIGINAL: _("信答"),
         PetitionStage.REVIEW: _("信复查"),
         PetitionStage.RE_REVIEW: _("信复核"),
@@ -264,10 +268,10 @@ def do_reply_petition(petition: Petition, *, actor: User | None, text: str) -> P
     if petition.stage == PetitionStage.RE_REVIEW:
         petition.final = True
         fields.append("final")
-        chain = petition
-        while chain.previous_id:
-            chain = chain.previous
+        chain = petition.previous
+        while chain is not None:
             Petition.objects.filter(pk=chain.pk).update(final=True)
+            chain = chain.previous
     else:
         petition.request_due = natural_due(at, conf.get("petition_review_request_days"))
         fields.append("request_due")
@@ -287,6 +291,7 @@ def do_request_review(petition: Petition, *, actor: User | None, reason: str) ->
         raise IllegalTransition(_("尚未答复，不能申请复查复核"))
     if Petition.objects.filter(previous=petition).exists():
         raise IllegalTransition(_("已申请过复查/复核"))
+    assert petition.request_due is not None, "a replied petition has its review window"
     if now() > petition.request_due:
         raise IllegalTransition(
             _("已超过收到答复意见后%(d)d日的申请期限") % {"d": conf.get("petition_review_request_days")}
@@ -369,6 +374,7 @@ def do_create_reception_day(
         errors["capacity"] = _("可预约人数应为1至200")
     if errors:
         raise ValidationError(errors)
+    assert leader is not None and date is not None  # refused above
     require_cap(actor, Cap.PETITION_HANDLE, node)
     return ReceptionDay.objects.create(
         leader=leader, node=node, date=date, place=place, topic=clean_text(topic, 100), capacity=capacity
@@ -379,7 +385,7 @@ def do_create_reception_day(
 def do_book(
     day: ReceptionDay,
     *,
-    actor: User | None,
+    actor: User,
     name: str,
     matter: str,
     phone: str = "",

@@ -22,6 +22,7 @@ from .common import category_for, clean_text, now
 
 if TYPE_CHECKING:
     from minsheng.accounts.models import User
+    from minsheng.cases.models import Case
     from minsheng.org.models import Node, Resident
 
     from ..models import Dispute, Petition, Referral, Visit
@@ -32,7 +33,7 @@ def do_register_visit(
     *,
     actor: User | None,
     matter: str,
-    node: Node = None,
+    node: Node | None = None,
     name: str = "",
     phone: str = "",
     id_number: str = "",
@@ -85,7 +86,7 @@ def do_register_visit(
     if repeat is not None:
         visit.similarity = repeat.score
         visit.related_case = repeat.case
-        if repeat.kind == "visit":
+        if repeat.kind == "visit" and isinstance(repeat.obj, Visit):
             visit.repeat_of = repeat.obj
     visit.save()
     return visit
@@ -93,8 +94,8 @@ def do_register_visit(
 
 @transaction.atomic
 def do_route_visit(
-    visit: Visit, *, actor: User | None, route: str, answer: str = "", **details: Any
-) -> Dispute | Petition | Referral | Visit:
+    visit: Visit, *, actor: User, route: str, answer: str = "", **details: Any
+) -> Dispute | Petition | Case | Referral | None:
     """分流. `details` go to the step the route takes (dispute: type, source, parties …; petition: kind;
     referral: partner, partner_name, reason, consent). Returns the record the visit became."""
     from . import disputes, petitions, referrals
@@ -105,7 +106,7 @@ def do_route_visit(
     if route not in Route.values:
         raise ValidationError({"route": _("请选择分流去向")})
     require_cap(actor, Cap.MEDIATION_RECEIVE, visit.node)
-    result = None
+    result: Dispute | Petition | Case | Referral | None = None
     if route == Route.DISPUTE:
         result = disputes.do_open_dispute(actor=actor, node=visit.node, visit=visit, **details)
         visit.case = result.case

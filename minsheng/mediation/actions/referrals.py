@@ -32,7 +32,7 @@ RS = ReferralStatus
 def do_refer(
     case: Case,
     *,
-    actor: User | None,
+    actor: User,
     direction: str,
     partner: str,
     partner_name: str,
@@ -45,7 +45,7 @@ def do_refer(
     if partner not in Partner.values:
         errors["partner"] = _("请选择对接单位类别")
     partner_name = clean_text(partner_name, 100) or (
-        Partner(partner).label if partner in Partner.values else ""
+        str(Partner(partner).label) if partner in Partner.values else ""
     )
     reason = clean_text(reason, 2000)
     if not reason:

@@ -45,9 +45,9 @@ def this_week() -> dt.date:
 
 @transaction.atomic
 def do_submit_weekly(
-    *, actor: User | None, node: Node, week: dt.date, items: list[dict], zero: bool = False, note: str = ""
+    *, actor: User, node: Node, week: dt.date, items: list[dict[str, Any]], zero: bool = False, note: str = ""
 ) -> WeeklyReport:
-    errors = {}
+    errors: dict[str, Any] = {}
     if node is None or node.kind not in REPORTING_KINDS:
         errors["node"] = _("每周排查由社区或村上报")
     if week is None:
@@ -61,7 +61,7 @@ def do_submit_weekly(
         errors["items"] = _("零报告不能同时填写排查事项")
     if not zero and not items:
         errors["items"] = _("请填写排查发现的矛盾纠纷，或勾选零报告")
-    cleaned = []
+    cleaned: list[dict[str, Any]] = []
     for i, item in enumerate(items):
         summary = clean_text(item.get("summary"), 300)
         if not summary:
