@@ -12,7 +12,7 @@ class MediationConfig(AppConfig):
     def ready(self) -> None:
         from minsheng.core import navigation
 
-        from . import metrics
+        from . import metrics, spreadsheets  # noqa: F401 - spreadsheets registers the centre's ledgers
 
         metrics.register_all()
         nav = navigation.register

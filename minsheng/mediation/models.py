@@ -12,10 +12,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.choices import Cap
+from minsheng.core.badges import BadgeOf
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedQuerySet
 
 from .choices import (
+    ITEM_SOURCE_COLOURS,
+    OBJECTION_COLOURS,
+    OUTCOME_COLOURS,
+    REFERRAL_COLOURS,
+    RISK_COLOURS,
     Acceptance,
     BookingStatus,
     Clock,
@@ -146,11 +152,13 @@ class Dispute(BaseModel):
     people = models.PositiveSmallIntegerField(_("涉及人数"), default=2)
     amount = models.DecimalField(_("争议金额（元）"), max_digits=12, decimal_places=2, default=0)
     risk = models.CharField(_("风险等级"), max_length=8, choices=RiskGrade.choices, default=RiskGrade.LOW)
+    risk_badge = BadgeOf("risk", RISK_COLOURS)
     risk_reasons = models.JSONField(_("风险依据"), default=list, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), db_index=True)
     mediation_due = models.DateTimeField(_("调解期限"), null=True, blank=True)
 
     outcome = models.CharField(_("调解结果"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_badge = BadgeOf("outcome", OUTCOME_COLOURS)
     ended_at = models.DateTimeField(_("调解终结时间"), null=True, blank=True, db_index=True)
     end_note = models.TextField(_("终结说明"), blank=True)
     routes_told = models.JSONField(_("告知的其他途径"), default=list, blank=True)
@@ -256,6 +264,7 @@ class Objection(BaseModel):
     decision = models.CharField(
         _("决定"), max_length=10, choices=ObjectionDecision.choices, default=ObjectionDecision.PENDING
     )
+    decision_badge = BadgeOf("decision", OBJECTION_COLOURS)
     decision_reason = models.TextField(_("决定理由"), blank=True)
     decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
@@ -461,6 +470,7 @@ class Referral(BaseModel):
     status = models.CharField(
         _("状态"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
+    status_badge = BadgeOf("status", REFERRAL_COLOURS)
     sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("发送人"))
     sent_at = models.DateTimeField(_("发送时间"), db_index=True)
     decided_at = models.DateTimeField(_("接收/拒收时间"), null=True, blank=True)
@@ -523,8 +533,10 @@ class ScreeningItem(BaseModel):
     source = models.CharField(
         _("来源"), max_length=16, choices=ItemSource.choices, default=ItemSource.SCREENING
     )
+    source_badge = BadgeOf("source", ITEM_SOURCE_COLOURS)
     type = models.CharField(_("纠纷类型"), max_length=20, choices=DisputeType.choices)
     risk = models.CharField(_("风险等级"), max_length=8, choices=RiskGrade.choices, default=RiskGrade.LOW)
+    risk_badge = BadgeOf("risk", RISK_COLOURS)
     summary = models.CharField(_("简要情况"), max_length=300)
     people = models.PositiveSmallIntegerField(_("涉及人数"), default=2)
     resident = models.ForeignKey(

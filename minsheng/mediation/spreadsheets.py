@@ -5,7 +5,7 @@ data is masked unless the user holds org.view_pii at the row's place and asks fo
 from django.utils.translation import gettext_noop as N
 
 from minsheng.accounts.choices import Cap
-from minsheng.core.spreadsheet import Column, Resource
+from minsheng.core.spreadsheet import Column, Resource, register
 from minsheng.org.models import Node
 
 from .choices import Acceptance, DisputeSource, DisputeType, Outcome, PetitionForm, PetitionStage, RiskGrade
@@ -13,6 +13,7 @@ from .models import Dispute, Petition
 
 
 class _CentreLedger(Resource):
+    app_label = "mediation"
     pii_capability = "org.view_pii"
 
     def audit_target(self, capability: str):
@@ -103,3 +104,6 @@ class PetitionLedger(_CentreLedger):
             c.field: (p.case.number if c.field == "case_number" else getattr(p, c.field))
             for c in self.columns
         }
+
+
+register(DisputeLedger, PetitionLedger)

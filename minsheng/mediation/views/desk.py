@@ -12,6 +12,7 @@ from minsheng.accounts.choices import Cap
 from minsheng.core.audit import record
 from minsheng.core.masking import mask_id_number, mask_phone
 from minsheng.core.models import AuditLog
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.models import Resident
 from minsheng.org.views.people import coarse_address
@@ -20,7 +21,7 @@ from .. import actions, forms, queries
 from ..choices import Route
 from ..filtersets import VisitFilterSet
 from ..models import Visit
-from .common import needs, paginate, run
+from .common import PAGE_SIZE, needs, run
 
 
 def _search(user, term: str):
@@ -166,7 +167,7 @@ def visit_list(request):
         data["is_first"] = "false"
     visits = VisitFilterSet(data or None, queryset=visits).qs
     route = request.GET.get("route", "")
-    page = paginate(request, visits)
+    page = paginate(request, visits, per_page=PAGE_SIZE)
     return render(
         request,
         "mediation/desk/visit_list.html",

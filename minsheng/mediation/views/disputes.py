@@ -10,13 +10,16 @@ from django.views.decorators.http import require_POST
 from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.masking import mask_id_number, mask_phone
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
+from minsheng.core.spreadsheet import export_workbook, resources
+from minsheng.core.views.spreadsheets import xlsx_response
 
 from .. import actions, conf, documents, forms
-from ..choices import OUTCOME_COLORS, RISK_COLORS, DisputeType, Outcome, RiskGrade
+from ..choices import DisputeType, Outcome, RiskGrade
 from ..filtersets import DisputeFilterSet
 from ..models import Dispute, Referral
-from .common import needs, paginate, run
+from .common import PAGE_SIZE, needs, run
 
 
 def _visible(request, pk) -> Dispute:
@@ -36,7 +39,7 @@ def dispute_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         disputes = disputes.filter(case__title__icontains=q) | disputes.filter(number__icontains=q)
-    page = paginate(request, disputes)
+    page = paginate(request, disputes, per_page=PAGE_SIZE)
     return render(
         request,
         "mediation/disputes/list.html",
@@ -47,8 +50,6 @@ def dispute_list(request):
             "outcomes": Outcome.choices,
             "filters": filters,
             "q": q,
-            "risk_colors": RISK_COLORS,
-            "outcome_colors": OUTCOME_COLORS,
             "can_create": request.user.has_cap(Cap.MEDIATION_MEDIATE),
         },
     )
@@ -234,10 +235,8 @@ def dispute_detail(request, pk, verb=None):
             "agreed": dispute.outcome in (Outcome.WRITTEN, Outcome.ORAL),
             "can_mediate": user.has_cap(Cap.MEDIATION_MEDIATE, dispute.node),
             "items": documents.dossier_items(dispute),
-            "risk_color": RISK_COLORS.get(dispute.risk, "gray"),
             "now_dt": clock.now(),
             "soon_dt": clock.now() + dt.timedelta(days=conf.get("remind_days_before")),
-            "outcome_color": OUTCOME_COLORS.get(dispute.outcome, "gray"),
         },
     )
 
@@ -288,22 +287,12 @@ def dossier(request, pk):
     return _file(documents.dossier_pdf(dispute, compiled_by=request.user), f"{name}.pdf", "application/pdf")
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @needs(Cap.MEDIATION_VIEW)
 def ledger(request, which):
     """The dispute or petition 台账 as xlsx; `?unmasked=1` for holders of org.view_pii (audited per export)."""
-    import io
-
-    from minsheng.core.spreadsheet import export_workbook
-
-    from ..spreadsheets import DisputeLedger, PetitionLedger
-
-    resource_class = {"disputes": DisputeLedger, "petitions": PetitionLedger}.get(which)
+    resource_class = resources("mediation").get(f"mediation-{which}")
     if resource_class is None or not request.user.has_cap(resource_class.export_capability):
         raise Http404
     resource = resource_class(request.user)
-    out = io.BytesIO()
-    export_workbook(resource, out, unmasked=request.GET.get("unmasked") == "1")
-    return _file(out.getvalue(), f"{resource.sheet_title}.xlsx", XLSX)
+    unmasked = request.GET.get("unmasked") == "1"
+    return xlsx_response(lambda out: export_workbook(resource, out, unmasked=unmasked), resource.sheet_title)

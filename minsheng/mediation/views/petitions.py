@@ -10,13 +10,14 @@ from django.views.decorators.http import require_POST
 from minsheng.accounts.choices import Cap
 from minsheng.core.calendar import TZ
 from minsheng.core.masking import mask_id_number, mask_phone
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, forms
 from ..choices import Acceptance, PetitionForm, PetitionStage
 from ..filtersets import PetitionFilterSet
 from ..models import Booking, Petition, ReceptionDay
-from .common import needs, paginate, run
+from .common import PAGE_SIZE, needs, run
 from .disputes import DOCX, _file
 
 
@@ -27,7 +28,7 @@ def petition_list(request):
     stage, form = request.GET.get("stage", ""), request.GET.get("form", "")
     if request.GET.get("open") == "1":
         petitions = petitions.filter(replied_at__isnull=True).exclude(acceptance=Acceptance.NOT_ACCEPTED)
-    page = paginate(request, petitions)
+    page = paginate(request, petitions, per_page=PAGE_SIZE)
     return render(
         request,
         "mediation/petitions/list.html",

@@ -6,13 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minsheng.accounts.choices import Cap
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, forms
-from ..choices import REFERRAL_COLORS, Partner, ReferralStatus
+from ..choices import Partner, ReferralStatus
 from ..filtersets import ReferralFilterSet
 from ..models import Referral
-from .common import needs, paginate, run
+from .common import PAGE_SIZE, needs, run
 
 
 @needs(Cap.MEDIATION_VIEW)
@@ -20,7 +21,7 @@ def referral_list(request):
     referrals = Referral.objects.visible_to(request.user).select_related("case", "sent_by")
     referrals = ReferralFilterSet(request.GET or None, queryset=referrals).qs
     status, partner = request.GET.get("status", ""), request.GET.get("partner", "")
-    page = paginate(request, referrals)
+    page = paginate(request, referrals, per_page=PAGE_SIZE)
     return render(
         request,
         "mediation/referrals/list.html",
@@ -30,7 +31,6 @@ def referral_list(request):
             "partners": Partner.choices,
             "status": status,
             "partner": partner,
-            "colors": REFERRAL_COLORS,
         },
     )
 
@@ -84,7 +84,6 @@ def referral_detail(request, pk, verb=None):
             "revoke_form": forms.ReasonForm(prefix="revoke") if verb != "revoke" else reason,
             "done_form": done,
             "can_act": user.has_cap(Cap.MEDIATION_MEDIATE, referral.node),
-            "color": REFERRAL_COLORS.get(referral.status),
         },
     )
 
