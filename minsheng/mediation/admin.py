@@ -3,6 +3,8 @@ lists and searches but does not add or edit."""
 
 from django.contrib import admin
 
+from minsheng.accounts.choices import Cap
+
 from .models import Dispute, Petition, ReceptionDay, Referral, Visit, WeeklyReport
 
 
@@ -37,10 +39,10 @@ class PetitionAdmin(ReadOnly):
     list_filter = ["stage", "form", "acceptance", "final"]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_cap("petition.view")
+        return request.user.has_cap(Cap.PETITION_VIEW)
 
     def has_module_permission(self, request):
-        return request.user.has_cap("petition.view")
+        return request.user.has_cap(Cap.PETITION_VIEW)
 
 
 @admin.register(Referral)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.core.badges import Colour
+
 
 class Route(models.TextChoices):
     """Where the window sends a visit (分流)."""
@@ -50,7 +52,7 @@ class RiskGrade(models.TextChoices):
     HIGH = "high", _("高")
 
 
-RISK_COLORS = {RiskGrade.LOW: "green", RiskGrade.MEDIUM: "orange", RiskGrade.HIGH: "red"}
+RISK_COLOURS = {RiskGrade.LOW: Colour.GREEN, RiskGrade.MEDIUM: Colour.ORANGE, RiskGrade.HIGH: Colour.RED}
 
 
 class PartyRole(models.TextChoices):
@@ -68,12 +70,12 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", _("当事人拒绝调解（终止）")
 
 
-OUTCOME_COLORS = {
-    Outcome.PENDING: "blue",
-    Outcome.WRITTEN: "green",
-    Outcome.ORAL: "green",
-    Outcome.FAILED: "orange",
-    Outcome.REFUSED: "gray",
+OUTCOME_COLOURS = {
+    Outcome.PENDING: Colour.BLUE,
+    Outcome.WRITTEN: Colour.GREEN,
+    Outcome.ORAL: Colour.GREEN,
+    Outcome.FAILED: Colour.ORANGE,
+    Outcome.REFUSED: Colour.GRAY,
 }
 SUCCESS_OUTCOMES = (Outcome.WRITTEN, Outcome.ORAL)
 ENDED_OUTCOMES = (Outcome.WRITTEN, Outcome.ORAL, Outcome.FAILED, Outcome.REFUSED)
@@ -91,6 +93,13 @@ class ObjectionDecision(models.TextChoices):
     PENDING = "pending", _("待决定")
     UPHELD = "upheld", _("回避（更换调解员）")
     DISMISSED = "dismissed", _("驳回")
+
+
+OBJECTION_COLOURS = {
+    ObjectionDecision.PENDING: Colour.ORANGE,
+    ObjectionDecision.UPHELD: Colour.BLUE,
+    ObjectionDecision.DISMISSED: Colour.GRAY,
+}
 
 
 class Performance(models.TextChoices):
@@ -148,12 +157,12 @@ class ReferralStatus(models.TextChoices):
     DONE = "done", _("已办结")
 
 
-REFERRAL_COLORS = {
-    ReferralStatus.SENT: "blue",
-    ReferralStatus.ACCEPTED: "blue",
-    ReferralStatus.REJECTED: "orange",
-    ReferralStatus.REVOKED: "gray",
-    ReferralStatus.DONE: "green",
+REFERRAL_COLOURS = {
+    ReferralStatus.SENT: Colour.BLUE,
+    ReferralStatus.ACCEPTED: Colour.BLUE,
+    ReferralStatus.REJECTED: Colour.ORANGE,
+    ReferralStatus.REVOKED: Colour.GRAY,
+    ReferralStatus.DONE: Colour.GREEN,
 }
 
 
@@ -167,6 +176,9 @@ class NotSuccessful(models.TextChoices):
 class ItemSource(models.TextChoices):
     SCREENING = "screening", _("排查发现")
     EARLY_WARNING = "early_warning", _("未诉先办预警")
+
+
+ITEM_SOURCE_COLOURS = {ItemSource.SCREENING: Colour.GRAY, ItemSource.EARLY_WARNING: Colour.ORANGE}
 
 
 class BookingStatus(models.TextChoices):

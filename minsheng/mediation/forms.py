@@ -4,6 +4,7 @@ messages go back onto the form (core.forms.apply_action_errors)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases.choices import Satisfaction
 from minsheng.org.choices import NodeKind
 from minsheng.org.forms.pickers import NodePickerField, UserPickerField
@@ -342,7 +343,7 @@ class WeeklyForm(Stacked):
         self.fields["node"] = NodePickerField(
             user=user,
             kinds=[NodeKind.COMMUNITY, NodeKind.VILLAGE],
-            capability="mediation.report",
+            capability=Cap.MEDIATION_REPORT,
             label=_("社区/村"),
         )
         self.order_fields(["node", "week", "zero", "note"])

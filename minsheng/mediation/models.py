@@ -11,10 +11,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.accounts.choices import Cap
+from minsheng.core.badges import BadgeOf
 from minsheng.core.models import BaseModel
 from minsheng.core.scoping import ScopedQuerySet
 
 from .choices import (
+    ITEM_SOURCE_COLOURS,
+    OBJECTION_COLOURS,
+    OUTCOME_COLOURS,
+    REFERRAL_COLOURS,
+    RISK_COLOURS,
     Acceptance,
     BookingStatus,
     Clock,
@@ -40,12 +47,12 @@ USER = settings.AUTH_USER_MODEL
 
 
 class CentreQuerySet(ScopedQuerySet):
-    def visible_to(self, user, capability: str = "mediation.view"):
+    def visible_to(self, user, capability: str = Cap.MEDIATION_VIEW):
         return super().visible_to(user, capability)
 
 
 class PetitionQuerySet(ScopedQuerySet):
-    def visible_to(self, user, capability: str = "petition.view"):
+    def visible_to(self, user, capability: str = Cap.PETITION_VIEW):
         """Petitions need a 信访 capability at the place; without one a role sees none, whatever else it holds."""
         if capability.split(".", 1)[0] != "petition" and not getattr(user, "is_superuser", False):
             return self.none()
@@ -145,11 +152,13 @@ class Dispute(BaseModel):
     people = models.PositiveSmallIntegerField(_("涉及人数"), default=2)
     amount = models.DecimalField(_("争议金额（元）"), max_digits=12, decimal_places=2, default=0)
     risk = models.CharField(_("风险等级"), max_length=8, choices=RiskGrade.choices, default=RiskGrade.LOW)
+    risk_badge = BadgeOf("risk", RISK_COLOURS)
     risk_reasons = models.JSONField(_("风险依据"), default=list, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), db_index=True)
     mediation_due = models.DateTimeField(_("调解期限"), null=True, blank=True)
 
     outcome = models.CharField(_("调解结果"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_badge = BadgeOf("outcome", OUTCOME_COLOURS)
     ended_at = models.DateTimeField(_("调解终结时间"), null=True, blank=True, db_index=True)
     end_note = models.TextField(_("终结说明"), blank=True)
     routes_told = models.JSONField(_("告知的其他途径"), default=list, blank=True)
@@ -255,6 +264,7 @@ class Objection(BaseModel):
     decision = models.CharField(
         _("决定"), max_length=10, choices=ObjectionDecision.choices, default=ObjectionDecision.PENDING
     )
+    decision_badge = BadgeOf("decision", OBJECTION_COLOURS)
     decision_reason = models.TextField(_("决定理由"), blank=True)
     decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
@@ -460,6 +470,7 @@ class Referral(BaseModel):
     status = models.CharField(
         _("状态"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
+    status_badge = BadgeOf("status", REFERRAL_COLOURS)
     sent_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("发送人"))
     sent_at = models.DateTimeField(_("发送时间"), db_index=True)
     decided_at = models.DateTimeField(_("接收/拒收时间"), null=True, blank=True)
@@ -522,8 +533,10 @@ class ScreeningItem(BaseModel):
     source = models.CharField(
         _("来源"), max_length=16, choices=ItemSource.choices, default=ItemSource.SCREENING
     )
+    source_badge = BadgeOf("source", ITEM_SOURCE_COLOURS)
     type = models.CharField(_("纠纷类型"), max_length=20, choices=DisputeType.choices)
     risk = models.CharField(_("风险等级"), max_length=8, choices=RiskGrade.choices, default=RiskGrade.LOW)
+    risk_badge = BadgeOf("risk", RISK_COLOURS)
     summary = models.CharField(_("简要情况"), max_length=300)
     people = models.PositiveSmallIntegerField(_("涉及人数"), default=2)
     resident = models.ForeignKey(

@@ -7,6 +7,7 @@ import jieba
 from django.db.models import Q
 from rapidfuzz import fuzz
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases.models import Case
 from minsheng.core import clock
 
@@ -145,7 +146,7 @@ def person_history(
         .select_related("case")
         .order_by("-accepted_at")[:50]
     )
-    if viewer.has_cap("petition.view") or viewer.is_superuser:
+    if viewer.has_cap(Cap.PETITION_VIEW) or viewer.is_superuser:
         h.petitions = list(
             Petition.objects.visible_to(viewer)
             .filter(person)
@@ -161,7 +162,7 @@ def reporting_nodes(viewer):
     from minsheng.org.choices import NodeKind
     from minsheng.org.models import Node
 
-    return Node.objects.visible_to(viewer, "mediation.view").filter(
+    return Node.objects.visible_to(viewer, Cap.MEDIATION_VIEW).filter(
         kind__in=[NodeKind.COMMUNITY, NodeKind.VILLAGE]
     )
 

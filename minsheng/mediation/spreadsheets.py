@@ -4,7 +4,8 @@ data is masked unless the user holds org.view_pii at the row's place and asks fo
 
 from django.utils.translation import gettext_noop as N
 
-from minsheng.core.spreadsheet import Column, Resource
+from minsheng.accounts.choices import Cap
+from minsheng.core.spreadsheet import Column, Resource, register
 from minsheng.org.models import Node
 
 from .choices import Acceptance, DisputeSource, DisputeType, Outcome, PetitionForm, PetitionStage, RiskGrade
@@ -12,6 +13,7 @@ from .models import Dispute, Petition
 
 
 class _CentreLedger(Resource):
+    app_label = "mediation"
     pii_capability = "org.view_pii"
 
     def audit_target(self, capability: str):
@@ -22,7 +24,7 @@ class DisputeLedger(_CentreLedger):
     slug = "mediation-disputes"
     title = N("矛盾纠纷调解")
     model = Dispute
-    export_capability = "mediation.view"
+    export_capability = Cap.MEDIATION_VIEW
     columns = (
         Column(N("案件编号"), "case_number"),
         Column(N("纠纷类型"), "type", kind="choice", choices=DisputeType),
@@ -76,7 +78,7 @@ class PetitionLedger(_CentreLedger):
     slug = "mediation-petitions"
     title = N("信访")
     model = Petition
-    export_capability = "petition.view"
+    export_capability = Cap.PETITION_VIEW
     columns = (
         Column(N("案件编号"), "case_number"),
         Column(N("阶段"), "stage", kind="choice", choices=PetitionStage, width=8),
@@ -102,3 +104,6 @@ class PetitionLedger(_CentreLedger):
             c.field: (p.case.number if c.field == "case_number" else getattr(p, c.field))
             for c in self.columns
         }
+
+
+register(DisputeLedger, PetitionLedger)

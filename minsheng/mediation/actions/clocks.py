@@ -5,7 +5,11 @@ job may run every few minutes, twice at once, or on two machines. A moved deadli
 time and is reminded again.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -15,16 +19,26 @@ from ..choices import Acceptance, Clock, Outcome
 from ..models import Dispute, Petition, Reminder
 from .common import notify, now
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def _people_of_dispute(d: Dispute) -> list:
+    from minsheng.accounts.models import User
+
+# (clock, records still waiting, due field, who to tell, what to say, link)
+Watched = tuple[
+    str, "QuerySet[Dispute] | QuerySet[Petition]", str, Callable[[Any], list["User | None"]], str, str
+]
+
+
+def _people_of_dispute(d: Dispute) -> list[User | None]:
     return [m.user for m in d.mediators.filter(active=True).select_related("user")]
 
 
-def _people_of_petition(p: Petition) -> list:
+def _people_of_petition(p: Petition) -> list[User | None]:
     return [p.case.handler, p.case.first_receiver]
 
 
-def _watched(at: dt.datetime):
+def _watched(at: dt.datetime) -> Iterator[Watched]:
     """(clock, queryset of records still waiting, due field, who to tell, what to say, link)."""
     horizon = at + dt.timedelta(days=conf.get("remind_days_before"))
     yield (

@@ -1,10 +1,12 @@
 """Plumbing shared by the centre's actions: rights, statutory clocks on the core calendar, the engine's steps."""
 
-import datetime as dt
+from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from minsheng.cases import actions as engine
 from minsheng.cases import workflow
@@ -15,15 +17,15 @@ from minsheng.core.calendar import TZ, WorkCalendar
 
 from .. import conf
 
+if TYPE_CHECKING:
+    from django.db import models
 
-def require(user, capability: str, node=None) -> None:
-    if user is None:
-        return  # the system (the demo, the periodic job)
-    if not user.has_cap(capability, node):
-        raise PermissionDenied(_("没有权限执行此操作"))
+    from minsheng.accounts.models import User
+    from minsheng.cases.models import Case
+    from minsheng.org.models import Node
 
 
-def clean_text(value, limit: int) -> str:
+def clean_text(value: object, limit: int) -> str:
     return str(value or "").strip()[:limit]
 
 
@@ -51,7 +53,7 @@ def months_due(start: dt.datetime, months: int) -> dt.datetime:
     return natural_due(dt.datetime.combine(target, dt.time(12), tzinfo=TZ), 0)
 
 
-def centre_unit(node) -> Unit:
+def centre_unit(node: Node) -> Unit:
     """The centre's unit in the engine, created under the street on first use."""
     name = conf.get("centre_unit")
     unit = Unit.objects.filter(name=name).first()
@@ -68,10 +70,12 @@ def category_for(code_prefixes: list[str]) -> Category:
         found = Category.objects.filter(code=code, is_active=True).first()
         if found is not None:
             return found
-    return Category.objects.filter(is_active=True).order_by("path").first()
+    fallback = Category.objects.filter(is_active=True).order_by("path").first()
+    assert fallback is not None, "the engine's data migration loads the categories"
+    return fallback
 
 
-def as_actor(actor, case, verb: str):
+def as_actor(actor: User | None, case: Case, verb: str) -> User | None:
     """The actor when the engine lets them take the step, else the system: the centre's staff move the engine's
     case as part of their own step (accepting a petition accepts its case) even where the engine's table would
     want another role."""
@@ -80,7 +84,7 @@ def as_actor(actor, case, verb: str):
     return None
 
 
-def start_handling(case, *, actor, handler=None, note: str = ""):
+def start_handling(case: Case, *, actor: User | None, handler: User | None = None, note: str = "") -> Case:
     """受理 → 派遣 to the centre → 签收: the engine's case is in 办理中, held by the centre (and the lead
     mediator or handler)."""
     unit = centre_unit(case.node)
@@ -91,7 +95,7 @@ def start_handling(case, *, actor, handler=None, note: str = ""):
     return engine.do_sign(case, actor=as_actor(handler, case, "sign"))
 
 
-def finish_case(case, *, actor, note: str):
+def finish_case(case: Case, *, actor: User | None, note: str) -> Case:
     """办结 of the engine's case when the centre's matter ends (agreement, failure, refusal, reply)."""
     case.refresh_from_db()
     if case.status == Status.HANDLING:
@@ -101,7 +105,15 @@ def finish_case(case, *, actor, note: str):
     return case
 
 
-def notify(users, *, title: str, link: str, source=None, level: str = "info", key: str | None = None) -> None:
+def notify(
+    users: Iterable[User | None],
+    *,
+    title: str,
+    link: str,
+    source: models.Model | None = None,
+    level: str = "info",
+    key: str | None = None,
+) -> None:
     from minsheng.core import notifications
 
     recipients = {u for u in users if u is not None and getattr(u, "is_active", False)}

@@ -1,17 +1,24 @@
 """人民调解: open, staff, mediate and end a dispute. The engine's case (kind 矛盾纠纷) carries handling, deadlines,
 督办 and 包案; these steps add what 人民调解法 asks for (parties, 回避, records, the agreement and its clocks)."""
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases import actions as engine
 from minsheng.cases.choices import Channel, Satisfaction
 from minsheng.core.calendar import TZ
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.permissions import require_cap
 
 from .. import conf
 from ..choices import (
@@ -33,19 +40,27 @@ from .common import (
     natural_due,
     notify,
     now,
-    require,
     start_handling,
 )
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from minsheng.accounts.models import User
+    from minsheng.org.models import Node
+
+    from ..models import Dispute, Mediator, Visit
+
+
 #: The engine's category of disputes: its time limit covers the mediation month (migration 0003).
 DISPUTE_CATEGORY = ["M1", "03"]
-SOURCE_CHANNELS = {
+SOURCE_CHANNELS: dict[str, str] = {
     DisputeSource.APPLIED: Channel.VISIT,
     DisputeSource.INITIATIVE: Channel.GRID_PATROL,
 }
 
 
-def _amount(value, field: str, errors: dict) -> Decimal:
+def _amount(value: object, field: str, errors: dict[str, Any]) -> Decimal:
     try:
         amount = Decimal(str(value if value not in (None, "") else 0))
     except (InvalidOperation, ValueError):
@@ -79,7 +94,7 @@ def grade_risk(*, type: str, people: int, amount: Decimal, facts: str) -> tuple[
     return (RiskGrade.MEDIUM, medium) if medium else (RiskGrade.LOW, [])
 
 
-def _clean_party(data: dict, errors: dict, index: int) -> dict:
+def _clean_party(data: dict[str, Any], errors: dict[str, Any], index: int) -> dict[str, Any]:
     resident = data.get("resident")
     name = clean_text(data.get("name") or (resident.name if resident else ""), 100)
     role = data.get("role")
@@ -102,21 +117,21 @@ def _clean_party(data: dict, errors: dict, index: int) -> dict:
 @transaction.atomic
 def do_open_dispute(
     *,
-    actor,
-    node,
+    actor: User | None,
+    node: Node,
     type: str,
     source: str,
     facts: str,
-    parties: list[dict],
+    parties: list[dict[str, Any]],
     people: int | None = None,
-    amount=0,
+    amount: object = 0,
     title: str = "",
-    mediators=(),
-    visit=None,
+    mediators: Iterable[User | None] = (),
+    visit: Visit | None = None,
 ) -> Dispute:
     """受理 a dispute: the engine's case is registered, accepted and given to the centre; the mediation clock
     (one month by default) starts now."""
-    errors: dict = {}
+    errors: dict[str, Any] = {}
     facts = clean_text(facts, 4000)
     if not facts:
         errors["facts"] = _("请填写纠纷简要情况")
@@ -137,7 +152,7 @@ def do_open_dispute(
         errors["people"] = _("涉及人数应为1至10000")
     if errors:
         raise ValidationError(errors)
-    require(actor, "mediation.mediate", node)
+    require_cap(actor, Cap.MEDIATION_MEDIATE, node)
     lead = mediators[0] if mediators else actor
     risk, reasons = grade_risk(type=type, people=people, amount=amount, facts=facts)
     applicant = next(p for p in cleaned if p["role"] == PartyRole.APPLICANT)
@@ -189,7 +204,7 @@ def do_open_dispute(
     return dispute
 
 
-def _leaders_of(node):
+def _leaders_of(node: Node) -> set[User]:
     """Who gets the 预警函 for a high-risk dispute: leaders and the centre's staff above the place."""
     from minsheng.accounts.models import Membership
 
@@ -206,20 +221,20 @@ def _locked(dispute: Dispute) -> Dispute:
     return Dispute.objects.select_for_update(of=("self",)).select_related("case", "node").get(pk=dispute.pk)
 
 
-def _open(dispute: Dispute, actor) -> Dispute:
+def _open(dispute: Dispute, actor: User | None) -> Dispute:
     dispute = _locked(dispute)
-    require(actor, "mediation.mediate", dispute.node)
+    require_cap(actor, Cap.MEDIATION_MEDIATE, dispute.node)
     if dispute.outcome != Outcome.PENDING:
         raise IllegalTransition(_("调解已终结（%(o)s），不能再操作") % {"o": dispute.get_outcome_display()})
     return dispute
 
 
-def _log(dispute: Dispute, actor, verb: str, label: str, note: str = "", **extra) -> None:
+def _log(dispute: Dispute, actor: User | None, verb: str, label: str, note: str = "", **extra: Any) -> None:
     engine.do_record(dispute.case, actor=actor, verb=verb, label=label, note=note, **extra)
 
 
 @transaction.atomic
-def do_assign_mediator(dispute: Dispute, *, actor, user, lead: bool = False) -> Mediator:
+def do_assign_mediator(dispute: Dispute, *, actor: User | None, user: User, lead: bool = False) -> Mediator:
     dispute = _open(dispute, actor)
     if user is None:
         raise ValidationError({"user": _("请选择调解员")})
@@ -238,7 +253,9 @@ def do_assign_mediator(dispute: Dispute, *, actor, user, lead: bool = False) -> 
 
 
 @transaction.atomic
-def do_object(dispute: Dispute, *, actor, party: Party, mediator: Mediator, reason: str) -> Objection:
+def do_object(
+    dispute: Dispute, *, actor: User | None, party: Party, mediator: Mediator, reason: str
+) -> Objection:
     """回避申请: a party objects to a mediator (decided by do_decide_objection, with a reason)."""
     dispute = _open(dispute, actor)
     reason = clean_text(reason, 2000)
@@ -255,7 +272,12 @@ def do_object(dispute: Dispute, *, actor, party: Party, mediator: Mediator, reas
 
 @transaction.atomic
 def do_decide_objection(
-    objection: Objection, *, actor, uphold: bool, reason: str, replacement=None
+    objection: Objection,
+    *,
+    actor: User | None,
+    uphold: bool,
+    reason: str,
+    replacement: User | None = None,
 ) -> Objection:
     objection = Objection.objects.select_for_update().select_related("mediator__user").get(pk=objection.pk)
     dispute = _open(objection.dispute, actor)
@@ -288,7 +310,7 @@ def do_decide_objection(
 
 
 @transaction.atomic
-def do_refuse(dispute: Dispute, *, actor, party: Party, note: str = "") -> Dispute:
+def do_refuse(dispute: Dispute, *, actor: User | None, party: Party, note: str = "") -> Dispute:
     """第17条: a party clearly refuses, so no mediation takes place — it ends here."""
     dispute = _open(dispute, actor)
     if party.dispute_id != dispute.pk:
@@ -302,7 +324,13 @@ def do_refuse(dispute: Dispute, *, actor, party: Party, note: str = "") -> Dispu
 
 @transaction.atomic
 def do_record_session(
-    dispute: Dispute, *, actor, attendees: str, record: str, held_at=None, place: str = ""
+    dispute: Dispute,
+    *,
+    actor: User | None,
+    attendees: str,
+    record: str,
+    held_at: dt.datetime | None = None,
+    place: str = "",
 ) -> Session:
     dispute = _open(dispute, actor)
     attendees = clean_text(attendees, 300)
@@ -317,19 +345,24 @@ def do_record_session(
         errors["held_at"] = _("调解时间不能晚于现在")
     if errors:
         raise ValidationError(errors)
+    recorder = actor
+    if recorder is None:
+        lead = dispute.mediators.filter(is_lead=True).first()
+        assert lead is not None, "an open dispute has its lead mediator"
+        recorder = lead.user
     session = Session.objects.create(
         dispute=dispute,
         held_at=held_at,
         place=clean_text(place, 100),
         attendees=attendees,
         record=record,
-        recorded_by=actor or dispute.mediators.filter(is_lead=True).first().user,
+        recorded_by=recorder,
     )
     _log(dispute, actor, "mediation_session", _("调解记录"), record[:200], attendees=attendees)
     return session
 
 
-def _check_consent(dispute: Dispute, consents) -> list[Party]:
+def _check_consent(dispute: Dispute, consents: Iterable[int | str] | None) -> list[Party]:
     parties = list(dispute.parties.all())
     consenting = {int(p) for p in (consents or [])}
     missing = [p.name for p in parties if p.pk not in consenting]
@@ -352,7 +385,7 @@ def _next_number(year: int) -> tuple[int, str]:
     return n, _("（%(y)d）%(c)s人调字第%(n)d号") % {"y": year, "c": conf.get("committee_short_name"), "n": n}
 
 
-def _agreement_clocks(dispute: Dispute, at, performance_by) -> None:
+def _agreement_clocks(dispute: Dispute, at: dt.datetime, performance_by: dt.date | None) -> None:
     dispute.judicial_due = natural_due(at, conf.get("judicial_confirmation_days"))
     if performance_by:
         import datetime as dt
@@ -366,18 +399,18 @@ def _agreement_clocks(dispute: Dispute, at, performance_by) -> None:
 def do_agree_written(
     dispute: Dispute,
     *,
-    actor,
+    actor: User | None,
     disputed_points: str,
     agreed_terms: str,
-    consents,
+    consents: Iterable[int | str] | None,
     performance_method: str = "",
-    performance_by=None,
-    amount=0,
+    performance_by: dt.date | None = None,
+    amount: object = 0,
 ) -> Dispute:
     """人民调解协议书 (第28–29条): facts and points in dispute, what was agreed, how and by when it is performed.
     Every party must consent; the number is (year)…人调字第N号; the 司法确认 window and 履行回访 start now."""
     dispute = _open(dispute, actor)
-    errors: dict = {}
+    errors: dict[str, Any] = {}
     disputed_points = clean_text(disputed_points, 4000)
     agreed_terms = clean_text(agreed_terms, 4000)
     if not disputed_points:
@@ -408,11 +441,17 @@ def do_agree_written(
 
 @transaction.atomic
 def do_agree_oral(
-    dispute: Dispute, *, actor, record: str, consents, amount=0, performance_by=None
+    dispute: Dispute,
+    *,
+    actor: User | None,
+    record: str,
+    consents: Iterable[int | str] | None,
+    amount: object = 0,
+    performance_by: dt.date | None = None,
 ) -> Dispute:
     """第28条: an oral agreement, its content recorded by the mediator."""
     dispute = _open(dispute, actor)
-    errors: dict = {}
+    errors: dict[str, Any] = {}
     record = clean_text(record, 4000)
     if not record:
         errors["record"] = _("请记录口头协议的内容")
@@ -434,7 +473,7 @@ def do_agree_oral(
 
 
 @transaction.atomic
-def do_fail(dispute: Dispute, *, actor, reason: str, routes) -> Dispute:
+def do_fail(dispute: Dispute, *, actor: User | None, reason: str, routes: Iterable[str] | None) -> Dispute:
     """第26条: mediation fails — end it and tell the parties the other routes (仲裁/行政/诉讼)."""
     dispute = _open(dispute, actor)
     reason = clean_text(reason, 2000)
@@ -458,7 +497,7 @@ def do_fail(dispute: Dispute, *, actor, reason: str, routes) -> Dispute:
     return dispute
 
 
-def _end(dispute: Dispute, actor, outcome: str, note: str, save_more: bool = False) -> None:
+def _end(dispute: Dispute, actor: User | None, outcome: str, note: str, save_more: bool = False) -> None:
     dispute.outcome = outcome
     dispute.ended_at = now()
     dispute.end_note = note
@@ -481,16 +520,16 @@ def _end(dispute: Dispute, actor, outcome: str, note: str, save_more: bool = Fal
     finish_case(dispute.case, actor=actor, note=note)
 
 
-def _ended_with_agreement(dispute: Dispute, actor) -> Dispute:
+def _ended_with_agreement(dispute: Dispute, actor: User | None) -> Dispute:
     dispute = _locked(dispute)
-    require(actor, "mediation.mediate", dispute.node)
+    require_cap(actor, Cap.MEDIATION_MEDIATE, dispute.node)
     if dispute.outcome not in (Outcome.WRITTEN, Outcome.ORAL):
         raise IllegalTransition(_("尚未达成调解协议"))
     return dispute
 
 
 @transaction.atomic
-def do_upload_signed(dispute: Dispute, *, actor, file) -> Dispute:
+def do_upload_signed(dispute: Dispute, *, actor: User | None, file: UploadedFile[bytes] | None) -> Dispute:
     """The agreement signed, sealed or fingerprinted by the parties and sealed by the committee (scan or photo)."""
     from minsheng.cases.attachments import validate_upload
 
@@ -502,12 +541,12 @@ def do_upload_signed(dispute: Dispute, *, actor, file) -> Dispute:
     validate_upload(file)
     dispute.signed_scan.save(f"{dispute.pk}-{file.name}"[-100:], file, save=False)
     dispute.save(update_fields=["signed_scan", "updated_at"])
-    _log(dispute, actor, "agreement_signed", _("上传签字协议书"), file.name)
+    _log(dispute, actor, "agreement_signed", _("上传签字协议书"), file.name or "")
     return dispute
 
 
 @transaction.atomic
-def do_record_judicial(dispute: Dispute, *, actor, applied_on) -> Dispute:
+def do_record_judicial(dispute: Dispute, *, actor: User | None, applied_on: dt.date | None) -> Dispute:
     """The parties applied for 司法确认 (第33条): only within the window after a written agreement."""
     dispute = _ended_with_agreement(dispute, actor)
     if dispute.outcome != Outcome.WRITTEN or dispute.judicial_due is None:
@@ -526,7 +565,7 @@ def do_record_judicial(dispute: Dispute, *, actor, applied_on) -> Dispute:
 
 @transaction.atomic
 def do_follow_up_performance(
-    dispute: Dispute, *, actor, performance: str, satisfaction: str, note: str = ""
+    dispute: Dispute, *, actor: User | None, performance: str, satisfaction: str, note: str = ""
 ) -> Dispute:
     """履行回访 (第31条: the committee supervises performance); the engine's case gets its follow-up verdict."""
     dispute = _ended_with_agreement(dispute, actor)

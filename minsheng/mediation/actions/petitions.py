@@ -2,16 +2,23 @@
 and the petitioner told why) → 答复意见书 → 复查 (request within 30, answer within 30) → 复核 (30 + 30) → 终结.
 Each stage is its own Petition row and engine case, linked to the stage before."""
 
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases import actions as engine
 from minsheng.cases.choices import Channel
 from minsheng.core.calendar import TZ
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.permissions import require_cap
 
 from .. import conf, queries
 from ..choices import Acceptance, BookingStatus, PetitionForm, PetitionKind, PetitionStage
@@ -24,33 +31,42 @@ from .common import (
     natural_due,
     notify,
     now,
-    require,
     start_handling,
 )
 
-CHANNELS = {
+if TYPE_CHECKING:
+    from minsheng.accounts.models import User
+    from minsheng.org.models import Node, Resident
+
+    from ..models import Petition, ReceptionDay, Visit
+
+
+CHANNELS: dict[str, str] = {
     PetitionForm.LETTER: Channel.LETTER,
     PetitionForm.VISIT: Channel.VISIT,
     PetitionForm.ONLINE: Channel.ONLINE,
     PetitionForm.PHONE: Channel.PHONE,
 }
-NEXT_STAGE = {PetitionStage.ORIGINAL: PetitionStage.REVIEW, PetitionStage.REVIEW: PetitionStage.RE_REVIEW}
+NEXT_STAGE: dict[str, str] = {
+    PetitionStage.ORIGINAL: PetitionStage.REVIEW,
+    PetitionStage.REVIEW: PetitionStage.RE_REVIEW,
+}
 
 
 @transaction.atomic
 def do_register_petition(
     *,
-    actor,
+    actor: User | None,
     form: str,
-    node,
+    node: Node,
     petitioner: str,
     matter: str,
     kind: str = PetitionKind.CLAIM,
     phone: str = "",
     id_number: str = "",
-    resident=None,
+    resident: Resident | None = None,
     people: int = 1,
-    visit=None,
+    visit: Visit | None = None,
     acknowledge_final: bool = False,
 ) -> Petition:
     """登记. A matter the same person already took to 终结 is flagged: registering it needs `acknowledge_final`
@@ -72,7 +88,7 @@ def do_register_petition(
         errors["people"] = _("人数应为1至10000")
     if errors:
         raise ValidationError(errors)
-    require(actor, "petition.handle", node)
+    require_cap(actor, Cap.PETITION_HANDLE, node)
     phone = clean_text(phone or (resident.phone if resident else ""), 20)
     id_number = clean_text(id_number or (resident.id_number if resident else ""), 18).upper()
     final = queries.finalized_match(matter=matter, resident=resident, phone=phone, id_number=id_number)
@@ -138,11 +154,11 @@ def _locked(petition: Petition) -> Petition:
 
 @transaction.atomic
 def do_accept_petition(
-    petition: Petition, *, actor, accept: bool, notice_text: str, handler=None
+    petition: Petition, *, actor: User | None, accept: bool, notice_text: str, handler: User | None = None
 ) -> Petition:
     """受理告知 (or 不予受理告知) in writing; acceptance starts the 60-day handling clock."""
     petition = _locked(petition)
-    require(actor, "petition.handle", petition.node)
+    require_cap(actor, Cap.PETITION_HANDLE, petition.node)
     if petition.acceptance != Acceptance.PENDING:
         raise IllegalTransition(_("已告知是否受理"))
     notice_text = clean_text(notice_text, 4000)
@@ -171,10 +187,10 @@ def do_accept_petition(
 
 
 @transaction.atomic
-def do_extend_petition(petition: Petition, *, actor, reason: str) -> Petition:
+def do_extend_petition(petition: Petition, *, actor: User | None, reason: str) -> Petition:
     """Complex matters: +30 days once, approved by the unit's head, and the petitioner is told why."""
     petition = _locked(petition)
-    require(actor, "petition.approve", petition.node)
+    require_cap(actor, Cap.PETITION_APPROVE, petition.node)
     if actor is None:
         raise IllegalTransition(_("延期须经负责人批准"))
     if petition.acceptance != Acceptance.ACCEPTED or petition.replied_at is not None:
@@ -184,6 +200,7 @@ def do_extend_petition(petition: Petition, *, actor, reason: str) -> Petition:
     reason = clean_text(reason, 2000)
     if not reason:
         raise ValidationError({"reason": _("请填写延期理由（将告知信访人）")})
+    assert petition.handle_due is not None, "an accepted petition has its handling deadline"
     petition.handle_due = natural_due(petition.handle_due, conf.get("petition_extension_days"))
     petition.extended = True
     petition.extension_reason = reason
@@ -204,7 +221,7 @@ def do_extend_petition(petition: Petition, *, actor, reason: str) -> Petition:
     return petition
 
 
-def _extend_engine_case(petition: Petition, approver, reason: str) -> None:
+def _extend_engine_case(petition: Petition, approver: User | None, reason: str) -> None:
     """The engine's case gets the same extension (申请 by its handler, 批准 by the approver), so its own clock and
     its 延期 figures agree with the petition: 30 natural days are at most 24 working days."""
     from minsheng.cases.choices import RequestKind, Status
@@ -220,10 +237,10 @@ def _extend_engine_case(petition: Petition, approver, reason: str) -> None:
     engine.do_decide(request, actor=as_actor(approver, case, "decide"), approve=True, note=reason)
 
 
-def _reply_number(petition: Petition, at) -> str:
+def _reply_number(petition: Petition, at: dt.datetime) -> str:
     year = timezone.localtime(at, TZ).year
     n = Petition.objects.filter(replied_at__year=year).exclude(reply_number="").count() + 1
-    prefix = {
+    prefix: dict[str, str] = {
         PetitionStage.ORIGINAL: _("信答"),
         PetitionStage.REVIEW: _("信复查"),
         PetitionStage.RE_REVIEW: _("信复核"),
@@ -232,10 +249,10 @@ def _reply_number(petition: Petition, at) -> str:
 
 
 @transaction.atomic
-def do_reply_petition(petition: Petition, *, actor, text: str) -> Petition:
+def do_reply_petition(petition: Petition, *, actor: User | None, text: str) -> Petition:
     """答复意见书. Only an accepted petition can be answered; a 复核 answer ends the matter (终结)."""
     petition = _locked(petition)
-    require(actor, "petition.handle", petition.node)
+    require_cap(actor, Cap.PETITION_HANDLE, petition.node)
     if petition.acceptance != Acceptance.ACCEPTED:
         raise IllegalTransition(_("信访事项尚未受理，不能出具答复意见"))
     if petition.replied_at is not None:
@@ -251,10 +268,10 @@ def do_reply_petition(petition: Petition, *, actor, text: str) -> Petition:
     if petition.stage == PetitionStage.RE_REVIEW:
         petition.final = True
         fields.append("final")
-        chain = petition
-        while chain.previous_id:
-            chain = chain.previous
+        chain = petition.previous
+        while chain is not None:
             Petition.objects.filter(pk=chain.pk).update(final=True)
+            chain = chain.previous
     else:
         petition.request_due = natural_due(at, conf.get("petition_review_request_days"))
         fields.append("request_due")
@@ -264,16 +281,17 @@ def do_reply_petition(petition: Petition, *, actor, text: str) -> Petition:
 
 
 @transaction.atomic
-def do_request_review(petition: Petition, *, actor, reason: str) -> Petition:
+def do_request_review(petition: Petition, *, actor: User | None, reason: str) -> Petition:
     """复查 (after the reply) or 复核 (after the 复查): only within the window, never after 终结."""
     petition = _locked(petition)
-    require(actor, "petition.handle", petition.node)
+    require_cap(actor, Cap.PETITION_HANDLE, petition.node)
     if petition.final or petition.stage == PetitionStage.RE_REVIEW:
         raise IllegalTransition(_("复核意见作出后信访事项已终结，不再受理复查复核"))
     if petition.replied_at is None:
         raise IllegalTransition(_("尚未答复，不能申请复查复核"))
     if Petition.objects.filter(previous=petition).exists():
         raise IllegalTransition(_("已申请过复查/复核"))
+    assert petition.request_due is not None, "a replied petition has its review window"
     if now() > petition.request_due:
         raise IllegalTransition(
             _("已超过收到答复意见后%(d)d日的申请期限") % {"d": conf.get("petition_review_request_days")}
@@ -332,7 +350,16 @@ def do_request_review(petition: Petition, *, actor, reason: str) -> Petition:
 
 
 @transaction.atomic
-def do_create_reception_day(*, actor, leader, node, date, place: str, topic: str = "", capacity: int = 10):
+def do_create_reception_day(
+    *,
+    actor: User | None,
+    leader: User | None,
+    node: Node,
+    date: dt.date | None,
+    place: str,
+    topic: str = "",
+    capacity: int = 10,
+) -> ReceptionDay:
     errors = {}
     if leader is None:
         errors["leader"] = _("请选择接访领导")
@@ -347,16 +374,25 @@ def do_create_reception_day(*, actor, leader, node, date, place: str, topic: str
         errors["capacity"] = _("可预约人数应为1至200")
     if errors:
         raise ValidationError(errors)
-    require(actor, "petition.handle", node)
+    assert leader is not None and date is not None  # refused above
+    require_cap(actor, Cap.PETITION_HANDLE, node)
     return ReceptionDay.objects.create(
         leader=leader, node=node, date=date, place=place, topic=clean_text(topic, 100), capacity=capacity
     )
 
 
 @transaction.atomic
-def do_book(day: ReceptionDay, *, actor, name: str, matter: str, phone: str = "", resident=None) -> Booking:
+def do_book(
+    day: ReceptionDay,
+    *,
+    actor: User,
+    name: str,
+    matter: str,
+    phone: str = "",
+    resident: Resident | None = None,
+) -> Booking:
     day = ReceptionDay.objects.select_for_update().get(pk=day.pk)
-    require(actor, "petition.handle", day.node)
+    require_cap(actor, Cap.PETITION_HANDLE, day.node)
     name = clean_text(name or (resident.name if resident else ""), 50)
     matter = clean_text(matter, 300)
     errors = {}
@@ -384,9 +420,9 @@ def do_book(day: ReceptionDay, *, actor, name: str, matter: str, phone: str = ""
 
 
 @transaction.atomic
-def do_mark_received(booking: Booking, *, actor, received: bool = True) -> Booking:
+def do_mark_received(booking: Booking, *, actor: User | None, received: bool = True) -> Booking:
     booking = Booking.objects.select_for_update().select_related("day").get(pk=booking.pk)
-    require(actor, "petition.handle", booking.day.node)
+    require_cap(actor, Cap.PETITION_HANDLE, booking.day.node)
     if booking.status != BookingStatus.BOOKED:
         raise IllegalTransition(_("该预约已处理"))
     booking.status = BookingStatus.RECEIVED if received else BookingStatus.CANCELLED

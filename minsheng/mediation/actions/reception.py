@@ -1,30 +1,43 @@
 """一窗受理: register the visit with its receiver as 首问, compute first-or-repeat, route it."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases import actions as engine
 from minsheng.cases.choices import Channel
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.permissions import require_cap
 from minsheng.org.validators import validate_id_number
 
 from .. import queries
 from ..choices import Route
 from ..models import Visit
-from .common import category_for, clean_text, now, require
+from .common import category_for, clean_text, now
+
+if TYPE_CHECKING:
+    from minsheng.accounts.models import User
+    from minsheng.cases.models import Case
+    from minsheng.org.models import Node, Resident
+
+    from ..models import Dispute, Petition, Referral, Visit
 
 
 @transaction.atomic
 def do_register_visit(
     *,
-    actor,
+    actor: User | None,
     matter: str,
-    node=None,
+    node: Node | None = None,
     name: str = "",
     phone: str = "",
     id_number: str = "",
-    resident=None,
+    resident: Resident | None = None,
     visitors: int = 1,
 ) -> Visit:
     """来访登记. A registered resident fills in name, phone, ID number and address from the registry."""
@@ -52,7 +65,7 @@ def do_register_visit(
         errors["visitors"] = _("来访人数应为1至500")
     if errors:
         raise ValidationError(errors)
-    require(actor, "mediation.receive", node)
+    require_cap(actor, Cap.MEDIATION_RECEIVE, node)
     at = now()
     repeat = queries.find_repeat(
         matter=matter, node=node, resident=resident, phone=phone, id_number=id_number, before=at
@@ -73,14 +86,16 @@ def do_register_visit(
     if repeat is not None:
         visit.similarity = repeat.score
         visit.related_case = repeat.case
-        if repeat.kind == "visit":
+        if repeat.kind == "visit" and isinstance(repeat.obj, Visit):
             visit.repeat_of = repeat.obj
     visit.save()
     return visit
 
 
 @transaction.atomic
-def do_route_visit(visit: Visit, *, actor, route: str, answer: str = "", **details):
+def do_route_visit(
+    visit: Visit, *, actor: User, route: str, answer: str = "", **details: Any
+) -> Dispute | Petition | Case | Referral | None:
     """分流. `details` go to the step the route takes (dispute: type, source, parties …; petition: kind;
     referral: partner, partner_name, reason, consent). Returns the record the visit became."""
     from . import disputes, petitions, referrals
@@ -90,8 +105,8 @@ def do_route_visit(visit: Visit, *, actor, route: str, answer: str = "", **detai
         raise IllegalTransition(_("该来访已分流"))
     if route not in Route.values:
         raise ValidationError({"route": _("请选择分流去向")})
-    require(actor, "mediation.receive", visit.node)
-    result = None
+    require_cap(actor, Cap.MEDIATION_RECEIVE, visit.node)
+    result: Dispute | Petition | Case | Referral | None = None
     if route == Route.DISPUTE:
         result = disputes.do_open_dispute(actor=actor, node=visit.node, visit=visit, **details)
         visit.case = result.case

@@ -1,23 +1,43 @@
 """诉调·警调·访调对接, on Primero's referral lifecycle: sent → accepted | rejected (reason, the sender told) |
 revoked; accepted → done (successful or not, with the reason). Each step is on the engine case's timeline."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases import actions as engine
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.permissions import require_cap
 
 from ..choices import Direction, NotSuccessful, Partner, ReferralStatus
 from ..models import Referral
-from .common import clean_text, notify, now, require
+from .common import clean_text, notify, now
+
+if TYPE_CHECKING:
+    from minsheng.accounts.models import User
+    from minsheng.cases.models import Case
+
+    from ..models import Referral
+
 
 RS = ReferralStatus
 
 
 @transaction.atomic
 def do_refer(
-    case, *, actor, direction: str, partner: str, partner_name: str, reason: str, consent: bool = False
+    case: Case,
+    *,
+    actor: User,
+    direction: str,
+    partner: str,
+    partner_name: str,
+    reason: str,
+    consent: bool = False,
 ) -> Referral:
     errors = {}
     if direction not in Direction.values:
@@ -25,7 +45,7 @@ def do_refer(
     if partner not in Partner.values:
         errors["partner"] = _("请选择对接单位类别")
     partner_name = clean_text(partner_name, 100) or (
-        Partner(partner).label if partner in Partner.values else ""
+        str(Partner(partner).label) if partner in Partner.values else ""
     )
     reason = clean_text(reason, 2000)
     if not reason:
@@ -34,7 +54,7 @@ def do_refer(
         errors["consent"] = _("移出前须征得当事人同意")
     if errors:
         raise ValidationError(errors)
-    require(actor, "mediation.mediate", case.node)
+    require_cap(actor, Cap.MEDIATION_MEDIATE, case.node)
     referral = Referral.objects.create(
         case=case,
         node=case.node,
@@ -56,15 +76,15 @@ def do_refer(
     return referral
 
 
-def _log(referral: Referral, actor, verb: str, label, note: str = "") -> None:
+def _log(referral: Referral, actor: User | None, verb: str, label: str, note: str = "") -> None:
     engine.do_record(referral.case, actor=actor, verb=verb, label=label, note=note, referral=referral.pk)
 
 
-def _locked(referral: Referral, actor, *sources) -> Referral:
+def _locked(referral: Referral, actor: User | None, *sources: str) -> Referral:
     referral = (
         Referral.objects.select_for_update(of=("self",)).select_related("case", "sent_by").get(pk=referral.pk)
     )
-    require(actor, "mediation.mediate", referral.node)
+    require_cap(actor, Cap.MEDIATION_MEDIATE, referral.node)
     if referral.status not in sources:
         raise IllegalTransition(
             _("移交当前状态为“%(s)s”，不能执行此操作") % {"s": referral.get_status_display()}
@@ -73,7 +93,7 @@ def _locked(referral: Referral, actor, *sources) -> Referral:
 
 
 @transaction.atomic
-def do_accept_referral(referral: Referral, *, actor, note: str = "") -> Referral:
+def do_accept_referral(referral: Referral, *, actor: User | None, note: str = "") -> Referral:
     referral = _locked(referral, actor, RS.SENT)
     referral.status = RS.ACCEPTED
     referral.decided_at = now()
@@ -83,7 +103,7 @@ def do_accept_referral(referral: Referral, *, actor, note: str = "") -> Referral
 
 
 @transaction.atomic
-def do_reject_referral(referral: Referral, *, actor, reason: str) -> Referral:
+def do_reject_referral(referral: Referral, *, actor: User | None, reason: str) -> Referral:
     reason = clean_text(reason, 2000)
     if not reason:
         raise ValidationError({"reason": _("请填写拒收理由")})
@@ -104,7 +124,7 @@ def do_reject_referral(referral: Referral, *, actor, reason: str) -> Referral:
 
 
 @transaction.atomic
-def do_revoke_referral(referral: Referral, *, actor, reason: str) -> Referral:
+def do_revoke_referral(referral: Referral, *, actor: User | None, reason: str) -> Referral:
     reason = clean_text(reason, 2000)
     if not reason:
         raise ValidationError({"reason": _("请填写撤回理由")})
@@ -118,7 +138,12 @@ def do_revoke_referral(referral: Referral, *, actor, reason: str) -> Referral:
 
 @transaction.atomic
 def do_complete_referral(
-    referral: Referral, *, actor, successful: bool, not_successful_reason: str = "", note: str = ""
+    referral: Referral,
+    *,
+    actor: User | None,
+    successful: bool,
+    not_successful_reason: str = "",
+    note: str = "",
 ) -> Referral:
     if successful is None:
         raise ValidationError({"successful": _("请选择办理结果")})

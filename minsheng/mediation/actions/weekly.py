@@ -1,7 +1,10 @@
 """一周一排查、一周一上报: each community and village reports the disputes it found (or an explicit zero report);
 the early warning (未诉先办) proposes people whose appeals keep coming back."""
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,15 +12,25 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.choices import Cap
 from minsheng.cases.models import Case
 from minsheng.core.calendar import TZ
 from minsheng.core.errors import IllegalTransition
+from minsheng.core.permissions import require_cap
 from minsheng.org.choices import NodeKind
 
 from .. import conf
 from ..choices import DisputeType, ItemSource, RiskGrade
 from ..models import ScreeningItem, WeeklyReport
-from .common import clean_text, now, require
+from .common import clean_text, now
+
+if TYPE_CHECKING:
+    from minsheng.accounts.models import User
+    from minsheng.cases.models import Case
+    from minsheng.org.models import Node
+
+    from ..models import Dispute
+
 
 REPORTING_KINDS = (NodeKind.COMMUNITY, NodeKind.VILLAGE)
 
@@ -32,9 +45,9 @@ def this_week() -> dt.date:
 
 @transaction.atomic
 def do_submit_weekly(
-    *, actor, node, week: dt.date, items: list[dict], zero: bool = False, note: str = ""
+    *, actor: User, node: Node, week: dt.date, items: list[dict[str, Any]], zero: bool = False, note: str = ""
 ) -> WeeklyReport:
-    errors = {}
+    errors: dict[str, Any] = {}
     if node is None or node.kind not in REPORTING_KINDS:
         errors["node"] = _("每周排查由社区或村上报")
     if week is None:
@@ -48,7 +61,7 @@ def do_submit_weekly(
         errors["items"] = _("零报告不能同时填写排查事项")
     if not zero and not items:
         errors["items"] = _("请填写排查发现的矛盾纠纷，或勾选零报告")
-    cleaned = []
+    cleaned: list[dict[str, Any]] = []
     for i, item in enumerate(items):
         summary = clean_text(item.get("summary"), 300)
         if not summary:
@@ -73,7 +86,7 @@ def do_submit_weekly(
         )
     if errors:
         raise ValidationError(errors)
-    require(actor, "mediation.report", node)
+    require_cap(actor, Cap.MEDIATION_REPORT, node)
     for c in cleaned:
         if not c["node"].path.startswith(node.path):
             raise ValidationError({"items": _("排查事项的地点须在本社区/村内")})
@@ -145,7 +158,7 @@ def propose_early_warnings(week: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def do_take_up_item(item: ScreeningItem, *, actor, **dispute_details):
+def do_take_up_item(item: ScreeningItem, *, actor: User | None, **dispute_details: Any) -> Dispute:
     """化解: the item becomes a dispute under mediation (主动调解)."""
     from .disputes import do_open_dispute
 
@@ -163,10 +176,10 @@ def do_take_up_item(item: ScreeningItem, *, actor, **dispute_details):
 
 
 @transaction.atomic
-def do_resolve_item(item: ScreeningItem, *, actor) -> ScreeningItem:
+def do_resolve_item(item: ScreeningItem, *, actor: User | None) -> ScreeningItem:
     """化解 on the spot by the community or village (no mediation case needed)."""
     item = ScreeningItem.objects.select_for_update().get(pk=item.pk)
-    require(actor, "mediation.report", item.node)
+    require_cap(actor, Cap.MEDIATION_REPORT, item.node)
     if item.dispute_id or item.resolved_on_site:
         raise IllegalTransition(_("该排查事项已处理"))
     item.resolved_on_site = True

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
+from minsheng.accounts.choices import Cap
 from minsheng.core.masking import mask_id_number, mask_phone
 from minsheng.org.models import Node, Resident
 
@@ -231,7 +232,7 @@ class DisputeDetailSerializer(DisputeListSerializer):
 
 
 class DisputeCreateSerializer(serializers.Serializer):
-    node = ScopedRelatedField(queryset=Node.objects.all(), capability="mediation.mediate")
+    node = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.MEDIATION_MEDIATE)
     type = serializers.ChoiceField(choices=DisputeType.choices)
     source = serializers.ChoiceField(choices=DisputeSource.choices)
     facts = serializers.CharField(max_length=4000)
@@ -351,7 +352,7 @@ class PetitionSerializer(serializers.ModelSerializer):
 class PetitionCreateSerializer(serializers.Serializer):
     form = serializers.ChoiceField(choices=PetitionForm.choices)
     kind = serializers.ChoiceField(choices=PetitionKind.choices, default="claim")
-    node = ScopedRelatedField(queryset=Node.objects.all(), capability="petition.handle")
+    node = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.PETITION_HANDLE)
     petitioner = serializers.CharField(max_length=50)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     id_number = serializers.CharField(max_length=18, required=False, allow_blank=True, default="")
@@ -453,7 +454,7 @@ class ScreeningItemInputSerializer(serializers.Serializer):
 
 
 class WeeklyCreateSerializer(serializers.Serializer):
-    node = ScopedRelatedField(queryset=Node.objects.all(), capability="mediation.report")
+    node = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.MEDIATION_REPORT)
     week = serializers.DateField()
     zero = serializers.BooleanField(default=False)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

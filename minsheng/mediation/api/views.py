@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from minsheng.accounts.api.base import CapabilityViewMixin, HasCapability
+from minsheng.accounts.choices import Cap
 from minsheng.accounts.models import User
 from minsheng.cases.models import Case
 from minsheng.core import metrics as registry
@@ -40,7 +41,7 @@ UNMASKED = OpenApiParameter(
 
 
 class _Base(CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    capability = "mediation.view"
+    capability = Cap.MEDIATION_VIEW
 
     def get_object(self):
         obj = get_visible_or_404(
@@ -73,8 +74,8 @@ class _Base(CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
 class VisitViewSet(_Base):
     """来访登记 at the window; `route` sends a visit to mediation, petition, an appeal or a referral."""
 
-    read_capability = "mediation.view"
-    write_capability = "mediation.receive"
+    read_capability = Cap.MEDIATION_VIEW
+    write_capability = Cap.MEDIATION_RECEIVE
     serializer_class = s.VisitSerializer
     detail_serializer = s.VisitSerializer
     filterset_class = VisitFilterSet
@@ -145,8 +146,8 @@ class VisitViewSet(_Base):
 class DisputeViewSet(_Base):
     """矛盾纠纷 under 人民调解; each step a POST."""
 
-    read_capability = "mediation.view"
-    write_capability = "mediation.mediate"
+    read_capability = Cap.MEDIATION_VIEW
+    write_capability = Cap.MEDIATION_MEDIATE
     serializer_class = s.DisputeListSerializer
     detail_serializer = s.DisputeDetailSerializer
     filterset_class = DisputeFilterSet
@@ -255,9 +256,9 @@ class DisputeViewSet(_Base):
 class PetitionViewSet(_Base):
     """信访: readable only with petition.view."""
 
-    capability = "petition.view"
-    read_capability = "petition.view"
-    write_capability = "petition.handle"
+    capability = Cap.PETITION_VIEW
+    read_capability = Cap.PETITION_VIEW
+    write_capability = Cap.PETITION_HANDLE
     serializer_class = s.PetitionSerializer
     detail_serializer = s.PetitionSerializer
     filterset_class = PetitionFilterSet
@@ -311,8 +312,8 @@ class PetitionViewSet(_Base):
 
 
 class ReferralViewSet(_Base):
-    read_capability = "mediation.view"
-    write_capability = "mediation.mediate"
+    read_capability = Cap.MEDIATION_VIEW
+    write_capability = Cap.MEDIATION_MEDIATE
     serializer_class = s.ReferralSerializer
     detail_serializer = s.ReferralSerializer
     filterset_class = ReferralFilterSet
@@ -363,8 +364,8 @@ class ReferralViewSet(_Base):
 
 
 class WeeklyReportViewSet(_Base):
-    read_capability = "mediation.view"
-    write_capability = "mediation.report"
+    read_capability = Cap.MEDIATION_VIEW
+    write_capability = Cap.MEDIATION_REPORT
     serializer_class = s.WeeklyReportSerializer
     detail_serializer = s.WeeklyReportSerializer
 
@@ -401,7 +402,7 @@ class FiguresView(APIView):
     """The centre's registered figures over a period (default: the last twelve months)."""
 
     permission_classes = [HasCapability]
-    read_capability = write_capability = "mediation.view"
+    read_capability = write_capability = Cap.MEDIATION_VIEW
 
     @extend_schema(
         parameters=[OpenApiParameter("start", str), OpenApiParameter("end", str)],
@@ -418,7 +419,7 @@ class FiguresView(APIView):
         if start > end:
             return Response({"detail": _("开始日期不能晚于结束日期")}, status=status.HTTP_400_BAD_REQUEST)
         scope = registry.Scope(viewer=request.user, start=start, end=end)
-        petitions_ok = request.user.has_cap("petition.view")
+        petitions_ok = request.user.has_cap(Cap.PETITION_VIEW)
         rows = []
         for m in registry.all_metrics("mediation"):
             if m.code in ("mediation.first_petitions", "mediation.served_rate") and not petitions_ok:

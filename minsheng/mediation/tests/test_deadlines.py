@@ -147,3 +147,17 @@ def test_engine_clock_never_runs_ahead_of_the_statutory_one(centre):
     assert dispute_case.finish_due >= d.mediation_due
     with at(30):
         assert run_deadline_clock()["overdue"] == 0
+
+
+def test_the_engine_does_not_call_a_petition_late_before_its_statutory_notice_day(centre):
+    """The engine's 受理 clock counts towards 超期 too: a petition waiting for its 告知 (15 natural days) is on time
+    in the case lists until that day, even across a weekend."""
+    from minsheng.cases.deadlines import overdue_q
+    from minsheng.cases.models import Case
+    from minsheng.core import clock
+
+    with at(0):
+        p = register(centre)
+    for day in (1, 5, 12, 14):
+        with at(day):
+            assert not Case.objects.filter(overdue_q(clock.now()), pk=p.case_id).exists(), day

@@ -4,14 +4,13 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.forms import apply_action_errors
-from minsheng.core.masking import mask_id_number, mask_name, mask_phone  # noqa: F401
 from minsheng.core.views import staff_required
 
+#: The centre's lists keep their 30 rows a page (core.pagination.paginate's `per_page`).
 PAGE_SIZE = 30
 
 
@@ -29,10 +28,6 @@ def needs(capability: str):
         return inner
 
     return wrap
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def run(request, form, step, success: str) -> bool:
@@ -53,7 +48,3 @@ def run(request, form, step, success: str) -> bool:
         return False
     messages.success(request, success)
     return True
-
-
-def masked_phone(user, value: str, revealed: bool = False) -> str:
-    return value if revealed else mask_phone(value)

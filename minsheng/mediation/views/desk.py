@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.audit import record
 from minsheng.core.masking import mask_id_number, mask_phone
 from minsheng.core.models import AuditLog
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.models import Resident
 from minsheng.org.views.people import coarse_address
@@ -19,7 +21,7 @@ from .. import actions, forms, queries
 from ..choices import Route
 from ..filtersets import VisitFilterSet
 from ..models import Visit
-from .common import needs, paginate, run
+from .common import PAGE_SIZE, needs, run
 
 
 def _search(user, term: str):
@@ -67,7 +69,7 @@ def _person(request, resident=None, visit=None, reveal: bool = False):
     return shown, history
 
 
-@needs("mediation.receive")
+@needs(Cap.MEDIATION_RECEIVE)
 def desk(request, reveal: bool = False, resident=None):
     user = request.user
     search = forms.SearchForm(request.GET or None)
@@ -117,7 +119,7 @@ def desk(request, reveal: bool = False, resident=None):
 
 @never_cache
 @require_POST
-@needs("mediation.receive")
+@needs(Cap.MEDIATION_RECEIVE)
 def desk_reveal(request, pk):
     resident = get_visible_or_404(Resident.objects.select_related("node", "household"), request.user, pk=pk)
     if not request.user.has_cap("org.view_pii", resident.node):
@@ -131,7 +133,7 @@ def desk_reveal(request, pk):
 
 
 @require_POST
-@needs("mediation.receive")
+@needs(Cap.MEDIATION_RECEIVE)
 def visit_create(request):
     user = request.user
     form = forms.VisitForm(request.POST, user=user)
@@ -157,7 +159,7 @@ def visit_create(request):
     return render(request, "mediation/desk/visit_form.html", {"form": form})
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def visit_list(request):
     visits = Visit.objects.visible_to(request.user).select_related("node", "receiver", "case")
     data = request.GET.copy()
@@ -165,7 +167,7 @@ def visit_list(request):
         data["is_first"] = "false"
     visits = VisitFilterSet(data or None, queryset=visits).qs
     route = request.GET.get("route", "")
-    page = paginate(request, visits)
+    page = paginate(request, visits, per_page=PAGE_SIZE)
     return render(
         request,
         "mediation/desk/visit_list.html",
@@ -178,13 +180,13 @@ def visit_list(request):
     )
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def visit_detail(request, pk):
     user = request.user
     visit = get_visible_or_404(
         Visit.objects.select_related("node", "receiver", "case", "repeat_of", "related_case"),
         user,
-        "mediation.view",
+        Cap.MEDIATION_VIEW,
         pk=pk,
     )
     form = forms.RouteForm(
@@ -205,7 +207,7 @@ def visit_detail(request, pk):
             "visit": visit,
             "form": form,
             "phone": mask_phone(visit.phone),
-            "can_route": user.has_cap("mediation.receive", visit.node),
+            "can_route": user.has_cap(Cap.MEDIATION_RECEIVE, visit.node),
         },
     )
 

@@ -7,27 +7,31 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.masking import mask_id_number, mask_phone
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
+from minsheng.core.spreadsheet import export_workbook, resources
+from minsheng.core.views.spreadsheets import xlsx_response
 
 from .. import actions, conf, documents, forms
-from ..choices import OUTCOME_COLORS, RISK_COLORS, DisputeType, Outcome, RiskGrade
+from ..choices import DisputeType, Outcome, RiskGrade
 from ..filtersets import DisputeFilterSet
 from ..models import Dispute, Referral
-from .common import needs, paginate, run
+from .common import PAGE_SIZE, needs, run
 
 
 def _visible(request, pk) -> Dispute:
     return get_visible_or_404(
         Dispute.objects.select_related("case", "node", "visit", "case__key_leader"),
         request.user,
-        "mediation.view",
+        Cap.MEDIATION_VIEW,
         pk=pk,
     )
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def dispute_list(request):
     disputes = Dispute.objects.visible_to(request.user).select_related("case", "node")
     disputes = DisputeFilterSet(request.GET or None, queryset=disputes).qs
@@ -35,7 +39,7 @@ def dispute_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         disputes = disputes.filter(case__title__icontains=q) | disputes.filter(number__icontains=q)
-    page = paginate(request, disputes)
+    page = paginate(request, disputes, per_page=PAGE_SIZE)
     return render(
         request,
         "mediation/disputes/list.html",
@@ -46,14 +50,12 @@ def dispute_list(request):
             "outcomes": Outcome.choices,
             "filters": filters,
             "q": q,
-            "risk_colors": RISK_COLORS,
-            "outcome_colors": OUTCOME_COLORS,
-            "can_create": request.user.has_cap("mediation.mediate"),
+            "can_create": request.user.has_cap(Cap.MEDIATION_MEDIATE),
         },
     )
 
 
-@needs("mediation.mediate")
+@needs(Cap.MEDIATION_MEDIATE)
 def dispute_create(request):
     user = request.user
     form = forms.DisputeForm(request.POST or None, user=user)
@@ -193,7 +195,7 @@ SUCCESS = {
 }
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def dispute_detail(request, pk, verb=None):
     user = request.user
     dispute = _visible(request, pk)
@@ -231,18 +233,16 @@ def dispute_detail(request, pk, verb=None):
             "open_verb": verb,
             "pending": dispute.outcome == Outcome.PENDING,
             "agreed": dispute.outcome in (Outcome.WRITTEN, Outcome.ORAL),
-            "can_mediate": user.has_cap("mediation.mediate", dispute.node),
+            "can_mediate": user.has_cap(Cap.MEDIATION_MEDIATE, dispute.node),
             "items": documents.dossier_items(dispute),
-            "risk_color": RISK_COLORS.get(dispute.risk, "gray"),
             "now_dt": clock.now(),
             "soon_dt": clock.now() + dt.timedelta(days=conf.get("remind_days_before")),
-            "outcome_color": OUTCOME_COLORS.get(dispute.outcome, "gray"),
         },
     )
 
 
 @require_POST
-@needs("mediation.mediate")
+@needs(Cap.MEDIATION_MEDIATE)
 def dispute_act(request, pk, verb):
     return dispute_detail(request, pk, verb=verb)
 
@@ -258,7 +258,7 @@ def _file(content: bytes, name: str, mime: str) -> HttpResponse:
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def agreement_file(request, pk, fmt):
     dispute = _visible(request, pk)
     if dispute.outcome != Outcome.WRITTEN:
@@ -269,7 +269,7 @@ def agreement_file(request, pk, fmt):
     return _file(documents.agreement_pdf(dispute), f"{name}.pdf", "application/pdf")
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def signed_scan(request, pk):
     dispute = _visible(request, pk)
     if not dispute.signed_scan:
@@ -280,29 +280,19 @@ def signed_scan(request, pk):
     return _file(dispute.signed_scan.read(), dispute.signed_scan.name.rsplit("/", 1)[-1], mime)
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def dossier(request, pk):
     dispute = _visible(request, pk)
     name = _("卷宗-%(n)s") % {"n": dispute.number or dispute.case.number}
     return _file(documents.dossier_pdf(dispute, compiled_by=request.user), f"{name}.pdf", "application/pdf")
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def ledger(request, which):
     """The dispute or petition 台账 as xlsx; `?unmasked=1` for holders of org.view_pii (audited per export)."""
-    import io
-
-    from minsheng.core.spreadsheet import export_workbook
-
-    from ..spreadsheets import DisputeLedger, PetitionLedger
-
-    resource_class = {"disputes": DisputeLedger, "petitions": PetitionLedger}.get(which)
+    resource_class = resources("mediation").get(f"mediation-{which}")
     if resource_class is None or not request.user.has_cap(resource_class.export_capability):
         raise Http404
     resource = resource_class(request.user)
-    out = io.BytesIO()
-    export_workbook(resource, out, unmasked=request.GET.get("unmasked") == "1")
-    return _file(out.getvalue(), f"{resource.sheet_title}.xlsx", XLSX)
+    unmasked = request.GET.get("unmasked") == "1"
+    return xlsx_response(lambda out: export_workbook(resource, out, unmasked=unmasked), resource.sheet_title)

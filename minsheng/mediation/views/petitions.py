@@ -7,26 +7,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core.calendar import TZ
 from minsheng.core.masking import mask_id_number, mask_phone
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, forms
 from ..choices import Acceptance, PetitionForm, PetitionStage
 from ..filtersets import PetitionFilterSet
 from ..models import Booking, Petition, ReceptionDay
-from .common import needs, paginate, run
+from .common import PAGE_SIZE, needs, run
 from .disputes import DOCX, _file
 
 
-@needs("petition.view")
+@needs(Cap.PETITION_VIEW)
 def petition_list(request):
     petitions = Petition.objects.visible_to(request.user).select_related("case", "node")
     petitions = PetitionFilterSet(request.GET or None, queryset=petitions).qs
     stage, form = request.GET.get("stage", ""), request.GET.get("form", "")
     if request.GET.get("open") == "1":
         petitions = petitions.filter(replied_at__isnull=True).exclude(acceptance=Acceptance.NOT_ACCEPTED)
-    page = paginate(request, petitions)
+    page = paginate(request, petitions, per_page=PAGE_SIZE)
     return render(
         request,
         "mediation/petitions/list.html",
@@ -37,13 +39,13 @@ def petition_list(request):
             "forms_": PetitionForm.choices,
             "stage": stage,
             "form_": form,
-            "can_handle": request.user.has_cap("petition.handle"),
+            "can_handle": request.user.has_cap(Cap.PETITION_HANDLE),
             "now": timezone.now(),
         },
     )
 
 
-@needs("petition.handle")
+@needs(Cap.PETITION_HANDLE)
 def petition_create(request):
     user = request.user
     form = forms.PetitionRegisterForm(request.POST or None, user=user)
@@ -76,7 +78,7 @@ def _visible(request, pk) -> Petition:
             "case", "node", "previous", "extension_approved_by", "repeats_final__case"
         ),
         request.user,
-        "petition.view",
+        Cap.PETITION_VIEW,
         pk=pk,
     )
 
@@ -91,7 +93,7 @@ def _chain(p: Petition) -> list[Petition]:
         chain.append(nxt)
 
 
-@needs("petition.view")
+@needs(Cap.PETITION_VIEW)
 def petition_detail(request, pk, verb=None):
     user = request.user
     petition = _visible(request, pk)
@@ -135,8 +137,8 @@ def petition_detail(request, pk, verb=None):
             "chain": _chain(petition),
             "forms": all_forms,
             "open_verb": verb,
-            "can_handle": user.has_cap("petition.handle", petition.node),
-            "can_approve": user.has_cap("petition.approve", petition.node),
+            "can_handle": user.has_cap(Cap.PETITION_HANDLE, petition.node),
+            "can_approve": user.has_cap(Cap.PETITION_APPROVE, petition.node),
             "can_review": petition.replied_at is not None
             and not petition.final
             and petition.stage != "re_review"
@@ -149,12 +151,12 @@ def petition_detail(request, pk, verb=None):
 
 
 @require_POST
-@needs("petition.handle")
+@needs(Cap.PETITION_HANDLE)
 def petition_act(request, pk, verb):
     return petition_detail(request, pk, verb=verb)
 
 
-@needs("petition.view")
+@needs(Cap.PETITION_VIEW)
 def petition_reply_file(request, pk):
     from .. import documents
 
@@ -164,17 +166,17 @@ def petition_reply_file(request, pk):
     return _file(documents.petition_reply_docx(petition), f"{petition.reply_number}.docx", DOCX)
 
 
-@needs("petition.view")
+@needs(Cap.PETITION_VIEW)
 def reception_days(request):
     user = request.user
     form = (
-        forms.ReceptionDayForm(request.POST or None, user=user) if user.has_cap("petition.handle") else None
+        forms.ReceptionDayForm(request.POST or None, user=user) if user.has_cap(Cap.PETITION_HANDLE) else None
     )
     if request.method == "POST" and form is not None and form.is_valid():
         d = form.cleaned_data
         from minsheng.org.models import Node
 
-        street = Node.objects.visible_to(user, "petition.handle").order_by("depth").first()
+        street = Node.objects.visible_to(user, Cap.PETITION_HANDLE).order_by("depth").first()
 
         def step():
             actions.do_create_reception_day(
@@ -191,7 +193,7 @@ def reception_days(request):
             return redirect("mediation:reception_days")
     today = timezone.localtime(timezone.now(), TZ).date()
     days = (
-        ReceptionDay.objects.visible_to(user, "petition.view")
+        ReceptionDay.objects.visible_to(user, Cap.PETITION_VIEW)
         .select_related("leader")
         .prefetch_related("bookings")
     )
@@ -203,16 +205,16 @@ def reception_days(request):
             "past": days.filter(date__lt=today).order_by("-date")[:10],
             "form": form,
             "booking_form": forms.BookingForm(),
-            "can_handle": user.has_cap("petition.handle"),
+            "can_handle": user.has_cap(Cap.PETITION_HANDLE),
         },
     )
 
 
 @require_POST
-@needs("petition.handle")
+@needs(Cap.PETITION_HANDLE)
 def reception_book(request, pk):
     user = request.user
-    day = get_visible_or_404(ReceptionDay, user, "petition.view", pk=pk)
+    day = get_visible_or_404(ReceptionDay, user, Cap.PETITION_VIEW, pk=pk)
     form = forms.BookingForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
@@ -228,10 +230,10 @@ def reception_book(request, pk):
 
 
 @require_POST
-@needs("petition.handle")
+@needs(Cap.PETITION_HANDLE)
 def booking_mark(request, pk):
     booking = Booking.objects.filter(
-        pk=pk, day__in=ReceptionDay.objects.visible_to(request.user, "petition.view")
+        pk=pk, day__in=ReceptionDay.objects.visible_to(request.user, Cap.PETITION_VIEW)
     ).first()
     if booking is None:
         raise Http404

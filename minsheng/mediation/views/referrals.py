@@ -5,21 +5,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.choices import Cap
+from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 
 from .. import actions, forms
-from ..choices import REFERRAL_COLORS, Partner, ReferralStatus
+from ..choices import Partner, ReferralStatus
 from ..filtersets import ReferralFilterSet
 from ..models import Referral
-from .common import needs, paginate, run
+from .common import PAGE_SIZE, needs, run
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def referral_list(request):
     referrals = Referral.objects.visible_to(request.user).select_related("case", "sent_by")
     referrals = ReferralFilterSet(request.GET or None, queryset=referrals).qs
     status, partner = request.GET.get("status", ""), request.GET.get("partner", "")
-    page = paginate(request, referrals)
+    page = paginate(request, referrals, per_page=PAGE_SIZE)
     return render(
         request,
         "mediation/referrals/list.html",
@@ -29,16 +31,15 @@ def referral_list(request):
             "partners": Partner.choices,
             "status": status,
             "partner": partner,
-            "colors": REFERRAL_COLORS,
         },
     )
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def referral_detail(request, pk, verb=None):
     user = request.user
     referral = get_visible_or_404(
-        Referral.objects.select_related("case", "sent_by"), user, "mediation.view", pk=pk
+        Referral.objects.select_related("case", "sent_by"), user, Cap.MEDIATION_VIEW, pk=pk
     )
     reason = forms.ReasonForm(request.POST if verb in ("reject", "revoke") else None, prefix=verb or "reason")
     done = forms.ReferralDoneForm(request.POST if verb == "done" else None, prefix="done")
@@ -82,13 +83,12 @@ def referral_detail(request, pk, verb=None):
             "reject_form": forms.ReasonForm(prefix="reject") if verb != "reject" else reason,
             "revoke_form": forms.ReasonForm(prefix="revoke") if verb != "revoke" else reason,
             "done_form": done,
-            "can_act": user.has_cap("mediation.mediate", referral.node),
-            "color": REFERRAL_COLORS.get(referral.status),
+            "can_act": user.has_cap(Cap.MEDIATION_MEDIATE, referral.node),
         },
     )
 
 
 @require_POST
-@needs("mediation.mediate")
+@needs(Cap.MEDIATION_MEDIATE)
 def referral_act(request, pk, verb):
     return referral_detail(request, pk, verb=verb)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.choices import Cap
 from minsheng.core import metrics as registry
 from minsheng.core.calendar import TZ
 from minsheng.core.scoping import get_visible_or_404
@@ -45,7 +46,7 @@ def _week(request) -> dt.date:
         return this_week()
 
 
-@needs("mediation.report")
+@needs(Cap.MEDIATION_REPORT)
 def weekly(request):
     user = request.user
     form = forms.WeeklyForm(request.POST or None, user=user, initial={"week": this_week()})
@@ -66,13 +67,13 @@ def weekly(request):
 
         if run(request, form, step, _("本周排查已上报")):
             return redirect("mediation:weekly")
-    mine = WeeklyReport.objects.visible_to(user, "mediation.report").select_related("node", "submitted_by")[
+    mine = WeeklyReport.objects.visible_to(user, Cap.MEDIATION_REPORT).select_related("node", "submitted_by")[
         :20
     ]
     return render(request, "mediation/weekly/submit.html", {"form": form, "items": items, "mine": mine})
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def analysis(request):
     week = _week(request)
     data = queries.weekly_analysis(request.user, week)
@@ -89,12 +90,12 @@ def analysis(request):
             "chart": json.dumps(chart, ensure_ascii=False),
             "prev": week - dt.timedelta(days=7),
             "next": week + dt.timedelta(days=7) if week < this_week() else None,
-            "can_mediate": request.user.has_cap("mediation.mediate"),
+            "can_mediate": request.user.has_cap(Cap.MEDIATION_MEDIATE),
         },
     )
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def weekly_docx(request):
     week = _week(request)
     data = queries.weekly_analysis(request.user, week)
@@ -104,7 +105,7 @@ def weekly_docx(request):
 
 
 @require_POST
-@needs("mediation.mediate")
+@needs(Cap.MEDIATION_MEDIATE)
 def early_warning(request):
     week = _week(request)
     n = actions.propose_early_warnings(week)
@@ -115,14 +116,14 @@ def early_warning(request):
 
 
 @require_POST
-@needs("mediation.report")
+@needs(Cap.MEDIATION_REPORT)
 def item_resolve(request, pk):
-    item = get_visible_or_404(ScreeningItem, request.user, "mediation.view", pk=pk)
+    item = get_visible_or_404(ScreeningItem, request.user, Cap.MEDIATION_VIEW, pk=pk)
     run(request, None, lambda: actions.do_resolve_item(item, actor=request.user), _("已标记为就地化解"))
     return redirect(f"/mediation/weekly/analysis/?week={item.week.isoformat()}")
 
 
-@needs("mediation.view")
+@needs(Cap.MEDIATION_VIEW)
 def figures(request):
     period = forms.PeriodForm(request.GET or None)
     today = timezone.localtime(timezone.now(), TZ).date()
@@ -134,7 +135,7 @@ def figures(request):
         start, end = end, start
     scope = registry.Scope(viewer=request.user, start=start, end=end)
     cards = []
-    petitions_ok = request.user.has_cap("petition.view")
+    petitions_ok = request.user.has_cap(Cap.PETITION_VIEW)
     ranked = sorted(
         registry.all_metrics("mediation"),
         key=lambda m: ORDER.index(m.code) if m.code in ORDER else len(ORDER),
