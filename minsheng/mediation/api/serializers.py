@@ -2,6 +2,7 @@
 asked with ?unmasked=1 (audited by the view)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
@@ -51,6 +52,7 @@ class MaskedCharField(serializers.CharField):
         return self.mask(value)
 
 
+@extend_schema_serializer(component_name="ReceptionVisit")  # deliberation has a Visit too
 class VisitSerializer(serializers.ModelSerializer):
     phone = MaskedCharField(mask_phone)
     id_number = MaskedCharField(mask_id_number)
@@ -83,6 +85,7 @@ class VisitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(component_name="ReceptionVisitCreate")
 class VisitCreateSerializer(serializers.Serializer):
     resident = ScopedRelatedField(queryset=Resident.objects.all(), required=False, allow_null=True)
     node = ScopedRelatedField(queryset=Node.objects.all(), required=False, allow_null=True)
