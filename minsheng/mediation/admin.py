@@ -4,37 +4,27 @@ lists and searches but does not add or edit."""
 from django.contrib import admin
 
 from minsheng.accounts.choices import Cap
+from minsheng.core.admin import ReadOnlyAdmin
 
 from .models import Dispute, Petition, ReceptionDay, Referral, Visit, WeeklyReport
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Visit)
-class VisitAdmin(ReadOnly):
+class VisitAdmin(ReadOnlyAdmin):
     list_display = ["visited_at", "name", "route", "is_first", "receiver"]
     list_filter = ["route", "is_first"]
     search_fields = ["name", "matter"]
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnly):
+class DisputeAdmin(ReadOnlyAdmin):
     list_display = ["case", "type", "source", "risk", "outcome", "number", "accepted_at"]
     list_filter = ["type", "source", "risk", "outcome"]
     search_fields = ["number", "facts"]
 
 
 @admin.register(Petition)
-class PetitionAdmin(ReadOnly):
+class PetitionAdmin(ReadOnlyAdmin):
     list_display = ["case", "stage", "form", "petitioner", "acceptance", "replied_at", "final"]
     list_filter = ["stage", "form", "acceptance", "final"]
 
@@ -46,17 +36,17 @@ class PetitionAdmin(ReadOnly):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnly):
+class ReferralAdmin(ReadOnlyAdmin):
     list_display = ["case", "direction", "partner_name", "status", "successful", "sent_at"]
     list_filter = ["direction", "partner", "status"]
 
 
 @admin.register(WeeklyReport)
-class WeeklyReportAdmin(ReadOnly):
+class WeeklyReportAdmin(ReadOnlyAdmin):
     list_display = ["node", "week", "is_zero", "submitted_by"]
     list_filter = ["week", "is_zero"]
 
 
 @admin.register(ReceptionDay)
-class ReceptionDayAdmin(ReadOnly):
+class ReceptionDayAdmin(ReadOnlyAdmin):
     list_display = ["date", "leader", "place", "capacity"]
