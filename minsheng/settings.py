@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "minsheng.open311",
     "minsheng.agri",
     "minsheng.iot",
+    "minsheng.deliberation",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ api_v1 = [
     path("cases/", include("minsheng.cases.api.urls")),
     path("agri/", include("minsheng.agri.api.urls")),
     path("iot/", include("minsheng.iot.api.urls")),
+    path("deliberation/", include("minsheng.deliberation.api.urls")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,8 @@ urlpatterns = [
     path("open311/v2/", include("minsheng.open311.urls")),
     path("agri/", include("minsheng.agri.urls")),
     path("iot/", include("minsheng.iot.urls")),
+    path("deliberation/", include("minsheng.deliberation.urls")),
+    path("h5/meetings/", include("minsheng.deliberation.urls_h5")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.

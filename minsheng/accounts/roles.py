@@ -27,6 +27,9 @@ iot.handle      acknowledge, assign, clear and comment on greenhouse alarms in t
 iot.configure   greenhouses, sensors, gateways and thresholds (the admin)
 agri.manage     keep the agri office's ledgers: campaigns, sampling tasks, holiday duty, registry imports
 agri.configure  import the reference data (limits, banned/restricted pesticides) from xlsx
+deliberation.view    see meetings, agendas, minutes, visit campaigns, 联户交心 and their figures in the subtree
+deliberation.manage  run meetings (series, agenda, sign-in, votes, closing, minutes), campaigns and teams
+deliberation.record  record items raised at a meeting, sign people in, and record visits and 联户 contacts
 """
 
 from minsheng.core import capabilities
@@ -57,6 +60,8 @@ _CASE_DESK = {
     "cases.followup",
 }
 _CASE_FIELD = {"cases.view", "cases.create", "cases.handle"}
+_DELIBERATION_ALL = {"deliberation.view", "deliberation.manage", "deliberation.record"}
+_DELIBERATION_FIELD = {"deliberation.view", "deliberation.record"}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     R.STREET_ADMIN: frozenset(
@@ -76,6 +81,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.view",
             "iot.handle",
             "iot.configure",
+            *_DELIBERATION_ALL,
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -89,6 +95,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cases.supervise",
             "agri.view",
             "iot.view",
+            "deliberation.view",
         }
     ),
     R.STREET_CADRE: frozenset(
@@ -101,6 +108,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "agri.manage",
             "iot.view",
             "iot.handle",
+            *_DELIBERATION_ALL,
         }
     ),
     R.COMMUNITY_WORKER: frozenset(
@@ -113,14 +121,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             *_CASE_DESK,
             "iot.view",
             "iot.handle",
+            *_DELIBERATION_ALL,
         }
     ),
-    R.GRID_WORKER: frozenset({"org.view", "org.change", "org.view_pii", *_CASE_FIELD, "iot.view"}),
+    R.GRID_WORKER: frozenset(
+        {"org.view", "org.change", "org.view_pii", *_CASE_FIELD, "iot.view", *_DELIBERATION_FIELD}
+    ),
     R.VILLAGE_SUPERVISOR: frozenset(
         {"org.view", *_CASE_FIELD, "agri.view", "agri.record", "iot.view", "iot.handle"}
     ),
     R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD}),
-    R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle"}),
+    R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle", *_DELIBERATION_FIELD}),
     R.RESIDENT: frozenset(),
 }
 

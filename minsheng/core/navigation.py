@@ -53,6 +53,7 @@ def _allowed(entry: Entry, user: Any) -> bool:
 #: the phone's 全部功能 sheet print a heading where a section begins; the entries before the first have none.
 SECTIONS: list[tuple[float, object]] = [
     (12, _("民生诉求")),
+    (15.9, _("议事协商")),
     (16, _("农产品质量安全")),
     (21, _("智慧大棚")),
     (25, _("组织与网格")),

@@ -1,0 +1,220 @@
+"""/api/v1/deliberation/: the run of a meeting over the API, the error statuses (400, 403, 404, 409), idempotent
+sign-in, visits only by the assigned visitor, and responses that match the OpenAPI schema."""
+
+import pytest
+import time_machine
+
+from minsheng.deliberation import actions
+from minsheng.deliberation.models import Meeting
+
+from .conftest import local
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/deliberation"
+
+
+@time_machine.travel(local(2026, 10, 12, 9, 5), tick=False)
+def test_meeting_over_the_api(dw, api_for):
+    w = dw.w
+    api = api_for(w.worker_a)
+    r = api.post(
+        f"{BASE}/meetings/",
+        {
+            "kind": "four_party",
+            "node": w.estate_a.pk,
+            "title": "四方联席会议",
+            "place": "议事亭",
+            "starts_at": "2026-10-12T09:00:00+08:00",
+            "ends_at": "2026-10-12T11:00:00+08:00",
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    pk = r.json()["id"]
+    assert api.post(f"{BASE}/meetings/{pk}/topics/", {"title": "充电桩"}, format="json").status_code == 201
+    assert api.post(f"{BASE}/meetings/{pk}/open/").json()["status"] == "in_progress"
+    r = api.post(
+        f"{BASE}/meetings/{pk}/items/",
+        {"kind": "problem", "text": "井盖松动", "raised_by": "老赵"},
+        format="json",
+    )
+    assert r.status_code == 201 and r.json()["case_number"] and r.json()["outcome"]["open"] is True
+    assert (
+        api.post(f"{BASE}/meetings/{pk}/items/", {"kind": "problem", "text": ""}, format="json").status_code
+        == 400
+    )
+    r = api.post(
+        f"{BASE}/meetings/{pk}/votes/",
+        {
+            "subject": "改建车棚",
+            "matter": "rebuild",
+            "total_area": "10000",
+            "total_owners": 100,
+            "participating_area": "6000",
+            "participating_owners": 70,
+            "yes_area": "6000",
+            "yes_owners": 70,
+            "result": "passed",
+        },
+        format="json",
+    )
+    assert (
+        r.status_code == 201 and r.json()["result"] == "not_quorate"
+    )  # computed, the sent result is ignored
+    r = api.post(f"{BASE}/meetings/{pk}/close/", {}, format="json")
+    assert r.status_code == 400 and {"minutes", "headcount"} <= set(r.json())
+    r = api.post(
+        f"{BASE}/meetings/{pk}/headcount/", {"counts": {"resident": 9, "owners_committee": 2}}, format="json"
+    )
+    assert r.json() == {"total": 11, "by_role": {"resident": 9, "owners_committee": 2}}
+    assert (
+        api.post(f"{BASE}/meetings/{pk}/headcount/", {"counts": {"alien": 1}}, format="json").status_code
+        == 400
+    )
+    r = api.post(f"{BASE}/meetings/{pk}/close/", {"minutes": "议定事项若干"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    r = api.post(
+        f"{BASE}/meetings/{pk}/votes/",
+        {
+            "subject": "x",
+            "matter": "ordinary",
+            "total_area": "100",
+            "total_owners": 10,
+            "participating_area": "80",
+            "participating_owners": 8,
+            "yes_area": "60",
+            "yes_owners": 6,
+        },
+        format="json",
+    )
+    assert r.status_code == 409
+    assert api.post(f"{BASE}/meetings/{pk}/publish/").json()["minutes_published"] is True
+    assert api.get(f"{BASE}/meetings/?kind=four_party").json()["count"] == 1
+    assert api_for(w.grid_b).get(f"{BASE}/meetings/{pk}/").status_code == 404
+    assert api_for(w.grid_a).post(f"{BASE}/meetings/{pk}/publish/").status_code in (403, 409)
+
+
+@time_machine.travel(local(2026, 10, 12, 9, 5), tick=False)
+def test_sign_in_api_is_idempotent(dw, api_for):
+    w = dw.w
+    m = actions.do_create_meeting(
+        actor=w.worker_a,
+        kind=dw.kind("mazha"),
+        node=w.estate_a,
+        title="马扎议事会",
+        place="院里",
+        starts_at=local(2026, 10, 12, 9),
+        ends_at=local(2026, 10, 12, 10),
+    )
+    api = api_for(dw.property_mgr)
+    first = api.post(f"{BASE}/meetings/{m.pk}/sign-in/", {}, format="json").json()
+    second = api.post(f"{BASE}/meetings/{m.pk}/sign-in/", {}, format="json").json()
+    assert first["created"] is True and second["created"] is False
+    assert first["attendance"]["id"] == second["attendance"]["id"]
+    with time_machine.travel(local(2026, 10, 12, 12), tick=False):
+        late = api_for(w.grid_a).post(f"{BASE}/meetings/{m.pk}/sign-in/", {}, format="json")
+    assert late.status_code == 400 and "signed_at" in late.json()
+
+
+@time_machine.travel(local(2026, 10, 12, 9, 5), tick=False)
+def test_series_api(dw, api_for):
+    w = dw.w
+    r = api_for(w.worker_a).post(
+        f"{BASE}/series/",
+        {
+            "kind": "open_day",
+            "node": w.estate_a.pk,
+            "title": "阳光开放日",
+            "place": "物业中心",
+            "frequency": "monthly",
+            "day_of_month": 28,
+            "start_time": "09:00",
+            "end_time": "11:00",
+            "starts_on": "2026-10-01",
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    assert Meeting.objects.filter(series_id=r.json()["id"]).count() == 3
+    bad = api_for(w.worker_a).post(
+        f"{BASE}/series/",
+        {
+            "kind": "monday",
+            "node": w.estate_a.pk,
+            "title": "x",
+            "place": "y",
+            "frequency": "weekly",
+            "start_time": "09:00",
+            "end_time": "08:00",
+            "starts_on": "2026-10-01",
+        },
+        format="json",
+    )
+    assert bad.status_code == 400 and "weekday" in bad.json()
+    assert api_for(w.grid_a).post(f"{BASE}/series/", {}, format="json").status_code == 400  # shape first
+    outside = api_for(w.grid_b).post(
+        f"{BASE}/series/",
+        {
+            "kind": "monday",
+            "node": w.estate_a.pk,
+            "title": "x",
+            "place": "y",
+            "frequency": "weekly",
+            "weekday": 0,
+            "start_time": "09:00",
+            "end_time": "10:00",
+            "starts_on": "2026-10-01",
+        },
+        format="json",
+    )
+    assert outside.status_code == 400 and "node" in outside.json()
+
+
+@time_machine.travel(local(2026, 10, 12, 15), tick=False)
+def test_visits_api_only_for_the_assigned_visitor(dw, api_for):
+    w = dw.w
+    admin = api_for(w.worker_a)
+    r = admin.post(
+        f"{BASE}/campaigns/",
+        {"title": "连心大走访", "node": w.community_a.pk, "starts_on": "2026-10-01", "ends_on": "2026-10-31"},
+        format="json",
+    )
+    campaign = r.json()["id"]
+    assert admin.post(f"{BASE}/campaigns/{campaign}/targets/", {}, format="json").json() == {"count": 4}
+    assert admin.post(
+        f"{BASE}/campaigns/{campaign}/assign/", {"visitor": w.grid_a.pk}, format="json"
+    ).json() == {"count": 4}
+    mine = api_for(w.grid_a).get(f"{BASE}/targets/?mine=true").json()
+    assert mine["count"] == 4 and "*" in mine["results"][0]["address"]
+    target = mine["results"][0]["id"]
+    r = api_for(w.grid_a).post(
+        f"{BASE}/targets/{target}/visit/",
+        {"outcome": "visited", "notes": "一切安好", "problems": [{"text": "单元门禁坏了"}]},
+        format="json",
+    )
+    assert r.status_code == 201 and r.json()["items"][0]["case_number"]
+    assert (
+        api_for(w.worker_a)
+        .post(f"{BASE}/targets/{target}/visit/", {"outcome": "visited"}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        api_for(w.grid_a)
+        .post(f"{BASE}/targets/{target}/visit/", {"outcome": "maybe"}, format="json")
+        .status_code
+        == 400
+    )
+    assert api_for(w.worker_a).get(f"{BASE}/visits/").json()["count"] == 1
+
+
+def test_schema_documents_the_deliberation_api(client):
+    r = client.get("/api/schema/?format=json")
+    paths = r.json()["paths"]
+    for path in (
+        "/api/v1/deliberation/meetings/{id}/close/",
+        "/api/v1/deliberation/meetings/{id}/sign-in/",
+        "/api/v1/deliberation/targets/{id}/visit/",
+        "/api/v1/deliberation/series/",
+    ):
+        assert path in paths, path
