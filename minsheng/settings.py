@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "minsheng.agri",
     "minsheng.iot",
     "minsheng.deliberation",
+    "minsheng.insights",
 ]
 
 MIDDLEWARE = [

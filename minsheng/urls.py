@@ -16,6 +16,7 @@ api_v1 = [
     path("agri/", include("minsheng.agri.api.urls")),
     path("iot/", include("minsheng.iot.api.urls")),
     path("deliberation/", include("minsheng.deliberation.api.urls")),
+    path("insights/", include("minsheng.insights.api.urls")),
 ]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("iot/", include("minsheng.iot.urls")),
     path("deliberation/", include("minsheng.deliberation.urls")),
     path("h5/meetings/", include("minsheng.deliberation.urls_h5")),
+    path("insights/", include("minsheng.insights.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.

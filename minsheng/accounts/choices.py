@@ -45,3 +45,4 @@ class Cap(StrEnum):
     IOT_VIEW = "iot.view"
     IOT_HANDLE = "iot.handle"
     IOT_CONFIGURE = "iot.configure"
+    INSIGHTS_VIEW = "insights.view"

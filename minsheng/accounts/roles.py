@@ -30,6 +30,7 @@ agri.configure  import the reference data (limits, banned/restricted pesticides)
 deliberation.view    see meetings, agendas, minutes, visit campaigns, 联户交心 and their figures in the subtree
 deliberation.manage  run meetings (series, agenda, sign-in, votes, closing, minutes), campaigns and teams
 deliberation.record  record items raised at a meeting, sign people in, and record visits and 联户 contacts
+insights.view   the leaders' cockpit, every registered figure with its rows, the work report and the 效能 board
 """
 
 from minsheng.core import capabilities
@@ -82,6 +83,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "iot.handle",
             "iot.configure",
             *_DELIBERATION_ALL,
+            "insights.view",
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -96,6 +98,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "agri.view",
             "iot.view",
             "deliberation.view",
+            "insights.view",
         }
     ),
     R.STREET_CADRE: frozenset(

@@ -571,3 +571,61 @@ def _as_date(value) -> dt.date:
     if isinstance(value, str):
         return dt.date.fromisoformat(value)
     return value
+
+
+# -- the registry (core.metrics): what the leaders' view, the reports and the API read ---------------------------
+
+
+def _scoped(scope) -> QuerySet:
+    return filter_cases(
+        Case.objects.visible_to(scope.viewer), start=scope.start, end=scope.end, node=scope.node
+    )
+
+
+def _registered(key: str, rows_key: str | None):
+    """A (compute, rows) pair for one figure of Metrics: compute from the one-query summary, rows from the set."""
+
+    def compute(scope):
+        return getattr(summary(_scoped(scope)), key)
+
+    def rows(scope):
+        condition = _conditions(clock.now())[rows_key]
+        return _scoped(scope).filter(condition).order_by("-reported_at")
+
+    return compute, (rows if rows_key else None)
+
+
+#: (Metrics attribute, the set its rows come from, unit, higher is better, tags). Definitions come from DEFINITIONS.
+REGISTERED: tuple[tuple[str, str, str, bool | None, tuple[str, ...]], ...] = (
+    ("reported", "reported", "count", None, ("headline",)),
+    ("accepted", "accepted", "count", None, ()),
+    ("resolved", "resolved", "count", True, ("headline",)),
+    ("completion_rate", "due", "percent", True, ("headline", "rank")),
+    ("on_time_rate", "due", "percent", True, ("headline", "rank")),
+    ("first_time_rate", "resolved", "percent", True, ()),
+    ("satisfaction_rate", "rated", "percent", True, ("headline", "rank")),
+    ("resolution_rate", "rated", "percent", True, ()),
+    ("overdue_open", "overdue_open", "count", False, ("headline",)),
+)
+
+
+def register_all() -> None:
+    from minsheng.core import metrics as registry
+
+    labels = {d.key: d for d in DEFINITIONS}
+    for key, rows_key, unit, better, tags in REGISTERED:
+        name, definition = labels[key].label, labels[key].formula
+        compute, rows = _registered(key, rows_key)
+        registry.register(
+            registry.Metric(
+                code=f"cases.{key}",
+                name=name,
+                definition=definition,
+                unit=unit,
+                domain="cases",
+                compute=compute,
+                rows=rows,
+                higher_is_better=better,
+                tags=tags,
+            )
+        )

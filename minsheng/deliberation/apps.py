@@ -13,6 +13,7 @@ class DeliberationConfig(AppConfig):
         from . import metrics
 
         metrics.register_all()
+        metrics.register_oversight()
         navigation.register(
             _("议事会议"), "deliberation:meetings", "people", "deliberation.view", order=15.90
         )

@@ -6,7 +6,7 @@ from django.db.models import Count, DateTimeField, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.cases.choices import DONE_STATES, OPEN_STATES, STATUS_COLORS
+from minsheng.cases.choices import DONE_STATES, OPEN_STATES, STATUS_COLOURS
 from minsheng.core import clock
 from minsheng.core.calendar import TZ
 
@@ -54,7 +54,7 @@ def item_outcome(item: Item) -> dict:
         label = _("%(s)s（已超期）") % {"s": label}
     return {
         "label": label,
-        "color": "red" if overdue else STATUS_COLORS.get(case.status, "gray"),
+        "color": "red" if overdue else STATUS_COLOURS.get(case.status, "gray"),
         "solved": solved,
         "open": case.status in OPEN_STATES,
         "overdue": overdue,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from minsheng.core import clock, metrics
 from minsheng.core.calendar import TZ
 from minsheng.core.spreadsheet import export_workbook
-from minsheng.org.io_views import _xlsx_response
+from minsheng.core.views.spreadsheets import xlsx_response as _xlsx_response
 from minsheng.org.models import Node
 
 from .. import queries

@@ -1,0 +1,191 @@
+"""The leaders' pages: the cockpit (and its big screen), every figure with its rows, the work report, the 效能 board.
+
+Everything is read through the core registries; a domain merged later appears with no change here.
+"""
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from minsheng.accounts.choices import Cap
+from minsheng.core import metrics
+from minsheng.core.metrics import MetricError, Scope
+from minsheng.core.pagination import paginate
+from minsheng.core.scoping import get_visible_or_404
+from minsheng.org.models import Node
+
+from . import article, periods, queries
+
+
+def _gate(request) -> None:
+    if not request.user.has_cap(Cap.INSIGHTS_VIEW):
+        raise PermissionDenied
+
+
+def _node(request):
+    pk = request.GET.get("node", "")
+    if not pk.isdigit():
+        return None
+    return get_visible_or_404(Node.objects.visible_to(request.user, Cap.INSIGHTS_VIEW), pk=pk)
+
+
+def _context(request, default="month"):
+    period = periods.from_request(request.GET, default)
+    node = _node(request)
+    return (
+        period,
+        node,
+        {
+            "period": period,
+            "node": node,
+            "kinds": periods.KINDS,
+            "nodes": Node.objects.visible_to(request.user, Cap.INSIGHTS_VIEW)
+            .filter(depth__lte=2)
+            .order_by("path"),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def cockpit(request, big=False):
+    _gate(request)
+    period, node, ctx = _context(request)
+    ctx.update(
+        headline=queries.headline(request.user, period, node),
+        waiting=queries.waiting(request.user, period, node),
+    )
+    chosen, rows = queries.ranking(request.user, period, node)
+    ctx.update(rank_metrics=chosen, ranking=rows, big=big)
+    return render(request, "insights/cockpit/big.html" if big else "insights/cockpit/cockpit.html", ctx)
+
+
+@login_required
+def big_screen(request):
+    return cockpit(request, big=True)
+
+
+@login_required
+def metric_list(request):
+    _gate(request)
+    return render(request, "insights/metrics/list.html", {"groups": queries.by_domain(metrics.all_metrics())})
+
+
+@login_required
+def metric_detail(request, code):
+    _gate(request)
+    try:
+        metric = metrics.get(code)
+    except MetricError:
+        raise Http404 from None
+    period, node, ctx = _context(request)
+    fig = queries.figure(metric, request.user, period, node)
+    trend = []
+    p = period
+    for _i in range(6):
+        trend.append((p.label, metrics.as_number(metric.compute(Scope(request.user, p.start, p.end, node)))))
+        p = p.previous()
+    trend.reverse()
+    page = None
+    if metric.rows is not None:
+        page = paginate(request, metric.rows(Scope(request.user, period.start, period.end, node)))
+    ctx.update(metric=metric, figure=fig, trend=trend, page=page, domain=queries.domain_label(metric.domain))
+    return render(request, "insights/metrics/detail.html", ctx)
+
+
+def _report_rows(request, period, node):
+    rows = []
+    for label, printed, code in article.FIGURES:
+        metric = metrics.get(code) if code in {m.code for m in metrics.all_metrics()} else None
+        value = None
+        if metric is not None:
+            value = queries.display(
+                metric, metric.compute(Scope(request.user, period.start, period.end, node))
+            )
+        rows.append({"label": label, "article": printed, "metric": metric, "value": value})
+    return rows
+
+
+@login_required
+def report(request):
+    _gate(request)
+    period, node, ctx = _context(request, default="year")
+    rows = _report_rows(request, period, node)
+    if request.GET.get("format") == "docx":
+        return _report_docx(period, node, rows)
+    ctx.update(rows=rows, source=article.SOURCE, groups=queries.by_domain(metrics.all_metrics()))
+    ctx["values"] = {
+        m.code: queries.display(m, m.compute(Scope(request.user, period.start, period.end, node)))
+        for m in metrics.all_metrics()
+    }
+    return render(request, "insights/report/report.html", ctx)
+
+
+def _report_docx(period, node, rows) -> HttpResponse:
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(_("工作成效报告"), 0)
+    doc.add_paragraph(f"{node.name if node else _('全街道')}  {period.label}")
+    table = doc.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, (_("指标"), _("原文数字"), _("本期数值"), _("口径")), strict=True
+    ):
+        cell.text = text
+    for r in rows:
+        cells = table.add_row().cells
+        cells[0].text = str(r["label"])
+        cells[1].text = r["article"]
+        cells[2].text = r["value"] or _("未接入")
+        cells[3].text = str(r["metric"].definition) if r["metric"] else ""
+    doc.add_paragraph(str(article.SOURCE))
+    buf = io.BytesIO()
+    doc.save(buf)
+    response = HttpResponse(
+        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = 'attachment; filename="report.docx"'
+    return response
+
+
+@login_required
+def efficiency(request):
+    """Leaders see their subtree; anyone else sees their own record only."""
+    period, node, ctx = _context(request)
+    leader = request.user.has_cap(Cap.INSIGHTS_VIEW)
+    registered, records = queries.board(
+        request.user, period, node if leader else None, only_user=None if leader else request.user
+    )
+    if request.GET.get("format") == "docx":
+        return _efficiency_docx(period, registered, records)
+    ctx.update(duties=registered, records=records, rules=queries.card_rules(), leader=leader)
+    return render(request, "insights/efficiency/board.html", ctx)
+
+
+def _efficiency_docx(period, registered, records) -> HttpResponse:
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(_("效能通报"), 0)
+    doc.add_paragraph(period.label)
+    head = [_("对象"), *[str(d.label) for d in registered], _("计分"), _("亮牌")]
+    table = doc.add_table(rows=1, cols=len(head))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, head, strict=True):
+        cell.text = text
+    for r in records:
+        values = [r.label, *[str(r.by_duty.get(d.code, 0)) for d in registered], str(r.score), r.card_label]
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    buf = io.BytesIO()
+    doc.save(buf)
+    response = HttpResponse(
+        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = 'attachment; filename="efficiency.docx"'
+    return response
