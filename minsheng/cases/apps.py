@@ -12,3 +12,4 @@ class CasesConfig(AppConfig):
 
         metrics.register_all()
         oversight.register_all()
+        oversight.register_places()

@@ -100,3 +100,38 @@ def register_all() -> None:
             weight=2,
         )
     )
+
+
+def open_case_points(scope: Scope, limit: int):
+    """Open cases with a location; the overdue ones flagged."""
+    from minsheng.core import places
+
+    from .choices import OPEN_STATES
+
+    now = clock.now()
+    qs = (
+        _open_here(scope)
+        .filter(status__in=OPEN_STATES, lat__isnull=False, lng__isnull=False)
+        .order_by(F("finish_due").asc(nulls_last=True))
+        .values("pk", "number", "title", "lat", "lng", "finish_due")[:limit]
+    )
+    return [
+        places.Point(
+            r["lat"],
+            r["lng"],
+            f"{r['number']} {r['title']}",
+            reverse("cases:detail", args=[r["pk"]]),
+            alert=bool(r["finish_due"] and r["finish_due"] < now),
+        )
+        for r in qs
+    ]
+
+
+def register_places() -> None:
+    from minsheng.core import places
+
+    places.register(
+        places.Layer(
+            code="cases.open", domain="cases", label=_("在办案件"), points=open_case_points, colour="#1d5fbf"
+        )
+    )

@@ -169,3 +169,36 @@ def board(viewer, period: Period, node=None, *, only_user=None) -> tuple[list[du
         r.card = "red" if r.score >= rules["red"] else "yellow" if r.score >= rules["yellow"] else ""
     out.sort(key=lambda r: (-r.score, r.label))
     return registered, out
+
+
+# -- the map ----------------------------------------------------------------------------------------------------
+
+MAP_POINTS = 500
+
+
+def map_data(viewer, period: Period, node=None) -> dict[str, Any]:
+    """The grids as the base and every registered layer's points, for the cockpit's map (json_script)."""
+    from minsheng.core import places
+    from minsheng.org.models import Grid
+
+    grids = Grid.objects.visible_to(viewer, Cap.ORG_VIEW).filter(boundary__isnull=False)
+    if node is not None:
+        grids = grids.filter(community__path__startswith=node.path[: len(node.path)])
+    scope = Scope(viewer, period.start, period.end, node)
+    layers = []
+    for layer in places.layers():
+        points = layer.points(scope, MAP_POINTS)
+        layers.append(
+            {
+                "label": str(layer.label),
+                "colour": layer.colour,
+                "points": [
+                    {"lat": p.lat, "lng": p.lng, "title": p.title, "url": p.url, "alert": p.alert}
+                    for p in points
+                ],
+            }
+        )
+    return {
+        "grids": [{"name": g.name, "geometry": g.boundary} for g in grids.only("name", "boundary")[:300]],
+        "layers": layers,
+    }

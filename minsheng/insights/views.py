@@ -5,6 +5,7 @@ Everything is read through the core registries; a domain merged later appears wi
 
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -60,7 +61,13 @@ def cockpit(request, big=False):
         waiting=queries.waiting(request.user, period, node),
     )
     chosen, rows = queries.ranking(request.user, period, node)
-    ctx.update(rank_metrics=chosen, ranking=rows, big=big)
+    ctx.update(
+        rank_metrics=chosen,
+        ranking=rows,
+        big=big,
+        map_data=queries.map_data(request.user, period, node),
+        map_tiles=getattr(settings, "MINSHENG_MAP_TILES", ""),
+    )
     return render(request, "insights/cockpit/big.html" if big else "insights/cockpit/cockpit.html", ctx)
 
 

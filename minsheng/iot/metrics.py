@@ -106,7 +106,39 @@ def unacknowledged(scope: Scope):
         )
 
 
+def greenhouse_points(scope: Scope, limit: int):
+    """Greenhouses with a location; those with an active critical alarm flagged."""
+    from minsheng.core import places
+
+    from .models import Greenhouse
+
+    qs = Greenhouse.objects.visible_to(scope.viewer, Cap.IOT_VIEW).filter(
+        lat__isnull=False, lng__isnull=False
+    )
+    if scope.node is not None:
+        qs = qs.filter(village__path__startswith=scope.node.path)
+    alarmed = Q(alarms__status=AlarmStatus.ACTIVE, alarms__severity=Severity.CRITICAL)
+    rows = qs.annotate(n=Count("alarms", filter=alarmed)).values("pk", "name", "lat", "lng", "n")[:limit]
+    return [
+        places.Point(
+            r["lat"], r["lng"], r["name"], reverse("iot:greenhouse", args=[r["pk"]]), alert=r["n"] > 0
+        )
+        for r in rows
+    ]
+
+
 def register_all() -> None:
+    from minsheng.core import places
+
+    places.register(
+        places.Layer(
+            code="iot.greenhouses",
+            domain="iot",
+            label=_("智慧大棚"),
+            points=greenhouse_points,
+            colour="#1a7f4b",
+        )
+    )
     for code, name, definition, unit, compute, rows, better, tags in (
         (
             "sensors",

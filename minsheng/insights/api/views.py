@@ -46,6 +46,7 @@ class MetricList(_Base):
     serializer_class = s.MetricSerializer
     pagination_class = None
 
+    @extend_schema(responses=s.MetricSerializer(many=True))
     def get(self, request):
         rows = [
             {
