@@ -31,7 +31,8 @@ def by_domain(items: list[Metric]) -> list[tuple[str, str, list[Metric]]]:
     groups: dict[str, list[Metric]] = defaultdict(list)
     for m in items:
         groups[m.domain].append(m)
-    return [(d, domain_label(d), groups[d]) for d in sorted(groups)]
+    order = {config.label: i for i, config in enumerate(apps.get_app_configs())}
+    return [(d, domain_label(d), groups[d]) for d in sorted(groups, key=lambda d: (order.get(d, 999), d))]
 
 
 def display(metric: Metric, value: Any) -> str:
@@ -110,16 +111,30 @@ def communities(viewer, node=None):
 
 
 def ranking(viewer, period: Period, node=None) -> tuple[list[Metric], list[dict]]:
-    chosen = [m for m in metrics.all_metrics() if "rank" in m.tags]
+    chosen = [
+        m for _d, _l, ms in by_domain([m for m in metrics.all_metrics() if "rank" in m.tags]) for m in ms
+    ]
     rows = []
     for community in communities(viewer, node):
         values = [figure(m, viewer, period, community, compare=False) for m in chosen]
         rows.append({"node": community, "figures": values})
-    if chosen:
-        first = chosen[0]
-        rows.sort(key=lambda r: -(metrics.as_number(r["figures"][0].value) or -1))
-        del first
+    # Rank by the first figure (in domain order) that any community has a value for.
+    chosen_order = [m for _d, _l, ms in by_domain(chosen) for m in ms]
+    position = {m.code: i for i, m in enumerate(chosen)}
+    for m in chosen_order:
+        i = position[m.code]
+        if any(r["figures"][i].value is not None for r in rows):
+            better = m.higher_is_better is not False
+            rows.sort(key=lambda r: _rank_key(r["figures"][i].value, better))
+            break
     return chosen, rows
+
+
+def _rank_key(value, higher_is_better: bool) -> tuple[int, float]:
+    number = metrics.as_number(value)
+    if number is None:
+        return (1, 0.0)
+    return (0, -number if higher_is_better else number)
 
 
 # -- 效能 across all work ---------------------------------------------------------------------------------------
