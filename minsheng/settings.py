@@ -197,6 +197,7 @@ MINSHENG_PERIODIC_JOBS = {
     "iot.unack_escalation": {"target": "minsheng.iot.actions.escalate_unacknowledged", "every": 60},
     "iot.unack_reminders": {"target": "minsheng.iot.alerts.remind_unacknowledged", "every": 60},
     "iot.retention": {"target": "minsheng.iot.retention.run", "every": 900},
+    "insights.reports": {"target": "minsheng.insights.delivery.send_due", "every": 3600},
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": "minsheng.periodic", "schedule": job["every"], "args": (name,)}

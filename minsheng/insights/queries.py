@@ -217,3 +217,22 @@ def map_data(viewer, period: Period, node=None) -> dict[str, Any]:
         "grids": [{"name": g.name, "geometry": g.boundary} for g in grids.only("name", "boundary")[:300]],
         "layers": layers,
     }
+
+
+def board_trend(viewer, period: Period, node=None, count: int = 6) -> list[tuple[str, int, int, int]]:
+    """The board over this and the previous periods: (period, holders with misses, yellow cards, red cards)."""
+    out = []
+    p = period
+    for _i in range(count):
+        _duties, records = board(viewer, p, node)
+        out.append(
+            (
+                p.label,
+                len(records),
+                sum(r.card == "yellow" for r in records),
+                sum(r.card == "red" for r in records),
+            )
+        )
+        p = p.previous()
+    out.reverse()
+    return out

@@ -3,8 +3,6 @@
 Everything is read through the core registries; a domain merged later appears with no change here.
 """
 
-import io
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,7 +17,7 @@ from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.models import Node
 
-from . import article, periods, queries
+from . import article, periods, printing, queries
 
 
 def _gate(request) -> None:
@@ -122,8 +120,13 @@ def report(request):
     _gate(request)
     period, node, ctx = _context(request, default="year")
     rows = _report_rows(request, period, node)
-    if request.GET.get("format") == "docx":
-        return _report_docx(period, node, rows)
+    fmt = request.GET.get("format")
+    if fmt in ("docx", "pdf"):
+        head, body = printing.report_table(rows)
+        where = node.name if node else _("全街道")
+        return _download(
+            fmt, "report", _("工作成效报告"), f"{where}  {period.label}", head, body, str(article.SOURCE)
+        )
     ctx.update(rows=rows, source=article.SOURCE, groups=queries.by_domain(metrics.all_metrics()))
     ctx["values"] = {
         m.code: queries.display(m, m.compute(Scope(request.user, period.start, period.end, node)))
@@ -132,31 +135,16 @@ def report(request):
     return render(request, "insights/report/report.html", ctx)
 
 
-def _report_docx(period, node, rows) -> HttpResponse:
-    from docx import Document
-
-    doc = Document()
-    doc.add_heading(_("工作成效报告"), 0)
-    doc.add_paragraph(f"{node.name if node else _('全街道')}  {period.label}")
-    table = doc.add_table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells, (_("指标"), _("原文数字"), _("本期数值"), _("口径")), strict=True
-    ):
-        cell.text = text
-    for r in rows:
-        cells = table.add_row().cells
-        cells[0].text = str(r["label"])
-        cells[1].text = r["article"]
-        cells[2].text = r["value"] or _("未接入")
-        cells[3].text = str(r["metric"].definition) if r["metric"] else ""
-    doc.add_paragraph(str(article.SOURCE))
-    buf = io.BytesIO()
-    doc.save(buf)
-    response = HttpResponse(
-        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = 'attachment; filename="report.docx"'
+def _download(fmt: str, filename: str, title: str, subtitle: str, head, rows, note: str = "") -> HttpResponse:
+    if fmt == "pdf":
+        response = HttpResponse(
+            printing.pdf(title, subtitle, head, rows, note), content_type="application/pdf"
+        )
+        filename += ".pdf"
+    else:
+        response = HttpResponse(printing.docx(title, subtitle, head, rows, note), content_type=printing.DOCX)
+        filename += ".docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -168,31 +156,23 @@ def efficiency(request):
     registered, records = queries.board(
         request.user, period, node if leader else None, only_user=None if leader else request.user
     )
-    if request.GET.get("format") == "docx":
-        return _efficiency_docx(period, registered, records)
-    ctx.update(duties=registered, records=records, rules=queries.card_rules(), leader=leader)
+    fmt = request.GET.get("format")
+    if fmt in ("docx", "pdf"):
+        head, body = printing.efficiency_table(registered, records)
+        return _download(fmt, "efficiency", _("效能通报"), period.label, head, body, _card_note())
+    ctx.update(
+        duties=registered,
+        records=records,
+        rules=queries.card_rules(),
+        leader=leader,
+        trend=queries.board_trend(request.user, period, node if leader else None),
+    )
     return render(request, "insights/efficiency/board.html", ctx)
 
 
-def _efficiency_docx(period, registered, records) -> HttpResponse:
-    from docx import Document
-
-    doc = Document()
-    doc.add_heading(_("效能通报"), 0)
-    doc.add_paragraph(period.label)
-    head = [_("对象"), *[str(d.label) for d in registered], _("计分"), _("亮牌")]
-    table = doc.add_table(rows=1, cols=len(head))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, head, strict=True):
-        cell.text = text
-    for r in records:
-        values = [r.label, *[str(r.by_duty.get(d.code, 0)) for d in registered], str(r.score), r.card_label]
-        for cell, text in zip(table.add_row().cells, values, strict=True):
-            cell.text = text
-    buf = io.BytesIO()
-    doc.save(buf)
-    response = HttpResponse(
-        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = 'attachment; filename="efficiency.docx"'
-    return response
+def _card_note() -> str:
+    rules = queries.card_rules()
+    return _("计分 = 各项未尽职责次数 × 权重之和；计分 ≥ %(y)s 黄牌，≥ %(r)s 红牌。") % {
+        "y": rules["yellow"],
+        "r": rules["red"],
+    }

@@ -76,7 +76,7 @@ def test_menu_is_grouped_in_sections_the_user_may_see(world, client_for):
 
     admin = headings(world.admin)
     # each once, in menu order
-    assert admin == ["民生诉求", "议事协商", "农产品质量安全", "智慧大棚", "组织与网格", "系统"]
+    assert admin == ["领导驾驶舱", "民生诉求", "议事协商", "农产品质量安全", "智慧大棚", "组织与网格", "系统"]
     assert "农产品质量安全" not in headings(world.grid_b)  # no agri pages for a grid worker, so no heading
 
 

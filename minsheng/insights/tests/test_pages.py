@@ -50,10 +50,12 @@ def test_metric_page_shows_value_and_rows(leader_client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["report", "efficiency"])
-def test_docx(leader_client, name):
+def test_docx_and_pdf(leader_client, name):
     with clock.at(NOW):
         response = leader_client.get(reverse(f"insights:{name}") + Q + "&format=docx")
-    assert response.status_code == 200 and response.content[:2] == b"PK"
+        assert response.status_code == 200 and response.content[:2] == b"PK"
+        response = leader_client.get(reverse(f"insights:{name}") + Q + "&format=pdf")
+        assert response.status_code == 200 and response.content[:5] == b"%PDF-"
 
 
 @pytest.mark.django_db
