@@ -11,3 +11,4 @@ class AgriConfig(AppConfig):
         from . import metrics, spreadsheets  # noqa: F401 - registers the app's xlsx resources
 
         metrics.register_all()
+        metrics.register_duties()

@@ -494,3 +494,49 @@ def register_all() -> None:
             order=30,
         )
     )
+
+
+def uninspected_misses(scope):
+    """Stores not inspected in a month of the period that has ended (every store is due once a month, the
+    article's 每月巡查), per village — the same rule as the month's schedule (queries.schedule)."""
+    from django.db.models import Count
+
+    from minsheng.core import clock, duties
+
+    from .models import AgriInputStore
+
+    stores = _in_node(AgriInputStore.objects.visible_to(scope.viewer, Cap.AGRI_VIEW), scope.node)
+    today = timezone.localdate(clock.now())
+    month = scope.start.replace(day=1)
+    totals: dict[int, list] = {}
+    while month <= scope.end:
+        nxt = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        if nxt <= today:  # the month is over
+            rows = (
+                stores.exclude(inspections__month=month)
+                .values("village", "village__name", "village__path")
+                .annotate(n=Count("pk", distinct=True))
+            )
+            for r in rows:
+                entry = totals.setdefault(r["village"], [r["village__name"], r["village__path"], 0])
+                entry[2] += r["n"]
+        month = nxt
+    return [
+        duties.Miss(duties.UNIT, f"org.node:{pk}", name, n, path) for pk, (name, path, n) in totals.items()
+    ]
+
+
+def register_duties() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from minsheng.core import duties
+
+    duties.register(
+        duties.Duty(
+            code="agri.stores_uninspected",
+            domain="agri",
+            label=_("农资门店未巡查"),
+            rule=_("期内已结束的月份中当月未检查的农资门店（每店每月一次），记其所在村"),
+            misses=uninspected_misses,
+        )
+    )

@@ -95,3 +95,28 @@ def test_iot_figures_by_hand(farm):  # noqa: F811
         assert (
             metrics.value("iot.alarms", Scope(farm.w.admin, dt.date(2026, 3, 1), dt.date(2026, 3, 31))) == 0
         )
+
+
+@pytest.mark.django_db
+def test_stores_not_inspected_in_a_finished_month_are_a_missed_duty(aw):  # noqa: F811
+    from minsheng.agri.tests.test_inspections import ALL_YES, MAY, inspect
+    from minsheng.core import duties
+
+    with clock.at(MAY):
+        first, second = (
+            actions.create_store(actor=aw.supervisor, name=f"农资店{i}", village=aw.village_1) for i in (1, 2)
+        )
+    inspect(aw, first, ALL_YES)
+    uninspected = next(d for d in duties.all_duties() if d.code == "agri.stores_uninspected")
+    with clock.at(MAY):  # May not over yet: nothing missed
+        assert uninspected.misses(Scope(aw.w.admin, dt.date(2026, 5, 1), dt.date(2026, 5, 31))) == []
+    with clock.at(MAY + dt.timedelta(days=20)):  # 9 June: May is over, the second store was never inspected
+        misses = uninspected.misses(Scope(aw.w.admin, dt.date(2026, 5, 1), dt.date(2026, 5, 31)))
+        assert [(m.holder_label, m.count) for m in misses] == [("东关村", 1)]
+        assert (
+            metrics.value(
+                "agri.stores_inspected", Scope(aw.w.admin, dt.date(2026, 5, 1), dt.date(2026, 5, 31))
+            )
+            == 1
+        )
+    del second
