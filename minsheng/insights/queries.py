@@ -77,9 +77,25 @@ def figure(metric: Metric, viewer, period: Period, node=None, compare: bool = Tr
     return f
 
 
+#: How many figures stand for a domain that tagged none as "headline".
+UNTAGGED_HEADLINE = 4
+
+
+def headline_metrics() -> list[Metric]:
+    """The figures tagged "headline"; a domain that tagged none is shown by its first few, so a domain merged
+    later is on the cockpit from its first registered figure."""
+    chosen = []
+    for _domain, _label, ms in by_domain(metrics.all_metrics()):
+        tagged = [m for m in ms if "headline" in m.tags]
+        chosen += tagged or ms[:UNTAGGED_HEADLINE]
+    return chosen
+
+
 def headline(viewer, period: Period, node=None) -> list[tuple[str, str, list[Figure]]]:
-    chosen = [m for m in metrics.all_metrics() if "headline" in m.tags]
-    return [(d, label, [figure(m, viewer, period, node) for m in ms]) for d, label, ms in by_domain(chosen)]
+    return [
+        (d, label, [figure(m, viewer, period, node) for m in ms])
+        for d, label, ms in by_domain(headline_metrics())
+    ]
 
 
 @dataclass

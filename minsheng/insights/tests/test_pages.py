@@ -75,3 +75,24 @@ def test_api(leader_client):
         rows = leader_client.get("/api/v1/insights/metrics/cases.resolved/rows/" + Q).json()
         assert rows["count"] == 8
         assert leader_client.get("/api/v1/insights/metrics/cases.resolved/?start=x").status_code == 400
+
+
+def test_a_domain_without_headline_tags_shows_its_first_figures(monkeypatch):
+    from minsheng.core import metrics
+    from minsheng.insights import queries
+
+    monkeypatch.setattr(metrics, "_registry", dict(metrics._registry))
+    for i in range(6):
+        metrics.register(
+            metrics.Metric(
+                code=f"later.figure{i}",
+                name=f"指标{i}",
+                definition="—",
+                unit=metrics.Unit.COUNT,
+                domain="later",
+                compute=lambda scope: 1,
+            )
+        )
+    codes = [m.code for m in queries.headline_metrics()]
+    assert [c for c in codes if c.startswith("later.")] == [f"later.figure{i}" for i in range(4)]
+    assert "cases.accepted" not in codes  # cases tagged its own headline figures
