@@ -384,6 +384,10 @@ def register_all() -> None:
     from minsheng.core import attention
     from minsheng.core import metrics as registry
 
+    sample_url = lambda s: reverse("agri:sample_detail", args=[s.pk])  # noqa: E731
+    inspection_url = lambda i: reverse("agri:inspection_detail", args=[i.pk])  # noqa: E731
+    urls = {"samples": sample_url, "pass_rate": sample_url, "failed_samples": sample_url}
+    urls["stores_inspected"] = inspection_url
     for code, name, definition, unit, compute, rows, better, tags in (
         (
             "samples",
@@ -467,6 +471,7 @@ def register_all() -> None:
                 rows=rows,
                 higher_is_better=better,
                 tags=tags,
+                row_url=urls.get(code),
             )
         )
 

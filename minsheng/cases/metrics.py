@@ -627,5 +627,12 @@ def register_all() -> None:
                 rows=rows,
                 higher_is_better=better,
                 tags=tags,
+                row_url=_case_url,
             )
         )
+
+
+def _case_url(case) -> str:
+    from django.urls import reverse
+
+    return reverse("cases:detail", args=[case.pk])

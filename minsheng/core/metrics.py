@@ -81,6 +81,8 @@ class Metric:
     #: Higher is better (a rate of success) or worse (overdue items); None when neither (a count of visitors).
     higher_is_better: bool | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    #: The page of one row behind the figure (a drill-down link), when the domain has one.
+    row_url: Callable[[Any], str] | None = None
 
 
 _registry: dict[str, Metric] = {}

@@ -95,10 +95,18 @@ def metric_detail(request, code):
         trend.append((p.label, metrics.as_number(metric.compute(Scope(request.user, p.start, p.end, node)))))
         p = p.previous()
     trend.reverse()
-    page = None
+    page, rows = None, []
     if metric.rows is not None:
         page = paginate(request, metric.rows(Scope(request.user, period.start, period.end, node)))
-    ctx.update(metric=metric, figure=fig, trend=trend, page=page, domain=queries.domain_label(metric.domain))
+        rows = [(str(obj), metric.row_url(obj) if metric.row_url else "") for obj in page.object_list]
+    ctx.update(
+        metric=metric,
+        figure=fig,
+        trend=trend,
+        page=page,
+        rows=rows,
+        domain=queries.domain_label(metric.domain),
+    )
     return render(request, "insights/metrics/detail.html", ctx)
 
 

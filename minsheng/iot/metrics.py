@@ -127,6 +127,10 @@ def greenhouse_points(scope: Scope, limit: int):
     ]
 
 
+def _alarm_url(alarm) -> str:
+    return reverse("iot:alarm", args=[alarm.pk])
+
+
 def register_all() -> None:
     from minsheng.core import places
 
@@ -192,6 +196,7 @@ def register_all() -> None:
                 rows=rows,
                 higher_is_better=better,
                 tags=tags,
+                row_url=None if code == "sensors" else _alarm_url,
             )
         )
     attention.register(

@@ -22,9 +22,14 @@ class ValueSerializer(serializers.Serializer):
 class RowSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     label = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="the row's page, empty when the domain has none")
 
     def get_label(self, obj) -> str:
         return str(obj)
+
+    def get_url(self, obj) -> str:
+        metric = self.context.get("metric")
+        return metric.row_url(obj) if metric is not None and metric.row_url else ""
 
 
 class ScopeQuerySerializer(serializers.Serializer):

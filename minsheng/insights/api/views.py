@@ -93,4 +93,4 @@ class MetricRows(_Base):
         period, node = self.scope()
         qs = metric.rows(Scope(request.user, period.start, period.end, node))
         page = self.paginate_queryset(qs)
-        return self.get_paginated_response(s.RowSerializer(page, many=True).data)
+        return self.get_paginated_response(s.RowSerializer(page, many=True, context={"metric": metric}).data)

@@ -45,6 +45,7 @@ def test_metric_page_shows_value_and_rows(leader_client):
         response = leader_client.get(reverse("insights:metric", args=["cases.resolved"]) + Q)
         assert response.status_code == 200
         assert response.context["page"].paginator.count == 8
+        assert response.context["rows"][0][1].startswith("/cases/")
         assert leader_client.get(reverse("insights:metric", args=["no.such"])).status_code == 404
 
 
@@ -74,6 +75,7 @@ def test_api(leader_client):
         assert value["value"] == 8
         rows = leader_client.get("/api/v1/insights/metrics/cases.resolved/rows/" + Q).json()
         assert rows["count"] == 8
+        assert rows["results"][0]["url"].startswith("/cases/")
         assert leader_client.get("/api/v1/insights/metrics/cases.resolved/?start=x").status_code == 400
 
 
