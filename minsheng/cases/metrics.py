@@ -583,7 +583,8 @@ def _scoped(scope) -> QuerySet:
 
 
 def _registered(key: str, rows_key: str | None):
-    """A (compute, rows) pair for one figure of Metrics: compute from the one-query summary, rows from the set."""
+    """(compute, rows, by_node) for one figure of Metrics: compute from the one-query summary, rows from the set,
+    by_node from one breakdown by org at the nodes' depth."""
 
     def compute(scope):
         return getattr(summary(_scoped(scope)), key)
@@ -592,7 +593,15 @@ def _registered(key: str, rows_key: str | None):
         condition = _conditions(clock.now())[rows_key]
         return _scoped(scope).filter(condition).order_by("-reported_at")
 
-    return compute, (rows if rows_key else None)
+    def by_node(scope, nodes):
+        if not nodes:
+            return {}
+        depth = nodes[0].depth
+        grouped = {row.key: row.metrics for row in breakdown(_scoped(scope), by="org", depth=depth)}
+        empty = Metrics()  # a node without cases: counts 0, rates None — what compute gives
+        return {n.pk: getattr(grouped.get(n.path, empty), key) for n in nodes}
+
+    return compute, (rows if rows_key else None), by_node
 
 
 #: (Metrics attribute, the set its rows come from, unit, higher is better, tags). Definitions come from DEFINITIONS.
@@ -615,7 +624,7 @@ def register_all() -> None:
     labels = {d.key: d for d in DEFINITIONS}
     for key, rows_key, unit, better, tags in REGISTERED:
         name, definition = labels[key].label, labels[key].formula
-        compute, rows = _registered(key, rows_key)
+        compute, rows, by_node = _registered(key, rows_key)
         registry.register(
             registry.Metric(
                 code=f"cases.{key}",
@@ -628,6 +637,7 @@ def register_all() -> None:
                 higher_is_better=better,
                 tags=tags,
                 row_url=_case_url,
+                by_node=by_node,
             )
         )
 

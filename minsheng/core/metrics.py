@@ -83,6 +83,9 @@ class Metric:
     tags: tuple[str, ...] = field(default_factory=tuple)
     #: The page of one row behind the figure (a drill-down link), when the domain has one.
     row_url: Callable[[Any], str] | None = None
+    #: The figure for many sibling org nodes at once ({node pk: value}), in a grouped query; without it a ranking
+    #: calls `compute` once per node.
+    by_node: Callable[[Scope, list[Any]], dict[int, Value]] | None = None
 
 
 _registry: dict[str, Metric] = {}

@@ -130,9 +130,18 @@ def ranking(viewer, period: Period, node=None) -> tuple[list[Metric], list[dict]
     chosen = [
         m for _d, _l, ms in by_domain([m for m in metrics.all_metrics() if "rank" in m.tags]) for m in ms
     ]
+    nodes = communities(viewer, node)
+    scope = Scope(viewer, period.start, period.end, node)
+    grouped = {m.code: m.by_node(scope, nodes) for m in chosen if m.by_node is not None}
     rows = []
-    for community in communities(viewer, node):
-        values = [figure(m, viewer, period, community, compare=False) for m in chosen]
+    for community in nodes:
+        values = []
+        for m in chosen:
+            if m.code in grouped:
+                v = grouped[m.code].get(community.pk)
+                values.append(Figure(m, v, text=display(m, v)))
+            else:
+                values.append(figure(m, viewer, period, community, compare=False))
         rows.append({"node": community, "figures": values})
     # Rank by the first figure (in domain order) that any community has a value for.
     chosen_order = [m for _d, _l, ms in by_domain(chosen) for m in ms]

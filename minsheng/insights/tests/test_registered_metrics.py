@@ -69,3 +69,17 @@ def test_every_domain_registered():
         "agri.failed_samples",
         "deliberation.meetings_missed",
     }
+
+
+@pytest.mark.django_db
+def test_by_node_agrees_with_compute_per_node(story, cw):
+    from minsheng.org import actions as org_actions
+    from minsheng.org.choices import NodeKind
+
+    empty = org_actions.create_node(parent=cw.w.street, kind=NodeKind.COMMUNITY, name="空社区")
+    nodes = [cw.w.community_a, cw.w.community_b, empty]
+    with clock.at(NOW):
+        for code in ("cases.completion_rate", "cases.satisfaction_rate", "cases.reported"):
+            metric = metrics.get(code)
+            grouped = metric.by_node(Scope(cw.w.admin, *DEC), nodes)
+            assert grouped == {n.pk: metric.compute(Scope(cw.w.admin, *DEC, node=n)) for n in nodes}
