@@ -59,6 +59,11 @@ def test_cockpit_and_big_screen(browser, live_server, cw):
         page.locator(".cockpit-figures .stat").first.click()
         assert "/insights/metrics/" in page.url
         page.screenshot(path=str(SCREENSHOTS / "insights-metric-1366.png"), full_page=True)
+        page.goto("/insights/report/?start=2025-12-01&end=2025-12-31")
+        assert page.get_by_text("原文数字").count() >= 1
+        page.screenshot(path=str(SCREENSHOTS / "insights-report-1366.png"), full_page=True)
+        page.goto("/insights/efficiency/?start=2025-12-01&end=2025-12-31")
+        page.screenshot(path=str(SCREENSHOTS / "insights-efficiency-1366.png"), full_page=True)
         assert not errors, errors
 
         big, errors = _page(browser, live_server.url, cw.leader, {"width": 1920, "height": 1080})
