@@ -324,6 +324,18 @@ def scoped_pass_rate(scope):
     return Fraction(row["passed"], row["n"]) if row["n"] else None
 
 
+def pass_rate_by_node(scope, nodes):
+    from django.db.models import Count, Q
+
+    from minsheng.core.metrics import per_node
+
+    rows = per_node(
+        concluded_rows(scope), "village__path", nodes, n=Count("pk"),
+        passed=Count("pk", filter=Q(status=SampleStatus.PASSED)),
+    )  # fmt: skip
+    return {n.pk: Fraction(rows[n.pk]["passed"], rows[n.pk]["n"]) if n.pk in rows else None for n in nodes}
+
+
 def inspection_rows(scope):
     from .models import StoreInspection
 
@@ -472,6 +484,7 @@ def register_all() -> None:
                 higher_is_better=better,
                 tags=tags,
                 row_url=urls.get(code),
+                by_node=pass_rate_by_node if code == "pass_rate" else None,
             )
         )
 

@@ -575,6 +575,8 @@ def _as_date(value) -> dt.date:
 
 # -- the registry (core.metrics): what the leaders' view, the reports and the API read ---------------------------
 
+from minsheng.core import metrics as registry  # noqa: E402 - the registry half of this module starts here
+
 
 def _scoped(scope) -> QuerySet:
     return filter_cases(
@@ -582,12 +584,20 @@ def _scoped(scope) -> QuerySet:
     )
 
 
+def _summary_of(scope) -> Metrics:
+    return summary(_scoped(scope))
+
+
+def _by_org(scope, depth: int) -> dict[str, Metrics]:
+    return {row.key: row.metrics for row in breakdown(_scoped(scope), by="org", depth=depth)}
+
+
 def _registered(key: str, rows_key: str | None):
     """(compute, rows, by_node) for one figure of Metrics: compute from the one-query summary, rows from the set,
     by_node from one breakdown by org at the nodes' depth."""
 
     def compute(scope):
-        return getattr(summary(_scoped(scope)), key)
+        return getattr(registry.shared(_summary_of, scope), key)
 
     def rows(scope):
         condition = _conditions(clock.now())[rows_key]
@@ -596,8 +606,7 @@ def _registered(key: str, rows_key: str | None):
     def by_node(scope, nodes):
         if not nodes:
             return {}
-        depth = nodes[0].depth
-        grouped = {row.key: row.metrics for row in breakdown(_scoped(scope), by="org", depth=depth)}
+        grouped = registry.shared(_by_org, scope, nodes[0].depth)
         empty = Metrics()  # a node without cases: counts 0, rates None — what compute gives
         return {n.pk: getattr(grouped.get(n.path, empty), key) for n in nodes}
 
@@ -619,8 +628,6 @@ REGISTERED: tuple[tuple[str, str, str, bool | None, tuple[str, ...]], ...] = (
 
 
 def register_all() -> None:
-    from minsheng.core import metrics as registry
-
     labels = {d.key: d for d in DEFINITIONS}
     for key, rows_key, unit, better, tags in REGISTERED:
         name, definition = labels[key].label, labels[key].formula

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Role
 from minsheng.accounts.models import Membership
-from minsheng.core import clock, notifications
+from minsheng.core import clock, metrics, notifications
 
 from . import periods, queries
 
@@ -56,11 +56,13 @@ def send_due(today: dt.date | None = None) -> int:
         )
         link = reverse("insights:report") + "?" + urlencode({"start": period.start, "end": period.end})
         for user in leaders():
+            with metrics.batch():
+                body = _body(user, period)
             written += len(
                 notifications.notify(
                     user,
                     title=title,
-                    body=_body(user, period),
+                    body=body,
                     link=link,
                     kind=KIND,
                     dedupe_key=f"{KIND}:{period.kind}:{period.start:%Y-%m-%d}",

@@ -223,7 +223,7 @@ def map_data(viewer, period: Period, node=None) -> dict[str, Any]:
 
     grids = Grid.objects.visible_to(viewer, Cap.ORG_VIEW).filter(boundary__isnull=False)
     if node is not None:
-        grids = grids.filter(community__path__startswith=node.path[: len(node.path)])
+        grids = grids.filter(community__path__startswith=node.path)
     scope = Scope(viewer, period.start, period.end, node)
     layers = []
     for layer in places.layers():

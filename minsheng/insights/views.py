@@ -3,6 +3,8 @@
 Everything is read through the core registries; a domain merged later appears with no change here.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,17 @@ from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.models import Node
 
 from . import article, periods, printing, queries
+
+
+def batched(view):
+    """Figures of one engine computed once per scope for the whole page (core.metrics.batch)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        with metrics.batch():
+            return view(*args, **kwargs)
+
+    return wrapper
 
 
 def _gate(request) -> None:
@@ -51,6 +64,7 @@ def _context(request, default="month"):
 
 
 @login_required
+@batched
 def cockpit(request, big=False):
     _gate(request)
     period, node, ctx = _context(request)
@@ -81,6 +95,7 @@ def metric_list(request):
 
 
 @login_required
+@batched
 def metric_detail(request, code):
     _gate(request)
     try:
@@ -124,6 +139,7 @@ def _report_rows(request, period, node):
 
 
 @login_required
+@batched
 def report(request):
     _gate(request)
     period, node, ctx = _context(request, default="year")

@@ -61,6 +61,20 @@ def ack_rate(scope: Scope):
     return Fraction(row["n"] - row["late"], row["n"]) if row["n"] else None
 
 
+def ack_rate_by_node(scope: Scope, nodes):
+    rows = registry.per_node(
+        alarm_rows(scope),
+        "greenhouse__village__path",
+        nodes,
+        n=Count("pk"),
+        late=Count("pk", filter=_late_ack()),
+    )
+    return {
+        n.pk: Fraction(rows[n.pk]["n"] - rows[n.pk]["late"], rows[n.pk]["n"]) if n.pk in rows else None
+        for n in nodes
+    }
+
+
 def critical_now(scope: Scope):
     qs = Alarm.objects.visible_to(scope.viewer, Cap.IOT_VIEW).filter(
         status=AlarmStatus.ACTIVE, severity=Severity.CRITICAL
@@ -197,6 +211,7 @@ def register_all() -> None:
                 higher_is_better=better,
                 tags=tags,
                 row_url=None if code == "sensors" else _alarm_url,
+                by_node=ack_rate_by_node if code == "ack_rate" else None,
             )
         )
     attention.register(

@@ -83,3 +83,16 @@ def test_by_node_agrees_with_compute_per_node(story, cw):
             metric = metrics.get(code)
             grouped = metric.by_node(Scope(cw.w.admin, *DEC), nodes)
             assert grouped == {n.pk: metric.compute(Scope(cw.w.admin, *DEC, node=n)) for n in nodes}
+
+
+@pytest.mark.django_db
+def test_a_batch_runs_the_cases_summary_once_per_scope(story, cw):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scope = Scope(cw.w.admin, *DEC)
+    codes = ("cases.reported", "cases.resolved", "cases.completion_rate", "cases.satisfaction_rate")
+    with clock.at(NOW), metrics.batch(), CaptureQueriesContext(connection) as ctx:
+        values = [metrics.value(code, scope) for code in codes]
+    assert values[1] == 8
+    assert len(ctx.captured_queries) <= 3  # one summary (plus the viewer's scope lookups)
