@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHES = ["intake", "workbench", "iot"]
+BENCHES = ["intake", "workbench", "iot", "insights"]
 
 
 def main(argv: list[str]) -> None:

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "minsheng.mediation",
     "minsheng.ops",
     "minsheng.cluster",
+    "minsheng.insights",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,7 @@ MINSHENG_PERIODIC_JOBS = {
     "enterprise.stage_clock": {"target": "minsheng.enterprise.actions.run_stage_clock", "every": 300},
     "mediation.statutory_clocks": {"target": "minsheng.mediation.actions.clocks.run", "every": 300},
     "iot.partitions": {"target": "minsheng.iot.partitions.ensure", "every": 3600},
+    "insights.reports": {"target": "minsheng.insights.delivery.send_due", "every": 3600},
 }
 # An interval may be changed per deployment: MINSHENG_PERIODIC_EVERY="cases.deadline_clock=30,iot.retention=600".
 for _name, _sep, _seconds in (item.partition("=") for item in env_list("MINSHENG_PERIODIC_EVERY", "")):

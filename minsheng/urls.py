@@ -20,6 +20,7 @@ api_v1 = [
     path("enterprise/", include("minsheng.enterprise.api.urls")),
     path("mediation/", include("minsheng.mediation.api.urls")),
     path("cluster/", include("minsheng.cluster.api.urls")),
+    path("insights/", include("minsheng.insights.api.urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +43,7 @@ urlpatterns = [
     path("qy/", include("minsheng.enterprise.urls_h5")),
     path("mediation/", include("minsheng.mediation.urls")),
     path("cluster/", include("minsheng.cluster.urls")),
+    path("insights/", include("minsheng.insights.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.

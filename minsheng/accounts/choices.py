@@ -70,3 +70,4 @@ class Cap(StrEnum):
     PETITION_APPROVE = "petition.approve"
     CLUSTER_VIEW = "cluster.view"
     CLUSTER_RECORD = "cluster.record"
+    INSIGHTS_VIEW = "insights.view"

@@ -49,6 +49,7 @@ petition.approve  approve a petition's 30-day extension (the head of the handlin
 cluster.view    see the cherry cluster: growers, orchards, harvests and sales, techniques, trainings, sellers, figures
 cluster.record  keep them: growers and orchards, harvests and sales (on a phone), adoptions, trainings, sessions,
                 cooperatives and enterprise agreements (village supervisors in their villages, street cadres)
+insights.view   the leaders' cockpit, every registered figure with its rows, the work report and the 效能 board
 
 Roles above the 街道 (granted at a county or city node, so they reach every 街道 below): 县级管理员 has the
 街道管理员's capabilities over the whole county; 县级领导 the 街道领导's; 县级12345热线 registers the hotline's
@@ -122,6 +123,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             *_MEDIATION_ALL,
             "cluster.view",
             "cluster.record",
+            "insights.view",
         }
     ),
     R.STREET_LEADER: frozenset(
@@ -143,6 +145,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "petition.view",
             "petition.approve",
             "cluster.view",
+            "insights.view",
         }
     ),
     R.STREET_CADRE: frozenset(

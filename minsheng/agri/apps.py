@@ -8,7 +8,10 @@ class AgriConfig(AppConfig):
     verbose_name = _("农产品质量安全")
 
     def ready(self) -> None:
-        from . import spreadsheets  # noqa: F401 - registers the app's xlsx resources
+        from . import metrics, spreadsheets  # noqa: F401 - registers the app's xlsx resources
+
+        metrics.register_all()
+        metrics.register_duties()
 
         _register_case_sources()
 

@@ -2,6 +2,8 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.utils import timezone
@@ -290,3 +292,269 @@ def pass_rate_table(samples=None, *, by: str, start=None, end=None) -> list[tupl
             for c in Campaign.objects.filter(tasks__isnull=False).distinct()
         ]
     raise ValueError(by)
+
+
+# -- the registry (core.metrics) and what waits on a leader (core.attention) ---------------------------------
+
+
+def _in_node(qs, node, path: str = "village__path"):
+    return qs if node is None else qs.filter(**{f"{path}__startswith": node.path})
+
+
+def samples_rows(scope):
+    low, high = _local_bounds(scope.start, scope.end)
+    qs = Sample.objects.visible_to(scope.viewer, Cap.AGRI_VIEW).exclude(status__in=EXCLUDED_STATES)
+    return _in_node(qs.filter(sampled_at__gte=low, sampled_at__lt=high), scope.node).order_by("-sampled_at")
+
+
+def concluded_rows(scope):
+    return samples_rows(scope).filter(status__in=(SampleStatus.PASSED, SampleStatus.FAILED))
+
+
+def failed_rows(scope):
+    return samples_rows(scope).filter(status=SampleStatus.FAILED)
+
+
+def scoped_pass_rate(scope):
+    from django.db.models import Count, Q
+
+    row = concluded_rows(scope).aggregate(
+        n=Count("pk"), passed=Count("pk", filter=Q(status=SampleStatus.PASSED))
+    )
+    return Fraction(row["passed"], row["n"]) if row["n"] else None
+
+
+def pass_rate_by_node(scope, nodes):
+    from django.db.models import Count, Q
+
+    from minsheng.core.metrics import per_node
+
+    rows = per_node(
+        concluded_rows(scope), "village__path", nodes, n=Count("pk"),
+        passed=Count("pk", filter=Q(status=SampleStatus.PASSED)),
+    )  # fmt: skip
+    return {n.pk: Fraction(rows[n.pk]["passed"], rows[n.pk]["n"]) if n.pk in rows else None for n in nodes}
+
+
+def inspection_rows(scope):
+    from .models import StoreInspection
+
+    low, high = _local_bounds(scope.start, scope.end)
+    qs = StoreInspection.objects.visible_to(scope.viewer, Cap.AGRI_VIEW).filter(
+        inspected_at__gte=low, inspected_at__lt=high, recheck_of__isnull=True
+    )
+    return _in_node(qs, scope.node, "store__village__path").order_by("-inspected_at")
+
+
+def stores_inspected(scope) -> int:
+    return inspection_rows(scope).values("store", "month").distinct().count()
+
+
+def letter_rows(scope):
+    from .models import ResponsibilityLetter
+
+    qs = ResponsibilityLetter.objects.visible_to(scope.viewer, Cap.AGRI_VIEW).filter(
+        signed_on__gte=scope.start, signed_on__lte=scope.end
+    )
+    return _in_node(qs, scope.node).order_by("-signed_on")
+
+
+def waste_rows(scope):
+    from .models import WasteRecovery
+
+    qs = WasteRecovery.objects.visible_to(scope.viewer, Cap.AGRI_VIEW).filter(
+        recovered_on__gte=scope.start, recovered_on__lte=scope.end
+    )
+    return _in_node(qs, scope.node).order_by("-recovered_on")
+
+
+def waste_kg(scope):
+    from django.db.models import Sum
+
+    return waste_rows(scope).aggregate(kg=Sum("kg"))["kg"] or Decimal(0)
+
+
+def publicity_rows(scope):
+    from .models import PublicityRecord
+
+    qs = PublicityRecord.objects.visible_to(scope.viewer, Cap.AGRI_VIEW).filter(
+        given_on__gte=scope.start, given_on__lte=scope.end
+    )
+    return _in_node(qs, scope.node).order_by("-given_on")
+
+
+def publicity_copies(scope) -> int:
+    from django.db.models import Sum
+
+    return publicity_rows(scope).aggregate(n=Sum("quantity"))["n"] or 0
+
+
+def register_all() -> None:
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from minsheng.core import attention
+    from minsheng.core import metrics as registry
+
+    sample_url = lambda s: reverse("agri:sample_detail", args=[s.pk])  # noqa: E731
+    inspection_url = lambda i: reverse("agri:inspection_detail", args=[i.pk])  # noqa: E731
+    urls = {"samples": sample_url, "pass_rate": sample_url, "failed_samples": sample_url}
+    urls["stores_inspected"] = inspection_url
+    for code, name, definition, unit, compute, rows, better, tags in (
+        (
+            "samples",
+            _("抽检批次"),
+            _("期内抽样的批次（作废、无效的除外），各级合计"),
+            registry.Unit.COUNT,
+            lambda s: samples_rows(s).count(),
+            samples_rows,
+            None,
+            ("headline",),
+        ),
+        (
+            "pass_rate",
+            _("抽检合格率"),
+            _("期内抽样且已出结论的批次中合格的 ÷ 已出结论的（合格 + 不合格）"),
+            registry.Unit.PERCENT,
+            scoped_pass_rate,
+            concluded_rows,
+            True,
+            ("headline", "rank"),
+        ),
+        (
+            "failed_samples",
+            _("不合格批次"),
+            _("期内抽样、结论为不合格的批次"),
+            registry.Unit.COUNT,
+            lambda s: failed_rows(s).count(),
+            failed_rows,
+            False,
+            (),
+        ),
+        (
+            "stores_inspected",
+            _("农资门店检查"),
+            _("期内检查过的门店·月（同一门店同一检查月份计一次，复查不计）"),
+            registry.Unit.TIMES,
+            stores_inspected,
+            inspection_rows,
+            True,
+            ("headline",),
+        ),
+        (
+            "letters",
+            _("签订责任书"),
+            _("期内签订的农产品质量安全责任书（村、监管员、生产主体各级）"),
+            registry.Unit.COUNT,
+            lambda s: letter_rows(s).count(),
+            letter_rows,
+            None,
+            (),
+        ),
+        (
+            "waste_kg",
+            _("农药包装废弃物回收"),
+            _("期内回收登记的农药包装废弃物重量合计"),
+            registry.Unit.KG,
+            waste_kg,
+            waste_rows,
+            None,
+            (),
+        ),
+        (
+            "publicity",
+            _("发放宣传资料"),
+            _("期内宣传发放记录的份数合计"),
+            registry.Unit.COUNT,
+            publicity_copies,
+            publicity_rows,
+            None,
+            (),
+        ),
+    ):
+        registry.register(
+            registry.Metric(
+                code=f"agri.{code}",
+                name=name,
+                definition=definition,
+                unit=unit,
+                domain="agri",
+                compute=compute,
+                rows=rows,
+                higher_is_better=better,
+                tags=tags,
+                row_url=urls.get(code),
+                by_node=pass_rate_by_node if code == "pass_rate" else None,
+            )
+        )
+
+    def failed_items(scope, limit):
+        qs = failed_rows(scope).select_related("commodity", "village")[:limit]
+        return [
+            attention.Item(
+                title=f"{s.commodity.name}",
+                url=reverse("agri:sample_detail", args=[s.pk]),
+                where=s.village.name,
+                since=s.sampled_at,
+            )
+            for s in qs
+        ]
+
+    attention.register(
+        attention.Source(
+            code="agri.failed_samples",
+            domain="agri",
+            label=_("不合格样品"),
+            count=lambda s: failed_rows(s).count(),
+            build=failed_items,
+            severity=attention.Severity.RED,
+            list_url_name="agri:samples",
+            order=30,
+        )
+    )
+
+
+def uninspected_misses(scope):
+    """Stores not inspected in a month of the period that has ended (every store is due once a month, the
+    article's 每月巡查), per village — the same rule as the month's schedule (queries.schedule)."""
+    from django.db.models import Count
+
+    from minsheng.core import clock, duties
+
+    from .models import AgriInputStore
+
+    stores = _in_node(AgriInputStore.objects.visible_to(scope.viewer, Cap.AGRI_VIEW), scope.node)
+    today = timezone.localdate(clock.now())
+    month = scope.start.replace(day=1)
+    totals: dict[int, list] = {}
+    while month <= scope.end:
+        nxt = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        if nxt <= today:  # the month is over
+            rows = (
+                stores.exclude(inspections__month=month)
+                .values("village", "village__name", "village__path")
+                .annotate(n=Count("pk", distinct=True))
+            )
+            for r in rows:
+                entry = totals.setdefault(r["village"], [r["village__name"], r["village__path"], 0])
+                entry[2] += r["n"]
+        month = nxt
+    return [
+        duties.Miss(duties.UNIT, f"org.node:{pk}", name, n, path) for pk, (name, path, n) in totals.items()
+    ]
+
+
+def register_duties() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from minsheng.core import duties
+
+    duties.register(
+        duties.Duty(
+            code="agri.stores_uninspected",
+            domain="agri",
+            label=_("农资门店未巡查"),
+            rule=_("期内已结束的月份中当月未检查的农资门店（每店每月一次），记其所在村"),
+            misses=uninspected_misses,
+        )
+    )

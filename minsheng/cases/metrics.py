@@ -576,3 +576,85 @@ def _as_date(value) -> dt.date:
     if isinstance(value, str):
         return dt.date.fromisoformat(value)
     return value
+
+
+# -- the registry (core.metrics): what the leaders' view, the reports and the API read ---------------------------
+
+from minsheng.core import metrics as registry  # noqa: E402 - the registry half of this module starts here
+
+
+def _scoped(scope) -> QuerySet:
+    return filter_cases(
+        Case.objects.visible_to(scope.viewer), start=scope.start, end=scope.end, node=scope.node
+    )
+
+
+def _summary_of(scope) -> Metrics:
+    return summary(_scoped(scope))
+
+
+def _by_org(scope, depth: int) -> dict[str, Metrics]:
+    return {row.key: row.metrics for row in breakdown(_scoped(scope), by="org", depth=depth)}
+
+
+def _registered(key: str, rows_key: str | None):
+    """(compute, rows, by_node) for one figure of Metrics: compute from the one-query summary, rows from the set,
+    by_node from one breakdown by org at the nodes' depth."""
+
+    def compute(scope):
+        return getattr(registry.shared(_summary_of, scope), key)
+
+    def rows(scope):
+        condition = _conditions(clock.now())[rows_key]
+        return _scoped(scope).filter(condition).order_by("-reported_at")
+
+    def by_node(scope, nodes):
+        if not nodes:
+            return {}
+        grouped = registry.shared(_by_org, scope, nodes[0].depth)
+        empty = Metrics()  # a node without cases: counts 0, rates None — what compute gives
+        return {n.pk: getattr(grouped.get(n.path, empty), key) for n in nodes}
+
+    return compute, (rows if rows_key else None), by_node
+
+
+#: (Metrics attribute, the set its rows come from, unit, higher is better, tags). Definitions come from DEFINITIONS.
+REGISTERED: tuple[tuple[str, str, str, bool | None, tuple[str, ...]], ...] = (
+    ("reported", "reported", "count", None, ("headline",)),
+    ("accepted", "accepted", "count", None, ()),
+    ("resolved", "resolved", "count", True, ("headline",)),
+    ("completion_rate", "due", "percent", True, ("headline", "rank")),
+    ("on_time_rate", "due", "percent", True, ("headline", "rank")),
+    ("first_time_rate", "resolved", "percent", True, ()),
+    ("satisfaction_rate", "rated", "percent", True, ("headline", "rank")),
+    ("resolution_rate", "rated", "percent", True, ()),
+    ("overdue_open", "overdue_open", "count", False, ("headline",)),
+)
+
+
+def register_all() -> None:
+    labels = {d.key: d for d in DEFINITIONS}
+    for key, rows_key, unit, better, tags in REGISTERED:
+        name, definition = labels[key].label, labels[key].formula
+        compute, rows, by_node = _registered(key, rows_key)
+        registry.register(
+            registry.Metric(
+                code=f"cases.{key}",
+                name=name,
+                definition=definition,
+                unit=unit,
+                domain="cases",
+                compute=compute,
+                rows=rows,
+                higher_is_better=better,
+                tags=tags,
+                row_url=_case_url,
+                by_node=by_node,
+            )
+        )
+
+
+def _case_url(case) -> str:
+    from django.urls import reverse
+
+    return reverse("cases:detail", args=[case.pk])

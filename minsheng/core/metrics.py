@@ -28,7 +28,9 @@ drills down through it and never re-implements a domain's query. docs/metrics.md
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -81,6 +83,11 @@ class Metric:
     #: Higher is better (a rate of success) or worse (overdue items); None when neither (a count of visitors).
     higher_is_better: bool | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    #: The page of one row behind the figure (a drill-down link), when the domain has one.
+    row_url: Callable[[Any], str] | None = None
+    #: The figure for many sibling org nodes at once ({node pk: value}), in a grouped query; without it a ranking
+    #: calls `compute` once per node.
+    by_node: Callable[[Scope, list[Any]], dict[int, Value]] | None = None
 
 
 _registry: dict[str, Metric] = {}
@@ -130,3 +137,46 @@ def as_number(v: Value) -> float | None:
     if isinstance(v, Fraction):
         return round(float(v) * 100, 1)
     return float(v) if isinstance(v, Decimal) else v
+
+
+# -- computing many figures at once ------------------------------------------------------------------------------
+
+_memo: ContextVar[dict[Any, Any] | None] = ContextVar("metrics_memo", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Within the block, `shared(fn, scope)` runs fn once per scope: a page showing six figures that come from
+    one summary query (the cases engine's) runs that query once, not six times."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def shared(fn: Callable[..., Any], scope: Scope, *args: Any) -> Any:
+    memo = _memo.get()
+    if memo is None:
+        return fn(scope, *args)
+    key = (fn, scope, args)
+    if key not in memo:
+        memo[key] = fn(scope, *args)
+    return memo[key]
+
+
+def per_node(
+    qs: QuerySet[Any], path_field: str, nodes: list[Any], **aggregates: Any
+) -> dict[int, dict[str, Any]]:
+    """One grouped query for `by_node`: the aggregates of the rows under each of `nodes` (siblings, one depth, so
+    their paths have one length), keyed by node pk; a node without rows is missing."""
+    from django.db.models.functions import Substr
+
+    if not nodes:
+        return {}
+    length = len(nodes[0].path)
+    rows = (
+        qs.order_by().annotate(_prefix=Substr(path_field, 1, length)).values("_prefix").annotate(**aggregates)
+    )
+    by_path = {r["_prefix"]: r for r in rows}
+    return {n.pk: by_path[n.path] for n in nodes if n.path in by_path}

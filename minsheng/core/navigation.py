@@ -55,6 +55,7 @@ def _allowed(entry: Entry, user: Any) -> bool:
 #: Menu sections: an entry belongs to the last section whose starting order is not above its own. The sidebar and
 #: the phone's 全部功能 sheet print a heading where a section begins; the entries before the first have none.
 SECTIONS: list[tuple[float, object]] = [
+    (11, _("领导驾驶舱")),
     (12, _("民生诉求")),
     (15.9, _("议事协商")),
     (16, _("农产品质量安全")),

@@ -15,6 +15,7 @@ class DeliberationConfig(AppConfig):
         from . import metrics, spreadsheets  # noqa: F401 - registers the xlsx ledgers
 
         metrics.register_all()
+        metrics.register_oversight()
         navigation.register(
             _("议事会议"), "deliberation:meetings", "people", Cap.DELIBERATION_VIEW, order=15.90
         )

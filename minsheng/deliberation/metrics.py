@@ -211,3 +211,49 @@ def register_all() -> None:
                 higher_is_better=better,
             )
         )
+
+
+def register_oversight() -> None:
+    """Missed meetings wait on a leader (core.attention) and count against the community (core.duties)."""
+    from django.urls import reverse
+
+    from minsheng.core import attention, duties
+
+    def missed_items(scope, limit):
+        return [
+            attention.Item(
+                title=str(m),
+                url=reverse("deliberation:meeting", args=[m.pk]),
+                where=m.node.name,
+                since=m.starts_at,
+            )
+            for m in missed_rows(scope).select_related("node").order_by("-starts_at")[:limit]
+        ]
+
+    def missed_by_node(scope):
+        rows = missed_rows(scope).values("node", "node__name", "node__path").annotate(n=Count("pk"))
+        return [
+            duties.Miss(duties.UNIT, f"org.node:{r['node']}", r["node__name"], r["n"], r["node__path"])
+            for r in rows
+        ]
+
+    attention.register(
+        attention.Source(
+            code="deliberation.meetings_missed",
+            domain=DOMAIN,
+            label=_("例会缺开"),
+            count=missed,
+            build=missed_items,
+            list_url_name="deliberation:meetings",
+            order=40,
+        )
+    )
+    duties.register(
+        duties.Duty(
+            code="deliberation.meetings_missed",
+            domain=DOMAIN,
+            label=_("例会缺开"),
+            rule=_("期内例会开会时间已过、既未召开也未取消的场次，记其所在社区/村"),
+            misses=missed_by_node,
+        )
+    )

@@ -10,7 +10,9 @@ class IotConfig(AppConfig):
     def ready(self) -> None:
         from minsheng.cases.signals import case_event
 
-        from . import actions
+        from . import actions, metrics
+
+        metrics.register_all()
 
         case_event.connect(actions.on_case_event, dispatch_uid="iot.alarms.case_event")
         _register_case_sources()

@@ -53,6 +53,12 @@ def home(request: AuthedRequest) -> HttpResponse:
             return redirect("h5:mine")
         except NoReverseMatch:
             return not_staff_response(request)
+    if any(m.role == "street_leader" for m in user.active_memberships):
+        # A 街道 leader lands on the cockpit (insights), when it is installed.
+        try:
+            return redirect("insights:cockpit")
+        except NoReverseMatch:
+            pass
     memberships = sorted(user.active_memberships, key=lambda m: m.node.path)
     return render(
         request,

@@ -82,7 +82,9 @@ def test_roles_see_and_act_only_where_they_should(farm, people, client_for, api_
     assert list(other.get(reverse("iot:alarms")).context["alarms"]) == []
     assert other.get(reverse("iot:greenhouse_live", args=[farm.greenhouse.pk])).status_code == 404
     assert api_for(farm.w.worker_a).get("/api/v1/iot/greenhouses/").json()["results"] == []
-    assert "/iot/alarms/" in leader.get("/").content.decode()  # the menu entry follows iot.view
+    assert (
+        "/iot/alarms/" in leader.get("/", follow=True).content.decode()
+    )  # the menu entry follows iot.view (a leader lands on the cockpit)
 
 
 # -- notifications -----------------------------------------------------------------------------------------------

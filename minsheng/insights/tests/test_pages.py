@@ -1,0 +1,100 @@
+"""The leaders' pages render for a 街道 leader over the hand-counted December, and stay closed to others."""
+
+import pytest
+from django.urls import reverse
+
+from minsheng.cases.tests.test_metrics import NOW, tell_story
+from minsheng.core import clock
+
+Q = "?start=2025-12-01&end=2025-12-31"
+
+
+@pytest.fixture
+def leader_client(cw, client, password):
+    tell_story(cw)
+    client.login(username="leader", password=password)
+    return client
+
+
+@pytest.mark.django_db
+def test_a_leader_lands_on_the_cockpit(leader_client):
+    with clock.at(NOW):
+        response = leader_client.get(reverse("core:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("insights:cockpit")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["cockpit", "screen", "metrics", "report", "efficiency"])
+def test_pages_render(leader_client, name):
+    with clock.at(NOW):
+        response = leader_client.get(reverse(f"insights:{name}") + Q)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_cockpit_links_every_figure_to_its_page(leader_client):
+    with clock.at(NOW):
+        html = leader_client.get(reverse("insights:cockpit") + Q).content.decode()
+    assert reverse("insights:metric", args=["cases.resolved"]) in html
+    assert "超期案件" in html
+
+
+@pytest.mark.django_db
+def test_metric_page_shows_value_and_rows(leader_client):
+    with clock.at(NOW):
+        response = leader_client.get(reverse("insights:metric", args=["cases.resolved"]) + Q)
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == 8
+        assert response.context["rows"][0][1].startswith("/cases/")
+        assert leader_client.get(reverse("insights:metric", args=["no.such"])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["report", "efficiency"])
+def test_docx_and_pdf(leader_client, name):
+    with clock.at(NOW):
+        response = leader_client.get(reverse(f"insights:{name}") + Q + "&format=docx")
+        assert response.status_code == 200 and response.content[:2] == b"PK"
+        response = leader_client.get(reverse(f"insights:{name}") + Q + "&format=pdf")
+        assert response.status_code == 200 and response.content[:5] == b"%PDF-"
+
+
+@pytest.mark.django_db
+def test_closed_to_a_grid_worker(cw, client, password):
+    client.force_login(cw.w.grid_a)
+    assert client.get(reverse("insights:cockpit")).status_code == 403
+    assert client.get(reverse("insights:efficiency")).status_code == 200  # their own record
+
+
+@pytest.mark.django_db
+def test_api(leader_client):
+    with clock.at(NOW):
+        listed = leader_client.get("/api/v1/insights/metrics/").json()
+        assert any(m["code"] == "cases.resolved" for m in listed)
+        value = leader_client.get("/api/v1/insights/metrics/cases.resolved/" + Q).json()
+        assert value["value"] == 8
+        rows = leader_client.get("/api/v1/insights/metrics/cases.resolved/rows/" + Q).json()
+        assert rows["count"] == 8
+        assert rows["results"][0]["url"].startswith("/cases/")
+        assert leader_client.get("/api/v1/insights/metrics/cases.resolved/?start=x").status_code == 400
+
+
+def test_a_domain_without_headline_tags_shows_its_first_figures(monkeypatch):
+    from minsheng.core import metrics
+    from minsheng.insights import queries
+
+    monkeypatch.setattr(metrics, "_registry", dict(metrics._registry))
+    for i in range(6):
+        metrics.register(
+            metrics.Metric(
+                code=f"later.figure{i}",
+                name=f"指标{i}",
+                definition="—",
+                unit=metrics.Unit.COUNT,
+                domain="later",
+                compute=lambda scope: 1,
+            )
+        )
+    codes = [m.code for m in queries.headline_metrics()]
+    assert [c for c in codes if c.startswith("later.")] == [f"later.figure{i}" for i in range(4)]
+    assert "cases.accepted" not in codes  # cases tagged its own headline figures
