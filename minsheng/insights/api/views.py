@@ -19,6 +19,7 @@ from . import serializers as s
 class _Base(CapabilityViewMixin, GenericAPIView):
     read_capability = Cap.INSIGHTS_VIEW
     write_capability = Cap.INSIGHTS_VIEW
+    filter_backends = ()  # a figure's rows are narrowed by its scope, not by model filters
 
     def metric(self):
         try:
