@@ -70,10 +70,9 @@ def notify_after_commit(
     source: Model | None = None,
     kind: str = "activities",
 ) -> None:
-    """In-app and other channels once the change is committed: a rolled-back registration tells nobody."""
-    recipients = [u for u in users if u is not None and getattr(u, "is_active", False)]
-    if not recipients:
-        return
+    """In-app and other channels once the change is committed: a rolled-back registration tells nobody
+    (core.notifications skips absent and inactive people)."""
+    recipients = list(users)
 
     def send() -> None:
         from minsheng.core import notifications

@@ -21,17 +21,16 @@ def notify(
     level: str = "info",
     key: str | None = None,
 ) -> None:
+    """The enterprise's notifications (core.notifications skips absent and inactive people)."""
     from minsheng.core import notifications
 
-    recipients = {u for u in users if u is not None and getattr(u, "is_active", False)}
-    if recipients:
-        notifications.notify(
-            recipients,
-            title=title,
-            body=body,
-            link=link,
-            level=level,
-            kind="enterprise",
-            source=source,
-            dedupe_key=key,
-        )
+    notifications.notify(
+        list(users),
+        title=title,
+        body=body,
+        link=link,
+        level=level,
+        kind="enterprise",
+        source=source,
+        dedupe_key=key,
+    )
