@@ -267,6 +267,14 @@ def test_teams_created_and_joined_through_the_api(aw, api_for, volunteer):
     gone = api.post(f"{BASE}/teams/{team_id}/members/", {"volunteers": [other.pk]}, format="json")
     assert gone.status_code == 400
 
+    from minsheng.org.models import Grid
+
+    grid = Grid.objects.create(code="G-TEST-1", name="颐和一网格", community=aw.w.community_a)
+    first = {"node": aw.w.community_a.pk, "name": "一网格队", "grid": grid.pk}
+    assert api.post(f"{BASE}/teams/", first, format="json").status_code == 201
+    second = api.post(f"{BASE}/teams/", {**first, "name": "党员队", "kind": "party"}, format="json")
+    assert second.status_code == 400 and "grid" in second.json()
+
 
 def test_schema_documents_the_dual_and_team_writes(client):
     paths = client.get("/api/schema/?format=json").json()["paths"]
