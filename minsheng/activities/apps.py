@@ -27,3 +27,4 @@ class ActivitiesConfig(AppConfig):
         register(_("积分超市"), "activities:market", "house", Cap.ACTIVITIES_VIEW, order=24.6)
         register(_("双报到"), "activities:dual", "building", Cap.ACTIVITIES_VIEW, order=24.7)
         register(_("活动统计"), "activities:figures", "chart", Cap.ACTIVITIES_VIEW, order=24.8)
+        register(_("场地与系列活动"), "activities:places", "pin", Cap.ACTIVITIES_VIEW, order=24.85)

@@ -6,7 +6,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Grade, IdType, OrganiserKind, TeamKind, UnitKind
+from .choices import Grade, IdType, OrganiserKind, TeamKind, UnitKind, VenueKind
 from .models import EventKind, Venue
 
 
@@ -249,3 +249,45 @@ class EventEditForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("结束时间不能早于开始时间"))
         return data
+
+
+class VenueForm(forms.Form):
+    """A venue; its node is chosen once (events at it are scoped by the node), so editing leaves it out."""
+
+    node = forms.ModelChoiceField(label=_("所属社区/村"), queryset=None)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类型"), choices=VenueKind.choices, initial=VenueKind.PARTY_CENTRE)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    capacity = forms.IntegerField(
+        label=_("容纳人数"), min_value=1, required=False, help_text=_("留空表示不限")
+    )
+    open_air = forms.BooleanField(label=_("露天场地"), required=False)
+    lat = forms.FloatField(label=_("纬度"), min_value=-90, max_value=90, required=False)
+    lng = forms.FloatField(label=_("经度"), min_value=-180, max_value=180, required=False)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args, nodes=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["node"]
+        else:
+            self.fields["node"].queryset = nodes
+            del self.fields["is_active"]
+
+
+class SeriesForm(forms.Form):
+    """A run of events (一村一年一场戏); the node is the area whose villages it should reach."""
+
+    node = forms.ModelChoiceField(label=_("组织范围"), queryset=None)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ModelChoiceField(label=_("类型"), queryset=EventKind.objects.filter(is_active=True))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    per_territory = forms.BooleanField(label=_("每个村/社区一场"), required=False, initial=True)
+    description = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, nodes=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["node"]
+        else:
+            self.fields["node"].queryset = nodes

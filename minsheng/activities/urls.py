@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import dual, events, volunteers
+from .views import dual, events, places, volunteers
 
 app_name = "activities"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("new/", events.event_create, name="event_create"),
     path("figures/", events.figures, name="figures"),
     path("series/<int:pk>/", events.series_detail, name="series"),
+    path("places/", places.venue_list, name="places"),
+    path("venues/new/", places.venue_create, name="venue_create"),
+    path("venues/<int:pk>/edit/", places.venue_edit, name="venue_edit"),
+    path("series/new/", places.series_create, name="series_create"),
+    path("series/<int:pk>/edit/", places.series_edit, name="series_edit"),
     path("<int:pk>/", events.event_detail, name="event"),
     path("<int:pk>/edit/", events.event_edit, name="event_edit"),
     path("<int:pk>/door/", events.door, name="door"),

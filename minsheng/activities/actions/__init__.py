@@ -61,9 +61,12 @@ from .events import (
     do_register,
     do_update_event,
 )
+from .venues import do_create_series, do_create_venue, do_update_series, do_update_venue
 
 __all__ = [
     "CHECKIN_OPENS_BEFORE",
+    "do_create_series",
+    "do_create_venue",
     "do_cancel_event",
     "do_cancel_registration",
     "do_check_in",
@@ -74,4 +77,6 @@ __all__ = [
     "do_record_headcount",
     "do_register",
     "do_update_event",
+    "do_update_series",
+    "do_update_venue",
 ]

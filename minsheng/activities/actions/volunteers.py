@@ -158,7 +158,7 @@ def do_create_team(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("请填写队伍名称")})
-    if kind == TeamKind.GRID and grid is not None and Team.objects.filter(grid=grid).exists():
+    if grid is not None and Team.objects.filter(grid=grid).exists():  # one team per grid, whatever its kind
         raise ValidationError({"grid": _("该网格已有志愿服务队")})
     team = Team.objects.create(
         name=name[:100],

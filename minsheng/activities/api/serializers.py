@@ -10,9 +10,9 @@ from rest_framework import serializers
 from minsheng.accounts.api.base import ScopedRelatedField
 from minsheng.accounts.choices import Cap
 from minsheng.core.masking import mask_id_number, mask_phone
-from minsheng.org.models import Node
+from minsheng.org.models import Grid, Node
 
-from ..choices import CheckInMethod, IdType, OrganiserKind, TeamKind, UnitKind
+from ..choices import CheckInMethod, IdType, OrganiserKind, ProjectStatus, TeamKind, UnitKind
 from ..models import (
     CheckIn,
     DualMember,
@@ -25,6 +25,7 @@ from ..models import (
     NeedItem,
     Project,
     Registration,
+    ResourceItem,
     ServiceRecord,
     Shift,
     ShiftSignup,
@@ -419,6 +420,117 @@ class DualProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "node", "title", "description", "need", "units", "status", "start_on", "end_on"]
+
+
+class DualResourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResourceItem
+        fields = ["id", "unit", "title", "description"]
+
+
+def _dates_in_order(data, start="start_on", end="end_on"):
+    if data.get(start) and data.get(end) and data[end] < data[start]:
+        raise serializers.ValidationError({end: "结束日期不能早于开始日期"})
+    return data
+
+
+class DualUnitInputSerializer(serializers.Serializer):
+    """报到单 (activities.manage at the community)."""
+
+    node = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.ACTIVITIES_MANAGE)
+    name = serializers.CharField(max_length=100)
+    kind = PlainChoiceField(choices=UnitKind.choices, required=False, default=UnitKind.ORGAN)
+    party_org_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    contact_name = serializers.CharField(max_length=50)
+    contact_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    reported_on = serializers.DateField()
+    agreement_no = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    agreement_signed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    agreement_text = serializers.CharField(required=False, allow_blank=True, default="")
+    resources = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, default=list, max_length=50
+    )
+
+
+class DualMemberInputSerializer(serializers.Serializer):
+    node = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.ACTIVITIES_MANAGE)
+    name = serializers.CharField(max_length=50)
+    reported_on = serializers.DateField()
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    unit = ScopedRelatedField(
+        queryset=DualUnit.objects.all(), capability=Cap.ACTIVITIES_VIEW, required=False, allow_null=True
+    )
+    work_unit_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    volunteer = ScopedRelatedField(
+        queryset=Volunteer.objects.all(), capability=Cap.ACTIVITIES_VIEW, required=False, allow_null=True
+    )
+
+
+class DualResourceInputSerializer(serializers.Serializer):
+    unit = ScopedRelatedField(queryset=DualUnit.objects.all(), capability=Cap.ACTIVITIES_MANAGE)
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DualNeedInputSerializer(serializers.Serializer):
+    node = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.ACTIVITIES_MANAGE)
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DualClaimInputSerializer(serializers.Serializer):
+    unit = ScopedRelatedField(queryset=DualUnit.objects.all(), capability=Cap.ACTIVITIES_VIEW)
+
+
+class DualProjectInputSerializer(serializers.Serializer):
+    node = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.ACTIVITIES_MANAGE)
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    units = ScopedRelatedField(
+        queryset=DualUnit.objects.all(),
+        capability=Cap.ACTIVITIES_VIEW,
+        many=True,
+        required=False,
+        default=list,
+    )
+    need = ScopedRelatedField(
+        queryset=NeedItem.objects.all(), capability=Cap.ACTIVITIES_VIEW, required=False, allow_null=True
+    )
+    start_on = serializers.DateField(required=False, allow_null=True, default=None)
+    end_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate(self, data):
+        return _dates_in_order(data)
+
+
+class DualProjectStatusInputSerializer(serializers.Serializer):
+    status = PlainChoiceField(choices=ProjectStatus.choices)
+
+
+class VolunteerTeamInputSerializer(serializers.Serializer):
+    """A team (volunteers.manage at the node)."""
+
+    name = serializers.CharField(max_length=100)
+    node = ScopedRelatedField(queryset=Node.objects.all(), capability=Cap.VOLUNTEERS_MANAGE)
+    kind = PlainChoiceField(choices=TeamKind.choices, required=False, default=TeamKind.GRID)
+    grid = ScopedRelatedField(
+        queryset=Grid.objects.all(), capability=Cap.ORG_VIEW, required=False, allow_null=True
+    )
+    unit = ScopedRelatedField(
+        queryset=DualUnit.objects.all(), capability=Cap.ACTIVITIES_VIEW, required=False, allow_null=True
+    )
+    leader = ScopedRelatedField(
+        queryset=Volunteer.objects.all(), capability=Cap.ACTIVITIES_VIEW, required=False, allow_null=True
+    )
+    visit_hours = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=Decimal("0.1"), max_value=Decimal("24"), required=False
+    )
+
+
+class VolunteerTeamMembersInputSerializer(serializers.Serializer):
+    volunteers = ScopedRelatedField(
+        queryset=Volunteer.objects.all(), capability=Cap.ACTIVITIES_VIEW, many=True, allow_empty=False
+    )
 
 
 class DualEvaluationSerializer(serializers.ModelSerializer):

@@ -5,7 +5,7 @@ illegal transition answers 409, a missing right 403, bad input 400 with field me
 import datetime as dt
 
 from django.db.models import Sum
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -18,7 +18,7 @@ from minsheng.core import clock
 from minsheng.core import metrics as registry
 
 from .. import actions, metrics, queries
-from ..actions import points, volunteers
+from ..actions import dual, points, volunteers
 from ..choices import RecordStatus
 from ..filtersets import EventFilterSet, RecordFilterSet, VolunteerFilterSet
 from ..models import (
@@ -31,6 +31,7 @@ from ..models import (
     NeedItem,
     Project,
     Registration,
+    ResourceItem,
     ServiceRecord,
     Shift,
     Team,
@@ -221,10 +222,36 @@ class VolunteerViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
 
 class TeamViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    serializer_class = s.VolunteerTeamSerializer
-
     def get_queryset(self):
         return Team.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).prefetch_related("members")
+
+    def get_serializer_class(self):
+        return s.VolunteerTeamInputSerializer if self.action == "create" else s.VolunteerTeamSerializer
+
+    def _one(self, pk):
+        return self.get_queryset().get(pk=pk)
+
+    @extend_schema(request=s.VolunteerTeamInputSerializer, responses={201: s.VolunteerTeamSerializer})
+    def create(self, request):
+        """Form a volunteer team (volunteers.manage at the node)."""
+        serializer = s.VolunteerTeamInputSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        team = volunteers.do_create_team(actor=request.user, **serializer.validated_data)
+        return Response(s.VolunteerTeamSerializer(self._one(team.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.VolunteerTeamMembersInputSerializer, responses=s.VolunteerTeamSerializer)
+    @action(detail=True, methods=["post"])
+    def members(self, request, pk=None):
+        """Add active volunteers to the team."""
+        team = self.get_object()
+        serializer = s.VolunteerTeamMembersInputSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        volunteers.do_add_team_members(
+            team, actor=request.user, volunteers=serializer.validated_data["volunteers"]
+        )
+        return Response(s.VolunteerTeamSerializer(self._one(team.pk)).data)
 
 
 class ShiftViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -312,22 +339,118 @@ class MarketItemViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return Response(s.PointsExchangeSerializer(exchange).data, status=status.HTTP_201_CREATED)
 
 
-def _list_viewset(model, serializer, order=("pk",)):
-    class ListViewSet(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-        serializer_class = serializer
+class DualBase(Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A 双报到 list that can also be added to: `create` hands the input to `create_action`, and the answer is
+    the row read back through the user's scope."""
 
-        def get_queryset(self):
-            return model.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).order_by(*order)
+    model: type
+    output: type
+    input: type
+    order: tuple[str, ...] = ("pk",)
 
-    ListViewSet.__name__ = f"{model.__name__}ViewSet"
-    ListViewSet.__qualname__ = ListViewSet.__name__
-    return ListViewSet
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user, Cap.ACTIVITIES_VIEW).order_by(*self.order)
+
+    def get_serializer_class(self):
+        return self.input if self.action == "create" else self.output
+
+    def _answer(self, obj, code=status.HTTP_200_OK):
+        return Response(self.output(self.get_queryset().get(pk=obj.pk)).data, status=code)
+
+    def _input(self, serializer_class, request):
+        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def perform(self, data):  # pragma: no cover - every subclass says which action creates
+        raise NotImplementedError
+
+    def create(self, request):
+        return self._answer(self.perform(self._input(self.input, request)), status.HTTP_201_CREATED)
 
 
-DualUnitViewSet = _list_viewset(DualUnit, s.DualUnitSerializer, ("node__path", "name"))
-DualMemberViewSet = _list_viewset(DualMember, s.DualMemberSerializer, ("node__path", "name"))
-NeedViewSet = _list_viewset(NeedItem, s.DualNeedSerializer)
-ProjectViewSet = _list_viewset(Project, s.DualProjectSerializer)
+@extend_schema_view(
+    create=extend_schema(request=s.DualUnitInputSerializer, responses={201: s.DualUnitSerializer})
+)
+class DualUnitViewSet(DualBase):
+    model, output, input = DualUnit, s.DualUnitSerializer, s.DualUnitInputSerializer
+    order = ("node__path", "name")
+
+    def perform(self, data):
+        return dual.do_report_unit(actor=self.request.user, **data)
+
+    @extend_schema(request=None, responses=s.DualUnitSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """The unit leaves 双报到 (409 when it already has)."""
+        return self._answer(dual.do_end_report(self.get_object(), actor=request.user))
+
+
+@extend_schema_view(
+    create=extend_schema(request=s.DualMemberInputSerializer, responses={201: s.DualMemberSerializer})
+)
+class DualMemberViewSet(DualBase):
+    model, output, input = DualMember, s.DualMemberSerializer, s.DualMemberInputSerializer
+    order = ("node__path", "name")
+
+    def perform(self, data):
+        return dual.do_report_member(actor=self.request.user, **data)
+
+    @extend_schema(request=None, responses=s.DualMemberSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """The member leaves 双报到 (409 when they already have)."""
+        return self._answer(dual.do_end_report(self.get_object(), actor=request.user))
+
+
+@extend_schema_view(
+    create=extend_schema(request=s.DualResourceInputSerializer, responses={201: s.DualResourceSerializer})
+)
+class ResourceViewSet(DualBase):
+    model, output, input = ResourceItem, s.DualResourceSerializer, s.DualResourceInputSerializer
+
+    def perform(self, data):
+        return dual.do_add_resource(data.pop("unit"), actor=self.request.user, **data)
+
+
+@extend_schema_view(
+    create=extend_schema(request=s.DualNeedInputSerializer, responses={201: s.DualNeedSerializer})
+)
+class NeedViewSet(DualBase):
+    model, output, input = NeedItem, s.DualNeedSerializer, s.DualNeedInputSerializer
+
+    def perform(self, data):
+        return dual.do_add_need(actor=self.request.user, **data)
+
+    @extend_schema(request=s.DualClaimInputSerializer, responses=s.DualNeedSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        """A reported unit takes the need on (409 when it is no longer open)."""
+        need = self.get_object()
+        data = self._input(s.DualClaimInputSerializer, request)
+        return self._answer(dual.do_claim_need(need, actor=request.user, unit=data["unit"]))
+
+    @extend_schema(request=None, responses=s.DualNeedSerializer)
+    @action(detail=True, methods=["post"])
+    def finish(self, request, pk=None):
+        return self._answer(dual.do_finish_need(self.get_object(), actor=request.user))
+
+
+@extend_schema_view(
+    create=extend_schema(request=s.DualProjectInputSerializer, responses={201: s.DualProjectSerializer})
+)
+class ProjectViewSet(DualBase):
+    model, output, input = Project, s.DualProjectSerializer, s.DualProjectInputSerializer
+
+    def perform(self, data):
+        return dual.do_create_project(actor=self.request.user, **data)
+
+    @extend_schema(request=s.DualProjectStatusInputSerializer, responses=s.DualProjectSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def set_status(self, request, pk=None):
+        project = self.get_object()
+        data = self._input(s.DualProjectStatusInputSerializer, request)
+        return self._answer(dual.do_set_project_status(project, actor=request.user, status=data["status"]))
 
 
 class EvaluationViewSet(Base, mixins.ListModelMixin, viewsets.GenericViewSet):

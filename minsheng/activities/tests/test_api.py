@@ -148,3 +148,151 @@ def test_schema_lists_the_activities_api(client):
         "/api/v1/activities/figures/",
     ):
         assert path in schema["paths"], path
+
+
+def test_dual_reporting_created_and_moved_through_the_api(aw, api_for, volunteer):
+    api = api_for(aw.w.worker_a)
+    today = aw.now.date().isoformat()
+    unit_payload = {
+        "node": aw.w.community_a.pk,
+        "name": "县供电公司",
+        "kind": "soe",
+        "contact_name": "王主任",
+        "contact_phone": "13900000021",
+        "reported_on": today,
+        "resources": ["电工志愿服务"],
+    }
+    missing = api.post(f"{BASE}/dual-units/", {"node": aw.w.community_a.pk, "name": ""}, format="json")
+    assert missing.status_code == 400
+    assert {"name", "contact_name", "reported_on"} <= missing.json().keys()
+    assert api.post(f"{BASE}/dual-units/", {**unit_payload, "kind": "x"}, format="json").status_code == 400
+    elsewhere = api.post(f"{BASE}/dual-units/", {**unit_payload, "node": aw.w.community_b.pk}, format="json")
+    assert elsewhere.status_code == 400 and "node" in elsewhere.json()
+    unit = api.post(f"{BASE}/dual-units/", unit_payload, format="json")
+    assert unit.status_code == 201, unit.json()
+    assert unit.json()["contact_phone"] == "139****0021" and unit.json()["resources"] == ["电工志愿服务"]
+    again = api.post(f"{BASE}/dual-units/", unit_payload, format="json")
+    assert again.status_code == 400 and "name" in again.json()
+    unit_id = unit.json()["id"]
+
+    resource = api.post(f"{BASE}/resources/", {"unit": unit_id, "title": "会议室"}, format="json")
+    assert resource.status_code == 201 and resource.json()["unit"] == unit_id
+    assert api.post(f"{BASE}/resources/", {"unit": unit_id, "title": " "}, format="json").status_code == 400
+    assert api.get(f"{BASE}/resources/").json()["count"] == 2
+
+    member = api.post(
+        f"{BASE}/dual-members/",
+        {
+            "node": aw.w.community_a.pk,
+            "name": "刘党员",
+            "reported_on": today,
+            "unit": unit_id,
+            "volunteer": volunteer.pk,
+        },
+        format="json",
+    )
+    assert member.status_code == 201 and member.json()["work_unit_name"] == "县供电公司"
+    ended = api.post(f"{BASE}/dual-members/{member.json()['id']}/end/")
+    assert ended.status_code == 200 and ended.json()["status"] == "ended"
+    assert api.post(f"{BASE}/dual-members/{member.json()['id']}/end/").status_code == 409
+
+    need = api.post(f"{BASE}/needs/", {"node": aw.w.community_a.pk, "title": "楼道灯维修"}, format="json")
+    assert need.status_code == 201 and need.json()["status"] == "open"
+    need_id = need.json()["id"]
+    assert api.post(f"{BASE}/needs/{need_id}/claim/", {"unit": "x"}, format="json").status_code == 400
+    claimed = api.post(f"{BASE}/needs/{need_id}/claim/", {"unit": unit_id}, format="json")
+    assert claimed.status_code == 200 and claimed.json()["claimed_by"] == unit_id
+    assert api.post(f"{BASE}/needs/{need_id}/claim/", {"unit": unit_id}, format="json").status_code == 409
+
+    project_payload = {
+        "node": aw.w.community_a.pk,
+        "title": "楼道亮灯工程",
+        "units": [unit_id],
+        "need": need_id,
+    }
+    backwards = api.post(
+        f"{BASE}/projects/",
+        {**project_payload, "start_on": "2026-06-02", "end_on": "2026-06-01"},
+        format="json",
+    )
+    assert backwards.status_code == 400 and "end_on" in backwards.json()
+    project = api.post(f"{BASE}/projects/", project_payload, format="json")
+    assert project.status_code == 201 and project.json()["units"] == [unit_id]
+    project_id = project.json()["id"]
+    assert (
+        api.post(f"{BASE}/projects/{project_id}/status/", {"status": "?"}, format="json").status_code == 400
+    )
+    done = api.post(f"{BASE}/projects/{project_id}/status/", {"status": "done"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    assert api.get(f"{BASE}/needs/{need_id}/").json()["status"] == "done"
+    assert api.post(f"{BASE}/needs/{need_id}/finish/").status_code == 409
+
+    assert api.post(f"{BASE}/dual-units/{unit_id}/end/").json()["status"] == "ended"
+    assert api.post(f"{BASE}/dual-units/{unit_id}/end/").status_code == 409
+
+
+def test_dual_reporting_rights_and_scope(aw, api_for):
+    need = actions_dual().do_add_need(actor=aw.w.worker_a, node=aw.w.community_a, title="助老")
+    grid = api_for(aw.w.grid_a)
+    refused = grid.post(f"{BASE}/needs/{need.pk}/finish/")
+    assert refused.status_code == 403
+    assert api_for(aw.w.grid_b).post(f"{BASE}/needs/{need.pk}/finish/").status_code == 404
+    created = grid.post(f"{BASE}/needs/", {"node": aw.w.community_a.pk, "title": "助老"}, format="json")
+    assert created.status_code in (400, 403)
+
+
+def test_teams_created_and_joined_through_the_api(aw, api_for, volunteer):
+    api = api_for(aw.w.worker_a)
+    assert (
+        api.post(f"{BASE}/teams/", {"node": aw.w.community_a.pk, "name": ""}, format="json").status_code
+        == 400
+    )
+    bad_hours = {"node": aw.w.community_a.pk, "name": "队", "visit_hours": "abc"}
+    assert api.post(f"{BASE}/teams/", bad_hours, format="json").status_code == 400
+    team = api.post(
+        f"{BASE}/teams/",
+        {"node": aw.w.community_a.pk, "name": "颐和党员志愿者队", "kind": "party", "leader": volunteer.pk},
+        format="json",
+    )
+    assert team.status_code == 201, team.json()
+    assert team.json()["kind"] == "party" and team.json()["members"] == [volunteer.pk]
+    team_id = team.json()["id"]
+    other = volunteers.do_register_volunteer(
+        actor=aw.w.worker_a, node=aw.w.community_a, name="小赵", phone="13800000006", consent=True
+    )
+    assert api.post(f"{BASE}/teams/{team_id}/members/", {"volunteers": []}, format="json").status_code == 400
+    joined = api.post(f"{BASE}/teams/{team_id}/members/", {"volunteers": [other.pk]}, format="json")
+    assert joined.status_code == 200 and sorted(joined.json()["members"]) == sorted([volunteer.pk, other.pk])
+    volunteers.do_deactivate_volunteer(other, actor=aw.w.worker_a)
+    gone = api.post(f"{BASE}/teams/{team_id}/members/", {"volunteers": [other.pk]}, format="json")
+    assert gone.status_code == 400
+
+    from minsheng.org.models import Grid
+
+    grid = Grid.objects.create(code="G-TEST-1", name="颐和一网格", community=aw.w.community_a)
+    first = {"node": aw.w.community_a.pk, "name": "一网格队", "grid": grid.pk}
+    assert api.post(f"{BASE}/teams/", first, format="json").status_code == 201
+    second = api.post(f"{BASE}/teams/", {**first, "name": "党员队", "kind": "party"}, format="json")
+    assert second.status_code == 400 and "grid" in second.json()
+
+
+def test_schema_documents_the_dual_and_team_writes(client):
+    paths = client.get("/api/schema/?format=json").json()["paths"]
+    for path in ("dual-units/", "dual-members/", "resources/", "needs/", "projects/", "teams/"):
+        post = paths[f"/api/v1/activities/{path}"]["post"]
+        assert "201" in post["responses"], path
+    for path in (
+        "dual-units/{id}/end/",
+        "dual-members/{id}/end/",
+        "needs/{id}/claim/",
+        "needs/{id}/finish/",
+        "projects/{id}/status/",
+        "teams/{id}/members/",
+    ):
+        assert "post" in paths[f"/api/v1/activities/{path}"], path
+
+
+def actions_dual():
+    from minsheng.activities.actions import dual
+
+    return dual

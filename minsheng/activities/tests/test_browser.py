@@ -149,3 +149,34 @@ def test_staff_event_page_and_figures(browser, live_server, aw, password):
     page.goto(f"{live_server.url}/activities/")
     page.screenshot(path=str(SCREENSHOTS / "staff-list.png"), full_page=True)
     assert not errors, errors
+
+
+def test_staff_adds_a_venue_and_a_series(browser, live_server, aw, password):
+    from playwright.sync_api import expect
+
+    from minsheng.activities.models import Series, Venue
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    errors: list[str] = []
+    page = _new_page(browser, {"width": 1366, "height": 900}, errors)
+    _login(page, live_server.url, "worker_a", password)
+    page.goto(f"{live_server.url}/activities/places/")
+    page.get_by_role("link", name="添加场地").click()
+    page.get_by_label("所属社区/村").select_option(label=str(aw.w.community_a))
+    page.get_by_label("名称").fill("颐和书院")
+    page.get_by_label("类型").select_option(label="学校/场馆")
+    page.get_by_label("容纳人数").fill("120")
+    page.screenshot(path=str(SCREENSHOTS / "places-1-venue-form.png"), full_page=True)
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("场地已添加")).to_be_visible()
+    assert Venue.objects.filter(name="颐和书院", capacity=120).exists()
+    page.get_by_role("link", name="添加系列活动").click()
+    page.get_by_label("组织范围").select_option(label=str(aw.w.community_a))
+    page.get_by_label("名称").fill("一村一年一场戏")
+    page.get_by_label("类型").select_option(label="文艺演出")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("link", name="修改")).to_be_visible()
+    assert Series.objects.filter(name="一村一年一场戏", node=aw.w.community_a).exists()
+    page.goto(f"{live_server.url}/activities/places/")
+    page.screenshot(path=str(SCREENSHOTS / "places-2-list.png"), full_page=True)
+    assert not errors, errors

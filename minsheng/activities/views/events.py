@@ -375,6 +375,7 @@ def series_detail(request, pk):
         "activities/events/series.html",
         {
             "series": series,
+            "can_edit": request.user.has_cap(Cap.ACTIVITIES_MANAGE, node=series.node),
             "rows": rows,
             "held": held,
             "planned": planned,
