@@ -308,3 +308,31 @@ def test_worker_calls_a_one_off_meeting(dw, client_for):
     )
     assert r.status_code == 302
     assert Meeting.objects.get().expected_roles[:2] == ["community_worker", "property_manager"]
+
+
+def test_campaign_targets_chosen_by_grid_on_the_page(dw, client_for):
+    """A grid brings in the households of the nodes it covers, not of its whole community."""
+    from minsheng.org import actions as org_actions
+
+    w = dw.w
+    org_actions.register_household(node=w.estate_a, room="门岗", head_name="小区门岗户")
+    grid = org_actions.create_grid(
+        community=w.community_a, name="颐和一网格", nodes=[w.unit_a], actor=w.admin
+    )
+    campaign = actions.do_create_campaign(
+        actor=w.worker_a,
+        title="独居老人走访",
+        node=w.community_a,
+        starts_on=dt.date(2026, 10, 1),
+        ends_on=dt.date(2026, 10, 31),
+    )
+    c = client_for(w.worker_a)
+    assert "颐和一网格" in c.get(f"/deliberation/visits/{campaign.pk}/").content.decode()
+    r = c.post(f"/deliberation/visits/{campaign.pk}/", {"verb": "targets", "grids": [grid.pk]})
+    assert r.status_code == 302
+    assert sorted(campaign.targets.values_list("household__head_name", flat=True)) == [
+        "住户1",
+        "住户2",
+        "住户3",
+        "住户4",
+    ]
