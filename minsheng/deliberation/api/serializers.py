@@ -8,6 +8,7 @@ from rest_framework import serializers
 from minsheng.accounts.api.base import ScopedRelatedField
 from minsheng.accounts.choices import Cap
 from minsheng.accounts.models import User
+from minsheng.cases.attachments import MAX_FILES
 from minsheng.cases.models import Category
 from minsheng.core.masking import mask_address
 from minsheng.org.models import Grid, Node, ResidentTag
@@ -29,6 +30,7 @@ from ..models import (
     MeetingSeries,
     Visit,
     VisitCampaign,
+    VisitPhoto,
     VisitTarget,
     Vote,
 )
@@ -338,12 +340,19 @@ class TargetSerializer(serializers.ModelSerializer):
         return mask_address(obj.household.address)
 
 
+class VisitPhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VisitPhoto
+        fields = ["id", "name", "content_type"]
+
+
 class VisitSerializer(serializers.ModelSerializer):
     items = ItemSerializer(many=True, read_only=True)
+    photos = VisitPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Visit
-        fields = ["id", "target", "visitor", "outcome", "notes", "visited_at", "items"]
+        fields = ["id", "target", "visitor", "outcome", "notes", "visited_at", "items", "photos"]
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -358,3 +367,9 @@ class VisitCreateSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=VisitOutcome.choices)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     problems = ProblemSerializer(many=True, required=False)
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=MAX_FILES,
+        help_text=_("现场照片（multipart）"),
+    )

@@ -8,6 +8,7 @@ from django.db.models import Count
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin
@@ -260,16 +261,24 @@ class TargetViewSet(
         mine = VisitTarget.objects.filter(visitor=user)
         return (scoped | mine).select_related("household").distinct().order_by("pk")
 
-    @extend_schema(request=s.VisitCreateSerializer, responses={201: s.VisitSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request={
+            "application/json": s.VisitCreateSerializer,
+            "multipart/form-data": s.VisitCreateSerializer,
+        },
+        responses={201: s.VisitSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def visit(self, request, pk=None):
-        """Log a visit: 403 unless the household is assigned to the requesting user."""
+        """Log a visit (JSON, or multipart with photos): 403 unless the household is assigned to the requesting
+        user."""
         data = _payload(s.VisitCreateSerializer, request)
         visit = actions.do_record_visit(
             self.get_object(),
             actor=request.user,
             outcome=data["outcome"],
             notes=data.get("notes", ""),
+            photos=data.get("photos", []),
             problems=data.get("problems", []),
         )
         return Response(s.VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
@@ -282,6 +291,6 @@ class VisitViewSet(CapabilityViewMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Visit.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW)
-            .prefetch_related("items__case")
+            .prefetch_related("items__case", "photos")
             .order_by("-pk")
         )

@@ -1,6 +1,8 @@
 """/api/v1/deliberation/: the run of a meeting over the API, the error statuses (400, 403, 404, 409), idempotent
 sign-in, visits only by the assigned visitor, and responses that match the OpenAPI schema."""
 
+import datetime as dt
+
 import pytest
 import time_machine
 
@@ -11,6 +13,7 @@ from .conftest import local
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/deliberation"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
 
 
 @time_machine.travel(local(2026, 10, 12, 9, 5), tick=False)
@@ -218,3 +221,42 @@ def test_schema_documents_the_deliberation_api(client):
         "/api/v1/deliberation/series/",
     ):
         assert path in paths, path
+
+
+@time_machine.travel(local(2026, 10, 12, 15), tick=False)
+def test_visit_api_takes_photos_as_multipart(dw, api_for, settings, tmp_path):
+    """The phone app posts the visit like the page does: a form with photos and a problem met at the door."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    w = dw.w
+    campaign = actions.do_create_campaign(
+        actor=w.worker_a,
+        title="连心大走访",
+        node=w.community_a,
+        starts_on=dt.date(2026, 10, 1),
+        ends_on=dt.date(2026, 10, 31),
+    )
+    actions.do_add_targets(campaign, actor=w.worker_a)
+    actions.do_assign(campaign, actor=w.worker_a, visitor=w.grid_a)
+    target = campaign.targets.order_by("pk").first()
+    visitor = api_for(w.grid_a)
+    photo = SimpleUploadedFile("door.jpg", JPEG, content_type="image/jpeg")
+    r = visitor.post(
+        f"{BASE}/targets/{target.pk}/visit/",
+        {"outcome": "visited", "notes": "楼道堆物", "photos": [photo], "problems[0]text": "楼道堆放杂物"},
+        format="multipart",
+    )
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert [p["name"] for p in body["photos"]] == ["door.jpg"]
+    assert body["items"][0]["text"] == "楼道堆放杂物" and body["items"][0]["case_number"]
+    # not a picture: 400 and nothing recorded
+    other = campaign.targets.exclude(pk=target.pk).order_by("pk").first()
+    text = SimpleUploadedFile("note.txt", b"hello", content_type="text/plain")
+    r = visitor.post(
+        f"{BASE}/targets/{other.pk}/visit/", {"outcome": "visited", "photos": [text]}, format="multipart"
+    )
+    assert r.status_code == 400 and "类型不支持" in str(r.json())
+    other.refresh_from_db()
+    assert other.attempts == 0
