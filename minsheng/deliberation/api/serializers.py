@@ -90,6 +90,27 @@ class SeriesCreateSerializer(serializers.Serializer):
     ends_on = serializers.DateField(required=False, allow_null=True)
 
 
+class SeriesUpdateSerializer(serializers.Serializer):
+    """A partial change of the rule; only occurrences still to come and untouched follow it."""
+
+    title = serializers.CharField(max_length=100, required=False)
+    place = serializers.CharField(max_length=100, required=False)
+    convenor = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=User.objects.all(), required=False
+    )
+    expected_roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=ParticipantRole.choices), required=False
+    )
+    frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
+    weekday = serializers.IntegerField(min_value=0, max_value=6, required=False, allow_null=True)
+    day_of_month = serializers.IntegerField(min_value=1, max_value=31, required=False, allow_null=True)
+    start_time = serializers.TimeField(required=False)
+    end_time = serializers.TimeField(required=False)
+    holiday_policy = serializers.ChoiceField(choices=HolidayPolicy.choices, required=False)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    is_active = serializers.BooleanField(required=False)
+
+
 class MeetingSerializer(serializers.ModelSerializer):
     kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
     kind_name = serializers.CharField(source="kind.name", read_only=True)

@@ -52,6 +52,13 @@ class SeriesViewSet(
         series = actions.do_create_series(actor=request.user, **data)
         return Response(s.SeriesSerializer(series).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.SeriesUpdateSerializer, responses=s.SeriesSerializer)
+    def partial_update(self, request, pk=None):
+        """Change the rule: future occurrences nobody has worked on yet are re-stamped, held ones stay."""
+        data = _payload(s.SeriesUpdateSerializer, request)
+        series = actions.do_update_series(self.get_object(), actor=request.user, **data)
+        return Response(s.SeriesSerializer(series).data)
+
     @extend_schema(request=None, responses=s.CountSerializer)
     @action(detail=True, methods=["post"])
     def stamp(self, request, pk=None):

@@ -260,3 +260,38 @@ def test_visit_api_takes_photos_as_multipart(dw, api_for, settings, tmp_path):
     assert r.status_code == 400 and "类型不支持" in str(r.json())
     other.refresh_from_db()
     assert other.attempts == 0
+
+
+@time_machine.travel(local(2026, 10, 12, 9, 5), tick=False)
+def test_series_patch_changes_only_untouched_future_occurrences(dw, api_for):
+    w = dw.w
+    series = actions.do_create_series(
+        actor=w.worker_a,
+        kind=dw.kind("open_day"),
+        node=w.estate_a,
+        title="阳光开放日",
+        place="物业中心",
+        convenor=w.worker_a,
+        frequency="monthly",
+        day_of_month=28,
+        start_time=dt.time(9),
+        end_time=dt.time(11),
+        starts_on=dt.date(2026, 10, 1),
+    )
+    first = series.meetings.order_by("rule_date").first()
+    actions.do_add_topic(first, actor=w.worker_a, title="停车位划线")  # somebody worked on it: it stays
+    r = api_for(w.worker_a).patch(
+        f"{BASE}/series/{series.pk}/", {"start_time": "14:00", "end_time": "16:00"}, format="json"
+    )
+    assert r.status_code == 200, r.json()
+    assert r.json()["start_time"] == "14:00:00"
+    hours = {
+        m.rule_date: m.starts_at.astimezone(local(2026, 1, 1).tzinfo).hour for m in series.meetings.all()
+    }
+    assert hours.pop(first.rule_date) == 9 and set(hours.values()) == {14}
+    bad = api_for(w.worker_a).patch(f"{BASE}/series/{series.pk}/", {"end_time": "08:00"}, format="json")
+    assert bad.status_code == 400 and "end_time" in bad.json()
+    assert (
+        api_for(w.grid_a).patch(f"{BASE}/series/{series.pk}/", {"title": "x"}, format="json").status_code
+        == 403
+    )

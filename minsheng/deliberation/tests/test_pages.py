@@ -336,3 +336,41 @@ def test_campaign_targets_chosen_by_grid_on_the_page(dw, client_for):
         "住户3",
         "住户4",
     ]
+
+
+def test_series_edit_page_reached_from_the_series_list(dw, client_for):
+    w = dw.w
+    with time_machine.travel(local(2026, 9, 20, 9), tick=False):
+        series = actions.do_create_series(
+            actor=w.worker_a,
+            kind=dw.kind("monday"),
+            node=w.community_a,
+            title="周一议事日",
+            place="党群服务中心",
+            convenor=w.worker_a,
+            frequency="weekly",
+            weekday=0,
+            start_time=dt.time(9),
+            end_time=dt.time(10, 30),
+            starts_on=dt.date(2026, 9, 21),
+        )
+        c = client_for(w.worker_a)
+        url = f"/deliberation/series/{series.pk}/edit/"
+        assert url in c.get("/deliberation/series/").content.decode()
+        assert "党群服务中心" in c.get(url).content.decode()
+        form = {
+            "title": "周二议事日",
+            "place": "党群服务中心",
+            "frequency": "weekly",
+            "weekday": "1",
+            "start_time": "09:00",
+            "end_time": "10:30",
+            "holiday_policy": "move",
+            "is_active": "on",
+        }
+        assert c.post(url, {**form, "end_time": "08:00"}).status_code == 200  # error shown on the form
+        assert c.post(url, form).status_code == 302
+        assert client_for(w.grid_a).get(url).status_code == 403
+    weekdays = {m.rule_date.weekday() for m in series.meetings.all()}  # a holiday moves the day itself
+    assert weekdays == {1}
+    assert set(series.meetings.values_list("title", flat=True)) == {"周二议事日"}
