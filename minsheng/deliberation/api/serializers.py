@@ -11,9 +11,10 @@ from minsheng.accounts.models import User
 from minsheng.cases.attachments import MAX_FILES
 from minsheng.cases.models import Category
 from minsheng.core.masking import mask_address
-from minsheng.org.models import Grid, Node, ResidentTag
+from minsheng.org.models import Grid, Node, PartyMember, ResidentTag
 
 from ..choices import (
+    ContactMethod,
     Frequency,
     HolidayPolicy,
     ItemKind,
@@ -24,10 +25,13 @@ from ..choices import (
 from ..models import (
     AgendaTopic,
     Attendance,
+    ContactPlan,
     Item,
+    LinkedContact,
     Meeting,
     MeetingKind,
     MeetingSeries,
+    RedTeam,
     Visit,
     VisitCampaign,
     VisitPhoto,
@@ -394,3 +398,91 @@ class VisitCreateSerializer(serializers.Serializer):
         max_length=MAX_FILES,
         help_text=_("现场照片（multipart）"),
     )
+
+
+# -- 红色管家 teams and 联户交心 --------------------------------------------------------------------------------------
+
+
+class RedTeamSerializer(serializers.ModelSerializer):
+    node_name = serializers.CharField(source="node.name", read_only=True)
+
+    class Meta:
+        model = RedTeam
+        fields = ["id", "name", "node", "node_name", "leader", "members", "buildings"]
+
+
+class RedTeamCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    node = ScopedRelatedField(capability=Cap.DELIBERATION_MANAGE, queryset=Node.objects.all())
+    leader = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=User.objects.all(), required=False, allow_null=True
+    )
+    members = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=User.objects.all(), many=True, required=False
+    )
+    buildings = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=Node.objects.all(), many=True, required=False
+    )
+
+
+class ContactPlanSerializer(serializers.ModelSerializer):
+    party_member_name = serializers.CharField(source="party_member.name", read_only=True)
+
+    class Meta:
+        model = ContactPlan
+        fields = ["id", "party_member", "party_member_name", "every_days"]
+
+
+class ContactPlanSetSerializer(serializers.Serializer):
+    party_member = ScopedRelatedField(capability=Cap.DELIBERATION_VIEW, queryset=PartyMember.objects.all())
+    every_days = serializers.IntegerField(min_value=1, max_value=366)
+
+
+class MemberField(ScopedRelatedField):
+    """A party member in the user's scope, or the user's own party membership (he records his own contacts)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        own = (
+            PartyMember.objects.filter(user=user)
+            if user and user.is_authenticated
+            else PartyMember.objects.none()
+        )
+        return super().get_queryset() | own
+
+
+class LinkedContactSerializer(serializers.ModelSerializer):
+    party_member_name = serializers.CharField(source="party_member.name", read_only=True)
+    head_name = serializers.CharField(source="household.head_name", read_only=True)
+    items = ItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LinkedContact
+        fields = [
+            "id",
+            "party_member",
+            "party_member_name",
+            "household",
+            "head_name",
+            "method",
+            "note",
+            "contacted_at",
+            "items",
+        ]
+
+
+class LinkedContactCreateSerializer(serializers.Serializer):
+    party_member = MemberField(capability=Cap.DELIBERATION_VIEW, queryset=PartyMember.objects.all())
+    household = serializers.IntegerField(min_value=1, max_value=2**62, help_text=_("该党员联系户的 id"))
+    method = serializers.ChoiceField(choices=ContactMethod.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    problems = ProblemSerializer(many=True, required=False)
+
+    def validate(self, attrs):
+        # Only the member's own linked households resolve, so an id outside them reveals nothing.
+        household = attrs["party_member"].households.filter(pk=attrs["household"]).first()
+        if household is None:
+            raise serializers.ValidationError({"household": _("该户不是这名党员的联系户")})
+        attrs["household"] = household
+        return attrs

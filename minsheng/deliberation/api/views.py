@@ -18,7 +18,17 @@ from minsheng.core.scoping import get_visible_or_404
 from .. import actions
 from ..actions.meetings import headcount
 from ..filtersets import MeetingFilter, TargetFilter
-from ..models import Meeting, MeetingKind, MeetingSeries, Visit, VisitCampaign, VisitTarget
+from ..models import (
+    ContactPlan,
+    LinkedContact,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    RedTeam,
+    Visit,
+    VisitCampaign,
+    VisitTarget,
+)
 from . import serializers as s
 
 
@@ -301,3 +311,88 @@ class VisitViewSet(CapabilityViewMixin, viewsets.ReadOnlyModelViewSet):
             .prefetch_related("items__case", "photos")
             .order_by("-pk")
         )
+
+
+class TeamViewSet(
+    CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """红色管家 teams in scope: members and the buildings they cover."""
+
+    read_capability = write_capability = Cap.DELIBERATION_VIEW
+    serializer_class = s.RedTeamSerializer
+
+    def get_queryset(self):
+        return (
+            RedTeam.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW)
+            .select_related("node")
+            .prefetch_related("members", "buildings")
+            .order_by("pk")
+        )
+
+    @extend_schema(request=s.RedTeamCreateSerializer, responses={201: s.RedTeamSerializer})
+    def create(self, request):
+        team = actions.do_create_team(actor=request.user, **_payload(s.RedTeamCreateSerializer, request))
+        return Response(s.RedTeamSerializer(team).data, status=status.HTTP_201_CREATED)
+
+
+class ContactPlanViewSet(
+    CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """联户交心: how often each party member is expected to reach his linked households."""
+
+    read_capability = write_capability = Cap.DELIBERATION_VIEW
+    serializer_class = s.ContactPlanSerializer
+
+    def get_queryset(self):
+        return (
+            ContactPlan.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW)
+            .select_related("party_member")
+            .order_by("pk")
+        )
+
+    @extend_schema(request=s.ContactPlanSetSerializer, responses=s.ContactPlanSerializer)
+    def create(self, request):
+        """Set a member's frequency (creates or replaces his plan)."""
+        data = _payload(s.ContactPlanSetSerializer, request)
+        plan = actions.do_set_contact_plan(
+            data["party_member"], actor=request.user, every_days=data["every_days"]
+        )
+        return Response(s.ContactPlanSerializer(plan).data)
+
+
+class ContactViewSet(
+    CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """联户 contact log: the contacts in scope, and a party member's own even without deliberation.view."""
+
+    read_capability = write_capability = Cap.DELIBERATION_VIEW
+    serializer_class = s.LinkedContactSerializer
+
+    def get_permissions(self):
+        from rest_framework.permissions import IsAuthenticated
+
+        return [IsAuthenticated()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return LinkedContact.objects.none()
+        user = self.request.user
+        scoped = LinkedContact.objects.visible_to(user, Cap.DELIBERATION_VIEW)
+        own = LinkedContact.objects.filter(party_member__user=user)
+        return (
+            (scoped | own)
+            .select_related("party_member", "household")
+            .prefetch_related("items__case")
+            .distinct()
+            .order_by("-contacted_at", "-pk")
+        )
+
+    @extend_schema(request=s.LinkedContactCreateSerializer, responses={201: s.LinkedContactSerializer})
+    def create(self, request):
+        """Record a contact; a problem raised becomes a case at once. 403 unless the member himself or staff who
+        may record at the household."""
+        data = dict(_payload(s.LinkedContactCreateSerializer, request))
+        contact = actions.do_record_contact(
+            data.pop("party_member"), data.pop("household"), actor=request.user, **data
+        )
+        return Response(s.LinkedContactSerializer(contact).data, status=status.HTTP_201_CREATED)

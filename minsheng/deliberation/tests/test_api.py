@@ -219,6 +219,10 @@ def test_schema_documents_the_deliberation_api(client):
         "/api/v1/deliberation/meetings/{id}/sign-in/",
         "/api/v1/deliberation/targets/{id}/visit/",
         "/api/v1/deliberation/series/",
+        "/api/v1/deliberation/series/{id}/",
+        "/api/v1/deliberation/teams/",
+        "/api/v1/deliberation/contact-plans/",
+        "/api/v1/deliberation/contacts/",
     ):
         assert path in paths, path
 
@@ -295,3 +299,75 @@ def test_series_patch_changes_only_untouched_future_occurrences(dw, api_for):
         api_for(w.grid_a).patch(f"{BASE}/series/{series.pk}/", {"title": "x"}, format="json").status_code
         == 403
     )
+
+
+def test_red_team_api_creates_through_the_action_and_lists_in_scope(dw, api_for):
+    w = dw.w
+    r = api_for(w.worker_a).post(
+        f"{BASE}/teams/",
+        {
+            "name": "颐和红色管家",
+            "node": w.estate_a.pk,
+            "leader": w.worker_a.pk,
+            "members": [w.grid_a.pk, dw.property_mgr.pk],
+            "buildings": [w.building_a.pk],
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    assert sorted(r.json()["members"]) == sorted([w.grid_a.pk, dw.property_mgr.pk])
+    assert r.json()["buildings"] == [w.building_a.pk]
+    assert api_for(w.worker_a).get(f"{BASE}/teams/").json()["count"] == 1
+    assert api_for(w.grid_b).get(f"{BASE}/teams/").json()["count"] == 0  # 社区B sees none of 社区A's teams
+    bad = api_for(w.worker_a).post(f"{BASE}/teams/", {"name": " ", "node": w.estate_a.pk}, format="json")
+    assert bad.status_code == 400 and "name" in bad.json()
+    outside = api_for(w.worker_a).post(
+        f"{BASE}/teams/", {"name": "跨区", "node": w.estate_a.pk, "buildings": [w.unit_b.pk]}, format="json"
+    )
+    assert outside.status_code == 400 and "buildings" in outside.json()
+
+
+@time_machine.travel(local(2026, 10, 12, 15), tick=False)
+def test_contact_plans_and_contacts_over_the_api(dw, api_for):
+    w = dw.w
+    staff = api_for(w.worker_a)
+    r = staff.post(f"{BASE}/contact-plans/", {"party_member": dw.member.pk, "every_days": 14}, format="json")
+    assert r.status_code == 200 and r.json()["every_days"] == 14
+    r = staff.post(f"{BASE}/contact-plans/", {"party_member": dw.member.pk, "every_days": 7}, format="json")
+    assert r.json()["every_days"] == 7 and staff.get(f"{BASE}/contact-plans/").json()["count"] == 1
+    assert (
+        staff.post(
+            f"{BASE}/contact-plans/", {"party_member": dw.member.pk, "every_days": 0}, format="json"
+        ).status_code
+        == 400
+    )
+    # the party member records his own contact; a problem becomes a case at once
+    member = api_for(w.grid_a)
+    r = member.post(
+        f"{BASE}/contacts/",
+        {
+            "party_member": dw.member.pk,
+            "household": dw.households[0].pk,
+            "method": "door",
+            "note": "聊了家常",
+            "problems": [{"text": "家门口路灯不亮"}],
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    assert r.json()["items"][0]["case_number"]
+    not_linked = member.post(
+        f"{BASE}/contacts/",
+        {"party_member": dw.member.pk, "household": dw.households[4].pk, "method": "door"},
+        format="json",
+    )
+    assert not_linked.status_code == 400 and "household" in not_linked.json()
+    stranger = api_for(w.grid_b).post(
+        f"{BASE}/contacts/",
+        {"party_member": dw.member.pk, "household": dw.households[0].pk, "method": "door"},
+        format="json",
+    )
+    assert stranger.status_code == 400 and "party_member" in stranger.json()
+    assert member.get(f"{BASE}/contacts/").json()["count"] == 1
+    assert staff.get(f"{BASE}/contacts/").json()["count"] == 1
+    assert api_for(w.grid_b).get(f"{BASE}/contacts/").json()["count"] == 0
