@@ -2,7 +2,7 @@
 Household addresses are masked (the API is for lists and integrations, not for finding a door)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
@@ -371,6 +371,8 @@ class VisitPhotoSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "content_type"]
 
 
+# Mediation has its own visits: the component names say which is which.
+@extend_schema_serializer(component_name="DoorVisit")
 class VisitSerializer(serializers.ModelSerializer):
     items = ItemSerializer(many=True, read_only=True)
     photos = VisitPhotoSerializer(many=True, read_only=True)
@@ -388,6 +390,8 @@ class ProblemSerializer(serializers.Serializer):
     )
 
 
+# Mediation has its own visits: the component names say which is which.
+@extend_schema_serializer(component_name="DoorVisitCreate")
 class VisitCreateSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=VisitOutcome.choices)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
