@@ -227,8 +227,10 @@ class CampaignViewSet(
     serializer_class = s.VisitCampaignSerializer
 
     def get_queryset(self):
-        return VisitCampaign.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW).annotate(
-            n=Count("targets")
+        return (
+            VisitCampaign.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW)
+            .annotate(n=Count("targets"))
+            .order_by("-starts_on", "-pk")
         )
 
     @extend_schema(request=s.VisitCampaignCreateSerializer, responses={201: s.VisitCampaignSerializer})
