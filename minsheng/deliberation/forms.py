@@ -163,6 +163,23 @@ class SeriesForm(forms.Form):
         self.fields["node"].choices = [(n.pk, n.full_name or n.name) for n in nodes]
 
 
+class SeriesEditForm(SeriesForm):
+    """The rule of an existing series: its kind, place in the tree and first day stay what they were."""
+
+    ends_on = forms.DateField(
+        label=_("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("不填为长期举行"),
+    )
+    is_active = forms.BooleanField(label=_("继续举行"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "node", "starts_on"):
+            del self.fields[name]
+
+
 class VisitForm(forms.Form):
     outcome = forms.ChoiceField(label=_("走访结果"), choices=VisitOutcome.choices, widget=forms.RadioSelect)
     notes = forms.CharField(

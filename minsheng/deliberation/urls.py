@@ -19,6 +19,7 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes.pdf", meetings.meeting_pdf, name="meeting_pdf"),
     path("signin/<str:token>/", meetings.sign_in, name="sign_in"),
     path("series/", meetings.series_list, name="series"),
+    path("series/<int:pk>/edit/", meetings.series_edit, name="series_edit"),
     path("visits/mine/", visits.my_round, name="my_round"),
     path("visits/targets/<int:pk>/", visits.visit_log, name="visit_log"),
     path("visits/", visits.campaigns, name="campaigns"),

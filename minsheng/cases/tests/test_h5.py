@@ -697,3 +697,11 @@ def test_a_signed_in_resident_submits_with_the_account_phone_and_no_code(cw, cli
     # Another number still has to be proved.
     response = client.post(reverse("h5:submit"), form_data(cw, "", phone=OTHER_PHONE))
     assert "请填写短信验证码" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_links_to_the_residents_meetings_and_activities():
+    """The phone home is the residents' one door: deliberation and activities are reached from it."""
+    body = Client().get(reverse("h5:home")).content.decode()
+    assert 'href="/h5/meetings/"' in body and "议事协商" in body
+    assert 'href="/h5/activities/"' in body and "社区活动" in body

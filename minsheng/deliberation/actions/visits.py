@@ -126,7 +126,8 @@ def do_add_targets(
         households = households.filter(node__path__startswith=node.path)
     grids = list(grids)
     if grids:
-        paths = Node.objects.filter(grids__in=grids).values_list("path", flat=True)
+        # A grid reaches the nodes it covers (its 小区 and buildings), not its whole community.
+        paths = Node.objects.filter(covering_grids__in=grids).values_list("path", flat=True)
         inside = Q()
         for path in set(paths):
             inside |= Q(node__path__startswith=path)

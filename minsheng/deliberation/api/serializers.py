@@ -2,17 +2,19 @@
 Household addresses are masked (the API is for lists and integrations, not for finding a door)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
 from minsheng.accounts.choices import Cap
 from minsheng.accounts.models import User
+from minsheng.cases.attachments import MAX_FILES
 from minsheng.cases.models import Category
 from minsheng.core.masking import mask_address
-from minsheng.org.models import Grid, Node, ResidentTag
+from minsheng.org.models import Grid, Node, PartyMember, ResidentTag
 
 from ..choices import (
+    ContactMethod,
     Frequency,
     HolidayPolicy,
     ItemKind,
@@ -23,12 +25,16 @@ from ..choices import (
 from ..models import (
     AgendaTopic,
     Attendance,
+    ContactPlan,
     Item,
+    LinkedContact,
     Meeting,
     MeetingKind,
     MeetingSeries,
+    RedTeam,
     Visit,
     VisitCampaign,
+    VisitPhoto,
     VisitTarget,
     Vote,
 )
@@ -86,6 +92,27 @@ class SeriesCreateSerializer(serializers.Serializer):
     holiday_policy = serializers.ChoiceField(choices=HolidayPolicy.choices, default=HolidayPolicy.MOVE)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True)
+
+
+class SeriesUpdateSerializer(serializers.Serializer):
+    """A partial change of the rule; only occurrences still to come and untouched follow it."""
+
+    title = serializers.CharField(max_length=100, required=False)
+    place = serializers.CharField(max_length=100, required=False)
+    convenor = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=User.objects.all(), required=False
+    )
+    expected_roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=ParticipantRole.choices), required=False
+    )
+    frequency = serializers.ChoiceField(choices=Frequency.choices, required=False)
+    weekday = serializers.IntegerField(min_value=0, max_value=6, required=False, allow_null=True)
+    day_of_month = serializers.IntegerField(min_value=1, max_value=31, required=False, allow_null=True)
+    start_time = serializers.TimeField(required=False)
+    end_time = serializers.TimeField(required=False)
+    holiday_policy = serializers.ChoiceField(choices=HolidayPolicy.choices, required=False)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    is_active = serializers.BooleanField(required=False)
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -338,12 +365,21 @@ class TargetSerializer(serializers.ModelSerializer):
         return mask_address(obj.household.address)
 
 
+class VisitPhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VisitPhoto
+        fields = ["id", "name", "content_type"]
+
+
+# Mediation has its own visits: the component names say which is which.
+@extend_schema_serializer(component_name="DoorVisit")
 class VisitSerializer(serializers.ModelSerializer):
     items = ItemSerializer(many=True, read_only=True)
+    photos = VisitPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = Visit
-        fields = ["id", "target", "visitor", "outcome", "notes", "visited_at", "items"]
+        fields = ["id", "target", "visitor", "outcome", "notes", "visited_at", "items", "photos"]
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -354,7 +390,103 @@ class ProblemSerializer(serializers.Serializer):
     )
 
 
+# Mediation has its own visits: the component names say which is which.
+@extend_schema_serializer(component_name="DoorVisitCreate")
 class VisitCreateSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=VisitOutcome.choices)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     problems = ProblemSerializer(many=True, required=False)
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=MAX_FILES,
+        help_text=_("现场照片（multipart）"),
+    )
+
+
+# -- 红色管家 teams and 联户交心 --------------------------------------------------------------------------------------
+
+
+class RedTeamSerializer(serializers.ModelSerializer):
+    node_name = serializers.CharField(source="node.name", read_only=True)
+
+    class Meta:
+        model = RedTeam
+        fields = ["id", "name", "node", "node_name", "leader", "members", "buildings"]
+
+
+class RedTeamCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    node = ScopedRelatedField(capability=Cap.DELIBERATION_MANAGE, queryset=Node.objects.all())
+    leader = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=User.objects.all(), required=False, allow_null=True
+    )
+    members = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=User.objects.all(), many=True, required=False
+    )
+    buildings = ScopedRelatedField(
+        capability=Cap.DELIBERATION_VIEW, queryset=Node.objects.all(), many=True, required=False
+    )
+
+
+class ContactPlanSerializer(serializers.ModelSerializer):
+    party_member_name = serializers.CharField(source="party_member.name", read_only=True)
+
+    class Meta:
+        model = ContactPlan
+        fields = ["id", "party_member", "party_member_name", "every_days"]
+
+
+class ContactPlanSetSerializer(serializers.Serializer):
+    party_member = ScopedRelatedField(capability=Cap.DELIBERATION_VIEW, queryset=PartyMember.objects.all())
+    every_days = serializers.IntegerField(min_value=1, max_value=366)
+
+
+class MemberField(ScopedRelatedField):
+    """A party member in the user's scope, or the user's own party membership (he records his own contacts)."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        own = (
+            PartyMember.objects.filter(user=user)
+            if user and user.is_authenticated
+            else PartyMember.objects.none()
+        )
+        return super().get_queryset() | own
+
+
+class LinkedContactSerializer(serializers.ModelSerializer):
+    party_member_name = serializers.CharField(source="party_member.name", read_only=True)
+    head_name = serializers.CharField(source="household.head_name", read_only=True)
+    items = ItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LinkedContact
+        fields = [
+            "id",
+            "party_member",
+            "party_member_name",
+            "household",
+            "head_name",
+            "method",
+            "note",
+            "contacted_at",
+            "items",
+        ]
+
+
+class LinkedContactCreateSerializer(serializers.Serializer):
+    party_member = MemberField(capability=Cap.DELIBERATION_VIEW, queryset=PartyMember.objects.all())
+    household = serializers.IntegerField(min_value=1, max_value=2**62, help_text=_("该党员联系户的 id"))
+    method = serializers.ChoiceField(choices=ContactMethod.choices)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    problems = ProblemSerializer(many=True, required=False)
+
+    def validate(self, attrs):
+        # Only the member's own linked households resolve, so an id outside them reveals nothing.
+        household = attrs["party_member"].households.filter(pk=attrs["household"]).first()
+        if household is None:
+            raise serializers.ValidationError({"household": _("该户不是这名党员的联系户")})
+        attrs["household"] = household
+        return attrs

@@ -8,6 +8,7 @@ from django.db.models import Count
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from minsheng.accounts.api.base import CapabilityViewMixin
@@ -17,7 +18,17 @@ from minsheng.core.scoping import get_visible_or_404
 from .. import actions
 from ..actions.meetings import headcount
 from ..filtersets import MeetingFilter, TargetFilter
-from ..models import Meeting, MeetingKind, MeetingSeries, Visit, VisitCampaign, VisitTarget
+from ..models import (
+    ContactPlan,
+    LinkedContact,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    RedTeam,
+    Visit,
+    VisitCampaign,
+    VisitTarget,
+)
 from . import serializers as s
 
 
@@ -50,6 +61,13 @@ class SeriesViewSet(
         data.setdefault("convenor", request.user)
         series = actions.do_create_series(actor=request.user, **data)
         return Response(s.SeriesSerializer(series).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.SeriesUpdateSerializer, responses=s.SeriesSerializer)
+    def partial_update(self, request, pk=None):
+        """Change the rule: future occurrences nobody has worked on yet are re-stamped, held ones stay."""
+        data = _payload(s.SeriesUpdateSerializer, request)
+        series = actions.do_update_series(self.get_object(), actor=request.user, **data)
+        return Response(s.SeriesSerializer(series).data)
 
     @extend_schema(request=None, responses=s.CountSerializer)
     @action(detail=True, methods=["post"])
@@ -209,8 +227,10 @@ class CampaignViewSet(
     serializer_class = s.VisitCampaignSerializer
 
     def get_queryset(self):
-        return VisitCampaign.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW).annotate(
-            n=Count("targets")
+        return (
+            VisitCampaign.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW)
+            .annotate(n=Count("targets"))
+            .order_by("-starts_on", "-pk")
         )
 
     @extend_schema(request=s.VisitCampaignCreateSerializer, responses={201: s.VisitCampaignSerializer})
@@ -260,16 +280,24 @@ class TargetViewSet(
         mine = VisitTarget.objects.filter(visitor=user)
         return (scoped | mine).select_related("household").distinct().order_by("pk")
 
-    @extend_schema(request=s.VisitCreateSerializer, responses={201: s.VisitSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request={
+            "application/json": s.VisitCreateSerializer,
+            "multipart/form-data": s.VisitCreateSerializer,
+        },
+        responses={201: s.VisitSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def visit(self, request, pk=None):
-        """Log a visit: 403 unless the household is assigned to the requesting user."""
+        """Log a visit (JSON, or multipart with photos): 403 unless the household is assigned to the requesting
+        user."""
         data = _payload(s.VisitCreateSerializer, request)
         visit = actions.do_record_visit(
             self.get_object(),
             actor=request.user,
             outcome=data["outcome"],
             notes=data.get("notes", ""),
+            photos=data.get("photos", []),
             problems=data.get("problems", []),
         )
         return Response(s.VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
@@ -282,6 +310,91 @@ class VisitViewSet(CapabilityViewMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Visit.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW)
-            .prefetch_related("items__case")
+            .prefetch_related("items__case", "photos")
             .order_by("-pk")
         )
+
+
+class TeamViewSet(
+    CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """红色管家 teams in scope: members and the buildings they cover."""
+
+    read_capability = write_capability = Cap.DELIBERATION_VIEW
+    serializer_class = s.RedTeamSerializer
+
+    def get_queryset(self):
+        return (
+            RedTeam.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW)
+            .select_related("node")
+            .prefetch_related("members", "buildings")
+            .order_by("pk")
+        )
+
+    @extend_schema(request=s.RedTeamCreateSerializer, responses={201: s.RedTeamSerializer})
+    def create(self, request):
+        team = actions.do_create_team(actor=request.user, **_payload(s.RedTeamCreateSerializer, request))
+        return Response(s.RedTeamSerializer(team).data, status=status.HTTP_201_CREATED)
+
+
+class ContactPlanViewSet(
+    CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """联户交心: how often each party member is expected to reach his linked households."""
+
+    read_capability = write_capability = Cap.DELIBERATION_VIEW
+    serializer_class = s.ContactPlanSerializer
+
+    def get_queryset(self):
+        return (
+            ContactPlan.objects.visible_to(self.request.user, Cap.DELIBERATION_VIEW)
+            .select_related("party_member")
+            .order_by("pk")
+        )
+
+    @extend_schema(request=s.ContactPlanSetSerializer, responses=s.ContactPlanSerializer)
+    def create(self, request):
+        """Set a member's frequency (creates or replaces his plan)."""
+        data = _payload(s.ContactPlanSetSerializer, request)
+        plan = actions.do_set_contact_plan(
+            data["party_member"], actor=request.user, every_days=data["every_days"]
+        )
+        return Response(s.ContactPlanSerializer(plan).data)
+
+
+class ContactViewSet(
+    CapabilityViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """联户 contact log: the contacts in scope, and a party member's own even without deliberation.view."""
+
+    read_capability = write_capability = Cap.DELIBERATION_VIEW
+    serializer_class = s.LinkedContactSerializer
+
+    def get_permissions(self):
+        from rest_framework.permissions import IsAuthenticated
+
+        return [IsAuthenticated()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return LinkedContact.objects.none()
+        user = self.request.user
+        scoped = LinkedContact.objects.visible_to(user, Cap.DELIBERATION_VIEW)
+        own = LinkedContact.objects.filter(party_member__user=user)
+        return (
+            (scoped | own)
+            .select_related("party_member", "household")
+            .prefetch_related("items__case")
+            .distinct()
+            .order_by("-contacted_at", "-pk")
+        )
+
+    @extend_schema(request=s.LinkedContactCreateSerializer, responses={201: s.LinkedContactSerializer})
+    def create(self, request):
+        """Record a contact; a problem raised becomes a case at once. 403 unless the member himself or staff who
+        may record at the household."""
+        data = dict(_payload(s.LinkedContactCreateSerializer, request))
+        contact = actions.do_record_contact(
+            data.pop("party_member"), data.pop("household"), actor=request.user, **data
+        )
+        return Response(s.LinkedContactSerializer(contact).data, status=status.HTTP_201_CREATED)

@@ -308,3 +308,69 @@ def test_worker_calls_a_one_off_meeting(dw, client_for):
     )
     assert r.status_code == 302
     assert Meeting.objects.get().expected_roles[:2] == ["community_worker", "property_manager"]
+
+
+def test_campaign_targets_chosen_by_grid_on_the_page(dw, client_for):
+    """A grid brings in the households of the nodes it covers, not of its whole community."""
+    from minsheng.org import actions as org_actions
+
+    w = dw.w
+    org_actions.register_household(node=w.estate_a, room="门岗", head_name="小区门岗户")
+    grid = org_actions.create_grid(
+        community=w.community_a, name="颐和一网格", nodes=[w.unit_a], actor=w.admin
+    )
+    campaign = actions.do_create_campaign(
+        actor=w.worker_a,
+        title="独居老人走访",
+        node=w.community_a,
+        starts_on=dt.date(2026, 10, 1),
+        ends_on=dt.date(2026, 10, 31),
+    )
+    c = client_for(w.worker_a)
+    assert "颐和一网格" in c.get(f"/deliberation/visits/{campaign.pk}/").content.decode()
+    r = c.post(f"/deliberation/visits/{campaign.pk}/", {"verb": "targets", "grids": [grid.pk]})
+    assert r.status_code == 302
+    assert sorted(campaign.targets.values_list("household__head_name", flat=True)) == [
+        "住户1",
+        "住户2",
+        "住户3",
+        "住户4",
+    ]
+
+
+def test_series_edit_page_reached_from_the_series_list(dw, client_for):
+    w = dw.w
+    with time_machine.travel(local(2026, 9, 20, 9), tick=False):
+        series = actions.do_create_series(
+            actor=w.worker_a,
+            kind=dw.kind("monday"),
+            node=w.community_a,
+            title="周一议事日",
+            place="党群服务中心",
+            convenor=w.worker_a,
+            frequency="weekly",
+            weekday=0,
+            start_time=dt.time(9),
+            end_time=dt.time(10, 30),
+            starts_on=dt.date(2026, 9, 21),
+        )
+        c = client_for(w.worker_a)
+        url = f"/deliberation/series/{series.pk}/edit/"
+        assert url in c.get("/deliberation/series/").content.decode()
+        assert "党群服务中心" in c.get(url).content.decode()
+        form = {
+            "title": "周二议事日",
+            "place": "党群服务中心",
+            "frequency": "weekly",
+            "weekday": "1",
+            "start_time": "09:00",
+            "end_time": "10:30",
+            "holiday_policy": "move",
+            "is_active": "on",
+        }
+        assert c.post(url, {**form, "end_time": "08:00"}).status_code == 200  # error shown on the form
+        assert c.post(url, form).status_code == 302
+        assert client_for(w.grid_a).get(url).status_code == 403
+    weekdays = {m.rule_date.weekday() for m in series.meetings.all()}  # a holiday moves the day itself
+    assert weekdays == {1}
+    assert set(series.meetings.values_list("title", flat=True)) == {"周二议事日"}

@@ -24,6 +24,7 @@ from minsheng.core.calendar import TZ
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.forms import apply_action_errors
 from minsheng.core.pagination import paginate
+from minsheng.core.permissions import require_cap
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 from minsheng.org.choices import NodeKind
@@ -39,6 +40,7 @@ from ..forms import (
     ItemForm,
     MeetingForm,
     MinutesForm,
+    SeriesEditForm,
     SeriesForm,
     TallyForm,
     TopicForm,
@@ -448,3 +450,31 @@ def series_list(request):
         "deliberation/meetings/series.html",
         {"series": series, "form": form, "can_manage": can_manage},
     )
+
+
+@deliberation_required
+@require_http_methods(["GET", "POST"])
+def series_edit(request, pk):
+    """Change a series' rule: only occurrences still to come and not yet worked on follow the new rule."""
+    series = get_visible_or_404(
+        MeetingSeries.objects.select_related("kind", "node", "convenor"),
+        request.user,
+        Cap.DELIBERATION_VIEW,
+        pk=pk,
+    )
+    require_cap(request.user, Cap.DELIBERATION_MANAGE, series.node)
+    names = ("title", "place", "frequency", "weekday", "day_of_month", "start_time", "end_time")
+    initial = {name: getattr(series, name) for name in names}
+    initial.update(holiday_policy=series.holiday_policy, ends_on=series.ends_on, is_active=series.is_active)
+    form = SeriesEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_update_series(series, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_action_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("例会已修改，今后尚未开始的会议已按新规则重排"))
+            return redirect("deliberation:series")
+    return render(request, "deliberation/meetings/series_edit.html", {"series": series, "form": form})

@@ -20,7 +20,7 @@ from minsheng.core.masking import mask_address
 from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.choices import NodeKind
-from minsheng.org.models import Node, PartyMember, ResidentTag
+from minsheng.org.models import Grid, Node, PartyMember, ResidentTag
 
 from .. import actions, queries
 from ..choices import OPEN_TARGET_STATES, ItemKind, TargetStatus
@@ -150,7 +150,9 @@ def campaign_detail(request, pk):
                     .first()
                 )
                 tag = ResidentTag.objects.filter(pk=request.POST.get("tag") or 0).first()
-                n = actions.do_add_targets(campaign, actor=user, node=node, tag=tag)
+                grid_ids = [g for g in request.POST.getlist("grids") if g.isdigit()]
+                grids = list(Grid.objects.visible_to(user, Cap.DELIBERATION_VIEW).filter(pk__in=grid_ids))
+                n = actions.do_add_targets(campaign, actor=user, node=node, grids=grids, tag=tag)
                 messages.success(request, _("已加入 %(n)d 户") % {"n": n})
             elif request.POST.get("verb") == "assign":
                 visitor = User.objects.filter(pk=request.POST.get("visitor") or 0, is_active=True).first()
@@ -202,6 +204,10 @@ def campaign_detail(request, pk):
             "buildings": buildings,
             "visitors": team_users or staff,
             "tags": ResidentTag.objects.all(),
+            "grids": Grid.objects.visible_to(user, Cap.DELIBERATION_VIEW)
+            .filter(nodes__path__startswith=campaign.node.path)
+            .distinct()
+            .order_by("code"),
             "status": status,
             "statuses": TargetStatus.choices,
         },
