@@ -181,6 +181,8 @@ class AgreementViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin, 
 class FiguresView(_Base, APIView):
     """GET /api/v1/cluster/figures/: every figure of the cluster for a period (this year by default)."""
 
+    pagination_class = None  # a short list answered whole
+
     @extend_schema(parameters=[s.CherryFigureQuery], responses=s.CherryFigureSerializer(many=True))
     def get(self, request: Request) -> Response:
         query = s.CherryFigureQuery(data=request.query_params)

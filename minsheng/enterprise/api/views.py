@@ -388,6 +388,8 @@ class PolicyViewSet(
 class FiguresView(CapabilityViewMixin, APIView):
     """GET /api/v1/enterprise/figures/: every enterprise-services figure for a period (this year by default)."""
 
+    pagination_class = None  # a short list answered whole
+
     read_capability = Cap.ENTERPRISE_VIEW
 
     @extend_schema(parameters=[s.EntFigureQuery], responses=s.EntFigureSerializer(many=True))
