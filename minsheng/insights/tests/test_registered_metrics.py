@@ -23,7 +23,8 @@ def test_registered_cases_figures_match_the_hand_count(story, cw):
     with clock.at(NOW):
         assert metrics.value("cases.reported", scope) == EXPECTED_DECEMBER["reported"]
         assert metrics.value("cases.resolved", scope) == 8
-        assert metrics.value("cases.overdue_open", scope) == 1
+        # c9 past its 办结时限 and c14 past its 签收时限: every deadline runs on one clock (decision 0042)
+        assert metrics.value("cases.overdue_open", scope) == 2
         assert metrics.value("cases.completion_rate", scope) == EXPECTED_DECEMBER_RATES["completion_rate"]
         assert metrics.value("cases.on_time_rate", scope) == EXPECTED_DECEMBER_RATES["on_time_rate"]
         assert metrics.value("cases.satisfaction_rate", scope) == EXPECTED_DECEMBER_RATES["satisfaction_rate"]
@@ -48,11 +49,12 @@ def test_attention_and_duties_read_the_engine(story, cw):
     with clock.at(NOW):
         scope = Scope(cw.w.admin, *DEC)
         overdue = next(s for s in attention.sources() if s.code == "cases.overdue")
-        assert overdue.count(scope) == 1  # c9
+        assert overdue.count(scope) == 2  # c9, and c14 unsigned past its 签收时限
         misses = next(d for d in duties.all_duties() if d.code == "cases.overdue").misses(scope)
-        # c2 (resolved late, 颐和社区居委会 / grid_a) and c9 (open past due, 龙泉社区居委会 / grid_b)
+        # c2 (resolved late, 颐和社区居委会 / grid_a), c9 (open past due, 龙泉社区居委会 / grid_b) and c14
+        # (dispatched to 颐和社区居委会, not signed for within its 签收时限, no handler yet)
         assert {(m.holder_kind, m.holder_label, m.count) for m in misses} == {
-            (duties.UNIT, "颐和社区居委会", 1),
+            (duties.UNIT, "颐和社区居委会", 2),
             (duties.UNIT, "龙泉社区居委会", 1),
             (duties.PERSON, str(cw.w.grid_a), 1),
             (duties.PERSON, str(cw.w.grid_b), 1),
