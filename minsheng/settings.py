@@ -310,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStageEnum": "minsheng.enterprise.choices.Stage",
         "RapidMethodEnum": "minsheng.agri.choices.RapidMethod",
         "MediationOutcomeEnum": "minsheng.mediation.choices.Outcome",
+        "ContactMethodEnum": "minsheng.deliberation.choices.ContactMethod",
     },
 }
 
