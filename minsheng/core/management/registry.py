@@ -19,6 +19,8 @@ def resource_as(registry: str, username: str, *, importing: bool) -> tuple[Resou
     if actor is None:
         raise CommandError(f"找不到账号：{username}")
     resource = resources()[registry](actor)
+    if importing and not resource.importable:
+        raise CommandError(f"台账 {registry} 只能导出，不能导入")
     capability = resource.import_capability if importing else resource.export_capability
     if not actor.has_cap(capability):
         raise CommandError(f"账号 {username} 没有{'导入' if importing else '导出'}台账的权限")
