@@ -54,14 +54,18 @@ def months_due(start: dt.datetime, months: int) -> dt.datetime:
 
 
 def centre_unit(node: Node) -> Unit:
-    """The centre's unit in the engine, created under the street on first use."""
-    name = conf.get("centre_unit")
-    unit = Unit.objects.filter(name=name).first()
-    if unit is None:
-        from minsheng.org.models import Node
+    """The centre's unit in the engine for the node's 街道, created under that 街道 on first use (in a county each
+    街道 has its own centre)."""
+    from minsheng.org.levels import street_path
+    from minsheng.org.models import Node
 
-        street = Node.objects.filter(path=node.path[: node.steplen]).first() or node
-        unit = Unit.objects.create(name=name, kind="street_office", node=street)
+    name = conf.get("centre_unit")
+    street = Node.objects.filter(path=street_path(node.path)).first() or node
+    own_name = f"{street.name}{name}"  # unit names are unique across the deployment
+    unit = Unit.objects.filter(name__in=[name, own_name], node=street).first()
+    if unit is None:
+        taken = Unit.objects.filter(name=name).exists()
+        unit = Unit.objects.create(name=own_name if taken else name, kind="street_office", node=street)
     return unit
 
 
