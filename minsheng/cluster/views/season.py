@@ -23,12 +23,12 @@ from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import actions, queries
-from .choices import CHANNEL_COLORS, PACKAGE_OFFERS, Channel, Package, Platform, TrainingKind, Variety
-from .demo import DEMO_NOTE
-from .forms import AdoptionForm, GrowerForm, HarvestForm, SaleForm, SessionForm, TrainingForm
-from .metrics import METRICS
-from .models import Agreement, Centre, Grower, Harvest, Orchard, Sale, StreamSession, Technique, Training
+from .. import actions, queries
+from ..choices import CHANNEL_COLORS, PACKAGE_OFFERS, Channel, Package, Platform, TrainingKind, Variety
+from ..demo import DEMO_NOTE
+from ..forms import AdoptionForm, GrowerForm, HarvestForm, SaleForm, SessionForm, TrainingForm
+from ..metrics import METRICS
+from ..models import Agreement, Centre, Grower, Harvest, Orchard, Sale, StreamSession, Technique, Training
 
 VIEW = "cluster.view"
 RECORD = "cluster.record"
@@ -182,6 +182,8 @@ def grower_new(request: HttpRequest) -> HttpResponse:
                         area_mu=d["area_mu"],
                         variety=d["variety"],
                         planted_year=d["planted_year"],
+                        lat=d["lat"],
+                        lng=d["lng"],
                     )
                 return redirect("cluster:growers")
             except (ValidationError, PermissionDenied) as exc:
@@ -326,7 +328,7 @@ def sellers(request: HttpRequest) -> HttpResponse:
 def io_index(request: HttpRequest) -> HttpResponse:
     from minsheng.core.spreadsheet import MAX_FILE_BYTES, MAX_ROWS
 
-    from .spreadsheets import TABLES
+    from ..spreadsheets import TABLES
 
     _require(request.user, VIEW)
     rows = []
