@@ -191,11 +191,13 @@ class AgreementForm(forms.Form):
     enterprise = forms.TypedChoiceField(label=_("龙头企业"), coerce=int, empty_value=None)
     kind = forms.ChoiceField(label=_("协议类型"), choices=AgreementKind.choices)
     organisation = forms.ModelChoiceField(
-        queryset=None, label=_("带动的合作社/家庭农场"), required=False, empty_label=_("（或选择种植户）")
+        queryset=None,
+        label=_("带动的合作社/家庭农场"),
+        required=False,
+        empty_label="—",
+        help_text=_("与下方的种植户二选一"),
     )
-    grower = forms.ModelChoiceField(
-        queryset=None, label=_("带动的种植户"), required=False, empty_label=_("（或选择合作社）")
-    )
+    grower = forms.ModelChoiceField(queryset=None, label=_("或带动的种植户"), required=False, empty_label="—")
     subject = forms.CharField(label=_("内容"), max_length=200, help_text=_("收购什么、提供什么服务"))
     volume_kg = forms.DecimalField(
         label=_("约定数量（千克）"),

@@ -58,6 +58,8 @@ class CherryOrchardSerializer(serializers.ModelSerializer):
             "variety",
             "planted_year",
             "iot_greenhouse_id",
+            "lat",
+            "lng",
         ]
 
 

@@ -135,7 +135,7 @@ def test_cooperative_with_members_on_a_phone_and_the_lists_at_1366(cw, browser, 
     page.check(f"input[name=members][value='{cw.grower.pk}']")
     assert "2" in page.inner_text("[data-member-count]")
     page.screenshot(path=str(SHOTS / "organisation-new-375.png"), full_page=True)
-    page.locator("button[type=submit].btn-primary").scroll_into_view_if_needed()
+    page.mouse.wheel(0, 2000)
     page.screenshot(path=str(SHOTS / "organisation-new-375-bottom.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.click("button[type=submit].btn-primary")
@@ -147,6 +147,13 @@ def test_cooperative_with_members_on_a_phone_and_the_lists_at_1366(cw, browser, 
     page.mouse.wheel(0, 2000)
     page.screenshot(path=str(SHOTS / "organisations-375-bottom.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for path, name in (
+        ("/cluster/agreements/new/", "agreement-new"),
+        ("/cluster/centres/new/", "centre-new"),
+    ):
+        page.goto(path)
+        page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
     assert not errors
 
     for n in range(6):
