@@ -78,6 +78,8 @@ def test_every_figure_from_records(cw):
         organisation=coop,
     )
     assert v("cluster.agreements", cw) == 1 and v("cluster.driven_growers", cw) == 1
+    assert v("cluster.organisations", cw) == 1 and v("cluster.centres", cw) == 1
+    assert v("cluster.centres", cw, node=cw.henglilu) == 0  # the fixture's centre is 月庄's
     # a supervisor sees only their village
     scope = registry.Scope(viewer=cw.supervisor, start=dt.date(2026, 1, 1), end=TODAY)
     assert registry.value("cluster.area", scope) == 12.5

@@ -48,7 +48,14 @@ GROUPS = [
     ),
     (
         _("电商直播与龙头带动"),
-        ["cluster.sellers", "cluster.stream_sales", "cluster.agreements", "cluster.driven_growers"],
+        [
+            "cluster.sellers",
+            "cluster.stream_sales",
+            "cluster.centres",
+            "cluster.agreements",
+            "cluster.driven_growers",
+            "cluster.organisations",
+        ],
     ),
 ]
 
