@@ -46,17 +46,8 @@ GROUPS = [
             "cluster.trained_growers",
         ],
     ),
-    (
-        _("电商直播与龙头带动"),
-        [
-            "cluster.sellers",
-            "cluster.stream_sales",
-            "cluster.centres",
-            "cluster.agreements",
-            "cluster.driven_growers",
-            "cluster.organisations",
-        ],
-    ),
+    (_("电商直播"), ["cluster.sellers", "cluster.stream_sales", "cluster.centres"]),
+    (_("龙头带动与合作社"), ["cluster.agreements", "cluster.driven_growers", "cluster.organisations"]),
 ]
 
 
