@@ -339,7 +339,10 @@ class OrganisationViewSet(
     @action(detail=True, methods=["delete"], url_path=r"members/(?P<grower_id>\d+)", url_name="member")
     def remove_member(self, request: Request, pk: Any = None, grower_id: Any = None) -> Response:
         organisation = self.get_object()
-        grower = Grower.objects.visible_to(request.user, RECORD).filter(pk=grower_id).first()
+        try:
+            grower = Grower.objects.visible_to(request.user, RECORD).filter(pk=int(grower_id)).first()
+        except (TypeError, ValueError, OverflowError):  # an id no database column can hold
+            grower = None
         if grower is None:
             return Response({"grower": [_("没有这个种植户")]}, status=status.HTTP_400_BAD_REQUEST)
         actions.do_remove_members(organisation, [grower], actor=request.user)

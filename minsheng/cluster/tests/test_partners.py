@@ -472,3 +472,9 @@ def test_centre_api(cw, more, api_for):
         == 404
     )
     assert api_for(more.east_sup).get(f"{API}/centres/").json()["count"] == 0
+
+
+def test_member_removal_with_an_impossible_id_is_a_400(cw, api_for):
+    coop = _coop(cw, members=[cw.grower])
+    r = api_for(cw.supervisor).delete(f"{API}/organisations/{coop.pk}/members/{'9' * 30}/")
+    assert r.status_code == 400 and "grower" in r.json()
