@@ -70,10 +70,22 @@ class SaleForm(forms.Form):
     )
     sold_on = forms.DateField(label=_("销售日期"), widget=DateInput)
     buyer = forms.CharField(label=_("买方"), max_length=100, required=False)
+    seller = forms.ModelChoiceField(
+        queryset=None,
+        label=_("带货达人"),
+        required=False,
+        empty_label="—",
+        help_text=_("直播销售时选择卖货的达人（有直播记录的人）"),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sellers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sold_on"].initial = clock.now().date()
+        if sellers is None:
+            del self.fields["seller"]
+        else:
+            self.fields["seller"].queryset = sellers
+            self.fields["seller"].label_from_instance = lambda g: f"{g.name}（{g.village.name}）"
 
 
 class GrowerForm(forms.Form):

@@ -101,6 +101,14 @@ class CherrySaleInputSerializer(serializers.Serializer):
     price = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"))
     sold_on = serializers.DateField()
     buyer = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    seller = ScopedRelatedField(
+        capability="cluster.view",
+        queryset=Grower.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("带货达人（有直播记录的种植户）"),
+    )
 
 
 class CherryTechniqueSerializer(serializers.ModelSerializer):

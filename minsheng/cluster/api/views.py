@@ -126,6 +126,7 @@ class SaleViewSet(
             price=d["price"],
             sold_on=d["sold_on"],
             buyer=d["buyer"],
+            seller=d["seller"],
         )
         return Response(s.CherrySaleSerializer(sale).data, status=status.HTTP_201_CREATED)
 

@@ -478,3 +478,44 @@ def test_member_removal_with_an_impossible_id_is_a_400(cw, api_for):
     coop = _coop(cw, members=[cw.grower])
     r = api_for(cw.supervisor).delete(f"{API}/organisations/{coop.pk}/members/{'9' * 30}/")
     assert r.status_code == 400 and "grower" in r.json()
+
+
+def test_a_sale_names_the_live_seller_who_sold_it(cw, more, client_for, api_for):
+    from minsheng.cluster.choices import Grade, Platform
+    from minsheng.cluster.models import Sale
+
+    harvest = actions.do_record_harvest(
+        cw.orchard, actor=cw.supervisor, harvested_on=TODAY, yield_kg="500", grade=Grade.FIRST
+    )
+    sale = {
+        "channel": "live",
+        "platform": "douyin",
+        "volume_kg": "10",
+        "price": "50",
+        "sold_on": "2026-07-01",
+    }
+    url = reverse("cluster:sale_new", args=[harvest.pk])
+    sup = client_for(cw.supervisor)
+    r = sup.post(url, {**sale, "seller": more.li.pk})
+    assert r.status_code == 400  # 李秀英 never went live: not offered
+    r = api_for(cw.supervisor).post(
+        f"{API}/sales/", {**sale, "harvest": harvest.pk, "seller": more.li.pk}, format="json"
+    )
+    assert r.status_code == 400 and "seller" in r.json()
+    actions.do_record_attendance(cw.live_class, [more.li], actor=None)
+    actions.do_record_session(
+        more.li,
+        actor=None,
+        platform=Platform.DOUYIN,
+        held_on=TODAY,
+        products="美早",
+        orders=3,
+        sales_yuan="150",
+    )
+    assert "李秀英" in sup.get(url).content.decode()
+    assert sup.post(url, {**sale, "seller": more.li.pk}).status_code == 302
+    r = api_for(cw.supervisor).post(
+        f"{API}/sales/", {**sale, "harvest": harvest.pk, "seller": more.li.pk}, format="json"
+    )
+    assert r.status_code == 201 and r.json()["seller"] == more.li.pk
+    assert Sale.objects.filter(seller=more.li).count() == 2

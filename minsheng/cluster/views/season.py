@@ -236,7 +236,8 @@ def sale_new(request: HttpRequest, pk: int) -> HttpResponse:
     harvest = get_visible_or_404(
         Harvest.objects.select_related("orchard__grower"), request.user, RECORD, pk=pk
     )
-    form = SaleForm(request.POST or None)
+    sellers = queries.sellers(Grower.objects.visible_to(request.user, VIEW).select_related("village"))
+    form = SaleForm(request.POST or None, sellers=sellers.order_by("name", "pk"))
     status = 200
     if request.method == "POST":
         status = 400
@@ -252,6 +253,7 @@ def sale_new(request: HttpRequest, pk: int) -> HttpResponse:
                     price=d["price"],
                     sold_on=d["sold_on"],
                     buyer=d["buyer"],
+                    seller=d.get("seller"),
                 )
                 return redirect("cluster:sale_new", pk=harvest.pk)
             except (ValidationError, PermissionDenied) as exc:
