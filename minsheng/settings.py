@@ -311,6 +311,8 @@ SPECTACULAR_SETTINGS = {
         "RapidMethodEnum": "minsheng.agri.choices.RapidMethod",
         "MediationOutcomeEnum": "minsheng.mediation.choices.Outcome",
         "ContactMethodEnum": "minsheng.deliberation.choices.ContactMethod",
+        "CherryPackageEnum": "minsheng.cluster.choices.Package",
+        "CherryOrganisationKindEnum": "minsheng.cluster.choices.OrgKind",
     },
 }
 

@@ -91,6 +91,36 @@ def _check_village(village: Node | None, errors: dict[str, str], field: str = "v
         errors[field] = _("“%(name)s”不是村，果园和种植户必须落在某个村内") % {"name": village.name}
 
 
+def _check_location(
+    village: Node | None, lat: Any, lng: Any, errors: dict[str, str]
+) -> tuple[float | None, float | None]:
+    """An orchard's point: both coordinates or neither, in range, and inside its village's boundary when the village
+    has one (a polygon of the org registry); a village without a boundary keeps the village rule alone."""
+    if lat in (None, "") and lng in (None, ""):
+        return None, None
+    try:
+        y, x = float(lat), float(lng)
+    except (TypeError, ValueError):
+        errors["lat"] = _("经纬度须同时填写，且为数字")
+        return None, None
+    if not (-90 <= y <= 90 and -180 <= x <= 180):
+        errors["lat"] = _("纬度应在 -90 到 90 之间，经度应在 -180 到 180 之间")
+        return None, None
+    if village is None or village.kind != NodeKind.VILLAGE:
+        return y, x
+    outside, where = queries.outside_boundary(village, y, x)
+    if outside and where is not None:
+        errors["lat"] = _("该位置在%(village)s的边界之外（位于%(other)s），请核对位置或所在村") % {
+            "village": village.name,
+            "other": where.name,
+        }
+    elif outside:
+        errors["lat"] = _("该位置在%(village)s的边界之外，不在任何村的范围内，请核对位置") % {
+            "village": village.name
+        }
+    return y, x
+
+
 def _raise(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError(errors)
@@ -178,6 +208,7 @@ def do_add_orchard(
         elif Orchard.objects.filter(iot_greenhouse_id=iot_greenhouse_id).exists():
             errors["iot_greenhouse_id"] = _("该大棚已登记为果园")
         kind = OrchardKind.GREENHOUSE
+    lat, lng = _check_location(village, lat, lng, errors)
     name = (name or "").strip() or _("%(grower)s的果园") % {"grower": grower.name}
     _raise(errors)
     assert village is not None  # _check_village refused a missing one
@@ -198,54 +229,162 @@ def do_add_orchard(
         return created
 
 
-def do_create_organisation(
-    *, actor: User | None, kind: str, name: str, village: Node | None, leader: str = ""
-) -> Organisation:
-    errors: dict[str, str] = {}
+def _check_organisation(
+    kind: str, name: str, village: Node | None, errors: dict[str, str], *, pk: int | None = None
+) -> str:
     name = (name or "").strip()
     if kind not in OrgKind.values:
         errors["kind"] = _("请选择类型")
     if not name:
         errors["name"] = _("请填写名称")
-    elif Organisation.objects.filter(name=name).exists():
+    elif Organisation.objects.filter(name=name[:100]).exclude(pk=pk or 0).exists():
         errors["name"] = _("已有同名的合作社或家庭农场")
     _check_village(village, errors)
+    return name
+
+
+def do_create_organisation(
+    *,
+    actor: User | None,
+    kind: str,
+    name: str,
+    village: Node | None,
+    leader: str = "",
+    members: Iterable[Grower] = (),
+) -> Organisation:
+    """A cooperative or family farm of a village, with its first members (optional)."""
+    errors: dict[str, str] = {}
+    name = _check_organisation(kind, name, village, errors)
     _raise(errors)
     assert village is not None  # _check_village refused a missing one
     require(actor, village)
     with transaction.atomic():
         created: Organisation = Organisation.objects.create(
-            kind=kind, name=name[:100], village=village, leader=leader[:50]
+            kind=kind, name=name[:100], village=village, leader=(leader or "").strip()[:50]
         )
+        members = list(members)
+        if members:
+            do_add_members(created, members, actor=actor)
         return created
 
 
-def do_add_members(organisation: Organisation, growers: Iterable[Grower], *, actor: User | None) -> int:
-    """Growers join a cooperative or family farm; returns how many were new members."""
-    require(actor, organisation.village)
-    with transaction.atomic():
-        known = set(organisation.members.values_list("pk", flat=True))
-        new = [g for g in growers if g.pk not in known]
-        organisation.members.add(*new)
-        return len(new)
-
-
-def do_record_agreement(
+def do_update_organisation(
+    organisation: Organisation,
     *,
     actor: User | None,
-    enterprise: Model,
+    kind: str,
+    name: str,
+    village: Node | None,
+    leader: str = "",
+) -> Organisation:
+    """Correct a cooperative's or family farm's kind, name, leader or village (moving it needs the right at both)."""
+    require(actor, organisation.village)
+    errors: dict[str, str] = {}
+    name = _check_organisation(kind, name, village, errors, pk=organisation.pk)
+    _raise(errors)
+    assert village is not None
+    require(actor, village)
+    with transaction.atomic():
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        locked.kind, locked.name, locked.village = kind, name[:100], village
+        locked.leader = (leader or "").strip()[:50]
+        locked.save(update_fields=["kind", "name", "village", "leader", "updated_at"])
+        return locked
+
+
+def _check_members(organisation: Organisation, growers: list[Grower], actor: User | None) -> None:
+    """Whoever changes a membership may keep records both at the organisation's and at each grower's village."""
+    require(actor, organisation.village)
+    for grower in growers:
+        if actor is not None and not actor.has_cap(RECORD, grower.village):
+            raise PermissionDenied(
+                _("没有权限登记%(village)s的种植户%(name)s")
+                % {"village": grower.village.name, "name": grower.name}
+            )
+
+
+def do_add_members(organisation: Organisation, growers: Iterable[Grower], *, actor: User | None) -> int:
+    """Growers join a cooperative or family farm; someone already a member is refused (nothing is added)."""
+    chosen = list({g.pk: g for g in growers}.values())
+    if not chosen:
+        raise ValidationError({"members": _("请选择要加入的种植户")})
+    _check_members(organisation, chosen, actor)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        known = set(organisation.members.filter(pk__in=[g.pk for g in chosen]).values_list("pk", flat=True))
+        if known:
+            names = "、".join(g.name for g in chosen if g.pk in known)
+            raise ValidationError(
+                {"members": _("%(names)s 已是%(org)s的成员") % {"names": names, "org": organisation.name}}
+            )
+        organisation.members.add(*chosen)
+        return len(chosen)
+
+
+def do_remove_members(organisation: Organisation, growers: Iterable[Grower], *, actor: User | None) -> int:
+    """Growers leave a cooperative or family farm; someone who is not a member is refused (nothing is removed)."""
+    chosen = list({g.pk: g for g in growers}.values())
+    if not chosen:
+        raise ValidationError({"members": _("请选择要移出的种植户")})
+    _check_members(organisation, chosen, actor)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        known = set(organisation.members.filter(pk__in=[g.pk for g in chosen]).values_list("pk", flat=True))
+        strangers = [g.name for g in chosen if g.pk not in known]
+        if strangers:
+            raise ValidationError(
+                {
+                    "members": _("%(names)s 不是%(org)s的成员")
+                    % {"names": "、".join(strangers), "org": organisation.name}
+                }
+            )
+        organisation.members.remove(*chosen)
+        return len(chosen)
+
+
+def do_set_members(
+    organisation: Organisation,
+    growers: Iterable[Grower],
+    *,
+    actor: User | None,
+    within: Iterable[Grower] = (),
+) -> tuple[int, int]:
+    """The members form: `growers` become exactly the members among `within` (the growers the form offered, all of
+    them when empty); members the form did not offer (another village's, out of the editor's sight) stay.
+    Returns (joined, left)."""
+    chosen = {g.pk: g for g in growers}
+    offered = {g.pk for g in within} | set(chosen)
+    with transaction.atomic():
+        current = {g.pk: g for g in organisation.members.select_related("village")}
+        join = [g for pk, g in chosen.items() if pk not in current]
+        leave = [g for pk, g in current.items() if pk not in chosen and (not within or pk in offered)]
+        if join:
+            do_add_members(organisation, join, actor=actor)
+        if leave:
+            do_remove_members(organisation, leave, actor=actor)
+        if not join and not leave:
+            require(actor, organisation.village)
+        return len(join), len(leave)
+
+
+def _agreement_values(
+    *,
+    enterprise: Model | None,
     kind: str,
     subject: str,
-    signed_on: dt.date,
-    organisation: Organisation | None = None,
-    grower: Grower | None = None,
-    volume_kg: Any = None,
-    amount_yuan: Any = None,
-) -> Agreement:
-    """带动: a leading enterprise of the enterprise registry buys from or serves a cooperative or a grower."""
+    signed_on: dt.date | None,
+    organisation: Organisation | None,
+    grower: Grower | None,
+    volume_kg: Any,
+    amount_yuan: Any,
+) -> dict[str, Any]:
     errors: dict[str, str] = {}
     if enterprise is None or enterprise.pk is None or enterprise._meta.label != queries.ENTERPRISE_MODEL:
         errors["enterprise"] = _("请选择企业名录中的企业")
+    elif not queries.is_leading(enterprise):
+        errors["enterprise"] = _("“%(name)s”在企业名录中没有“龙头企业”标签，带动协议只登记龙头企业") % {
+            "name": getattr(enterprise, "name", enterprise)
+        }
     if kind not in AgreementKind.values:
         errors["kind"] = _("请选择协议类型")
     if (organisation is None) == (grower is None):
@@ -254,30 +393,95 @@ def do_record_agreement(
     if not subject:
         errors["subject"] = _("请填写协议内容")
     volume = None if volume_kg in (None, "") else _decimal(volume_kg, "volume_kg", errors)
+    if volume is None and kind == AgreementKind.PURCHASE:
+        errors["volume_kg"] = _("收购协议请填写约定收购数量（千克）")
     amount = None if amount_yuan in (None, "") else _decimal(amount_yuan, "amount_yuan", errors)
     if signed_on is None:
         errors["signed_on"] = _("请填写签订日期")
+    elif signed_on > clock.now().date():
+        errors["signed_on"] = _("签订日期不能晚于今天")
     _raise(errors)
-    partner = organisation or grower
-    assert partner is not None
-    require(actor, partner.village)
+    assert enterprise is not None
     from django.contrib.contenttypes.models import ContentType
 
+    partner = organisation or grower
+    assert partner is not None
+    return {
+        "enterprise_type": ContentType.objects.get_for_model(enterprise),
+        "enterprise_id": enterprise.pk,
+        "enterprise_name": str(getattr(enterprise, "name", enterprise))[:100],
+        "kind": kind,
+        "organisation": organisation,
+        "grower": grower,
+        "village": partner.village,
+        "subject": subject[:200],
+        "volume_kg": None if volume is None else volume.quantize(Decimal("0.1")),
+        "amount_yuan": amount,
+        "signed_on": signed_on,
+    }
+
+
+def do_record_agreement(
+    *,
+    actor: User | None,
+    enterprise: Model | None,
+    kind: str,
+    subject: str,
+    signed_on: dt.date | None,
+    organisation: Organisation | None = None,
+    grower: Grower | None = None,
+    volume_kg: Any = None,
+    amount_yuan: Any = None,
+) -> Agreement:
+    """带动: a 龙头企业 of the enterprise registry buys from (volume required) or serves a cooperative or a grower."""
+    values = _agreement_values(
+        enterprise=enterprise,
+        kind=kind,
+        subject=subject,
+        signed_on=signed_on,
+        organisation=organisation,
+        grower=grower,
+        volume_kg=volume_kg,
+        amount_yuan=amount_yuan,
+    )
+    require(actor, values["village"])
     with transaction.atomic():
-        created: Agreement = Agreement.objects.create(
-            enterprise_type=ContentType.objects.get_for_model(enterprise),
-            enterprise_id=enterprise.pk,
-            enterprise_name=str(getattr(enterprise, "name", enterprise))[:100],
-            kind=kind,
-            organisation=organisation,
-            grower=grower,
-            village=partner.village,
-            subject=subject[:200],
-            volume_kg=volume,
-            amount_yuan=amount,
-            signed_on=signed_on,
-        )
+        created: Agreement = Agreement.objects.create(**values)
         return created
+
+
+def do_update_agreement(
+    agreement: Agreement,
+    *,
+    actor: User | None,
+    enterprise: Model | None,
+    kind: str,
+    subject: str,
+    signed_on: dt.date | None,
+    organisation: Organisation | None = None,
+    grower: Grower | None = None,
+    volume_kg: Any = None,
+    amount_yuan: Any = None,
+) -> Agreement:
+    """Correct an agreement: every field is checked again as on recording; a new partner needs the right there."""
+    require(actor, agreement.village)
+    values = _agreement_values(
+        enterprise=enterprise,
+        kind=kind,
+        subject=subject,
+        signed_on=signed_on,
+        organisation=organisation,
+        grower=grower,
+        volume_kg=volume_kg,
+        amount_yuan=amount_yuan,
+    )
+    require(actor, values["village"])
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        for field, value in values.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=[*values, "updated_at"])
+        return locked
 
 
 # -- harvests and sales -----------------------------------------------------------------------------------------
@@ -437,25 +641,87 @@ def do_adopt(technique: Technique, orchard: Orchard, *, actor: User | None, adop
         return created
 
 
-def do_create_centre(
-    *, actor: User | None, name: str, village: Node | None, venue: Venue, packages: Iterable[str]
-) -> Centre:
-    errors: dict[str, str] = {}
+def _centre_values(
+    name: str,
+    village: Node | None,
+    venue: Venue | None,
+    packages: Iterable[str],
+    errors: dict[str, str],
+    *,
+    pk: int | None = None,
+) -> tuple[str, list[str]]:
     name = (name or "").strip()
-    chosen = [p for p in Package.values if p in set(packages)]
+    wanted = set(packages or ())
+    chosen = [p for p in Package.values if p in wanted]
     if not name:
         errors["name"] = _("请填写名称")
-    if not chosen:
+    elif Centre.objects.filter(name=name[:100]).exclude(pk=pk or 0).exists():
+        errors["name"] = _("已有同名的孵化中心")
+    if wanted - set(Package.values):
+        errors["packages"] = _("套餐只能是仓播、村播、云播")
+    elif not chosen:
         errors["packages"] = _("请至少选择一种套餐（仓播、村播、云播）")
     _check_village(village, errors)
+    if venue is not None and village is not None and "village" not in errors:
+        if not venue.is_active:
+            errors["venue"] = _("该场地已停用")
+        elif not (venue.node.path.startswith(village.path) or village.path.startswith(venue.node.path)):
+            errors["venue"] = _("场地“%(venue)s”不在%(village)s") % {
+                "venue": venue.name,
+                "village": village.name,
+            }
+    return name, chosen
+
+
+def do_create_centre(
+    *,
+    actor: User | None,
+    name: str,
+    village: Node | None,
+    venue: Venue | None = None,
+    packages: Iterable[str],
+    address: str = "",
+) -> Centre:
+    """An incubation centre at a venue of the activities app; without one, its own venue is created in the village
+    (the centre is a venue: trainings held there are the engine's events at it, decision 0054)."""
+    errors: dict[str, str] = {}
+    name, chosen = _centre_values(name, village, venue, packages, errors)
     _raise(errors)
     assert village is not None  # _check_village refused a missing one
     require(actor, village)
     with transaction.atomic():
+        if venue is None:
+            from minsheng.activities.choices import VenueKind
+
+            venue = events.do_create_venue(
+                actor=None, node=village, name=name[:100], kind=VenueKind.OTHER, address=address
+            )
         created: Centre = Centre.objects.create(
             name=name[:100], village=village, venue=venue, packages=chosen
         )
         return created
+
+
+def do_update_centre(
+    centre: Centre,
+    *,
+    actor: User | None,
+    name: str,
+    packages: Iterable[str],
+    venue: Venue | None = None,
+) -> Centre:
+    """Rename a centre, change its packages or move it to another venue of its village (the village stays)."""
+    require(actor, centre.village)
+    errors: dict[str, str] = {}
+    name, chosen = _centre_values(name, centre.village, venue, packages, errors, pk=centre.pk)
+    _raise(errors)
+    with transaction.atomic():
+        locked = Centre.objects.select_for_update().get(pk=centre.pk)
+        locked.name, locked.packages = name[:100], chosen
+        if venue is not None:
+            locked.venue = venue
+        locked.save(update_fields=["name", "packages", "venue", "updated_at"])
+        return locked
 
 
 def do_schedule_training(

@@ -18,3 +18,4 @@ class ClusterConfig(AppConfig):
         register(_("采收与销售登记"), "cluster:entry", "sheet", "cluster.record", order=23.7)
         register(_("技术与培训"), "cluster:techniques", "flag", "cluster.view", order=23.8)
         register(_("电商直播"), "cluster:sellers", "building", "cluster.view", order=23.9)
+        register(_("合作社与龙头带动"), "cluster:organisations", "link", "cluster.view", order=23.65)

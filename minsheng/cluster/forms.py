@@ -8,7 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import clock
 
-from .choices import Channel, Grade, Package, Platform, TrainingKind, Variety
+from .choices import (
+    PACKAGE_OFFERS,
+    AgreementKind,
+    Channel,
+    Grade,
+    OrgKind,
+    Package,
+    Platform,
+    TrainingKind,
+    Variety,
+)
 
 
 class DateInput(forms.DateInput):
@@ -60,10 +70,22 @@ class SaleForm(forms.Form):
     )
     sold_on = forms.DateField(label=_("销售日期"), widget=DateInput)
     buyer = forms.CharField(label=_("买方"), max_length=100, required=False)
+    seller = forms.ModelChoiceField(
+        queryset=None,
+        label=_("带货达人"),
+        required=False,
+        empty_label="—",
+        help_text=_("直播销售时选择卖货的达人（有直播记录的人）"),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sellers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sold_on"].initial = clock.now().date()
+        if sellers is None:
+            del self.fields["seller"]
+        else:
+            self.fields["seller"].queryset = sellers
+            self.fields["seller"].label_from_instance = lambda g: f"{g.name}（{g.village.name}）"
 
 
 class GrowerForm(forms.Form):
@@ -76,6 +98,17 @@ class GrowerForm(forms.Form):
     )
     variety = forms.ChoiceField(label=_("主栽品种"), choices=Variety.choices)
     planted_year = forms.IntegerField(label=_("栽植年份"), min_value=1950, max_value=2100)
+    lat = forms.FloatField(
+        label=_("果园纬度"),
+        required=False,
+        help_text=_("可选；村有边界时须在村界之内"),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )
+    lng = forms.FloatField(
+        label=_("果园经度"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )
 
     def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,3 +177,94 @@ class TrainingForm(forms.Form):
         self.fields["village"].queryset = villages
         self.fields["technique"].queryset = techniques
         self.fields["centre"].queryset = centres
+
+
+class OrganisationForm(forms.Form):
+    """A cooperative or family farm and its members (growers the editor may keep records for)."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=OrgKind.choices)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    village = forms.ModelChoiceField(queryset=None, label=_("所在村"), empty_label=_("请选择村"))
+    leader = forms.CharField(label=_("负责人"), max_length=50, required=False)
+    members = forms.ModelMultipleChoiceField(
+        queryset=None, label=_("成员"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, villages=None, growers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["members"].queryset = growers
+        self.fields["members"].label_from_instance = lambda g: f"{g.name}（{g.village.name}）"
+
+
+class AgreementForm(forms.Form):
+    """带动: a 龙头企业 with a cooperative/family farm or a grower — purchase (volume) or service."""
+
+    enterprise = forms.TypedChoiceField(label=_("龙头企业"), coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("协议类型"), choices=AgreementKind.choices)
+    organisation = forms.ModelChoiceField(
+        queryset=None,
+        label=_("带动的合作社/家庭农场"),
+        required=False,
+        empty_label="—",
+        help_text=_("与下方的种植户二选一"),
+    )
+    grower = forms.ModelChoiceField(queryset=None, label=_("或带动的种植户"), required=False, empty_label="—")
+    subject = forms.CharField(label=_("内容"), max_length=200, help_text=_("收购什么、提供什么服务"))
+    volume_kg = forms.DecimalField(
+        label=_("约定数量（千克）"),
+        required=False,
+        max_digits=12,
+        decimal_places=1,
+        help_text=_("收购协议必填"),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
+    )
+    amount_yuan = forms.DecimalField(
+        label=_("金额（元）"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+    signed_on = forms.DateField(label=_("签订日期"), widget=DateInput)
+
+    def __init__(self, *args, enterprises=(), organisations=None, growers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].choices = [
+            ("", _("请选择龙头企业")),
+            *[(e.pk, e.name) for e in enterprises],
+        ]
+        self.fields["organisation"].queryset = organisations
+        self.fields["grower"].queryset = growers
+        self.fields["grower"].label_from_instance = lambda g: f"{g.name}（{g.village.name}）"
+        self.fields["signed_on"].initial = clock.now().date()
+
+
+class CentreForm(forms.Form):
+    """An incubation centre: its venue (an activities venue of the village, or a new one) and its packages."""
+
+    name = forms.CharField(label=_("名称"), max_length=100)
+    village = forms.ModelChoiceField(queryset=None, label=_("所在村"), empty_label=_("请选择村"))
+    venue = forms.ModelChoiceField(
+        queryset=None,
+        label=_("场地"),
+        required=False,
+        empty_label=_("新建场地（以中心名称命名）"),
+        help_text=_("已在活动场地中登记的直播基地可直接选择"),
+    )
+    address = forms.CharField(label=_("地址（新建场地时）"), max_length=200, required=False)
+    packages = forms.MultipleChoiceField(
+        label=_("服务套餐"), choices=Package.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, villages=None, venues=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venues
+        self.fields["venue"].label_from_instance = lambda v: f"{v.name}（{v.node.name}）"
+        self.fields["packages"].choices = [(p.value, f"{p.label}：{PACKAGE_OFFERS[p]}") for p in Package]
+        if editing:
+            del self.fields["village"]
+            del self.fields["address"]
+            self.fields["venue"].empty_label = _("不变")
+        else:
+            self.fields["village"].queryset = villages

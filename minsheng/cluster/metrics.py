@@ -19,7 +19,7 @@ from minsheng.core import metrics as registry
 
 from . import queries
 from .choices import ONLINE_CHANNELS, Channel
-from .models import Agreement, Grower, Orchard, Sale, StreamSession, Technique, Training
+from .models import Agreement, Centre, Grower, Orchard, Organisation, Sale, StreamSession, Technique, Training
 
 U = registry.Unit
 VIEW = "cluster.view"
@@ -61,6 +61,16 @@ def sessions(scope: registry.Scope) -> QuerySet:
 
 def agreements(scope: registry.Scope) -> QuerySet:
     qs = Agreement.objects.visible_to(scope.viewer, VIEW).filter(signed_on__lte=scope.end)
+    return _in_node(qs, scope.node, "village__path")
+
+
+def organisations(scope: registry.Scope) -> QuerySet:
+    qs = Organisation.objects.visible_to(scope.viewer, VIEW).filter(created_at__date__lte=scope.end)
+    return _in_node(qs, scope.node, "village__path")
+
+
+def centres(scope: registry.Scope) -> QuerySet:
+    qs = Centre.objects.visible_to(scope.viewer, VIEW).filter(created_at__date__lte=scope.end)
     return _in_node(qs, scope.node, "village__path")
 
 
@@ -323,6 +333,26 @@ METRICS = [
         domain="cluster",
         compute=driven_count,
         rows=driven,
+        higher_is_better=True,
+    ),
+    registry.Metric(
+        code="cluster.organisations",
+        name=_("合作社与家庭农场"),
+        definition=_("期末在册的樱桃专业合作社和家庭农场个数"),
+        unit=U.COUNT,
+        domain="cluster",
+        compute=lambda scope: organisations(scope).count(),
+        rows=organisations,
+        higher_is_better=True,
+    ),
+    registry.Metric(
+        code="cluster.centres",
+        name=_("带货达人孵化中心"),
+        definition=_("期末在册的电商直播孵化中心个数（各有其场地和仓播、村播、云播套餐）"),
+        unit=U.COUNT,
+        domain="cluster",
+        compute=lambda scope: centres(scope).count(),
+        rows=centres,
         higher_is_better=True,
     ),
 ]

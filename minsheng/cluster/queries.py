@@ -12,6 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet, Sum
+from shapely.geometry import Point, shape
 
 from .choices import TrainingKind
 from .models import Grower, Sale, StreamSession, Technique
@@ -62,6 +63,49 @@ def leading_enterprises() -> QuerySet | list[Any]:
     if enterprise is None:
         return []
     return enterprise.objects.filter(tags__name=LEADING_TAG).order_by("name").distinct()
+
+
+def enterprise(pk: Any) -> Any:
+    """One enterprise of the registry by id (None when there is none, or no enterprise app): the API's reference."""
+    model = _model(ENTERPRISE_MODEL)
+    try:
+        return None if model is None else model.objects.filter(pk=int(pk)).first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def is_leading(obj: Any) -> bool:
+    """An enterprise of the registry tagged 龙头企业 (decision 0055)."""
+    return obj._meta.label == ENTERPRISE_MODEL and obj.tags.filter(name=LEADING_TAG).exists()
+
+
+def boundary(village: Any) -> Any:
+    """The village's boundary as a shapely shape, or None when its geometry is absent or only a point."""
+    geometry = village.geometry
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        return None
+    return shape(geometry)
+
+
+def outside_boundary(village: Any, lat: float, lng: float) -> tuple[bool, Any]:
+    """(outside, where): whether the point lies outside the village's boundary (never, when it has none), and then
+    which other village of the same 街道/乡镇 holds it (None: no village's boundary does)."""
+    from minsheng.org.choices import NodeKind
+    from minsheng.org.models import Node
+
+    own = boundary(village)
+    point = Point(lng, lat)
+    if own is None or own.covers(point):
+        return False, None
+    parent = village.path[: -village.steplen]
+    others = Node.objects.filter(
+        kind=NodeKind.VILLAGE, path__startswith=parent, geometry__isnull=False
+    ).exclude(pk=village.pk)
+    for other in others.order_by("path"):
+        shape_ = boundary(other)
+        if shape_ is not None and shape_.covers(point):
+            return True, other
+    return True, None
 
 
 def adopted_orchards(technique: Technique, orchards: QuerySet) -> QuerySet:

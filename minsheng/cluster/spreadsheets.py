@@ -39,6 +39,13 @@ class ClusterResource(OrgResource):
             raise CellError(_("应填写大于 0 的数"))
         return number
 
+    def parse_coordinate(self, value: Any, column: Column) -> float:
+        """A latitude or longitude in decimal degrees (its range and the village's boundary are the action's)."""
+        try:
+            return float(read_text(value).replace(",", ""))
+        except ValueError:
+            raise CellError(_("应填写以度为单位的数字，如 36.5123")) from None
+
     def parse_int(self, value: Any, column: Column) -> int:
         number = self.parse_decimal(value, column)
         if number != number.to_integral_value():
@@ -61,6 +68,8 @@ class OrchardResource(ClusterResource):
         Column(N_("主栽品种"), "variety", kind="choice", choices=Variety, required=True, width=10),
         Column(N_("栽植年份"), "planted_year", kind="int", required=True, width=10),
         Column(N_("类型"), "kind", kind="choice", choices=OrchardKind, blank=OrchardKind.OPEN_FIELD, width=8),
+        Column(N_("纬度"), "lat", kind="coordinate", width=10, help=N_("可选；村有边界时须在村界之内")),
+        Column(N_("经度"), "lng", kind="coordinate", width=10),
     )
     example = {
         "grower_name": "王建国",
@@ -86,6 +95,8 @@ class OrchardResource(ClusterResource):
             "variety": obj.get_variety_display(),
             "planted_year": obj.planted_year,
             "kind": obj.get_kind_display(),
+            "lat": obj.lat,
+            "lng": obj.lng,
         }
 
     def save(self, row: dict[str, Any]) -> None:
@@ -111,6 +122,8 @@ class OrchardResource(ClusterResource):
             planted_year=row["planted_year"],
             village=village,
             kind=row["kind"] or OrchardKind.OPEN_FIELD,
+            lat=row.get("lat"),
+            lng=row.get("lng"),
         )
 
 

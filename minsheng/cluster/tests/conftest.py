@@ -92,3 +92,18 @@ def cw(world, password, time_machine) -> CherryWorld:
         centre=centre,
         live_class=live_class,
     )
+
+
+def make_enterprise(name: str, code: str, node: Any, *, leading: bool = True) -> Any:
+    """An enterprise of the registry, tagged 龙头企业 unless `leading=False`."""
+    from minsheng.enterprise import reference
+    from minsheng.enterprise.models import Enterprise, EnterpriseTag, Industry
+
+    reference.load(apps)
+    enterprise = Enterprise.objects.create(
+        credit_code=code, name=name, industry=Industry.objects.get(code="C"), size="large", node=node
+    )
+    if leading:
+        tag, _ = EnterpriseTag.objects.get_or_create(name="龙头企业")
+        enterprise.tags.add(tag)
+    return enterprise

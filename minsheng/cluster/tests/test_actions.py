@@ -8,6 +8,8 @@ from minsheng.cluster import actions, queries
 from minsheng.cluster.choices import AgreementKind, Channel, Grade, OrgKind, Platform, TrainingKind, Variety
 from minsheng.core.errors import IllegalTransition
 
+from .conftest import make_enterprise
+
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 7, 1)
 
@@ -229,8 +231,6 @@ def test_session_for_untrained_refused_then_seller(cw):
 
 
 def test_organisation_members_and_agreement(cw):
-    from minsheng.enterprise.models import Enterprise
-
     coop = actions.do_create_organisation(
         actor=cw.supervisor,
         kind=OrgKind.COOPERATIVE,
@@ -239,25 +239,14 @@ def test_organisation_members_and_agreement(cw):
         leader="王建国",
     )
     assert actions.do_add_members(coop, [cw.grower], actor=cw.supervisor) == 1
-    assert actions.do_add_members(coop, [cw.grower], actor=cw.supervisor) == 0
+    with pytest.raises(ValidationError) as e:  # already a member: refused, not silently skipped
+        actions.do_add_members(coop, [cw.grower], actor=cw.supervisor)
+    assert "已是" in e.value.message_dict["members"][0]
     with pytest.raises(ValidationError):
         actions.do_create_organisation(
             actor=cw.supervisor, kind=OrgKind.COOPERATIVE, name="月庄樱桃专业合作社", village=cw.yuezhuang
         )
-    from django.apps import apps
-
-    from minsheng.enterprise import reference
-
-    reference.load(apps)
-    from minsheng.enterprise.models import Industry
-
-    ent = Enterprise.objects.create(
-        credit_code="91370724MA0000001X",
-        name="第一春食品",
-        industry=Industry.objects.get(code="C"),
-        size="medium",
-        node=cw.w.street,
-    )
+    ent = make_enterprise("第一春食品", "91370724MA0000001X", cw.w.street)
     a = actions.do_record_agreement(
         actor=cw.supervisor,
         enterprise=ent,

@@ -108,3 +108,93 @@ def test_cluster_page_at_1366(cw, browser, live_server, time_machine):
         page.goto(path)
         page.screenshot(path=str(SHOTS / f"{name}-1366.png"), full_page=True)
     assert not errors
+
+
+def test_cooperative_with_members_on_a_phone_and_the_lists_at_1366(cw, browser, live_server, time_machine):
+    from minsheng.cluster.choices import AgreementKind, OrgKind
+    from minsheng.cluster.models import Organisation
+
+    from .conftest import make_enterprise
+
+    li = actions.do_register_grower(actor=None, name="李秀英", phone="13800000022", village=cw.yuezhuang)
+    for n, name in enumerate(("张桂兰", "刘志强", "陈玉梅", "杨国庆")):
+        actions.do_register_grower(actor=None, name=name, phone=f"1380000010{n}", village=cw.yuezhuang)
+    time_machine.move_to(NOW, tick=True)
+    page, errors = _page(browser, live_server.url, 375, 812, cw.supervisor, phone=True)
+    page.goto("/cluster/organisations/")
+    page.click("text=登记合作社/家庭农场")
+    page.wait_for_url("**/organisations/new/")
+    page.select_option("select[name=kind]", OrgKind.COOPERATIVE)
+    page.fill("input[name=name]", "临朐县月庄大樱桃专业合作社")
+    page.select_option("select[name=village]", str(cw.yuezhuang.pk))
+    page.fill("input[name=leader]", "王建国")
+    page.fill("[data-member-filter]", "李")
+    assert page.locator(".cl-member:visible").count() == 1  # the filter narrows the checklist
+    page.check(f"input[name=members][value='{li.pk}']")
+    page.fill("[data-member-filter]", "")
+    page.check(f"input[name=members][value='{cw.grower.pk}']")
+    assert "2" in page.inner_text("[data-member-count]")
+    page.screenshot(path=str(SHOTS / "organisation-new-375.png"), full_page=True)
+    page.mouse.wheel(0, 2000)
+    page.screenshot(path=str(SHOTS / "organisation-new-375-bottom.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.click("button[type=submit].btn-primary")
+    page.wait_for_url("**/organisations/?q=*")
+    coop = Organisation.objects.get()
+    assert set(coop.members.all()) == {cw.grower, li}
+    assert "临朐县月庄大樱桃专业合作社" in page.inner_text("main")
+    page.screenshot(path=str(SHOTS / "organisations-375.png"), full_page=True)
+    page.mouse.wheel(0, 2000)
+    page.screenshot(path=str(SHOTS / "organisations-375-bottom.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    for path, name in (
+        ("/cluster/agreements/new/", "agreement-new"),
+        ("/cluster/centres/new/", "centre-new"),
+    ):
+        page.goto(path)
+        page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    assert not errors
+
+    for n in range(6):
+        farm = actions.do_create_organisation(
+            actor=None,
+            kind=OrgKind.FAMILY_FARM if n % 2 else OrgKind.COOPERATIVE,
+            name=f"衡里炉{n + 1}号家庭农场" if n % 2 else f"衡里炉樱桃合作社{n + 1}",
+            village=cw.henglilu,
+            leader="赵四",
+        )
+        if n == 0:
+            ent = make_enterprise("千喜鹤", "91370724MA0000003X", cw.w.street)
+            actions.do_record_agreement(
+                actor=None,
+                enterprise=ent,
+                kind=AgreementKind.PURCHASE,
+                subject="收购加工级大樱桃",
+                signed_on=NOW.date(),
+                organisation=farm,
+                volume_kg="120000",
+                amount_yuan="960000",
+            )
+            actions.do_record_agreement(
+                actor=None,
+                enterprise=ent,
+                kind=AgreementKind.SERVICE,
+                subject="冷链仓储与分拣服务",
+                signed_on=NOW.date(),
+                organisation=coop,
+            )
+    page, errors = _page(browser, live_server.url, 1366, 900, cw.cadre)
+    page.goto("/cluster/organisations/")
+    assert page.locator("table.cl-rows tbody tr").count() == 7
+    page.screenshot(path=str(SHOTS / "organisations-1366.png"), full_page=True)
+    page.click("text=龙头企业带动协议")
+    page.wait_for_url("**/agreements/")
+    assert page.locator("table.cl-rows tbody tr").count() == 2
+    page.screenshot(path=str(SHOTS / "agreements-1366.png"), full_page=True)
+    page.goto("/cluster/centres/")
+    page.screenshot(path=str(SHOTS / "centres-1366.png"), full_page=True)
+    page.goto(f"/cluster/organisations/{coop.pk}/edit/")
+    assert page.locator("input[name=members]:checked").count() == 2
+    page.screenshot(path=str(SHOTS / "organisation-edit-1366.png"), full_page=True)
+    assert not errors

@@ -7,6 +7,8 @@ from minsheng.cluster import actions
 from minsheng.cluster.choices import AgreementKind, Channel, Grade, OrgKind, Platform, TrainingKind
 from minsheng.core import metrics as registry
 
+from .conftest import make_enterprise
+
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 7, 1)
 
@@ -17,11 +19,6 @@ def v(code, cw, node=None):
 
 
 def test_every_figure_from_records(cw):
-    from django.apps import apps
-
-    from minsheng.enterprise import reference
-    from minsheng.enterprise.models import Enterprise, Industry
-
     other = actions.do_register_grower(
         actor=cw.supervisor_b, name="刘八", phone="13800000022", village=cw.henglilu
     )
@@ -67,14 +64,7 @@ def test_every_figure_from_records(cw):
         sales_yuan="25000",
     )
     assert v("cluster.sellers", cw) == 1 and float(v("cluster.stream_sales", cw)) == 2.5
-    reference.load(apps)
-    ent = Enterprise.objects.create(
-        credit_code="91370724MA0000002X",
-        name="千喜鹤",
-        industry=Industry.objects.get(code="C"),
-        size="large",
-        node=cw.w.street,
-    )
+    ent = make_enterprise("千喜鹤", "91370724MA0000002X", cw.w.street)
     coop = actions.do_create_organisation(
         actor=None, kind=OrgKind.COOPERATIVE, name="衡里炉樱桃合作社", village=cw.henglilu
     )
@@ -88,6 +78,8 @@ def test_every_figure_from_records(cw):
         organisation=coop,
     )
     assert v("cluster.agreements", cw) == 1 and v("cluster.driven_growers", cw) == 1
+    assert v("cluster.organisations", cw) == 1 and v("cluster.centres", cw) == 1
+    assert v("cluster.centres", cw, node=cw.henglilu) == 0  # the fixture's centre is 月庄's
     # a supervisor sees only their village
     scope = registry.Scope(viewer=cw.supervisor, start=dt.date(2026, 1, 1), end=TODAY)
     assert registry.value("cluster.area", scope) == 12.5

@@ -97,3 +97,30 @@ def test_io_pages(cw, client_for):
     assert sup.get("/cluster/io/cluster-harvests/import/").status_code == 200
     assert sup.get("/cluster/io/nope/export/").status_code == 404
     assert client_for(cw.leader).get("/cluster/io/cluster-harvests/import/").status_code == 403
+
+
+def test_orchard_import_checks_locations_against_the_village_boundary(cw):
+    from minsheng.org.models import Node
+
+    ring = [[118.50, 36.50], [118.52, 36.50], [118.52, 36.52], [118.50, 36.52], [118.50, 36.50]]
+    Node.objects.filter(pk=cw.yuezhuang.pk).update(geometry={"type": "Polygon", "coordinates": [ring]})
+    headers = [*ORCHARD_HEADERS, "纬度", "经度"]
+    inside = ["李红", "13900000001", "月庄村", "李家南园", 8.5, "红灯", 2014, "露地", 36.51, 118.51]
+    outside = ["李红", "13900000001", "月庄村", "李家北园", 2, "美早", 2018, "", 36.9, 118.9]
+    report = import_workbook(OrchardResource(cw.supervisor), _file(headers, inside, outside))
+    assert not report.ok and report.imported == 0
+    assert any("不在任何村" in str(e) for e in report.errors), [str(e) for e in report.errors]
+    report = import_workbook(
+        OrchardResource(cw.supervisor), _file(headers, inside, [*outside[:8], "北纬", ""])
+    )
+    assert not report.ok
+    report = import_workbook(OrchardResource(cw.supervisor), _file(headers, inside))
+    assert report.ok, [str(e) for e in report.errors]
+    orchard = Orchard.objects.get(name="李家南园")
+    assert (orchard.lat, orchard.lng) == (36.51, 118.51)
+    out = io.BytesIO()
+    export_workbook(OrchardResource(cw.supervisor), out)
+    out.seek(0)
+    exported = load_workbook(out).active
+    header = [c.value for c in exported[1]]
+    assert "纬度" in header and 36.51 in [c.value for row in exported.iter_rows(min_row=2) for c in row]

@@ -23,12 +23,12 @@ from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.choices import NodeKind
 from minsheng.org.models import Node
 
-from . import actions, queries
-from .choices import CHANNEL_COLORS, PACKAGE_OFFERS, Channel, Package, Platform, TrainingKind, Variety
-from .demo import DEMO_NOTE
-from .forms import AdoptionForm, GrowerForm, HarvestForm, SaleForm, SessionForm, TrainingForm
-from .metrics import METRICS
-from .models import Agreement, Centre, Grower, Harvest, Orchard, Sale, StreamSession, Technique, Training
+from .. import actions, queries
+from ..choices import CHANNEL_COLORS, PACKAGE_OFFERS, Channel, Package, Platform, TrainingKind, Variety
+from ..demo import DEMO_NOTE
+from ..forms import AdoptionForm, GrowerForm, HarvestForm, SaleForm, SessionForm, TrainingForm
+from ..metrics import METRICS
+from ..models import Agreement, Centre, Grower, Harvest, Orchard, Sale, StreamSession, Technique, Training
 
 VIEW = "cluster.view"
 RECORD = "cluster.record"
@@ -46,10 +46,8 @@ GROUPS = [
             "cluster.trained_growers",
         ],
     ),
-    (
-        _("电商直播与龙头带动"),
-        ["cluster.sellers", "cluster.stream_sales", "cluster.agreements", "cluster.driven_growers"],
-    ),
+    (_("电商直播"), ["cluster.sellers", "cluster.stream_sales", "cluster.centres"]),
+    (_("龙头带动与合作社"), ["cluster.agreements", "cluster.driven_growers", "cluster.organisations"]),
 ]
 
 
@@ -182,6 +180,8 @@ def grower_new(request: HttpRequest) -> HttpResponse:
                         area_mu=d["area_mu"],
                         variety=d["variety"],
                         planted_year=d["planted_year"],
+                        lat=d["lat"],
+                        lng=d["lng"],
                     )
                 return redirect("cluster:growers")
             except (ValidationError, PermissionDenied) as exc:
@@ -236,7 +236,8 @@ def sale_new(request: HttpRequest, pk: int) -> HttpResponse:
     harvest = get_visible_or_404(
         Harvest.objects.select_related("orchard__grower"), request.user, RECORD, pk=pk
     )
-    form = SaleForm(request.POST or None)
+    sellers = queries.sellers(Grower.objects.visible_to(request.user, VIEW).select_related("village"))
+    form = SaleForm(request.POST or None, sellers=sellers.order_by("name", "pk"))
     status = 200
     if request.method == "POST":
         status = 400
@@ -252,6 +253,7 @@ def sale_new(request: HttpRequest, pk: int) -> HttpResponse:
                     price=d["price"],
                     sold_on=d["sold_on"],
                     buyer=d["buyer"],
+                    seller=d.get("seller"),
                 )
                 return redirect("cluster:sale_new", pk=harvest.pk)
             except (ValidationError, PermissionDenied) as exc:
@@ -326,7 +328,7 @@ def sellers(request: HttpRequest) -> HttpResponse:
 def io_index(request: HttpRequest) -> HttpResponse:
     from minsheng.core.spreadsheet import MAX_FILE_BYTES, MAX_ROWS
 
-    from .spreadsheets import TABLES
+    from ..spreadsheets import TABLES
 
     _require(request.user, VIEW)
     rows = []

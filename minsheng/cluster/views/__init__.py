@@ -1,0 +1,50 @@
+"""The cluster's pages: `season` (figures, growers and orchards, the phone entry of harvests and sales, techniques,
+trainings, sellers, xlsx) and `partners` (cooperatives and family farms, 带动 agreements, incubation centres)."""
+
+from .partners import (
+    agreement_edit,
+    agreement_new,
+    agreements,
+    centre_edit,
+    centre_new,
+    centres,
+    organisation_edit,
+    organisation_new,
+    organisations,
+)
+from .season import (
+    adoption_new,
+    entry,
+    grower_new,
+    growers,
+    home,
+    io_index,
+    sale_new,
+    sellers,
+    session_new,
+    techniques,
+    training_new,
+)
+
+__all__ = [
+    "adoption_new",
+    "agreement_edit",
+    "agreement_new",
+    "agreements",
+    "centre_edit",
+    "centre_new",
+    "centres",
+    "entry",
+    "grower_new",
+    "growers",
+    "home",
+    "io_index",
+    "organisation_edit",
+    "organisation_new",
+    "organisations",
+    "sale_new",
+    "session_new",
+    "sellers",
+    "techniques",
+    "training_new",
+]
