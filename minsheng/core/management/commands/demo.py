@@ -8,9 +8,11 @@ history in the background while the server already answers.
 
 import importlib
 import time
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
@@ -64,6 +66,11 @@ class Command(BaseCommand):
             logins.extend(module.load(self.stdout) or [])
         for builder in builders:
             logins.extend(builder.add_streets(self.stdout, streets, cases_per_street))
+        if not skip and not only and streets == 1:
+            # The whole demo is in: a warm `minsheng run` need not start the background history again.
+            from .run import COMPLETE_MARK
+
+            (Path(settings.VAR_DIR) / COMPLETE_MARK).write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪（{time.monotonic() - started:.1f} 秒）"))
         if logins:
             self.stdout.write("演示账号（所有账号密码相同，仅用于演示）：")
