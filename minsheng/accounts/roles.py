@@ -195,7 +195,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     R.VILLAGE_SUPERVISOR: frozenset(
         {
-            "org.view",
             *_CASE_FIELD,
             "agri.view",
             "agri.record",
@@ -205,8 +204,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cluster.record",
         }
     ),
-    R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD, "enterprise.view", "enterprise.manage"}),
-    R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle", *_DELIBERATION_FIELD}),
+    # Their work is their villages' produce, their enterprises, their 小区's cases and meetings — not the population
+    # registries (decision 0060): none of these three holds org.view.
+    R.ENTERPRISE_OFFICER: frozenset({*_CASE_FIELD, "enterprise.view", "enterprise.manage"}),
+    R.PROPERTY_STAFF: frozenset({"cases.view", "cases.handle", *_DELIBERATION_FIELD}),
     R.RESIDENT: frozenset(),
     R.MEDIATION_STAFF: frozenset(
         {"org.view", "org.view_pii", *_CASE_DESK, *_MEDIATION_ALL} - {"petition.approve"}
