@@ -25,6 +25,13 @@ class Command(BaseCommand):
             "--only", action="append", default=[], metavar="APP", help="只加载这些应用的演示数据"
         )
         parser.add_argument(
+            "--first",
+            action="append",
+            default=[],
+            metavar="APP",
+            help="先加载这些应用的演示数据，再按顺序加载其余的（make run 在后台先加载农业）",
+        )
+        parser.add_argument(
             "--streets",
             type=int,
             default=1,
@@ -38,8 +45,9 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, skip: Any, only: Any, streets: Any, cases_per_street: Any, **options: Any
     ) -> None:
+        first = options.get("first") or []
         labels = {c.label for c in apps.get_app_configs() if c.name.startswith("minsheng.")}
-        unknown = (set(skip) | set(only)) - labels
+        unknown = (set(skip) | set(only) | set(first)) - labels
         if unknown:
             raise CommandError(f"未知应用：{', '.join(sorted(unknown))}（可选：{', '.join(sorted(labels))}）")
         started = time.monotonic()
@@ -60,7 +68,10 @@ class Command(BaseCommand):
                 builder.prepare_county(self.stdout)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        for label, module in demos.items():
+        ordered = sorted(
+            demos.items(), key=lambda item: item[0] not in first
+        )  # stable: the rest keep their order
+        for label, module in ordered:
             if label in skip or (only and label not in only):
                 continue
             logins.extend(module.load(self.stdout) or [])
