@@ -32,6 +32,8 @@ def test_the_background_history_starts_once_then_never_again(settings, tmp_path)
     try:
         assert (tmp_path / run.HISTORY_LOG).exists()
         assert "demo --first agri" in " ".join(process.args)  # agriculture first, then the rest
+        assert run.history_running()
+        assert run.Command().start_history() is None  # not a second one beside it
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(30)

@@ -23,6 +23,7 @@ from django.db.migrations.executor import MigrationExecutor
 #: Written by a full `minsheng demo` when it has finished; a warm `minsheng run` then starts no history.
 COMPLETE_MARK = "demo-complete"
 HISTORY_LOG = "demo-history.log"
+HISTORY_PID = "demo-history.pid"
 
 
 def pending_migrations(database: str = DEFAULT_DB_ALIAS) -> int:
@@ -37,6 +38,16 @@ def _ignore_interrupt() -> None:
 
 def history_complete() -> bool:
     return (Path(settings.VAR_DIR) / COMPLETE_MARK).exists()
+
+
+def history_running() -> bool:
+    """A history an earlier `minsheng run` started still runs (Ctrl+C stops the server, not the history): a second
+    one beside it would load the later apps twice."""
+    try:
+        pid = int((Path(settings.VAR_DIR) / HISTORY_PID).read_text())
+        return "demo" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except (OSError, ValueError):
+        return False
 
 
 class Command(BaseCommand):
@@ -59,7 +70,7 @@ class Command(BaseCommand):
 
     def start_history(self) -> subprocess.Popen[bytes] | None:
         """The rest of the demo, in a background process; its output goes to var/demo-history.log."""
-        if history_complete():
+        if history_complete() or history_running():
             return None
         var = Path(settings.VAR_DIR)
         var.mkdir(parents=True, exist_ok=True)
@@ -74,5 +85,6 @@ class Command(BaseCommand):
                 # Ctrl+C stops the server, not the history: it is not resumable, and the next run serves it whole.
                 preexec_fn=_ignore_interrupt,
             )
+        (var / HISTORY_PID).write_text(str(process.pid))
         self.stdout.write(f"演示历史在后台生成（进度见工作台，输出见 {var / HISTORY_LOG}）")
         return process
