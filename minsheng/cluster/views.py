@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minsheng.core import metrics as registry
 from minsheng.core.errors import IllegalTransition
@@ -34,10 +35,13 @@ VIEW = "cluster.view"
 RECORD = "cluster.record"
 
 GROUPS = [
-    (_("面积与产值"), ["cluster.area", "cluster.growers", "cluster.output_value", "cluster.sales_volume"]),
-    (_("销售渠道"), ["cluster.online_share", "cluster.enterprise_share"]),
     (
-        _("技术与培训"),
+        gettext_lazy("面积与产值"),
+        ["cluster.area", "cluster.growers", "cluster.output_value", "cluster.sales_volume"],
+    ),
+    (gettext_lazy("销售渠道"), ["cluster.online_share", "cluster.enterprise_share"]),
+    (
+        gettext_lazy("技术与培训"),
         [
             "cluster.techniques",
             "cluster.adoption_rate",
@@ -47,7 +51,7 @@ GROUPS = [
         ],
     ),
     (
-        _("电商直播与龙头带动"),
+        gettext_lazy("电商直播与龙头带动"),
         ["cluster.sellers", "cluster.stream_sales", "cluster.agreements", "cluster.driven_growers"],
     ),
 ]
