@@ -193,6 +193,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             *_DELIBERATION_FIELD,
         }
     ),
+    # A village supervisor's work is their villages' produce and growers, not the population registries (0060).
     R.VILLAGE_SUPERVISOR: frozenset(
         {
             *_CASE_FIELD,
@@ -204,9 +205,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cluster.record",
         }
     ),
-    # Their work is their villages' produce, their enterprises, their 小区's cases and meetings — not the population
-    # registries (decision 0060): none of these three holds org.view.
-    R.ENTERPRISE_OFFICER: frozenset({*_CASE_FIELD, "enterprise.view", "enterprise.manage"}),
+    # An officer names the 包靠干部 and 责任人 and the place of a project: the people and places pickers need org.view.
+    R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD, "enterprise.view", "enterprise.manage"}),
+    # Their work is their 小区's cases and meetings — not the population registries (decision 0060).
     R.PROPERTY_STAFF: frozenset({"cases.view", "cases.handle", *_DELIBERATION_FIELD}),
     R.RESIDENT: frozenset(),
     R.MEDIATION_STAFF: frozenset(

@@ -86,7 +86,8 @@ MENUS = {
     """),
     Role.ENTERPRISE_OFFICER: _words("""
         core:home insights:efficiency?mine=1 cases:todo cases:create cases:map enterprise:home enterprise:list
-        enterprise:board enterprise:ledger enterprise:events notifications:inbox
+        enterprise:board enterprise:ledger enterprise:events org:tree org:grid_list org:grid_map org:resident_list
+        org:household_list org:party_list org:property_list org:assignment_list notifications:inbox
     """),
     Role.PROPERTY_STAFF: _words("""
         core:home insights:efficiency?mine=1 cases:todo cases:map deliberation:meetings deliberation:my_round
@@ -170,3 +171,15 @@ def test_property_staff_keep_their_cases_their_estate_and_their_meetings_but_no_
     # The population registry is not theirs: its list shows them nobody.
     assert Resident.objects.visible_to(staff).count() == 0
     assert not staff.has_cap("org.view")
+
+
+def test_a_supervisor_without_the_registries_still_finds_the_place_of_a_case(world, client_for):
+    supervisor = persona(world, Role.VILLAGE_SUPERVISOR)
+    assert not supervisor.has_cap("org.view")
+    client = client_for(supervisor)
+    found = client.get(reverse("org:pick_nodes"), {"q": world.estate_b.name, "cap": "cases.create"}).json()
+    assert world.estate_b.name in str(found)
+    elsewhere = client.get(
+        reverse("org:pick_nodes"), {"q": world.estate_a.name, "cap": "cases.create"}
+    ).json()
+    assert world.estate_a.name not in str(elsewhere)  # still only within their own scope

@@ -546,7 +546,10 @@ def grid_locate(request):
 
 # -- pickers ----------------------------------------------------------------------------------------------------
 
-_PICKER_CAPABILITIES = {Cap.ORG_VIEW, Cap.ORG_CHANGE}
+#: A form names the capability its places are chosen under (a case's place under cases.create, a project's under
+#: enterprise.manage): the search answers within the user's scope for it, so someone without org.view (a village
+#: supervisor reporting a case, decision 0060) still finds their places.
+_PICKER_CAPABILITIES = set(Cap)
 
 
 @require_GET
