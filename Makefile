@@ -24,16 +24,13 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 ## make run: install, migrate the embedded SQLite database under ./var, load the demo 街道, serve on :8000.
-## The org tree and agriculture load first; the rest of the demo (the appeals' two-year history, the greenhouses,
-## meetings, the mediation centre, enterprises, activities, the cherry cluster) is generated in the background
+## The org tree and its people load first; the rest of the demo (agriculture, the appeals' two-year history, the
+## greenhouses, meetings, the mediation centre, enterprises, activities, the cherry cluster) is generated in the background
 ## through the real actions while the server already answers; the 工作台 shows the history's progress and
-## var/demo-history.log the whole output.
+## var/demo-history.log the whole output. A second run finds the database at its latest migration and the demo
+## loaded, and serves within seconds (`minsheng run`, one process).
 run: $(VENV)/.installed
-	$(BIN)/minsheng migrate --noinput -v0
-	$(BIN)/minsheng demo --only org --only agri
-	mkdir -p $${MINSHENG_VAR_DIR:-var}
-	$(BIN)/minsheng demo > $${MINSHENG_VAR_DIR:-var}/demo-history.log 2>&1 &
-	$(BIN)/minsheng serve --host $(HOST) --port $(PORT)
+	$(BIN)/minsheng run --host $(HOST) --port $(PORT)
 
 ## make test: lint, Django checks, the suite on SQLite and (when reachable, always in CI) on PostgreSQL, side by side
 test: $(VENV)/.installed-test

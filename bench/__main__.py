@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHES = ["intake", "workbench", "iot", "insights"]
+BENCHES = ["intake", "workbench", "iot", "insights", "firstrun"]
 
 
 def main(argv: list[str]) -> None:

@@ -193,9 +193,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             *_DELIBERATION_FIELD,
         }
     ),
+    # A village supervisor's work is their villages' produce and growers, not the population registries (0060).
     R.VILLAGE_SUPERVISOR: frozenset(
         {
-            "org.view",
             *_CASE_FIELD,
             "agri.view",
             "agri.record",
@@ -205,8 +205,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "cluster.record",
         }
     ),
+    # An officer names the 包靠干部 and 责任人 and the place of a project: the people and places pickers need org.view.
     R.ENTERPRISE_OFFICER: frozenset({"org.view", *_CASE_FIELD, "enterprise.view", "enterprise.manage"}),
-    R.PROPERTY_STAFF: frozenset({"org.view", "cases.view", "cases.handle", *_DELIBERATION_FIELD}),
+    # Their work is their 小区's cases and meetings — not the population registries (decision 0060).
+    R.PROPERTY_STAFF: frozenset({"cases.view", "cases.handle", *_DELIBERATION_FIELD}),
     R.RESIDENT: frozenset(),
     R.MEDIATION_STAFF: frozenset(
         {"org.view", "org.view_pii", *_CASE_DESK, *_MEDIATION_ALL} - {"petition.approve"}

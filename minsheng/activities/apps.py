@@ -26,5 +26,11 @@ class ActivitiesConfig(AppConfig):
         register(_("服务时长"), "activities:records", "sheet", Cap.ACTIVITIES_VIEW, order=24.5)
         register(_("积分超市"), "activities:market", "house", Cap.ACTIVITIES_VIEW, order=24.6)
         register(_("双报到"), "activities:dual", "building", Cap.ACTIVITIES_VIEW, order=24.7)
-        register(_("活动统计"), "activities:figures", "chart", Cap.ACTIVITIES_VIEW, order=24.8)
+        register(
+            _("活动统计"),
+            "activities:figures",
+            "chart",
+            (Cap.ACTIVITIES_MANAGE, Cap.INSIGHTS_VIEW),
+            order=24.8,
+        )
         register(_("场地与系列活动"), "activities:places", "pin", Cap.ACTIVITIES_VIEW, order=24.85)

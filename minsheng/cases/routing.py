@@ -9,6 +9,7 @@ responsibility assignments name for the place (社区干部靠小区 …), or by
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from minsheng.accounts.models import User
 from minsheng.org.actions import responsible_for
@@ -65,11 +66,11 @@ def _territorial(case: Case, rule: RoutingRule | None) -> Suggestion | None:
     members = set(unit.members.values_list("pk", flat=True))
     worker_id = Grid.objects.filter(pk=case.grid_id).values_list("worker_id", flat=True).first()
     if worker_id in members:
-        return Suggestion(unit, unit.members.get(pk=worker_id), rule, "属地：网格员")
+        return Suggestion(unit, unit.members.get(pk=worker_id), rule, gettext("属地：网格员"))
     for assignment in responsible_for(case.node, AssignmentKind.WORKER_TO_ESTATE):
         if assignment.user_id in members:
-            return Suggestion(unit, assignment.user, rule, "属地：包联社区干部")
-    return Suggestion(unit, None, rule, "属地：社区")
+            return Suggestion(unit, assignment.user, rule, gettext("属地：包联社区干部"))
+    return Suggestion(unit, None, rule, gettext("属地：社区"))
 
 
 # -- whom a dispatcher may send a case to, and in which order the form offers them ----------------------------

@@ -10,7 +10,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     """Values the base template needs on every page: the menu, the phone's bottom bar, the user's roles."""
     user: Any = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
-    nav = navigation.entries_for(user, request.path) if signed_in else []
+    nav = navigation.entries_for(user, request.get_full_path()) if signed_in else []
     bottom = navigation.bottom_bar(nav)
     return {
         "SITE_NAME": "民生",

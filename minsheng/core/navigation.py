@@ -21,12 +21,15 @@ class Entry:
     label: str | Promise
     url_name: str
     icon: str
-    capability: str | None = None
+    #: Shown to users holding this capability somewhere; a tuple: holding any one of them.
+    capability: str | tuple[str, ...] | None = None
     order: float = 100
     #: Offered in the phone's bottom bar (the first four such entries the user may see; the rest go under 更多).
     bottom: bool = False
     #: The bottom bar's shorter word for it (上报 for 登记诉求), when the menu's label is too long for a phone.
     short: str | Promise | None = None
+    #: Added to the URL (``?mine=1``): a second entry for the same page, lit only when the query matches.
+    query: str = ""
 
 
 _registry: dict[str, Entry] = {}
@@ -36,19 +39,24 @@ def register(
     label: str | Promise,
     url_name: str,
     icon: str,
-    capability: str | None = None,
+    capability: str | tuple[str, ...] | None = None,
     order: float = 100,
     *,
     bottom: bool = False,
     short: str | Promise | None = None,
+    query: str = "",
 ) -> None:
-    """Add (or replace, keyed by URL name) a menu entry. `icon` is a name known to the `icon` template tag."""
-    _registry[url_name] = Entry(label, url_name, icon, capability, order, bottom, short)
+    """Add (or replace, keyed by URL name and query) a menu entry. `icon` is a name known to the `icon` template
+    tag; `query` ("mine=1") makes a second entry for a page another entry already names."""
+    key = f"{url_name}?{query}" if query else url_name
+    _registry[key] = Entry(label, url_name, icon, capability, order, bottom, short, query)
 
 
 def _allowed(entry: Entry, user: Any) -> bool:
     if entry.capability is None:
         return True
+    if isinstance(entry.capability, tuple):
+        return any(user.has_cap(cap) for cap in entry.capability)
     return user.has_cap(entry.capability)
 
 
@@ -78,7 +86,8 @@ def section_of(order: float) -> object:
 
 
 def entries_for(user: Any, path: str = "") -> list[dict[str, Any]]:
-    """The entries `user` may see, in menu order, each with its URL and whether it is the current page."""
+    """The entries `user` may see, in menu order, each with its URL and whether it is the current page (`path`
+    may carry the query string: an entry with a query is lit only when the page's query holds it)."""
     if user is None or not user.is_authenticated or not getattr(user, "is_staff_member", False):
         return []
     items: list[dict[str, Any]] = []
@@ -89,6 +98,8 @@ def entries_for(user: Any, path: str = "") -> list[dict[str, Any]]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
+        if entry.query:
+            url = f"{url}?{entry.query}"
         section = section_of(entry.order)
         heading = (
             section if section is not None and (not items or items[-1]["in_section"] != section) else None
@@ -96,6 +107,7 @@ def entries_for(user: Any, path: str = "") -> list[dict[str, Any]]:
         items.append(
             {
                 "label": entry.label,
+                "url_name": entry.url_name,
                 "url": url,
                 "icon": entry.icon,
                 "bottom": entry.bottom,
@@ -109,12 +121,17 @@ def entries_for(user: Any, path: str = "") -> list[dict[str, Any]]:
 
 
 def _mark_active(items: list[dict[str, Any]], path: str) -> None:
-    """The current page is the entry with the longest URL that prefixes the path ("/" only matches itself)."""
+    """The current page is the entry with the longest URL that prefixes the path ("/" only matches itself); an
+    entry whose URL has a query matches its page only when every pair of that query is in the path's."""
+    path, _sep, query = path.partition("?")
+    pairs = set(query.split("&")) if query else set()
     best = None
     for item in items:
-        url = item["url"]
+        url, _sep, wanted = item["url"].partition("?")
+        if wanted and not set(wanted.split("&")) <= pairs:
+            continue
         matches = path == url if url == "/" else path.startswith(url)
-        if matches and (best is None or len(url) > len(best["url"])):
+        if matches and (best is None or len(item["url"]) > len(best["url"])):
             best = item
     for item in items:
         item["active"] = item is best
@@ -153,7 +170,8 @@ register(_("工作台"), "core:home", "home", order=10, bottom=True)
 register(_("诉求案件"), "cases:todo", "inbox", "cases.view", order=12, bottom=True)
 register(_("登记诉求"), "cases:create", "plus", "cases.create", order=13, bottom=True, short=_("上报"))
 register(_("案件地图"), "cases:map", "pin", "cases.view", order=14)
-register(_("统计分析"), "cases:metrics", "chart", "cases.view", order=15)
+# The figures are the desk's and the leaders' work, not the field's (decision 0060).
+register(_("统计分析"), "cases:metrics", "chart", ("cases.accept", "cases.supervise"), order=15)
 register(_("现场速测"), "agri:field", "plus", "agri.record", order=16, bottom=True)
 register(_("农产品监管"), "agri:dashboard", "chart", "agri.view", order=16.1)
 register(_("抽检记录"), "agri:samples", "sheet", "agri.view", order=16.2)
@@ -169,12 +187,12 @@ register(_("责任书"), "agri:letters", "edit", "agri.view", order=17.3)
 register(_("宣传资料"), "agri:publicity", "people", "agri.view", order=17.4)
 register(_("废弃物回收"), "agri:waste", "sheet", "agri.view", order=17.5)
 register(_("节假日值班"), "agri:duty", "bell", "agri.view", order=17.6)
-register(_("农业台账导入导出"), "agri:io", "sheet", "agri.view", order=17.7)
+register(_("农业台账导入导出"), "agri:io", "sheet", ("agri.manage", "insights.view"), order=17.7)
 register(_("告警台"), "iot:alarms", "bell", "iot.view", order=21)
 register(_("片区"), "iot:clusters", "grid", "iot.view", order=21.5)
 register(_("大棚地图"), "iot:map", "map", "iot.view", order=22)
 register(_("设备状态"), "iot:devices", "gear", "iot.view", order=23)
-register(_("告警通知设置"), "iot:preferences", "bell", "iot.view", order=24)
+register(_("告警通知设置"), "iot:preferences", "bell", "iot.view", order=23.4)
 register(_("组织架构"), "org:tree", "tree", "org.view", order=25)
 register(_("网格"), "org:grid_list", "grid", "org.view", order=30, bottom=True)
 register(_("网格地图"), "org:grid_map", "map", "org.view", order=40)
@@ -185,5 +203,7 @@ register(_("物业"), "org:property_list", "building", "org.view", order=80)
 register(_("包联责任"), "org:assignment_list", "link", "org.view", order=90)
 register(_("台账导入导出"), "org_io:index", "sheet", "org.export", order=100)
 register(_("消息"), "notifications:inbox", "bell", order=110)
+# Every staff member's own record on the 效能 board (leaders reach the whole board by 效能通报, the same page).
+register(_("我的效能"), "insights:efficiency", "user", order=10.5, query="mine=1")
 # Superusers hold every capability, so this reads "superusers and account managers".
 register(_("系统配置"), "admin:index", "gear", "accounts.manage", order=900)

@@ -174,9 +174,10 @@ def _download(fmt: str, filename: str, title: str, subtitle: str, head, rows, no
 
 @login_required
 def efficiency(request):
-    """Leaders see their subtree; anyone else sees their own record only."""
+    """Leaders see their subtree; anyone else — and a leader asking for ?mine=1 (the menu's 我的效能) — sees their
+    own record only."""
     period, node, ctx = _context(request)
-    leader = request.user.has_cap(Cap.INSIGHTS_VIEW)
+    leader = request.user.has_cap(Cap.INSIGHTS_VIEW) and request.GET.get("mine") != "1"
     registered, records = queries.board(
         request.user, period, node if leader else None, only_user=None if leader else request.user
     )

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minsheng.core import metrics as registry
 from minsheng.core.errors import IllegalTransition
@@ -34,10 +35,13 @@ VIEW = "cluster.view"
 RECORD = "cluster.record"
 
 GROUPS = [
-    (_("面积与产值"), ["cluster.area", "cluster.growers", "cluster.output_value", "cluster.sales_volume"]),
-    (_("销售渠道"), ["cluster.online_share", "cluster.enterprise_share"]),
     (
-        _("技术与培训"),
+        gettext_lazy("面积与产值"),
+        ["cluster.area", "cluster.growers", "cluster.output_value", "cluster.sales_volume"],
+    ),
+    (gettext_lazy("销售渠道"), ["cluster.online_share", "cluster.enterprise_share"]),
+    (
+        gettext_lazy("技术与培训"),
         [
             "cluster.techniques",
             "cluster.adoption_rate",
@@ -46,8 +50,8 @@ GROUPS = [
             "cluster.trained_growers",
         ],
     ),
-    (_("电商直播"), ["cluster.sellers", "cluster.stream_sales", "cluster.centres"]),
-    (_("龙头带动与合作社"), ["cluster.agreements", "cluster.driven_growers", "cluster.organisations"]),
+    (gettext_lazy("电商直播"), ["cluster.sellers", "cluster.stream_sales", "cluster.centres"]),
+    (gettext_lazy("龙头带动与合作社"), ["cluster.agreements", "cluster.driven_growers", "cluster.organisations"]),
 ]
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minsheng.accounts.choices import Cap
@@ -28,7 +29,7 @@ from ._common import run, year_period
 
 FIGURE_GROUPS = [
     (
-        _("招商引资"),
+        gettext_lazy("招商引资"),
         [
             "signed_total",
             "signed_projects",
@@ -39,9 +40,9 @@ FIGURE_GROUPS = [
             "avg_days_in_stage",
         ],
     ),
-    (_("问题台账"), ["problems_raised", "problems_closed", "close_rate", "on_time_rate"]),
+    (gettext_lazy("问题台账"), ["problems_raised", "problems_closed", "close_rate", "on_time_rate"]),
     (
-        _("活动与政策"),
+        gettext_lazy("活动与政策"),
         [
             "trainings",
             "matchmaking_events",

@@ -160,6 +160,27 @@ def _home_counts(request):
 navigation.register_panel("org/territory/_home_counts.html", _home_counts, order=10)
 
 
+def _my_places(request):
+    """The 工作台's 我的小区 card for whoever works at 小区 (property staff): each place they serve, linked to its
+    page, with its property record."""
+    user = request.user
+    places = sorted(
+        {
+            m.node
+            for m in user.active_memberships
+            if m.node.kind in (NodeKind.ESTATE, NodeKind.NATURAL_VILLAGE)
+        },
+        key=lambda n: n.path,
+    )
+    if not places:
+        return None
+    estates = {e.node_id: e for e in EstateProperty.objects.filter(node__in=places).select_related("company")}
+    return {"places": [{"node": n, "estate": estates.get(n.pk)} for n in places]}
+
+
+navigation.register_panel("org/territory/_my_places.html", _my_places, order=6)
+
+
 # -- the tree ---------------------------------------------------------------------------------------------------
 
 
@@ -224,12 +245,21 @@ def _grids_of(node, user):
 @staff_required
 def node_detail(request, pk):
     user = request.user
-    node = get_visible_or_404(Node, user, pk=pk)
+    # Who keeps no registry (property staff: decision 0060) still opens the place they work at — their 小区, its
+    # buildings and its property record — through the cases they hold there, without the population registries.
+    registries = user.has_cap(Cap.ORG_VIEW)
+    place_cap = Cap.ORG_VIEW if registries else Cap.CASES_VIEW
+    node = get_visible_or_404(Node, user, place_cap, pk=pk)
     children = _tree_rows(Node.objects.get_children(node)[: CHILDREN_SHOWN + 1], user)
     in_subtree = {"node__path__startswith": node.path}
     estate = None
     if node.kind == NodeKind.ESTATE:
-        estate = EstateProperty.objects.visible_to(user).filter(node=node).select_related("company").first()
+        estate = (
+            EstateProperty.objects.visible_to(user, place_cap)
+            .filter(node=node)
+            .select_related("company")
+            .first()
+        )
     shapes = [{"geometry": node.geometry, "name": node.name, "main": True}] if node.geometry else []
     shapes += [
         {"geometry": row["node"].geometry, "name": row["node"].name, "main": False}
@@ -255,6 +285,7 @@ def node_detail(request, pk):
             "can_change": can_change,
             "can_add_child": can_change and bool(ALLOWED_CHILDREN.get(node.kind)),
             "can_add_grid": can_change and node.kind in TERRITORIAL_KINDS,
+            "registries": registries,
         },
     )
 
@@ -515,7 +546,10 @@ def grid_locate(request):
 
 # -- pickers ----------------------------------------------------------------------------------------------------
 
-_PICKER_CAPABILITIES = {Cap.ORG_VIEW, Cap.ORG_CHANGE}
+#: A form names the capability its places are chosen under (a case's place under cases.create, a project's under
+#: enterprise.manage): the search answers within the user's scope for it, so someone without org.view (a village
+#: supervisor reporting a case, decision 0060) still finds their places.
+_PICKER_CAPABILITIES = set(Cap)
 
 
 @require_GET

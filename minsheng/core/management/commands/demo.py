@@ -8,9 +8,11 @@ history in the background while the server already answers.
 
 import importlib
 import time
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
@@ -21,6 +23,13 @@ class Command(BaseCommand):
         parser.add_argument("--skip", action="append", default=[], metavar="APP", help="跳过该应用的演示数据")
         parser.add_argument(
             "--only", action="append", default=[], metavar="APP", help="只加载这些应用的演示数据"
+        )
+        parser.add_argument(
+            "--first",
+            action="append",
+            default=[],
+            metavar="APP",
+            help="先加载这些应用的演示数据，再按顺序加载其余的（make run 在后台先加载农业）",
         )
         parser.add_argument(
             "--streets",
@@ -36,8 +45,9 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, skip: Any, only: Any, streets: Any, cases_per_street: Any, **options: Any
     ) -> None:
+        first = options.get("first") or []
         labels = {c.label for c in apps.get_app_configs() if c.name.startswith("minsheng.")}
-        unknown = (set(skip) | set(only)) - labels
+        unknown = (set(skip) | set(only) | set(first)) - labels
         if unknown:
             raise CommandError(f"未知应用：{', '.join(sorted(unknown))}（可选：{', '.join(sorted(labels))}）")
         started = time.monotonic()
@@ -58,12 +68,20 @@ class Command(BaseCommand):
                 builder.prepare_county(self.stdout)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        for label, module in demos.items():
+        ordered = sorted(
+            demos.items(), key=lambda item: item[0] not in first
+        )  # stable: the rest keep their order
+        for label, module in ordered:
             if label in skip or (only and label not in only):
                 continue
             logins.extend(module.load(self.stdout) or [])
         for builder in builders:
             logins.extend(builder.add_streets(self.stdout, streets, cases_per_street))
+        if not skip and not only and streets == 1:
+            # The whole demo is in: a warm `minsheng run` need not start the background history again.
+            from .run import COMPLETE_MARK
+
+            (Path(settings.VAR_DIR) / COMPLETE_MARK).write_text(time.strftime("%Y-%m-%d %H:%M:%S\n"))
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪（{time.monotonic() - started:.1f} 秒）"))
         if logins:
             self.stdout.write("演示账号（所有账号密码相同，仅用于演示）：")
