@@ -26,7 +26,7 @@ MENUS = {
         agri:publicity agri:waste agri:duty agri:io mediation:desk mediation:visits mediation:disputes
         mediation:petitions mediation:reception_days mediation:referrals mediation:weekly mediation:analysis
         mediation:figures enterprise:home enterprise:list enterprise:board enterprise:ledger enterprise:events
-        iot:alarms iot:clusters iot:map iot:devices iot:preferences cluster:home cluster:growers cluster:entry
+        iot:alarms iot:clusters iot:map iot:devices iot:preferences cluster:home cluster:growers cluster:organisations cluster:entry
         cluster:techniques cluster:sellers activities:events activities:event_create activities:volunteers
         activities:teams activities:records activities:market activities:dual activities:figures
         activities:places org:tree org:grid_list org:grid_map org:resident_list org:household_list
@@ -41,7 +41,7 @@ MENUS = {
         agri:io mediation:visits mediation:disputes mediation:petitions mediation:reception_days
         mediation:referrals mediation:analysis mediation:figures enterprise:home enterprise:list
         enterprise:board enterprise:ledger enterprise:events iot:alarms iot:clusters iot:map iot:devices
-        iot:preferences cluster:home cluster:growers cluster:techniques cluster:sellers activities:events
+        iot:preferences cluster:home cluster:growers cluster:organisations cluster:techniques cluster:sellers activities:events
         activities:volunteers activities:teams activities:records activities:market activities:dual
         activities:figures activities:places org:tree org:grid_list org:grid_map org:resident_list
         org:household_list org:party_list org:property_list org:assignment_list org_io:index notifications:inbox
@@ -53,7 +53,7 @@ MENUS = {
         agri:follow_ups agri:tasks agri:campaigns agri:pass_rates agri:certificates agri:producers agri:stores
         agri:inspection_schedule agri:letters agri:publicity agri:waste agri:duty agri:io enterprise:home
         enterprise:list enterprise:board enterprise:ledger enterprise:events iot:alarms iot:clusters iot:map
-        iot:devices iot:preferences cluster:home cluster:growers cluster:entry cluster:techniques
+        iot:devices iot:preferences cluster:home cluster:growers cluster:organisations cluster:entry cluster:techniques
         cluster:sellers activities:events activities:event_create activities:volunteers activities:teams
         activities:records activities:market activities:dual activities:figures activities:places org:tree
         org:grid_list org:grid_map org:resident_list org:household_list org:party_list org:property_list
@@ -81,7 +81,7 @@ MENUS = {
         core:home insights:efficiency?mine=1 cases:todo cases:create cases:map agri:field agri:dashboard
         agri:samples agri:follow_ups agri:tasks agri:campaigns agri:pass_rates agri:certificates agri:producers
         agri:stores agri:inspection_schedule agri:letters agri:publicity agri:waste agri:duty iot:alarms
-        iot:clusters iot:map iot:devices iot:preferences cluster:home cluster:growers cluster:entry
+        iot:clusters iot:map iot:devices iot:preferences cluster:home cluster:growers cluster:organisations cluster:entry
         cluster:techniques cluster:sellers notifications:inbox
     """),
     Role.ENTERPRISE_OFFICER: _words("""
