@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from minsheng.core import attention, clock, duties
 from minsheng.core.calendar import TZ
@@ -126,7 +126,7 @@ def register_all() -> None:
         attention.Source(
             code="mediation.high_risk",
             domain=DOMAIN,
-            label=_lazy("高风险矛盾纠纷"),
+            label=gettext_lazy("高风险矛盾纠纷"),
             count=lambda scope: high_risk_disputes(scope).count(),
             build=high_risk_items,
             severity=attention.Severity.RED,
@@ -138,7 +138,7 @@ def register_all() -> None:
         attention.Source(
             code="mediation.weekly_missed",
             domain=DOMAIN,
-            label=_lazy("排查周报未上报"),
+            label=gettext_lazy("排查周报未上报"),
             count=lambda scope: len(missed_reports(scope)),
             build=missed_items,
             severity=attention.Severity.YELLOW,
@@ -150,8 +150,10 @@ def register_all() -> None:
         duties.Duty(
             code="mediation.weekly_missed",
             domain=DOMAIN,
-            label=_lazy("排查周报未上报"),
-            rule=_lazy("期内（按周一所在日期）已结束的周次中未上报排查（含零报告）的，每周记其社区/村一次"),
+            label=gettext_lazy("排查周报未上报"),
+            rule=gettext_lazy(
+                "期内（按周一所在日期）已结束的周次中未上报排查（含零报告）的，每周记其社区/村一次"
+            ),
             misses=missed_misses,
         )
     )
