@@ -16,7 +16,7 @@ class DisplayLinkForm(forms.Form):
     days = forms.IntegerField(label=_("有效天数"))  # the range is the action's (settings may widen it)
 
     def __init__(self, *args, user, max_days: int, default_days: int, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["node"].queryset = (
             Node.objects.visible_to(user, Cap.INSIGHTS_VIEW).filter(depth__lte=2).order_by("path")
         )

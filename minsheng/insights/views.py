@@ -131,6 +131,7 @@ def metric_detail(request, code):
         rows = [(str(obj), metric.row_url(obj) if metric.row_url else "") for obj in page.object_list]
     ctx.update(
         metric=metric,
+        has_rows=metric.rows is not None,
         figure=fig,
         trend=trend,
         page=page,
