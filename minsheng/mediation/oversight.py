@@ -4,7 +4,8 @@ counts against the community/village on the 效能 board (core.duties). Register
 
 A week is due from each community and village the viewer oversees (`queries.reporting_nodes`) and belongs to the
 period its Monday falls in; it is missed once it is over (its Sunday has passed) with no report, zero reports
-included as reports (decision 0029: 一周一排查、一周一上报).
+included as reports (decision 0029: 一周一排查、一周一上报). The cycle starts with the first report the viewer can see:
+a street that has not begun weekly screening on the platform is not charged for the weeks before (decision 0058).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,7 +80,8 @@ class Missed:
 def missed_reports(scope: Scope) -> list[Missed]:
     """Per community/village of the viewer's scope, the weeks of the period it did not report (worst first). Two
     queries whatever the period: the expected places, and their reports counted per place."""
-    weeks = due_weeks(scope)
+    first = WeeklyReport.objects.visible_to(scope.viewer).aggregate(first=Min("week"))["first"]
+    weeks = [w for w in due_weeks(scope) if first is not None and w >= first]
     if not weeks:
         return []
     nodes = reporting_nodes(scope.viewer)

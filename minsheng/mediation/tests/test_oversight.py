@@ -84,6 +84,21 @@ def test_missed_weekly_reports_wait_on_a_leader(story):
         assert source.count(_scope(story.leader)) == 0
 
 
+def test_no_week_is_due_before_the_first_report(centre):
+    """A street that has not begun the weekly cycle on the platform is charged nothing; from its first report on,
+    every community owes every week."""
+    source = next(s for s in attention.sources() if s.code == "mediation.weekly_missed")
+    duty = next(d for d in duties.all_duties() if d.code == "mediation.weekly_missed")
+    with clock.at(NOW):
+        assert source.count(_scope(centre.leader)) == 0 and duty.misses(_scope(centre.leader)) == []
+        actions.do_submit_weekly(
+            actor=centre.clerk, node=centre.w.community_a, week=dt.date(2026, 3, 9), items=[], zero=True
+        )
+        misses = {m.holder_key: m.count for m in duty.misses(_scope(centre.leader))}
+    # the week of the 2nd is before the first report; the week of the 9th is due from both
+    assert misses == {f"org.node:{centre.w.community_b.pk}": 1}
+
+
 def test_missed_weekly_reports_count_against_the_community(story):
     duty = next(d for d in duties.all_duties() if d.code == "mediation.weekly_missed")
     with clock.at(NOW):
