@@ -12,10 +12,11 @@ class EnterpriseConfig(AppConfig):
     def ready(self) -> None:
         from minsheng.core.navigation import register
 
-        from . import metrics, spreadsheets  # noqa: F401 - registers the xlsx resources
+        from . import metrics, oversight, spreadsheets  # noqa: F401 - registers the xlsx resources
         from .views import panel  # noqa: F401  (registers the 工作台 card)
 
         metrics.register_all()
+        oversight.register_all()
         register(_("企业服务"), "enterprise:home", "chart", Cap.ENTERPRISE_VIEW, order=20.95)
         register(_("企业名录"), "enterprise:list", "building", Cap.ENTERPRISE_VIEW, order=20.96)
         register(_("招商项目"), "enterprise:board", "flag", Cap.ENTERPRISE_VIEW, order=20.97)

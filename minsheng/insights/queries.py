@@ -112,7 +112,7 @@ def waiting(viewer, period: Period, node=None, limit: int = 5) -> list[Waiting]:
     for source in attention.sources():
         n = source.count(scope)
         if n:
-            out.append(Waiting(source, n, source.build(scope, limit)))
+            out.append(Waiting(source, n, source.build(scope, limit) if limit else []))
     return out
 
 

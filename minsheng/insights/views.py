@@ -6,20 +6,29 @@ Everything is read through the core registries; a domain merged later appears wi
 import functools
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
 from minsheng.accounts.choices import Cap
-from minsheng.core import metrics
+from minsheng.core import clock, metrics
+from minsheng.core.errors import IllegalTransition
+from minsheng.core.forms import apply_action_errors
 from minsheng.core.metrics import MetricError, Scope
 from minsheng.core.pagination import paginate
 from minsheng.core.scoping import get_visible_or_404
 from minsheng.org.models import Node
 
-from . import article, periods, printing, queries
+from . import actions, article, display, periods, printing, queries
+from .forms import DisplayLinkForm
+from .models import DisplayLink
 
 
 def batched(view):
@@ -63,23 +72,29 @@ def _context(request, default="month"):
     )
 
 
+def _cockpit_context(viewer, period, node, *, public: bool = False) -> dict:
+    """The cockpit's figures. `public` (a display link's screen): aggregate figures only — counts of what waits,
+    never its items, and no map (its points are cases and people's places)."""
+    chosen, rows = queries.ranking(viewer, period, node)
+    ctx = {
+        "headline": queries.headline(viewer, period, node),
+        "waiting": queries.waiting(viewer, period, node, limit=0 if public else 5),
+        "rank_metrics": chosen,
+        "ranking": rows,
+        "public": public,
+    }
+    if not public:
+        ctx["map_data"] = queries.map_data(viewer, period, node)
+        ctx["map_tiles"] = getattr(settings, "MINSHENG_MAP_TILES", "")
+    return ctx
+
+
 @login_required
 @batched
 def cockpit(request, big=False):
     _gate(request)
     period, node, ctx = _context(request)
-    ctx.update(
-        headline=queries.headline(request.user, period, node),
-        waiting=queries.waiting(request.user, period, node),
-    )
-    chosen, rows = queries.ranking(request.user, period, node)
-    ctx.update(
-        rank_metrics=chosen,
-        ranking=rows,
-        big=big,
-        map_data=queries.map_data(request.user, period, node),
-        map_tiles=getattr(settings, "MINSHENG_MAP_TILES", ""),
-    )
+    ctx.update(_cockpit_context(request.user, period, node), big=big)
     return render(request, "insights/cockpit/big.html" if big else "insights/cockpit/cockpit.html", ctx)
 
 
@@ -116,6 +131,7 @@ def metric_detail(request, code):
         rows = [(str(obj), metric.row_url(obj) if metric.row_url else "") for obj in page.object_list]
     ctx.update(
         metric=metric,
+        has_rows=metric.rows is not None,
         figure=fig,
         trend=trend,
         page=page,
@@ -201,3 +217,104 @@ def _card_note() -> str:
         "y": rules["yellow"],
         "r": rules["red"],
     }
+
+
+# -- the command centre's display links (decision 0057) --------------------------------------------------------
+
+
+@login_required
+def display_links(request):
+    """Issue a link for a screen, list the links of the leader's subtree, revoke any of them."""
+    _gate(request)
+    bounds = display.limits()
+    form = DisplayLinkForm(
+        request.POST or None, user=request.user, max_days=bounds["max_days"], default_days=bounds["days"]
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                link = actions.do_issue_display_link(actor=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                apply_action_errors(form, exc)
+            else:
+                messages.success(request, _("已生成链接“%(l)s”，请在大屏浏览器中打开") % {"l": link.label})
+                return redirect(f"{request.path}?new={link.pk}")
+        status = 400
+    now = clock.now()
+    links = list(
+        DisplayLink.objects.visible_to(request.user, Cap.INSIGHTS_VIEW)
+        .select_related("node", "created_by", "revoked_by")
+        .order_by("-created_at", "-pk")[:100]
+    )
+    for link in links:
+        link.active = link.revoked_at is None and link.expires_at > now
+        if link.active:
+            link.url = request.build_absolute_uri(reverse("insights:display", args=[display.token(link)]))
+    return render(
+        request,
+        "insights/display/links.html",
+        {"form": form, "links": links, "new": request.GET.get("new", "")},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def display_revoke(request, pk):
+    _gate(request)
+    link = get_visible_or_404(DisplayLink, request.user, Cap.INSIGHTS_VIEW, pk=pk)
+    try:
+        actions.do_revoke_display_link(link, actor=request.user)
+        messages.success(request, _("已撤销“%(l)s”，大屏将在下次刷新时停止显示") % {"l": link.label})
+    except (IllegalTransition, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    return redirect("insights:display_links")
+
+
+ENDED = {
+    "invalid": (
+        404,
+        gettext_lazy("链接无效"),
+        gettext_lazy("这个大屏链接无法识别。请向签发链接的领导索取新的链接。"),
+    ),
+    "revoked": (
+        410,
+        gettext_lazy("链接已撤销"),
+        gettext_lazy("这个大屏链接已被撤销，大屏不再显示。如需继续显示，请重新签发链接。"),
+    ),
+    "expired": (
+        410,
+        gettext_lazy("链接已过期"),
+        gettext_lazy("这个大屏链接已超过有效期。如需继续显示，请重新签发链接。"),
+    ),
+    "withdrawn": (
+        410,
+        gettext_lazy("链接已失效"),
+        gettext_lazy("签发这个链接的账号已不再有该范围的驾驶舱权限，链接随之失效。请重新签发链接。"),
+    ),
+}
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+@batched
+def display_screen(request, token):
+    """The big screen for a display link: no login, the issuer's view of the link's subtree, aggregate only."""
+    found = display.resolve(token)
+    if found.problem:
+        status, title, text = ENDED[found.problem]
+        page = render(request, "insights/display/ended.html", {"title": title, "text": text}, status=status)
+        return _no_store(page)
+    link = found.link
+    period = periods.current(link.period)
+    ctx = _cockpit_context(link.created_by, period, link.node, public=True)
+    ctx.update(period=period, node=link.node, big=True, link=link, query="")
+    DisplayLink.objects.filter(pk=link.pk).update(last_shown_at=clock.now(), shown=F("shown") + 1)
+    return _no_store(render(request, "insights/cockpit/big.html", ctx))

@@ -12,9 +12,10 @@ class MediationConfig(AppConfig):
     def ready(self) -> None:
         from minsheng.core import navigation
 
-        from . import metrics, spreadsheets  # noqa: F401 - spreadsheets registers the centre's ledgers
+        from . import metrics, oversight, spreadsheets  # noqa: F401 - spreadsheets registers the centre's ledgers
 
         metrics.register_all()
+        oversight.register_all()
         nav = navigation.register
         nav(_("接待窗口"), "mediation:desk", "user", Cap.MEDIATION_RECEIVE, order=20.0)
         nav(_("来访登记"), "mediation:visits", "sheet", Cap.MEDIATION_VIEW, order=20.1)

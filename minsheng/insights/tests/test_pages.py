@@ -46,6 +46,9 @@ def test_metric_page_shows_value_and_rows(leader_client):
         assert response.status_code == 200
         assert response.context["page"].paginator.count == 8
         assert response.context["rows"][0][1].startswith("/cases/")
+        assert (
+            f'href="{response.context["rows"][0][1]}"' in response.content.decode()
+        )  # the rows are on the page
         assert leader_client.get(reverse("insights:metric", args=["no.such"])).status_code == 404
 
 

@@ -70,6 +70,18 @@ def test_every_domain_registered():
         "iot.critical_alarms",
         "agri.failed_samples",
         "deliberation.meetings_missed",
+        "mediation.high_risk",
+        "mediation.weekly_missed",
+        "enterprise.stalled_projects",
+        "enterprise.problems_overdue",
+    }
+    assert {d.code for d in duties.all_duties()} >= {
+        "cases.overdue",
+        "agri.stores_uninspected",
+        "deliberation.meetings_missed",
+        "mediation.weekly_missed",
+        "enterprise.stage_overdue",
+        "enterprise.problems_late",
     }
 
 
