@@ -83,6 +83,16 @@ class SeriesPointSerializer(serializers.Serializer):
     count = serializers.IntegerField(required=False)
 
 
+class SensorSeriesSerializer(serializers.Serializer):
+    """One sensor of a greenhouse with its points in the range asked for."""
+
+    sensor = serializers.IntegerField()
+    code = serializers.CharField()
+    kind = serializers.CharField()
+    unit = serializers.CharField()
+    points = SeriesPointSerializer(many=True)
+
+
 class RangeSerializer(serializers.Serializer):
     """A time range of at most 31 days (start defaults to 24 h before end, end to now)."""
 

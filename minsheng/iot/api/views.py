@@ -24,6 +24,7 @@ from .serializers import (
     ClusterSerializer,
     GreenhouseSerializer,
     RangeSerializer,
+    SensorSeriesSerializer,
     SeriesPointSerializer,
 )
 
@@ -121,6 +122,23 @@ class GreenhouseViewSet(IotViewMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "_summaries", None) is not None:
             context["summaries"] = self._summaries
         return context
+
+    @extend_schema(parameters=[RangeSerializer], responses=SensorSeriesSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def readings(self, request, pk=None):
+        """The readings of the greenhouse's active sensors in `?start=&end=` (ISO 8601; default the last 24 h, at
+        most 31 days), one entry per sensor: raw readings inside the raw retention window, hourly means with
+        min/max/count before it. Two queries for the readings, whatever the number of sensors."""
+        greenhouse = self.get_object()
+        span = RangeSerializer(data=request.query_params)
+        span.is_valid(raise_exception=True)
+        sensors = list(greenhouse.sensors.filter(is_active=True).order_by("kind", "code"))
+        series = retention.series_of(sensors, span.validated_data["start"], span.validated_data["end"])
+        rows = [
+            {"sensor": s.pk, "code": s.code, "kind": s.kind, "unit": s.unit, "points": series[s.pk]}
+            for s in sensors
+        ]
+        return Response(SensorSeriesSerializer(rows, many=True).data)
 
 
 class ClusterSummaryView(IotViewMixin, generics.GenericAPIView):
