@@ -111,3 +111,13 @@ def test_a_greenhouse_range_before_the_raw_window_gives_hourly_means(farm, api_f
     assert temp["points"] == [
         {"ts": temp["points"][0]["ts"], "value": 12.0, "min": 10.0, "max": 14.0, "count": 6}
     ]
+
+
+def test_points_are_represented_as_the_point_serializer_would():
+    from minsheng.iot.api.serializers import SeriesPointSerializer, represent
+
+    points = [
+        {"ts": T, "value": 18.25},
+        {"ts": T + dt.timedelta(hours=1), "value": 12.0, "min": 10.0, "max": 14.5, "count": 6},
+    ]
+    assert represent(points) == SeriesPointSerializer(points, many=True).data
