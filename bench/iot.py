@@ -13,7 +13,7 @@ Side by side in one run:
 Aims (issue): ≥ 5,000 readings/s sustained with QoS 1, ≥ 20,000 readings/s backlog drain, p99 < 1 s.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/minsheng_bench_iot python -m bench iot
-    BENCH_IOT_PHASES=setup python -m bench iot; flock /tmp/minsheng-bench.lock env BENCH_IOT_PHASES=measure …
+    BENCH_IOT_PHASES=setup python -m bench iot; flock "$BENCH_LOCK" env BENCH_IOT_PHASES=measure …
 """
 
 import contextlib
