@@ -13,6 +13,7 @@ Side by side in one run:
 Aims (issue): ≥ 5,000 readings/s sustained with QoS 1, ≥ 20,000 readings/s backlog drain, p99 < 1 s.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/minsheng_bench_iot python -m bench iot
+    BENCH_IOT_PHASES=setup python -m bench iot; flock "$BENCH_LOCK" env BENCH_IOT_PHASES=measure …
 """
 
 import contextlib
@@ -89,19 +90,23 @@ def manage(env: dict, *args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, **kwargs)
 
 
-def prepare(url: str) -> dict:
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    env = {
+def environment(url: str) -> dict:
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "MINSHENG_VAR_DIR": tempfile.mkdtemp(prefix="minsheng-bench-"),
         "MINSHENG_DEBUG": "1",
     }
+
+
+def prepare(url: str) -> dict:
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = environment(url)
     for args in (("migrate", "--noinput", "-v0"), ("shell", "-c", SETUP)):
         if manage(env, *args, stdout=subprocess.DEVNULL).wait() != 0:
             raise RuntimeError(f"manage.py {args[0]} failed")
@@ -325,7 +330,13 @@ def latency(env, port, conn) -> list[float]:
 
 def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    env = prepare(url)
+    phases = os.environ.get("BENCH_IOT_PHASES", "setup,measure").split(",")
+    # `BENCH_IOT_PHASES=setup` builds the fresh database alone (no measurement: without the bench lock), then
+    # `BENCH_IOT_PHASES=measure` measures it once (under the lock); the default does both.
+    env = prepare(url) if "setup" in phases else environment(url)
+    if "measure" not in phases:
+        return
+    print(f"  load average before measuring: {os.getloadavg()[0]:.2f}", flush=True)
     with broker() as port, psycopg.connect(url) as conn:
         conn.autocommit = True
         print(f"  {n_sensors(conn):,} sensors; {ROUNDS} rounds = {n_sensors(conn) * ROUNDS:,} readings a run")

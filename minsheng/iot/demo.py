@@ -83,16 +83,24 @@ def load(out=None) -> list:
     return []
 
 
-def build(villages: list[Node]) -> Cluster:
+def build(
+    villages: list[Node],
+    *,
+    cluster_name: str = CHERRY_CLUSTER,
+    cluster_code: str = CLUSTER_CODE,
+    prefix: str = "yy",
+) -> Cluster:
+    """The cluster over `villages`: 50 greenhouses a village, coded `<prefix><village nr>-<nr>`. The defaults make
+    the demo's cluster; the city-scale bench builds ten with their own names, codes and prefixes."""
     rng = random.Random(SEED)
-    cluster = Cluster.objects.create(name=CHERRY_CLUSTER, code=CLUSTER_CODE)
+    cluster = Cluster.objects.create(name=cluster_name, code=cluster_code)
     cluster.villages.set(villages)
     stages = [stage for stage, share in STAGES for _ in range(share)]
     greenhouses, gateways = [], []
     for v, village in enumerate(villages, start=1):
         owners = _owners(rng, GREENHOUSES_PER_VILLAGE)
         for n in range(1, GREENHOUSES_PER_VILLAGE + 1):
-            code = f"yy{v:02d}-{n:03d}"
+            code = f"{prefix}{v:02d}-{n:03d}"
             owner = owners[n - 1]
             lat, lng = village.lat, village.lng
             greenhouses.append(
@@ -112,7 +120,7 @@ def build(villages: list[Node]) -> Cluster:
     Greenhouse.objects.bulk_create(greenhouses, batch_size=500)
     Gateway.objects.bulk_create(gateways, batch_size=500)
     houses = {g.code: g for g in Greenhouse.objects.filter(cluster=cluster)}
-    gates = {g.code: g for g in Gateway.objects.filter(code__startswith="yy")}
+    gates = {g.code: g for g in Gateway.objects.filter(code__startswith=prefix)}
     sensors = []
     for code, house in houses.items():
         for kind, suffix, position in SENSORS:

@@ -35,7 +35,8 @@ class Options:
     host: str = "127.0.0.1"
     port: int = 1883
     client_id: str = "minsheng-ingest"
-    topic: str = TOPIC
+    #: One topic filter, or several (a consumer for several clusters: `minsheng/c1/+/+/+`, `minsheng/c2/+/+/+`).
+    topic: str | tuple[str, ...] = TOPIC
     username: str = ""
     password: str = ""
     batch_size: int = 5000
@@ -46,6 +47,12 @@ class Options:
     keepalive: int = 30
     #: How often the consumer sends its heartbeat (core.liveness: `ingest:<client id>`, read by `minsheng doctor`).
     heartbeat_seconds: float = 15.0
+
+    @property
+    def topics(self) -> list[str]:
+        """The topic filters subscribed to, in order, without repeats."""
+        given = [self.topic] if isinstance(self.topic, str) else list(self.topic)
+        return list(dict.fromkeys(t for t in given if t)) or [TOPIC]
 
     @classmethod
     def from_settings(cls, **overrides) -> "Options":
@@ -92,7 +99,7 @@ class Consumer:
             return
         self.session_present = flags.session_present
         log.info("iot mqtt: connected (session present: %s)", flags.session_present)
-        client.subscribe(self.options.topic, qos=1)
+        client.subscribe([(topic, 1) for topic in self.options.topics])
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties):
         self.subscribed.set()
@@ -144,7 +151,7 @@ class Consumer:
         try:
             liveness.beat(
                 f"ingest:{self.options.client_id}",
-                topic=self.options.topic,
+                topic=" ".join(self.options.topics),
                 connected=self.client.is_connected(),
                 messages=self.messages,
                 stored=self.stats.stored,

@@ -73,3 +73,51 @@ def test_a_token_call_is_audited_with_the_tokens_user(alarm, farm):
     assert client.post(f"/api/v1/iot/alarms/{alarm.pk}/acknowledge/").status_code == 200
     logged = AuditLog.objects.filter(object_id=str(alarm.pk), content_type__model="alarm").latest("pk")
     assert logged.user == farm.w.admin
+
+
+def test_a_greenhouse_day_of_readings_in_one_call(farm, api_for):
+    for minutes in (0, 30, 60):
+        Reading.objects.create(
+            sensor=farm.temp, ts=T + dt.timedelta(minutes=minutes), value=18 + minutes / 10
+        )
+    Reading.objects.create(sensor=farm.humidity, ts=T, value=61)
+    Reading.objects.create(sensor=farm.humidity, ts=T + dt.timedelta(days=2), value=70)  # another day
+    api = api_for(farm.w.admin)
+    url = f"/api/v1/iot/greenhouses/{farm.greenhouse.pk}/readings/"
+    day = {"start": T.isoformat(), "end": (T + dt.timedelta(days=1)).isoformat()}
+    body = {entry["code"]: entry for entry in api.get(url, day).json()}
+    assert [p["value"] for p in body["gh1-t1"]["points"]] == [18.0, 21.0, 24.0]
+    assert [p["value"] for p in body["gh1-h1"]["points"]] == [61.0]
+    assert body["gh1-t1"]["kind"] == "air_temp" and body["gh1-h1"]["unit"] == "%RH"
+    assert api.get(url, {"start": "yesterday"}).status_code == 400
+    assert (
+        api.get(url, {"start": T.isoformat(), "end": (T + dt.timedelta(days=40)).isoformat()}).status_code
+        == 400
+    )
+    assert api_for(farm.w.worker_a).get(url, day).status_code == 404
+
+
+def test_a_greenhouse_range_before_the_raw_window_gives_hourly_means(farm, api_for):
+    from minsheng.core import clock
+    from minsheng.iot import retention
+    from minsheng.iot.models import ReadingHour
+
+    old = retention.raw_cutoff(clock.now()) - dt.timedelta(days=2)
+    ReadingHour.objects.create(sensor=farm.temp, hour=old, min=10, max=14, avg=12, count=6)
+    api = api_for(farm.w.admin)
+    url = f"/api/v1/iot/greenhouses/{farm.greenhouse.pk}/readings/"
+    body = api.get(url, {"start": old.isoformat(), "end": (old + dt.timedelta(days=1)).isoformat()}).json()
+    temp = next(entry for entry in body if entry["code"] == "gh1-t1")
+    assert temp["points"] == [
+        {"ts": temp["points"][0]["ts"], "value": 12.0, "min": 10.0, "max": 14.0, "count": 6}
+    ]
+
+
+def test_points_are_represented_as_the_point_serializer_would():
+    from minsheng.iot.api.serializers import SeriesPointSerializer, represent
+
+    points = [
+        {"ts": T, "value": 18.25},
+        {"ts": T + dt.timedelta(hours=1), "value": 12.0, "min": 10.0, "max": 14.5, "count": 6},
+    ]
+    assert represent(points) == SeriesPointSerializer(points, many=True).data

@@ -80,3 +80,39 @@ def test_messages_sent_while_the_consumer_is_away_arrive_when_it_returns(farm, b
     assert again.session_present is True
     assert again.messages == 1
     assert Reading.objects.get(sensor=farm.humidity).value == 58
+
+
+def test_a_consumer_for_several_clusters_takes_their_topics_and_no_other(farm, broker):
+    """Consumers split by topic (docs/iot.md): one consumer may subscribe to several cluster prefixes."""
+    c = Consumer(
+        Options(
+            host=HOST,
+            port=PORT,
+            client_id=f"{broker}-consumer",
+            topic=(f"{broker}/north/+/+/+", f"{broker}/south/+/+/+"),
+            batch_seconds=0.1,
+        )
+    )
+    assert c.options.topics == [f"{broker}/north/+/+/+", f"{broker}/south/+/+/+"]
+
+    def publisher():
+        if c.subscribed.wait(timeout=5):
+            publish(f"{broker}/west/gh1/gw1/json", b'{"sensor": "gh1-t1", "ts": 1780000000, "value": 9}')
+            publish(f"{broker}/north/gh1/gw1/json", b'{"sensor": "gh1-t1", "ts": 1780000060, "value": 18}')
+            publish(f"{broker}/south/gh1/gw1/json", b'{"sensor": "gh1-h1", "ts": 1780000060, "value": 60}')
+
+    thread = threading.Thread(target=publisher)
+    thread.start()
+    c.run(until=lambda c: c.messages >= 2, timeout=10)
+    thread.join()
+    assert c.messages == 2
+    assert list(Reading.objects.filter(sensor=farm.temp).values_list("value", flat=True)) == [
+        17.5
+    ]  # calibrated
+    assert Reading.objects.filter(sensor=farm.humidity).count() == 1
+
+
+def test_topic_filters_are_kept_in_order_without_repeats():
+    assert Options(topic=("a/#", "b/#", "a/#")).topics == ["a/#", "b/#"]
+    assert Options(topic="a/#").topics == ["a/#"]
+    assert Options().topics == ["minsheng/+/+/+/+"]

@@ -14,7 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--host")
         parser.add_argument("--port", type=int)
         parser.add_argument("--client-id")
-        parser.add_argument("--topic")
+        parser.add_argument(
+            "--topic",
+            action="append",
+            help="订阅的主题过滤器，可重复（如每个片区一个：--topic minsheng/片区代码/+/+/+）",
+        )
         parser.add_argument("--batch-size", type=int)
         parser.add_argument("--batch-seconds", type=float)
 
@@ -23,14 +27,16 @@ class Command(BaseCommand):
             host=opts["host"],
             port=opts["port"],
             client_id=opts["client_id"],
-            topic=opts["topic"],
+            topic=tuple(opts["topic"]) if opts["topic"] else None,
             batch_size=opts["batch_size"],
             batch_seconds=opts["batch_seconds"],
         )
         consumer = Consumer(options)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: consumer.stop())
-        self.stdout.write(f"ingest: {options.host}:{options.port} {options.topic} as {options.client_id}")
+        self.stdout.write(
+            f"ingest: {options.host}:{options.port} {' '.join(options.topics)} as {options.client_id}"
+        )
         stats = consumer.run()
         self.stdout.write(
             f"ingest: {consumer.messages} messages, {stats.stored} stored, "
