@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHES = ["intake", "workbench", "iot", "insights"]
+BENCHES = ["intake", "workbench", "iot", "insights", "web"]
 
 
 def main(argv: list[str]) -> None:
