@@ -27,9 +27,15 @@ PHONE_PAGE_SIZE = 20
 def _countable(rows: Any) -> Any:
     """What to count of a queryset: its keys alone, in no order — the annotations and the sort of the rows shown
     (a sub-query per row, a sort of every row in scope) change nothing in how many there are."""
-    if isinstance(rows, QuerySet) and not rows.query.combinator and not rows.query.distinct:
-        return rows.order_by().values("pk")
-    return rows
+    if not isinstance(rows, QuerySet):
+        return rows
+    query = rows.query
+    grouped = query.group_by is not None or any(
+        getattr(a, "contains_aggregate", False) for a in query.annotations.values()
+    )
+    if query.combinator or query.distinct or grouped or rows._fields:
+        return rows  # rows that are groups, unions or distinct values are counted as they are
+    return rows.order_by().values("pk")
 
 
 def capped_count(queryset: QuerySet[Any], cap: int = BADGE_CAP) -> int | str:
