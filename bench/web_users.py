@@ -159,6 +159,8 @@ class Staff(Person):
         if not self.cases and MODE != "bare":
             self.open_list()
             self.think(STAFF_THINK)
+        if not self.cases and MODE != "bare":
+            return  # an empty list (or one that failed, counted as such): nothing to open
         pk = random.choice(self.cases) if self.cases else "0"
         self.fetch(f"/cases/{pk}/", "case page", needle="</html>")
 
