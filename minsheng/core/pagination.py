@@ -33,7 +33,7 @@ def _countable(rows: Any) -> Any:
     grouped = query.group_by is not None or any(
         getattr(a, "contains_aggregate", False) for a in query.annotations.values()
     )
-    if query.combinator or query.distinct or grouped or rows._fields:
+    if query.combinator or query.distinct or grouped or getattr(rows, "_fields", None):
         return rows  # rows that are groups, unions or distinct values are counted as they are
     return rows.order_by().values("pk")
 
