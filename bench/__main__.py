@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHES = ["intake", "workbench", "iot", "insights", "firstrun"]
+BENCHES = ["intake", "workbench", "iot", "iotcity", "insights", "firstrun", "web"]
 
 
 def main(argv: list[str]) -> None:

@@ -3,7 +3,7 @@
 import json
 
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -27,3 +27,15 @@ def bare_intake(request):
             reported_at=now,
         )
     return JsonResponse({"id": case.pk}, status=201)
+
+
+BARE_PAGE = (
+    "<!doctype html><html lang=zh-hans><head><meta charset=utf-8><title>民生</title></head>"
+    "<body><main><h1>工作台</h1><p>基准页面</p></main></body></html>"
+)
+
+
+def bare_page(request):
+    """The least a page can be: a constant HTML page from a plain view, through the whole middleware stack (the
+    web load test's baseline, `python -m bench web`)."""
+    return HttpResponse(BARE_PAGE)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.core import attention, clock, duties
 from minsheng.core.metrics import Scope
+from minsheng.core.pagination import capped_count
 
 from .choices import DONE_STATES, Status
 from .deadlines import overdue_q
@@ -71,7 +72,7 @@ def register_all() -> None:
             code="cases.overdue",
             domain="cases",
             label=_("超期案件"),
-            count=lambda scope: overdue_cases(scope).count(),
+            count=lambda scope: capped_count(overdue_cases(scope)),
             build=lambda scope, limit: _items(overdue_cases(scope), limit),
             severity=attention.Severity.RED,
             list_url_name="cases:overdue",
@@ -83,7 +84,7 @@ def register_all() -> None:
             code="cases.supervised",
             domain="cases",
             label=_("督办案件"),
-            count=lambda scope: supervised_cases(scope).count(),
+            count=lambda scope: capped_count(supervised_cases(scope)),
             build=lambda scope, limit: _items(supervised_cases(scope), limit),
             severity=attention.Severity.YELLOW,
             list_url_name="cases:supervised",

@@ -53,7 +53,7 @@ class Source:
     code: str
     domain: str
     label: Any
-    count: Callable[[Scope], int]
+    count: Callable[[Scope], int | str]  # a capped count may say "999+"
     build: Callable[[Scope, int], list[Item]]
     severity: str = Severity.YELLOW
     #: A page listing all of them (URL name, reversed without arguments), when the domain has one.

@@ -24,9 +24,23 @@ PAGE_SIZE = 50
 PHONE_PAGE_SIZE = 20
 
 
+def _countable(rows: Any) -> Any:
+    """What to count of a queryset: its keys alone, in no order — the annotations and the sort of the rows shown
+    (a sub-query per row, a sort of every row in scope) change nothing in how many there are."""
+    if not isinstance(rows, QuerySet):
+        return rows
+    query = rows.query
+    grouped = query.group_by is not None or any(
+        getattr(a, "contains_aggregate", False) for a in query.annotations.values()
+    )
+    if query.combinator or query.distinct or grouped or getattr(rows, "_fields", None):
+        return rows  # rows that are groups, unions or distinct values are counted as they are
+    return rows.order_by().values("pk")
+
+
 def capped_count(queryset: QuerySet[Any], cap: int = BADGE_CAP) -> int | str:
     """The number of rows, or "999+" past the cap: `SELECT COUNT(*) FROM (… LIMIT cap + 1)` stops early."""
-    n = queryset[: cap + 1].count()
+    n = _countable(queryset)[: cap + 1].count()
     return f"{cap}+" if n > cap else n
 
 
@@ -38,7 +52,7 @@ class CappedPaginator(_Paginator):
 
     @cached_property
     def count(self) -> int:
-        return int(self.object_list[: self.cap + 1].count())  # type: ignore[attr-defined]  # a queryset
+        return int(_countable(self.object_list)[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:

@@ -101,7 +101,7 @@ def headline(viewer, period: Period, node=None) -> list[tuple[str, str, list[Fig
 @dataclass
 class Waiting:
     source: attention.Source
-    count: int
+    count: int | str  # "999+" past the badge cap
     items: list[attention.Item] = field(default_factory=list)
 
 
