@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
 from minsheng.accounts.choices import Cap
+from minsheng.core.api import PrototypeFieldsMixin
 from minsheng.core.masking import mask_phone
 from minsheng.org.models import Node
 
@@ -43,7 +44,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "content_type", "size", "url"]
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class CaseListSerializer(PrototypeFieldsMixin, serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     kind = serializers.CharField(source="kind.code", read_only=True)
@@ -160,7 +161,7 @@ class CaseDetailSerializer(CaseListSerializer):
         return workflow.available(obj, self.context["request"].user)
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class CaseCreateSerializer(PrototypeFieldsMixin, serializers.Serializer):
     kind = serializers.SlugRelatedField(
         slug_field="code", queryset=CaseKind.objects.filter(is_active=True), default=None
     )
