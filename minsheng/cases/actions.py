@@ -217,7 +217,7 @@ def _case_prefixes() -> dict[str, str]:
     from minsheng.core.tablecache import cached_table
     from minsheng.org.models import Node
 
-    return cached_table(  # type: ignore[no-any-return]
+    return cached_table(
         "case-prefixes",
         Node,
         lambda: dict(Node.objects.exclude(case_prefix="").values_list("path", "case_prefix")),
