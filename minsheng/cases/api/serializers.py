@@ -186,11 +186,7 @@ class CaseCreateSerializer(PrototypeFieldsMixin, serializers.Serializer):
     title = serializers.CharField(max_length=100, required=False, allow_blank=True)
     description = serializers.CharField(max_length=4000)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
-    node = ScopedRelatedField(
-        capability=Cap.ORG_VIEW,
-        queryset=Node.objects.defer("geometry"),  # a polygon: large to decode, and intake never reads it
-        required=False,
-    )
+    node = ScopedRelatedField(capability=Cap.ORG_VIEW, queryset=Node.objects.all(), required=False)
     lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
