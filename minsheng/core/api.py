@@ -1,6 +1,5 @@
 """API plumbing shared by every app: the exception handler mapping domain errors to HTTP statuses."""
 
-import copy
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -38,30 +37,3 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoPermissionDenied):
         return Response({"detail": str(exc) or "没有权限"}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)
-
-
-class PrototypeFieldsMixin:
-    """A serializer that builds its fields once per class, not once per instance.
-
-    DRF deep-copies every declared field (querysets included) for each serializer instance, and a ModelSerializer
-    also re-reads the model's fields to build its own: about a millisecond for a one-object answer on the intake
-    path. Here the first instance's fields are kept as prototypes and each instance gets shallow copies, which
-    `bind()` then ties to it. Fields holding a child field or serializer (lists, nested serializers) are still
-    deep-copied: their child points back at its parent for the context (a request for absolute URLs).
-    """
-
-    def get_fields(self) -> dict[str, Any]:
-        from rest_framework.fields import DictField, ListField
-        from rest_framework.relations import ManyRelatedField
-        from rest_framework.serializers import BaseSerializer
-
-        cls = type(self)
-        prototypes = cls.__dict__.get("_field_prototypes")
-        if prototypes is None:
-            prototypes = super().get_fields()  # type: ignore[misc]
-            cls._field_prototypes = prototypes  # type: ignore[attr-defined]
-        nested = (BaseSerializer, ManyRelatedField, ListField, DictField)
-        return {
-            name: copy.deepcopy(field) if isinstance(field, nested) else copy.copy(field)
-            for name, field in prototypes.items()
-        }

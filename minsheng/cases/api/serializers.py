@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
 from minsheng.accounts.choices import Cap
-from minsheng.core.api import PrototypeFieldsMixin
+from minsheng.core.api_fields import PrototypeFieldsMixin
 from minsheng.core.masking import mask_phone
 from minsheng.org.models import Node
 
