@@ -58,7 +58,10 @@ def main(database_url: str | None = None) -> dict:
                 rates.append(N / (time.perf_counter() - start))
     api_rate, bare_rate = statistics.median(api_rates), statistics.median(bare_rates)
     engine = "PostgreSQL" if database_url else "SQLite"
+    load = os.getloadavg()[0]
     print(
-        f"  {engine}: API intake {api_rate:.0f} req/s, bare insert {bare_rate:.0f} req/s, ratio {api_rate / bare_rate:.2f}"
+        f"  {engine}: API intake {api_rate:.0f} req/s, bare insert {bare_rate:.0f} req/s, "
+        f"ratio {api_rate / bare_rate:.2f} (rounds: API {', '.join(f'{r:.0f}' for r in api_rates)}; "
+        f"bare {', '.join(f'{r:.0f}' for r in bare_rates)}; load average {load:.2f})"
     )
-    return {"api": api_rate, "bare": bare_rate, "ratio": api_rate / bare_rate}
+    return {"api": api_rate, "bare": bare_rate, "ratio": api_rate / bare_rate, "load": load}

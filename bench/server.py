@@ -20,6 +20,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def fresh_database(url: str) -> None:
+    """Drop and create the PostgreSQL database of `url` (a benchmark starts from an empty one)."""
+    import psycopg
+
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def run_manage(env: dict, *args: str) -> str:
     out = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, capture_output=True, text=True
@@ -31,16 +42,21 @@ def run_manage(env: dict, *args: str) -> str:
 
 @contextlib.contextmanager
 def served(database_url: str | None = None, threads: int = 4):
-    """Yield (port, env) of a server on a fresh database (SQLite in a temp dir, or the given PostgreSQL URL)."""
+    """Yield (port, env) of a server on a fresh database (SQLite in a temp dir, or the given PostgreSQL URL).
+
+    The server runs as production does: DEBUG off (no query log kept per request), the product's connection
+    settings (persistent connections, as `minsheng.settings` sets them for everyone), static files collected.
+    """
     var = tempfile.mkdtemp(prefix="minsheng-bench-")
     env = {
         **os.environ,
         "MINSHENG_VAR_DIR": var,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "MINSHENG_DEBUG": "1",
+        "MINSHENG_DEBUG": "0",
     }
     if database_url:
         env["DATABASE_URL"] = database_url
+        fresh_database(database_url)
     run_manage(env, "migrate", "--noinput", "-v0")
     port = free_port()
     proc = subprocess.Popen(
@@ -51,7 +67,7 @@ def served(database_url: str | None = None, threads: int = 4):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # collectstatic runs first
         while time.monotonic() < deadline:
             with contextlib.suppress(OSError):
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()

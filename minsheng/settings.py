@@ -254,7 +254,8 @@ TRUSTED_PROXY = os.environ.get("MINSHENG_TRUSTED_PROXY", "127.0.0.1")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication with the user and memberships cached a short while (decision 0063)
+        "minsheng.accounts.api.authentication.CachedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

@@ -88,6 +88,24 @@ class Category(MP_Node, BaseModel):
         self.search_key = pinyin_key(self.name)
         super().save(*args, **kwargs)
 
+    @classmethod
+    def active_by_pk(cls, pk: int) -> "Category":
+        """An active category by id from the cached table (a few hundred rows of configuration, read by every
+        intake): DoesNotExist for an unknown or retired one, as `objects.filter(is_active=True).get(pk=…)`."""
+        from minsheng.core.tablecache import cached_table
+
+        names = [f.attname for f in cls._meta.concrete_fields]
+
+        def load() -> tuple[list[str], dict[int, tuple]]:
+            rows = cls.objects.filter(is_active=True).values_list(*names)
+            return names, {row[0]: row for row in rows}
+
+        field_names, rows = cached_table("case-categories", cls, load)
+        row = rows.get(pk)
+        if row is None:
+            raise cls.DoesNotExist(pk)
+        return cls.from_db("default", field_names, row)
+
 
 class Unit(BaseModel):
     """承办单位: a street office (科室), a community or village committee, a property company, an outside agency."""

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from minsheng.accounts.api.base import ScopedRelatedField
 from minsheng.accounts.choices import Cap
+from minsheng.core.api_fields import PrototypeFieldsMixin
 from minsheng.core.masking import mask_phone
 from minsheng.org.models import Node
 
@@ -43,7 +44,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "content_type", "size", "url"]
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class CaseListSerializer(PrototypeFieldsMixin, serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
     kind = serializers.CharField(source="kind.code", read_only=True)
@@ -160,12 +161,28 @@ class CaseDetailSerializer(CaseListSerializer):
         return workflow.available(obj, self.context["request"].user)
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class ActiveCategoryField(serializers.PrimaryKeyRelatedField):
+    """An active category by id, read from the cached category table instead of a query per request; same
+    answers as a `PrimaryKeyRelatedField` on `Category.objects.filter(is_active=True)`."""
+
+    def to_internal_value(self, data):
+        try:
+            if isinstance(data, bool):
+                raise TypeError
+            # the conversion the ORM applies to a pk lookup (so "7" is 7 and "x" an incorrect type)
+            return Category.active_by_pk(Category._meta.pk.get_prep_value(data))
+        except Category.DoesNotExist:
+            self.fail("does_not_exist", pk_value=data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+
+
+class CaseCreateSerializer(PrototypeFieldsMixin, serializers.Serializer):
     kind = serializers.SlugRelatedField(
         slug_field="code", queryset=CaseKind.objects.filter(is_active=True), default=None
     )
     channel = serializers.ChoiceField(choices=Channel.choices)
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+    category = ActiveCategoryField(queryset=Category.objects.filter(is_active=True))
     title = serializers.CharField(max_length=100, required=False, allow_blank=True)
     description = serializers.CharField(max_length=4000)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)

@@ -91,3 +91,49 @@ def test_list_filters(cw, api_for):
     assert admin.get("/api/v1/cases/?q=xiashuidao").json()["count"] == 1
     assert admin.get("/api/v1/cases/?status=registered").json()["count"] == 2
     assert admin.get(f"/api/v1/cases/?grid={cw.grid.pk}").json()["count"] == 2
+
+
+# -- the intake's cost (docs/benchmarks.md, "Intake") ------------------------------------------------------
+
+
+def test_intake_by_token_reads_only_what_it_must(cw):
+    """A repeated intake by token: the node through the user's scope, the covering grid, the number, the case,
+    its audit row and its event — the token, memberships, category and case-number prefixes come from caches."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=cw.w.grid_a).key}")
+    assert create(api, cw).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        r = create(api, cw)
+    assert r.status_code == 201, r.content
+    sql = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert not any("authtoken_token" in q or "accounts_membership" in q or "cases_category" in q for q in sql)
+    assert len(sql) == 6, sql
+    case = Case.objects.get(pk=r.json()["id"])
+    assert case.grid == cw.grid and case.number.startswith("CG-")
+
+
+def test_intake_category_answers_as_before(cw, api_for):
+    """The cached category field says what DRF's own primary-key field on active categories says."""
+    from rest_framework import serializers
+
+    from minsheng.cases.models import Category
+
+    grid = api_for(cw.w.grid_a)
+    retired = Category.objects.get(code="0901")
+    retired.is_active = False
+    retired.save()
+    plain = serializers.PrimaryKeyRelatedField(queryset=Category.objects.filter(is_active=True))
+    for value in [retired.pk, 999999, 2**70, "x", "1.5", True, [1], {"id": 1}]:
+        with pytest.raises(serializers.ValidationError) as expected:
+            plain.run_validation(value)
+        r = create(grid, cw, category=value)
+        assert r.status_code == 400, (value, r.content)
+        assert r.json()["category"] == expected.value.detail, value
+    r = create(grid, cw, category=str(cw.cat_sewer.pk))
+    assert r.status_code == 201 and r.json()["category"] == cw.cat_sewer.pk
+    assert Case.objects.count() == 1
