@@ -202,20 +202,7 @@ def _next_number(now: dt.datetime, node: Node | None = None) -> str:
 
 def _number_prefix(node: Node | None) -> str:
     """The case-number prefix of the nearest node at or above `node` that has one, else the deployment's."""
-    if node is not None:
-        from minsheng.org.models import Node
-
-        paths = [node.path[: i * node.steplen] for i in range(1, node.depth + 1)]
-        found = (
-            Node.objects.filter(path__in=paths)
-            .exclude(case_prefix="")
-            .order_by("-depth")
-            .values_list("case_prefix", flat=True)
-            .first()
-        )
-        if found:
-            return found
-    return settings.MINSHENG_CASE_PREFIX
+    return node.number_prefix() if node is not None else settings.MINSHENG_CASE_PREFIX
 
 
 def clock_tz() -> tzinfo:

@@ -21,6 +21,7 @@ from minsheng.core.pinyin import pinyin_key
 from minsheng.core.scoping import ScopedQuerySet, subtree_condition
 
 from .choices import (
+    OPEN_STATES,
     Channel,
     LimitUnit,
     RequestKind,
@@ -402,6 +403,14 @@ class Case(BaseModel):
             models.Index(fields=["lead_unit", "status"], name="case_unit_status"),
             models.Index(fields=["handler", "status"], name="case_handler_status"),
             models.Index(fields=["source_type", "source_id"], name="case_source"),
+            # the leaders' view (bench/insights.py): the few supervised cases, and open cases on the map by due
+            # date, without scanning the ledger (docs/benchmarks.md, the insights section)
+            models.Index(fields=["finish_due"], condition=Q(is_supervised=True), name="case_supervised"),
+            models.Index(
+                fields=["finish_due"],
+                condition=Q(lat__isnull=False, lng__isnull=False, status__in=sorted(OPEN_STATES)),
+                name="case_open_located",
+            ),
         ]
 
     def __str__(self) -> str:
