@@ -52,12 +52,10 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -312,7 +310,13 @@ def _conditions(now: dt.datetime) -> dict[str, Q]:
     dispatched = live & Q(dispatched_at__isnull=False)
     signed_on_time = Q(signed_at__gte=F("dispatched_at"), signed_at__lte=F("sign_due"))
     # a duplicate that came in after the handler had reported the work done: the problem came back
-    repeat = Exists(Case.objects.filter(merged_into=OuterRef("pk"), reported_at__gte=OuterRef("replied_at")))
+    # (one uncorrelated set of the cases that came back, hashed once — not a probe per resolved case: a month of a
+    # county's cases made that probe most of the month's summary, docs/benchmarks.md)
+    repeat = Q(
+        pk__in=Case.objects.filter(
+            merged_into__isnull=False, reported_at__gte=F("merged_into__replied_at")
+        ).values("merged_into_id")
+    )
     due = done | finish_overdue_q(now)
     rated = live & ~Q(satisfaction="")
     return {

@@ -21,6 +21,7 @@ from minsheng.core.pinyin import pinyin_key
 from minsheng.core.scoping import ScopedQuerySet
 
 from .choices import (
+    OPEN_STATES,
     Channel,
     LimitUnit,
     RequestKind,
@@ -455,12 +456,13 @@ class Case(BaseModel):
             models.Index(fields=["source_type", "source_id"], name="case_source"),
             # A community's open cases by state (the 待办 list and its badge; decision 0066).
             models.Index(fields=["node", "status"], name="case_node_status"),
-            # The few supervised cases and the open cases on the map, without reading every case (the cockpit).
-            models.Index(fields=["status"], condition=Q(is_supervised=True), name="case_supervised"),
+            # the leaders' view (bench/insights.py): the few supervised cases, and open cases on the map by due
+            # date, without scanning the ledger (docs/benchmarks.md, the insights section)
+            models.Index(fields=["finish_due"], condition=Q(is_supervised=True), name="case_supervised"),
             models.Index(
                 fields=["finish_due"],
-                condition=Q(lat__isnull=False, lng__isnull=False),
-                name="case_located_due",
+                condition=Q(lat__isnull=False, lng__isnull=False, status__in=sorted(OPEN_STATES)),
+                name="case_open_located",
             ),
         ]
 

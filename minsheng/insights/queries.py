@@ -116,13 +116,20 @@ def waiting(viewer, period: Period, node=None, limit: int = 5) -> list[Waiting]:
     return out
 
 
+def top_depth(viewer) -> int:
+    """The depth of the highest node the viewer's leaders' view reaches: 1 for the root's people, 2 for a 街道's
+    under a county (docs/decisions/0039)."""
+    return min((len(p) // Node.steplen for p in viewer.scope_paths(Cap.INSIGHTS_VIEW)), default=1)
+
+
 def communities(viewer, node=None):
-    """The level the ranking compares: the 社区/村 under the viewer's (or the chosen) node."""
+    """The level the ranking compares: the level under the viewer's (or the chosen) node — the 社区/村 of a 街道,
+    the 街道 of a county."""
     qs = Node.objects.visible_to(viewer, Cap.INSIGHTS_VIEW)
     if node is not None:
         qs = qs.filter(path__startswith=node.path, depth=node.depth + 1)
     else:
-        qs = qs.filter(depth=2)
+        qs = qs.filter(depth=top_depth(viewer) + 1)
     return list(qs.order_by("path"))
 
 

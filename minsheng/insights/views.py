@@ -65,7 +65,7 @@ def _context(request, default="month"):
             "node": node,
             "kinds": periods.KINDS,
             "nodes": Node.objects.visible_to(request.user, Cap.INSIGHTS_VIEW)
-            .filter(depth__lte=2)
+            .filter(depth__lte=queries.top_depth(request.user) + 1)
             .order_by("path"),
             "query": request.GET.urlencode(),
         },

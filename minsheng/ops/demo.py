@@ -90,7 +90,7 @@ def add_streets(out, streets: int, cases_per_street: int) -> list[tuple[str, str
         if Node.objects.filter(kind=NodeKind.STREET, name=full).exists():
             continue
         with transaction.atomic():
-            made = _street(county, i, full, prefix, rng)
+            made = build_street(county, i, full, prefix)
         with acting(made["admin"]), notifications.muted():
             count = _history(made, cases_per_street, rng)
         out.write(f"已加载演示街道“{full}”：4 个社区/村，{count} 件诉求（编号 {prefix}-）\n")
@@ -98,7 +98,9 @@ def add_streets(out, streets: int, cases_per_street: int) -> list[tuple[str, str
     return logins
 
 
-def _street(county: Node, i: int, name: str, prefix: str, rng: random.Random) -> dict:
+def build_street(county: Node, i: int, name: str, prefix: str) -> dict:
+    """A small 街道 under `county`: four 社区/村 with three places each, a desk and a worker per 社区/村, an office
+    unit, its own case prefix (also used by `python -m bench workbench` to build a county for load)."""
     code = f"370724{i + 1:03d}000" if i + 1 < 1000 else None
     if code and Node.objects.filter(code=code).exists():
         code = None

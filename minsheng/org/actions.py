@@ -11,10 +11,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Cap
 from minsheng.accounts.models import User
+from minsheng.core import clock
 from minsheng.core.permissions import require_cap
 
 from .choices import ALLOWED_CHILDREN, TERRITORIAL_KINDS, NodeKind, PartyPost, PropertyStatus
@@ -99,6 +102,105 @@ def update_node(node: Node, *, actor: User | None = None, **fields: Any) -> Node
             child.refresh_derived()
             child.save(update_fields=["full_name", "search_key", "updated_at"])
     return node
+
+
+# -- a 街道 joins a county (docs/decisions/0067-moving-a-street-under-a-county.md) ----------------------
+
+
+@transaction.atomic
+def create_county_above(
+    streets: Iterable[Node],
+    *,
+    name: str,
+    code: str | None = None,
+    case_prefix: str = "",
+    actor: User | None = None,
+) -> Node:
+    """A new county at the root of the tree with the given top-level 街道 moved under it: a deployment that was
+    one 街道 (or several side by side) grows into a county. Every top-level 街道 must go under it together, so
+    that the 街道 of the deployment keep sitting at one depth."""
+    _require_deployment_change(actor)
+    streets = [Node.objects.select_for_update().get(pk=s.pk) for s in streets]
+    if not streets:
+        raise ValidationError({"streets": _("请选择要移入新县的街道/乡镇")})
+    not_roots = [s.name for s in streets if s.kind != NodeKind.STREET or not s.is_root()]
+    if not_roots:
+        raise ValidationError(
+            {"streets": _("只有顶层的街道/乡镇可以移入新县：%(names)s") % {"names": "、".join(not_roots)}}
+        )
+    county = create_node(parent=None, kind=NodeKind.COUNTY, name=name, code=code, case_prefix=case_prefix)
+    for street in streets:
+        _move_street(street, county)
+    _check_streets_level()
+    return Node.objects.get(pk=county.pk)
+
+
+@transaction.atomic
+def move_street(street: Node, *, county: Node, actor: User | None = None) -> Node:
+    """Move a 街道 (a top-level one, or one of another county) under an existing county, with everything below
+    it: its cases, grids and people's memberships follow (they hang off its nodes), its case numbers continue
+    their own sequence."""
+    _require_deployment_change(actor)
+    street = Node.objects.select_for_update().get(pk=street.pk)
+    county = Node.objects.select_for_update().get(pk=county.pk)
+    if street.kind != NodeKind.STREET:
+        raise ValidationError({"street": _("只能移动街道/乡镇")})
+    if county.kind != NodeKind.COUNTY:
+        raise ValidationError({"county": _("街道/乡镇只能移入县/区")})
+    if street.path[: -street.steplen] == county.path:
+        raise ValidationError(
+            {"county": _("“%(street)s”已在“%(county)s”之下") % {"street": street.name, "county": county.name}}
+        )
+    moved = _move_street(street, county)
+    _check_streets_level()
+    return moved
+
+
+def _require_deployment_change(actor: User | None) -> None:
+    # Like a new top-level 街道: the shape of the deployment above the 街道 is the system administrator's call.
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied(_("只有系统管理员可以调整县与街道/乡镇的隶属关系"))
+
+
+def _move_street(street: Node, county: Node) -> Node:
+    """Re-root `street`'s subtree under `county` (treebeard rewrites the paths), then bring along what keeps a
+    copy of a path or of the names above: stored notification and webhook scopes, full names, the case prefix."""
+    from minsheng.core.models import Notification, WebhookEndpoint
+
+    prefix_before = street.number_prefix()
+    old_path = street.path
+    old_parent_name = street.full_name[: -len(street.name)]
+    Node.objects.move(street, Node.objects.get(pk=county.pk), pos="last-child")
+    street = Node.objects.get(pk=street.pk)
+    new_path = street.path
+    new_parent_name = f"{county.full_name} "
+    subtree = Node.objects.filter(path__startswith=new_path)
+    subtree.update(
+        full_name=Concat(Value(new_parent_name), Substr("full_name", len(old_parent_name) + 1)),
+        updated_at=clock.now(),
+    )
+    for model in (Notification, WebhookEndpoint):
+        model.objects.filter(node_path__startswith=old_path).update(
+            node_path=Concat(Value(new_path), Substr("node_path", len(old_path) + 1))
+        )
+    street.refresh_from_db()
+    if not street.case_prefix and street.number_prefix() != prefix_before:
+        # the 街道 took the deployment's (or its old county's) prefix: it keeps it, and with it its sequence
+        street.case_prefix = prefix_before
+    street.save()  # also drops the cached tree shape (org.levels.street_depth)
+    return street
+
+
+def _check_streets_level() -> None:
+    depths = set(Node.objects.filter(kind=NodeKind.STREET).values_list("depth", flat=True).distinct())
+    if len(depths) > 1:
+        left = Node.objects.filter(kind=NodeKind.STREET, depth=min(depths)).values_list("name", flat=True)
+        raise ValidationError(
+            {
+                "streets": _("所有街道/乡镇须在同一层级；以下街道/乡镇也须一并移入县：%(names)s")
+                % {"names": "、".join(left)}
+            }
+        )
 
 
 # -- grids -----------------------------------------------------------------------------------------

@@ -102,6 +102,19 @@ class Node(MP_Node, BaseModel):
             centre = shape(self.geometry).representative_point()
             self.lng, self.lat = round(centre.x, 6), round(centre.y, 6)
 
+    def number_prefix(self) -> str:
+        """The case-number prefix of the nearest node at or above this one that has one, else the deployment's
+        (docs/decisions/0039-county-and-city-levels.md)."""
+        paths = [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]
+        found = (
+            Node.objects.filter(path__in=paths)
+            .exclude(case_prefix="")
+            .order_by("-depth")
+            .values_list("case_prefix", flat=True)
+            .first()
+        )
+        return found or settings.MINSHENG_CASE_PREFIX
+
     def territory(self) -> "Node | None":
         """The 社区 or 村 this node belongs to (itself if it is one)."""
         from .choices import TERRITORIAL_KINDS
