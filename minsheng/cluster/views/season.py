@@ -51,7 +51,10 @@ GROUPS = [
         ],
     ),
     (gettext_lazy("电商直播"), ["cluster.sellers", "cluster.stream_sales", "cluster.centres"]),
-    (gettext_lazy("龙头带动与合作社"), ["cluster.agreements", "cluster.driven_growers", "cluster.organisations"]),
+    (
+        gettext_lazy("龙头带动与合作社"),
+        ["cluster.agreements", "cluster.driven_growers", "cluster.organisations"],
+    ),
 ]
 
 
