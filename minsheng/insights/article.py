@@ -24,6 +24,7 @@ FIGURES: tuple[tuple[object, str, str], ...] = (
     (_("樱桃年产值"), "超过4亿元", "cluster.output_value"),
     (_("推广冷链降温等先进技术"), "30余项", "cluster.techniques"),
     (_("智能温控传感器"), "3000余个", "iot.sensors"),
+    (_("打造带货达人孵化中心"), "2处", "cluster.centres"),
     (_("培育直播带货达人"), "120余人", "cluster.sellers"),
     (_("矛调中心接待群众"), "230余人（次）", "mediation.reception_count"),
     (_("处理初信初访案件"), "371件", "mediation.first_petitions"),
