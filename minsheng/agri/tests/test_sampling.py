@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from minsheng.accounts.choices import Cap
 from minsheng.agri import actions, queries
 from minsheng.agri.choices import (
     LabVerdict,
@@ -186,7 +187,7 @@ def test_supervisor_records_only_in_his_villages(aw):
             actor=aw.w.grid_b, sample=sample, method=RapidMethod.ENZYME, delta_a0="0.3", delta_at="0.1"
         )
     assert queries.supervised_villages(aw.supervisor) == [aw.village_1]
-    assert list(Sample.objects.visible_to(aw.supervisor)) == [sample]
+    assert list(Sample.objects.visible_to(aw.supervisor, Cap.AGRI_VIEW)) == [sample]
 
 
 def test_sample_needs_a_source_a_known_level_and_a_past_time(aw):
