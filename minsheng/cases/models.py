@@ -242,29 +242,6 @@ class CaseSequence(models.Model):
         return f"{self.prefix}-{self.year}: {self.last}"
 
 
-class AnyOfSubquery(models.Lookup):
-    """`column = ANY(ARRAY(sub-select))` on PostgreSQL: the sub-select runs once, before the rest, and its ids are
-    then matched on the column's indexes — inside an OR too, where `IN (sub-select)` can only be a filter applied to
-    every row (decision 0066). Elsewhere a plain `IN (sub-select)`."""
-
-    lookup_name = "any_of"
-
-    def get_prep_lookup(self):
-        return self.rhs
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        if not rhs.startswith("("):
-            rhs = f"({rhs})"
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
-        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
-
-
-models.ForeignKey.register_lookup(AnyOfSubquery)
-
-
 def in_subtrees(paths: list[str]) -> Q:
     """Cases located under one of `paths` (tree paths), in the form the database matches fastest."""
     from minsheng.org.models import Node
@@ -272,7 +249,7 @@ def in_subtrees(paths: list[str]) -> Q:
     inside = Q()
     for path in paths:
         inside |= Q(path__startswith=path)
-    return Q(node__any_of=Node._base_manager.filter(inside).values("pk"))
+    return Q(node__any_of=Node._base_manager.filter(inside).values("pk"))  # core.scoping.AnyOfSubquery
 
 
 class CaseQuerySet(ScopedQuerySet):

@@ -82,3 +82,26 @@ def get_visible_or_404(
         return qs.visible_to(user, capability).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError) as exc:
         raise Http404 from exc
+
+
+class AnyOfSubquery(models.Lookup):
+    """`fk__any_of=<values queryset>`, registered on every foreign key: `column = ANY(ARRAY(sub-select))` on PostgreSQL: the sub-select runs once, before the rest, and its ids are
+    then matched on the column's indexes — inside an OR too, where `IN (sub-select)` can only be a filter applied to
+    every row (decision 0066). Elsewhere a plain `IN (sub-select)`."""
+
+    lookup_name = "any_of"
+
+    def get_prep_lookup(self) -> Any:
+        return self.rhs
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if not rhs.startswith("("):
+            rhs = f"({rhs})"
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+        return f"{lhs} IN {rhs}", (*lhs_params, *rhs_params)
+
+
+models.ForeignKey.register_lookup(AnyOfSubquery)
