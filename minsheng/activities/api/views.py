@@ -5,6 +5,7 @@ illegal transition answers 409, a missing right 403, bad input 400 with field me
 import datetime as dt
 
 from django.db.models import Sum
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -484,7 +485,7 @@ class FiguresView(APIView):
     )
     def get(self, request):
         """The activities domain's registered figures over a period (definitions in docs/metrics.md)."""
-        today = clock.now().date()
+        today = timezone.localdate(clock.now())  # the 街道's date, not UTC's
         try:
             start = dt.date.fromisoformat(request.query_params.get("start") or f"{today.year}-01-01")
             end = dt.date.fromisoformat(request.query_params.get("end") or today.isoformat())
