@@ -104,7 +104,7 @@ def update_node(node: Node, *, actor: User | None = None, **fields: Any) -> Node
     return node
 
 
-# -- a 街道 joins a county (docs/decisions/0067-moving-a-street-under-a-county.md) ----------------------
+# -- a 街道 joins a county, a county joins a city (docs/decisions/0067, 0072) ------------------------------
 
 
 @transaction.atomic
@@ -130,8 +130,8 @@ def create_county_above(
         )
     county = create_node(parent=None, kind=NodeKind.COUNTY, name=name, code=code, case_prefix=case_prefix)
     for street in streets:
-        _move_street(street, county)
-    _check_streets_level()
+        _move_under(street, county)
+    _check_streets_level("streets")
     return Node.objects.get(pk=county.pk)
 
 
@@ -151,56 +151,116 @@ def move_street(street: Node, *, county: Node, actor: User | None = None) -> Nod
         raise ValidationError(
             {"county": _("“%(street)s”已在“%(county)s”之下") % {"street": street.name, "county": county.name}}
         )
-    moved = _move_street(street, county)
-    _check_streets_level()
+    moved = _move_under(street, county)
+    _check_streets_level("streets")
+    return moved
+
+
+@transaction.atomic
+def create_city_above(
+    counties: Iterable[Node],
+    *,
+    name: str,
+    code: str | None = None,
+    case_prefix: str = "",
+    actor: User | None = None,
+) -> Node:
+    """A new city at the root with the given top-level counties (and everything below them) moved under it: a
+    county deployment is adopted by its city. As with a county above the 街道, every top-level county holding
+    a 街道 goes under the city together, so that all 街道 stay at one depth."""
+    _require_deployment_change(actor)
+    counties = [Node.objects.select_for_update().get(pk=c.pk) for c in counties]
+    if not counties:
+        raise ValidationError({"counties": _("请选择要移入新市的县/区")})
+    not_roots = [c.name for c in counties if c.kind != NodeKind.COUNTY or not c.is_root()]
+    if not_roots:
+        raise ValidationError(
+            {"counties": _("只有顶层的县/区可以移入新市：%(names)s") % {"names": "、".join(not_roots)}}
+        )
+    city = create_node(parent=None, kind=NodeKind.CITY, name=name, code=code, case_prefix=case_prefix)
+    for county in counties:
+        _move_under(county, city)
+    _check_streets_level("counties")
+    return Node.objects.get(pk=city.pk)
+
+
+@transaction.atomic
+def move_county(county: Node, *, city: Node, actor: User | None = None) -> Node:
+    """Move a county (a top-level one, or one of another city) under an existing city with its 街道 and all
+    below them; every 街道's case numbers (and the county's own) continue their sequences."""
+    _require_deployment_change(actor)
+    county = Node.objects.select_for_update().get(pk=county.pk)
+    city = Node.objects.select_for_update().get(pk=city.pk)
+    if county.kind != NodeKind.COUNTY:
+        raise ValidationError({"county": _("只能移动县/区")})
+    if city.kind != NodeKind.CITY:
+        raise ValidationError({"city": _("县/区只能移入市")})
+    if county.path[: -county.steplen] == city.path:
+        raise ValidationError(
+            {"city": _("“%(county)s”已在“%(city)s”之下") % {"county": county.name, "city": city.name}}
+        )
+    moved = _move_under(county, city)
+    _check_streets_level("counties")
     return moved
 
 
 def _require_deployment_change(actor: User | None) -> None:
     # Like a new top-level 街道: the shape of the deployment above the 街道 is the system administrator's call.
     if actor is not None and not actor.is_superuser:
-        raise PermissionDenied(_("只有系统管理员可以调整县与街道/乡镇的隶属关系"))
+        raise PermissionDenied(_("只有系统管理员可以调整市、县与街道/乡镇的隶属关系"))
 
 
-def _move_street(street: Node, county: Node) -> Node:
-    """Re-root `street`'s subtree under `county` (treebeard rewrites the paths), then bring along what keeps a
-    copy of a path or of the names above: stored notification and webhook scopes, full names, the case prefix."""
+def _move_under(node: Node, parent: Node) -> Node:
+    """Re-root `node`'s subtree (a 街道's, or a county's) under `parent` (treebeard rewrites the paths), then
+    bring along what keeps a copy of a path or of the names above: stored notification and webhook scopes, full
+    names, households' addresses, the case prefix."""
     from minsheng.core.models import Notification, WebhookEndpoint
 
-    prefix_before = street.number_prefix()
-    old_path = street.path
-    old_parent_name = street.full_name[: -len(street.name)]
-    Node.objects.move(street, Node.objects.get(pk=county.pk), pos="last-child")
-    street = Node.objects.get(pk=street.pk)
-    new_path = street.path
-    new_parent_name = f"{county.full_name} "
+    prefix_before = node.number_prefix()
+    old_path = node.path
+    old_parent_name = node.full_name[: -len(node.name)]
+    Node.objects.move(node, Node.objects.get(pk=parent.pk), pos="last-child")
+    node = Node.objects.get(pk=node.pk)
+    new_path = node.path
+    new_parent_name = f"{parent.full_name} "
     subtree = Node.objects.filter(path__startswith=new_path)
     subtree.update(
         full_name=Concat(Value(new_parent_name), Substr("full_name", len(old_parent_name) + 1)),
+        updated_at=clock.now(),
+    )
+    Household.objects.filter(node__path__startswith=new_path, address__startswith=old_parent_name).update(
+        address=Concat(Value(new_parent_name), Substr("address", len(old_parent_name) + 1)),
         updated_at=clock.now(),
     )
     for model in (Notification, WebhookEndpoint):
         model.objects.filter(node_path__startswith=old_path).update(
             node_path=Concat(Value(new_path), Substr("node_path", len(old_path) + 1))
         )
-    street.refresh_from_db()
-    if not street.case_prefix and street.number_prefix() != prefix_before:
-        # the 街道 took the deployment's (or its old county's) prefix: it keeps it, and with it its sequence
-        street.case_prefix = prefix_before
-    street.save()  # also drops the cached tree shape (org.levels.street_depth)
-    return street
+    node.refresh_from_db()
+    if not node.case_prefix and node.number_prefix() != prefix_before:
+        # The node numbered with a prefix it inherited (the deployment's, or its old county's or city's): it
+        # keeps it as its own, and every node below that inherited it through this one keeps it with it, so
+        # each (prefix, year) sequence goes on where it was.
+        node.case_prefix = prefix_before
+    node.save()  # also drops the cached tree shape (org.levels.street_depth)
+    return node
 
 
-def _check_streets_level() -> None:
+def _check_streets_level(field: str) -> None:
+    """The 街道 must sit at one depth (org.levels.street_depth). Refused with the names of what still sits too
+    high: the 街道 for a county's move (`field` "streets"), the counties holding them for a city's."""
     depths = set(Node.objects.filter(kind=NodeKind.STREET).values_list("depth", flat=True).distinct())
-    if len(depths) > 1:
-        left = Node.objects.filter(kind=NodeKind.STREET, depth=min(depths)).values_list("name", flat=True)
-        raise ValidationError(
-            {
-                "streets": _("所有街道/乡镇须在同一层级；以下街道/乡镇也须一并移入县：%(names)s")
-                % {"names": "、".join(left)}
-            }
-        )
+    if len(depths) <= 1:
+        return
+    left = Node.objects.filter(kind=NodeKind.STREET, depth=min(depths))
+    if field == "counties":
+        tops = {path[: Node.steplen] for path in left.values_list("path", flat=True)}
+        names = Node.objects.filter(path__in=tops).values_list("name", flat=True)
+        message = _("所有街道/乡镇须在同一层级；以下县/区也须一并移入市：%(names)s")
+    else:
+        names = left.values_list("name", flat=True)
+        message = _("所有街道/乡镇须在同一层级；以下街道/乡镇也须一并移入县：%(names)s")
+    raise ValidationError({field: message % {"names": "、".join(names)}})
 
 
 # -- grids -----------------------------------------------------------------------------------------

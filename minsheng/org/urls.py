@@ -5,7 +5,7 @@ from django.urls import path
 
 from minsheng.core.views.spreadsheets import spreadsheet_urls
 
-from .views import io, people, people_assignments, people_party, people_property, territory
+from .views import io, levels, people, people_assignments, people_party, people_property, territory
 
 app_name = "org"
 
@@ -25,6 +25,9 @@ urlpatterns = [
     path("grids/<int:pk>/edit/", territory.grid_edit, name="grid_edit"),
     path("pick/nodes/", territory.pick_nodes, name="pick_nodes"),
     path("pick/users/", territory.pick_users, name="pick_users"),
+    # the levels above the 社区 (市, 县/区, 街道/乡镇): the system administrator's page
+    path("levels/", levels.levels, name="levels"),
+    path("levels/<slug:key>/", levels.change, name="levels_change"),
     # people: residents, households, party, property, responsibility
     path("residents/", people.resident_list, name="resident_list"),
     path("residents/new/", people.resident_create, name="resident_create"),

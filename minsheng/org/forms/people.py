@@ -16,6 +16,7 @@ from minsheng.core import parsing
 from minsheng.core.masking import mask_id_number, mask_phone
 
 from ..choices import TERRITORIAL_KINDS, AssignmentKind, Gender, NodeKind, PartyPost, PropertyStatus
+from ..levels import street_depth
 from ..models import Household, PartyMember, PropertyCompany, ResidentTag
 from ..validators import birth_date_from_id, gender_from_id, validate_credit_code, validate_id_number
 from .pickers import NodePickerField, UserPickerField
@@ -209,7 +210,8 @@ class HouseholdForm(forms.Form):
 class HouseholdsMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Household) -> str:
         # Head of household and building/unit, but not the room: enough to recognise, not a door to knock on.
-        place = " ".join(obj.node.full_name.split(" ")[2:]) or obj.node.name
+        # (without the names down to the 社区: the 街道 may sit under a county or a city)
+        place = " ".join(obj.node.full_name.split(" ")[street_depth() + 1 :]) or obj.node.name
         return f"{obj.head_name or _('（未填户主）')} · {place}"
 
 

@@ -30,7 +30,7 @@ from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions
-from ..choices import ALLOWED_CHILDREN, TERRITORIAL_KINDS, NodeKind
+from ..choices import ABOVE_STREET_KINDS, ALLOWED_CHILDREN, TERRITORIAL_KINDS, NodeKind
 from ..forms.pickers import staff_users_visible_to
 from ..forms.territory import GridCreateForm, GridForm, NodeCreateForm, NodeForm
 from ..models import EstateProperty, Grid, Household, Node, PartyOrg, Resident
@@ -285,6 +285,8 @@ def node_detail(request, pk):
             "can_change": can_change,
             "can_add_child": can_change and bool(ALLOWED_CHILDREN.get(node.kind)),
             "can_add_grid": can_change and node.kind in TERRITORIAL_KINDS,
+            # the levels above the 社区 are the system administrator's to reshape (the 行政层级 page)
+            "can_reshape": user.is_superuser and node.kind in (*ABOVE_STREET_KINDS, NodeKind.STREET),
             "registries": registries,
         },
     )
