@@ -46,6 +46,7 @@ class Moving:
     cases: int | None  # None: the cases app is not installed
     memberships: int
     prefix: str
+    streets: list[str]  # the 街道 that move with a county (empty for a 街道)
     full_name_after: str = ""
 
 
@@ -66,6 +67,11 @@ def what_moves(nodes: Iterable[Node]) -> list[Moving]:
                 cases=Case.objects.filter(**below).count() if Case is not None else None,
                 memberships=Membership.objects.filter(**below).count(),
                 prefix=node.number_prefix(),
+                streets=list(
+                    Node.objects.filter(path__startswith=node.path, kind=NodeKind.STREET)
+                    .exclude(pk=node.pk)
+                    .values_list("name", flat=True)
+                ),
             )
         )
     return rows

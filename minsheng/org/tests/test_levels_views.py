@@ -179,7 +179,8 @@ def test_a_city_above_the_counties_from_the_page(streets, client_for):
     }
     confirm = client.post(change_url("city-above"), data)
     assert "潍坊市 临朐县" in confirm.content.decode()
-    assert [r.nodes for r in confirm.context["moving"]] == [9]
+    assert [(r.nodes, r.streets) for r in confirm.context["moving"]] == [(9, ["城关街道", "东城街道"])]
+    assert "含 2 个街道/乡镇：城关街道、东城街道" in confirm.content.decode()
     assert client.post(change_url("city-above"), {**data, "confirm": "1"}).status_code == 302
     assert (
         Node.objects.get(pk=streets.cg.building.pk).full_name

@@ -132,10 +132,11 @@ def _require_system_admin(request) -> None:
 
 def _initial(request, change: Change) -> dict[str, Any]:
     """A link from a node's page (?street=, ?county=) opens the matching form with that node chosen."""
-    if change.key == "county-above":
-        return {
-            "streets": list(Node.objects.filter(kind=NodeKind.STREET, depth=1).values_list("pk", flat=True))
-        }
+    # Every top-level 街道 (county) is ticked: they go under the new county (city) together.
+    tops = {"county-above": ("streets", NodeKind.STREET), "city-above": ("counties", NodeKind.COUNTY)}
+    if change.key in tops:
+        field, kind = tops[change.key]
+        return {field: list(Node.objects.filter(kind=kind, depth=1).values_list("pk", flat=True))}
     field = {"move-street": "street", "move-county": "county"}.get(change.key)
     value = request.GET.get(field or "", "")
     return {field: int(value)} if field and parsing.is_id(value) else {}
