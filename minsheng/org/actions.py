@@ -58,6 +58,10 @@ def create_node(
     if parent is None and actor is not None and not actor.is_superuser:
         # a new 街道/乡镇 at the top of the tree is a deployment decision, not a registry edit
         raise PermissionDenied(_("只有系统管理员可以新建顶层街道/乡镇"))
+    if parent is not None:
+        # The parent as it is now, its row locked: a concurrent move of its subtree (which rewrites its path and
+        # full name) finishes first, so the child takes the path and names the parent has then, never the old ones.
+        parent = Node.objects.select_for_update().get(pk=parent.pk)
     require_cap(actor, Cap.ORG_CHANGE, parent)
     parent_kind = parent.kind if parent is not None else None
     if kind not in ALLOWED_CHILDREN.get(parent_kind, set()):
@@ -81,7 +85,7 @@ def create_node(
     node.refresh_derived(parent=parent)
     if parent is None:
         return Node.objects.add_root(instance=node)
-    return Node.objects.add_child(Node.objects.get(pk=parent.pk), instance=node)  # fresh numchild
+    return Node.objects.add_child(parent, instance=node)
 
 
 @transaction.atomic
@@ -120,7 +124,7 @@ def create_county_above(
     one 街道 (or several side by side) grows into a county. Every top-level 街道 must go under it together, so
     that the 街道 of the deployment keep sitting at one depth."""
     _require_deployment_change(actor)
-    streets = [Node.objects.select_for_update().get(pk=s.pk) for s in streets]
+    streets = _locked(streets)
     if not streets:
         raise ValidationError({"streets": _("请选择要移入新县的街道/乡镇")})
     not_roots = [s.name for s in streets if s.kind != NodeKind.STREET or not s.is_root()]
@@ -169,7 +173,7 @@ def create_city_above(
     county deployment is adopted by its city. As with a county above the 街道, every top-level county holding
     a 街道 goes under the city together, so that all 街道 stay at one depth."""
     _require_deployment_change(actor)
-    counties = [Node.objects.select_for_update().get(pk=c.pk) for c in counties]
+    counties = _locked(counties)
     if not counties:
         raise ValidationError({"counties": _("请选择要移入新市的县/区")})
     not_roots = [c.name for c in counties if c.kind != NodeKind.COUNTY or not c.is_root()]
@@ -208,6 +212,17 @@ def _require_deployment_change(actor: User | None) -> None:
     # Like a new top-level 街道: the shape of the deployment above the 街道 is the system administrator's call.
     if actor is not None and not actor.is_superuser:
         raise PermissionDenied(_("只有系统管理员可以调整市、县与街道/乡镇的隶属关系"))
+    # One shape change at a time: each locks the top-level nodes (in one order) before reading anything, so two at
+    # once run one after the other — the second sees the tree the first left (and is refused if it no longer
+    # fits) instead of both moving from the same old paths, or deadlocking on each other's subtrees.
+    list(Node.objects.select_for_update().filter(depth=1).order_by("path").values_list("pk", flat=True))
+
+
+def _locked(nodes: Iterable[Node]) -> list[Node]:
+    """The nodes as they are now, locked, in the order given."""
+    pks = [n.pk for n in nodes]
+    found = Node.objects.select_for_update().in_bulk(pks)
+    return [found[pk] for pk in pks if pk in found]
 
 
 def _move_under(node: Node, parent: Node) -> Node:
@@ -216,6 +231,11 @@ def _move_under(node: Node, parent: Node) -> Node:
     names, households' addresses, the case prefix."""
     from minsheng.core.models import Notification, WebhookEndpoint
 
+    # Lock the subtree's rows first: a node being added below (create_node locks its parent) is committed before
+    # the paths are rewritten, so the rewrite — a later statement, reading the rows as they are then — takes it
+    # along; one added after waits for the move and takes the new path.
+    list(Node.objects.select_for_update().filter(path__startswith=node.path).values_list("pk", flat=True))
+    node = Node.objects.get(pk=node.pk)
     prefix_before = node.number_prefix()
     old_path = node.path
     old_parent_name = node.full_name[: -len(node.name)]
