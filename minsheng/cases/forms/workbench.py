@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.calendar import TZ
+from minsheng.core.tablecache import cached_table
 from minsheng.org.choices import NodeKind
 from minsheng.org.forms.pickers import NodePickerField, UserPickerField
 
@@ -78,15 +79,77 @@ def category_choices() -> list:
 
 
 def category_filter_choices() -> list:
-    """The list filter: any level, by code, so a 大类 selects its whole subtree."""
-    groups = []
-    for top, middles in category_tree():
-        options = [(top.code, _("全部%(name)s") % {"name": top.name})]
-        for mid, leaves in middles:
-            options.append((mid.code, mid.name))
-            options += [(leaf.code, f"\u3000{mid.name} › {leaf.name}") for leaf in leaves]
-        groups.append((top.name, options))
+    """The list filter: any level, by code, so a 大类 selects its whole subtree (from the cached table)."""
+    groups: list = []
+    mids: dict[str, list] = {}
+    names: dict[str, str] = {}
+    step = Category.steplen
+    for path, depth, code, name, active in category_rows():
+        if not active:
+            continue
+        names[path] = name
+        if depth == 1:
+            groups.append((name, [(code, _("全部%(name)s") % {"name": name})]))
+            mids[path] = groups[-1][1]
+        elif depth == 2 and path[:step] in mids:
+            mids[path[:step]].append((code, name))
+            mids[path] = mids[path[:step]]
+        elif depth == 3 and path[: 2 * step] in mids:
+            mids[path[: 2 * step]].append((code, f"\u3000{names[path[: 2 * step]]} › {name}"))
     return [("", _("全部分类")), *groups]
+
+
+# -- the filter bar's other choices, read from cached tables (decision 0075) ----------------------------------
+#
+# Every list page, the map and the exports build the filter bar; its choices come from small configuration tables
+# that change a few times a year. core.tablecache keeps each in the cache (Redis in a deployment, shared by every
+# process) and drops it when a row of its tables is saved or deleted, so a new category or unit is offered on the
+# next page; changes made behind Django's back show within the cache's TTL.
+
+
+def category_rows() -> list[tuple[str, int, str, str, bool]]:
+    """Every category as (path, depth, code, name, is_active), in tree order."""
+    return cached_table(
+        "cases.category-rows",
+        Category,
+        lambda: list(
+            Category.objects.order_by("path").values_list("path", "depth", "code", "name", "is_active")
+        ),
+    )
+
+
+def kind_filter_choices() -> list[tuple[str, str]]:
+    """(code, name) of every case kind, as the kind filter's queryset (CaseKind.objects.all()) lists them."""
+    return cached_table(
+        "cases.kind-choices", CaseKind, lambda: [(k.code, str(k)) for k in CaseKind.objects.order_by("pk")]
+    )
+
+
+def unit_filter_choices() -> list[tuple[int, str]]:
+    """(id, name) of the active units, by kind and name."""
+    return cached_table(
+        "cases.unit-choices",
+        Unit,
+        lambda: list(Unit.objects.filter(is_active=True).order_by("kind", "name").values_list("pk", "name")),
+    )
+
+
+def grid_filter_choices(user) -> list[tuple[int, str]]:
+    """(id, name) of the grids the user sees cases of — Grid.objects.visible_to(user, Cap.CASES_VIEW) by code —
+    picked from the cached list of every grid with its 社区's path (a node moved re-reads it)."""
+    from minsheng.org.models import Grid, Node
+
+    rows = cached_table(
+        "cases.grid-rows",
+        (Grid, Node),
+        lambda: list(Grid.objects.order_by("code").values_list("pk", "name", "community__path")),
+    )
+    if not user.is_active:
+        return []
+    if user.is_superuser:
+        return [(pk, name) for pk, name, _path in rows]
+    paths = tuple(user.scope_paths(Cap.CASES_VIEW))
+    return [(pk, name) for pk, name, path in rows if path.startswith(paths)] if paths else []
 
 
 class CategoryField(forms.ModelChoiceField):

@@ -9,7 +9,6 @@ row itself (cases.deadlines.state_of), not per row in the database.
 from dataclasses import dataclass
 
 import django_filters as df
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -28,7 +27,7 @@ from minsheng.core.badges import badge_class
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.pagination import capped_count, paginate
 from minsheng.core.views import staff_required
-from minsheng.org.models import Grid, Node
+from minsheng.org.models import Node
 
 from .. import actions, routing
 from ..choices import (
@@ -43,7 +42,13 @@ from ..choices import (
 )
 from ..deadlines import CLOCKS, governing, overdue_q, state_of, yellow_q
 from ..filtersets import CaseFilter
-from ..forms.workbench import category_filter_choices
+from ..forms.selects import OneOfMany, QuickSelect
+from ..forms.workbench import (
+    category_filter_choices,
+    grid_filter_choices,
+    kind_filter_choices,
+    unit_filter_choices,
+)
 from ..models import ApprovalRequest, Case, CaseEvent, Supervision, Unit, in_subtrees
 
 S = Status
@@ -156,13 +161,6 @@ def list_queryset(name: str, user, now):
 # -- filters ---------------------------------------------------------------------------------------------------
 
 
-class OneOfMany(forms.SelectMultiple):
-    """One status picked in a plain select, read as the list the status filter expects (?status=a&status=b links
-    still work)."""
-
-    allow_multiple_selected = False
-
-
 class WorkbenchFilter(CaseFilter):
     """CaseFilter with the deadline colour, and widgets a person can use (selects instead of id boxes)."""
 
@@ -186,17 +184,19 @@ class WorkbenchFilter(CaseFilter):
         self.now = now
         self.user = user
         fields = self.form.fields
+        # The selects are drawn in Python (forms.selects) from cached choices (decision 0075).
         fields["status"].widget = OneOfMany(choices=[("", _("全部状态")), *Status.choices])
-        fields["category"].widget = forms.Select(choices=category_filter_choices())
-        grids = Grid.objects.visible_to(user, Cap.CASES_VIEW).order_by("code").values_list("pk", "name")
-        fields["grid"].widget = forms.Select(choices=[("", _("全部网格")), *grids])
-        units = Unit.objects.filter(is_active=True).order_by("kind", "name").values_list("pk", "name")
-        fields["unit"].widget = forms.Select(choices=[("", _("全部主办单位")), *units])
-        # The widget lists its own copy of the choices (django-filter puts "---------" first): say what empty means.
-        fields["channel"].widget.choices = [("", _("全部渠道")), *Channel.choices]
-        fields["urgency"].widget.choices = [("", _("全部")), *Urgency.choices]
-        fields["deadline"].widget.choices = [("", _("全部")), *self.filters["deadline"].extra["choices"]]
-        fields["kind"].empty_label = _("全部类型")
+        fields["category"].widget = QuickSelect(choices=category_filter_choices())
+        fields["grid"].widget = QuickSelect(choices=[("", _("全部网格")), *grid_filter_choices(user)])
+        fields["unit"].widget = QuickSelect(choices=[("", _("全部主办单位")), *unit_filter_choices()])
+        # django-filter puts "---------" first: say what empty means.
+        fields["channel"].widget = QuickSelect(choices=[("", _("全部渠道")), *Channel.choices])
+        fields["urgency"].widget = QuickSelect(choices=[("", _("全部")), *Urgency.choices])
+        fields["deadline"].widget = QuickSelect(
+            choices=[("", _("全部")), *self.filters["deadline"].extra["choices"]]
+        )
+        # The kind field keeps its queryset to check a submitted code; only what it offers comes from the cache.
+        fields["kind"].widget = QuickSelect(choices=[("", _("全部类型")), *kind_filter_choices()])
         fields["q"].widget.attrs.update({"placeholder": _("编号、标题或拼音"), "type": "search"})
 
     def filter_deadline(self, qs, name, value):
