@@ -50,6 +50,7 @@ from ..forms.workbench import (
     unit_filter_choices,
 )
 from ..models import ApprovalRequest, Case, CaseEvent, Supervision, Unit, in_subtrees
+from .list_rows import render_rows
 
 S = Status
 PAGE_SIZES = (20, 50, 100)
@@ -132,11 +133,12 @@ LISTS = {
 }
 
 
-def list_queryset(name: str, user, now):
-    """One of the lists, scoped and ordered (most urgent or most recent first), before the filters."""
-    qs = Case.objects.visible_to(user)
+def list_queryset(name: str, user, now, *, visible=None, todo=None):
+    """One of the lists, scoped and ordered (most urgent or most recent first), before the filters (`visible`
+    and `todo`: the user's visible cases and todo_condition, when the caller has them already)."""
+    qs = Case.objects.visible_to(user) if visible is None else visible
     if name == "todo":
-        return qs.filter(todo_condition(user)).order_by(
+        return qs.filter(todo_condition(user) if todo is None else todo).order_by(
             Coalesce("finish_due", "accept_due").asc(nulls_last=True), "pk"
         )
     if name == "done":
@@ -228,10 +230,10 @@ class WorkbenchFilter(CaseFilter):
         return any(k in self.MORE for k in self.data)
 
 
-def filtered(request, name: str, now):
-    """(the filter, the filtered queryset) of list `name` for this request."""
+def filtered(request, name: str, now, *, visible=None, todo=None):
+    """(the filter, the filtered queryset) of list `name` for this request (`visible`, `todo`: as list_queryset)."""
     user = request.user
-    base = list_queryset(name, user, now)
+    base = list_queryset(name, user, now, visible=visible, todo=todo)
     f = WorkbenchFilter(request.GET, queryset=base, user=user, now=now, request=request)
     return f, f.qs
 
@@ -277,17 +279,27 @@ def export_url(request, name: str) -> str:
     return f"{reverse('cases:export')}?{query.urlencode()}"
 
 
+#: Columns of a list row's related rows that the list never shows and that can be large (outlines, long texts).
+ROW_DEFER = ("description", "search_key", "key_plan", "node__geometry", "grid__boundary", "handler__password")
+
+
 @staff_required
 def case_list(request, name: str):
     user = request.user
     now = clock.now()
-    f, qs = filtered(request, name, now)
-    qs = qs.select_related("category", "node", "grid", "lead_unit", "handler").annotate(
-        pending=Exists(ApprovalRequest.objects.filter(case=OuterRef("pk"), status=RequestStatus.PENDING))
+    visible = Case.objects.visible_to(user)
+    todo = todo_condition(user)  # the 待办 list and its tab's badge
+    f, qs = filtered(request, name, now, visible=visible, todo=todo)
+    qs = (
+        qs.select_related("category", "node", "grid", "lead_unit", "handler")
+        .defer(*ROW_DEFER)
+        .annotate(
+            pending=Exists(ApprovalRequest.objects.filter(case=OuterRef("pk"), status=RequestStatus.PENDING))
+        )
     )
     page = paginate(request, qs, per_page=page_size(request), capped=True)
     rows = rows_of(page, user, now)
-    visible = Case.objects.visible_to(user)
+    can_dispatch = any(r["dispatchable"] for r in rows)
     return render(
         request,
         "cases/workbench/list.html",
@@ -298,23 +310,27 @@ def case_list(request, name: str):
             "under": f.under_node(),
             "page_obj": page,
             "rows": rows,
+            "rows_html": render_rows(rows, can_dispatch=can_dispatch, list_name=name),
             "counts": {
-                "todo": capped_count(visible.filter(todo_condition(user))),
+                "todo": capped_count(visible.filter(todo)),
                 "overdue": capped_count(visible.filter(overdue_condition(now))),
             },
             "can_create": user.has_cap(Cap.CASES_CREATE),
             "can_export": user.has_cap(Cap.ORG_EXPORT),
             "can_unmask": user.has_cap(Cap.ORG_EXPORT) and user.has_cap(Cap.ORG_VIEW_PII),
             "export_url": export_url(request, name),
-            "can_dispatch": any(r["dispatchable"] for r in rows),
-            "units": [
-                u
-                for u in Unit.objects.filter(is_active=True).select_related("node").order_by("kind", "name")
-                if routing.may_dispatch_to(user, u)  # the org tree decides whom this user may send work to
-            ],
+            "can_dispatch": can_dispatch,
+            # the bulk bar's units, only when the page shows the bar
+            "units": dispatch_units(user) if can_dispatch else [],
             "page_sizes": PAGE_SIZES,
         },
     )
+
+
+def dispatch_units(user) -> list[Unit]:
+    """The active units this user may send work to (the org tree decides), by kind and name."""
+    units = Unit.objects.filter(is_active=True).select_related("node").order_by("kind", "name")
+    return [u for u in units if routing.may_dispatch_to(user, u)]
 
 
 # -- bulk dispatch ---------------------------------------------------------------------------------------------
