@@ -279,8 +279,34 @@ def export_url(request, name: str) -> str:
     return f"{reverse('cases:export')}?{query.urlencode()}"
 
 
-#: Columns of a list row's related rows that the list never shows and that can be large (outlines, long texts).
-ROW_DEFER = ("description", "search_key", "key_plan", "node__geometry", "grid__boundary", "handler__password")
+#: What a list row reads of a case and its related rows (rows_of, list_rows.render_rows and the deadline clocks);
+#: the rest — long texts, a place's outline, a grid's boundary — stays in the database. A field missing here would
+#: be read one row at a time: tests/test_list_cost.py renders every list with cases in every state to catch it.
+ROW_FIELDS = (
+    "number",
+    "title",
+    "channel",
+    "urgency",
+    "status",
+    "is_key",
+    "is_supervised",
+    "signed_at",
+    "replied_at",
+    "category__name",
+    "category__path",
+    "node__name",
+    "node__path",
+    "grid__name",
+    "lead_unit__name",
+    "handler__display_name",
+    "handler__username",
+)
+
+
+def row_fields() -> tuple[str, ...]:
+    """ROW_FIELDS and every field a registered deadline clock reads (its due, start and warning fields)."""
+    clocks = {f for c in CLOCKS for f in (c.due_field, c.start_field, c.warn_field) if f}
+    return (*ROW_FIELDS, *sorted(clocks))
 
 
 @staff_required
@@ -292,7 +318,7 @@ def case_list(request, name: str):
     f, qs = filtered(request, name, now, visible=visible, todo=todo)
     qs = (
         qs.select_related("category", "node", "grid", "lead_unit", "handler")
-        .defer(*ROW_DEFER)
+        .only(*row_fields())
         .annotate(
             pending=Exists(ApprovalRequest.objects.filter(case=OuterRef("pk"), status=RequestStatus.PENDING))
         )
