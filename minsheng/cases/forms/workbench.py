@@ -7,6 +7,7 @@ precise message rather than a generic "必填". Choices of places and people are
 """
 
 import datetime as dt
+from typing import NamedTuple
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ from minsheng.org.forms.pickers import NodePickerField, UserPickerField
 from ..attachments import MAX_FILES, validate_upload
 from ..choices import Channel, Satisfaction, Urgency
 from ..models import CaseKind, Category, Unit
+from .selects import QuickSelect
 
 #: Where a case can be placed on the intake form: from a whole 社区 down to one 单元.
 PLACE_KINDS = [
@@ -48,11 +50,35 @@ class _StackedForm(forms.Form):
 # -- categories --------------------------------------------------------------------------------------------
 
 
-def category_tree() -> list[tuple[Category, list[tuple[Category, list[Category]]]]]:
-    """The active tree as [(大类, [(中类, [小类 …]) …]) …], read in one query."""
+class CategoryRow(NamedTuple):
+    """A category as the forms need it, from the cached table (the attributes a Category has)."""
+
+    pk: int
+    path: str
+    depth: int
+    code: str
+    name: str
+    is_active: bool
+
+
+def category_rows() -> list[CategoryRow]:
+    """Every category, active or not, in tree order — kept in the cache until a category is saved or deleted
+    (core.tablecache; decision 0075)."""
+    fields = ("pk", "path", "depth", "code", "name", "is_active")
+    return cached_table(
+        "cases.category-rows",
+        Category,
+        lambda: [CategoryRow(*row) for row in Category.objects.order_by("path").values_list(*fields)],
+    )
+
+
+def category_tree() -> list[tuple[CategoryRow, list[tuple[CategoryRow, list[CategoryRow]]]]]:
+    """The active tree as [(大类, [(中类, [小类 …]) …]) …], from the cached table."""
     top: list = []
     mids: dict[str, list] = {}
-    for c in Category.objects.filter(is_active=True).order_by("path"):
+    for c in category_rows():
+        if not c.is_active:
+            continue
         if c.depth == 1:
             top.append((c, []))
             mids[c.path] = top[-1][1]
@@ -79,23 +105,14 @@ def category_choices() -> list:
 
 
 def category_filter_choices() -> list:
-    """The list filter: any level, by code, so a 大类 selects its whole subtree (from the cached table)."""
-    groups: list = []
-    mids: dict[str, list] = {}
-    names: dict[str, str] = {}
-    step = Category.steplen
-    for path, depth, code, name, active in category_rows():
-        if not active:
-            continue
-        names[path] = name
-        if depth == 1:
-            groups.append((name, [(code, _("全部%(name)s") % {"name": name})]))
-            mids[path] = groups[-1][1]
-        elif depth == 2 and path[:step] in mids:
-            mids[path[:step]].append((code, name))
-            mids[path] = mids[path[:step]]
-        elif depth == 3 and path[: 2 * step] in mids:
-            mids[path[: 2 * step]].append((code, f"\u3000{names[path[: 2 * step]]} › {name}"))
+    """The list filter: any level, by code, so a 大类 selects its whole subtree."""
+    groups = []
+    for top, middles in category_tree():
+        options = [(top.code, _("全部%(name)s") % {"name": top.name})]
+        for mid, leaves in middles:
+            options.append((mid.code, mid.name))
+            options += [(leaf.code, f"\u3000{mid.name} › {leaf.name}") for leaf in leaves]
+        groups.append((top.name, options))
     return [("", _("全部分类")), *groups]
 
 
@@ -105,17 +122,6 @@ def category_filter_choices() -> list:
 # that change a few times a year. core.tablecache keeps each in the cache (Redis in a deployment, shared by every
 # process) and drops it when a row of its tables is saved or deleted, so a new category or unit is offered on the
 # next page; changes made behind Django's back show within the cache's TTL.
-
-
-def category_rows() -> list[tuple[str, int, str, str, bool]]:
-    """Every category as (path, depth, code, name, is_active), in tree order."""
-    return cached_table(
-        "cases.category-rows",
-        Category,
-        lambda: list(
-            Category.objects.order_by("path").values_list("path", "depth", "code", "name", "is_active")
-        ),
-    )
 
 
 def kind_filter_choices() -> list[tuple[str, str]]:
@@ -155,6 +161,7 @@ def grid_filter_choices(user) -> list[tuple[int, str]]:
 class CategoryField(forms.ModelChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("诉求分类"))
+        kwargs.setdefault("widget", QuickSelect)
         super().__init__(queryset=Category.objects.filter(is_active=True), **kwargs)
         self.choices = category_choices()
 

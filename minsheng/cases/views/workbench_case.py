@@ -305,7 +305,7 @@ def event_details(event) -> list[str]:
 def category_path(category: Category) -> str:
     """大类 › 中类 › 小类 of `category`, from the cached category table."""
     prefixes = [category.path[:i] for i in range(Category.steplen, len(category.path) + 1, Category.steplen)]
-    names = {path: name for path, _depth, _code, name, _active in category_rows()}
+    names = {c.path: c.name for c in category_rows()}
     return " › ".join(names.get(p, "") for p in prefixes)
 
 
