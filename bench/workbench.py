@@ -16,6 +16,17 @@ administrator (who sees every 街道), and the query counts of both are printed 
 
     BENCH_STREETS=10 BENCH_CASES=10000000 \
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ms_county_10m python -m bench workbench
+
+Pages mode (BENCH_PAGES=1): what one click of the web load test (bench/web_users.py) costs, in process — the
+workbench lists a community worker and a 街道 leader open (待办, 全部, 全部 page 2) and a case page from the list —
+on an already loaded database with the web bench's people (ms_webload_1m by default; nothing is written: the
+sign-ins run in a transaction that is rolled back). Each page
+is asked BENCH_PAGE_REPEAT times (7) in each of BENCH_PAGE_ROUNDS rounds (3), one process per round, and reported
+as median and p95 of the wall time, median CPU time of the Django process (the database's own CPU is not in it) and
+queries. With BENCH_PAGES_AGAINST=<another checkout of the repository> the rounds alternate between that code and
+this one on the same database and machine state, and the ratios of the medians are printed (decision 0075):
+
+    BENCH_PAGES=1 BENCH_PAGES_AGAINST=/path/to/old/checkout python -m bench workbench
 """
 
 import datetime as dt
@@ -28,6 +39,8 @@ import time
 from pathlib import Path
 
 import psycopg
+
+WEBLOAD_URL = "postgres://postgres@127.0.0.1:5432/ms_webload_1m"
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/minsheng_bench_1m"
@@ -282,7 +295,116 @@ def measure_as(user) -> dict:
     }
 
 
+# -- pages mode: one click of the web load test, this code against another checkout -----------------------------
+
+#: (label, user, path) — "case" is the first case of that user's 全部 (all) list; todo is 待办.
+PAGES = [
+    ("todo list, community worker", "webload-staff-000", "/cases/"),
+    ("all list, community worker", "webload-staff-000", "/cases/all/"),
+    ("all p.2, community worker", "webload-staff-000", "/cases/all/?page=2"),
+    ("case page, community worker", "webload-staff-000", "case"),
+    ("all list, street leader", "webload-leader-009", "/cases/all/"),
+    ("case page, street leader", "webload-leader-009", "case"),
+]
+
+#: Run in a process of its own with the code under test first on PYTHONPATH; imports only the application.
+PAGE_WORKER = r"""
+import json, os, re, sys, time
+import django
+django.setup()
+from django.core import signals
+from django.db import close_old_connections, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from minsheng.accounts.models import User
+pages, repeat = json.loads(sys.argv[1]), int(sys.argv[2])
+clients, out = {}, {}
+# Nothing is written to the measured database: the sign-ins (a session row, last_login) and anything else happen in
+# one transaction that is rolled back, held across requests as Django's TestCase does.
+signals.request_started.disconnect(close_old_connections)
+signals.request_finished.disconnect(close_old_connections)
+with transaction.atomic():
+    for label, username, path in pages:
+        if username not in clients:
+            clients[username] = Client()
+            clients[username].force_login(User.objects.get(username=username))
+        client = clients[username]
+        if path == "case":
+            listed = client.get("/cases/all/").content.decode()
+            path = "/cases/%s/" % re.search(r'href="/cases/(\d+)/"', listed).group(1)
+        assert client.get(path).status_code == 200, path  # warm
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(path)
+        queries = len(ctx.captured_queries)  # the next request's request_started empties the log
+        wall, cpu = [], []
+        for _ in range(repeat):
+            w, c = time.perf_counter(), time.process_time()
+            client.get(path)
+            cpu.append((time.process_time() - c) * 1000)
+            wall.append((time.perf_counter() - w) * 1000)
+        out[label] = {"wall": wall, "cpu": cpu, "queries": queries}
+    transaction.set_rollback(True)
+print(json.dumps(out))
+"""
+
+
+def pages() -> None:
+    import json
+    import tempfile
+
+    url = os.environ.get("BENCH_DATABASE_URL", WEBLOAD_URL)
+    repeat = int(os.environ.get("BENCH_PAGE_REPEAT", "7"))
+    rounds = int(os.environ.get("BENCH_PAGE_ROUNDS", "3"))
+    trees = {"this": ROOT}
+    if os.environ.get("BENCH_PAGES_AGAINST"):
+        trees = {"against": Path(os.environ["BENCH_PAGES_AGAINST"]).resolve(), "this": ROOT}
+    found: dict[str, dict[str, dict]] = {name: {} for name in trees}
+    for _ in range(rounds):
+        for name, tree in trees.items():
+            env = {
+                **os.environ,
+                "PYTHONPATH": str(tree),
+                "DATABASE_URL": url,
+                "DJANGO_SETTINGS_MODULE": "minsheng.settings",
+                "MINSHENG_VAR_DIR": os.environ.get("MINSHENG_VAR_DIR")
+                or tempfile.mkdtemp(prefix="bench-pages-"),
+            }
+            env.pop("MINSHENG_DEBUG", None)  # as deployed: cached templates, no query log
+            done = subprocess.run(
+                [sys.executable, "-W", "ignore", "-c", PAGE_WORKER, json.dumps(PAGES), str(repeat)],
+                env=env,
+                cwd=tree,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            for label, got in json.loads(done.stdout.strip().splitlines()[-1]).items():
+                into = found[name].setdefault(label, {"wall": [], "cpu": [], "queries": got["queries"]})
+                into["wall"] += got["wall"]
+                into["cpu"] += got["cpu"]
+    med = statistics.median
+    n = repeat * rounds
+    print(
+        f"  {n} requests a page a tree, {rounds} rounds alternating; ms: wall median / p95, CPU median; queries"
+    )
+    for label, _user, _path in PAGES:
+        cells = []
+        for name in trees:
+            got = found[name][label]
+            cells.append(f"{name}: {med(got['wall']):6.1f} / {p95(got['wall']):6.1f}, CPU {med(got['cpu']):6.1f}, "
+                         f"{got['queries']:2d} q")  # fmt: skip
+        line = f"  {label:<28} " + " | ".join(cells)
+        if len(trees) == 2:
+            old, new = found["against"][label], found["this"][label]
+            line += (f" | ÷ wall {med(old['wall']) / med(new['wall']):.1f}×, "
+                     f"CPU {med(old['cpu']) / med(new['cpu']):.1f}×")  # fmt: skip
+        print(line)
+
+
 def main() -> None:
+    if os.environ.get("BENCH_PAGES") == "1":
+        pages()
+        return
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     if os.environ.get("BENCH_REUSE") != "1":  # BENCH_REUSE=1 measures an already loaded database again
         prepare(url)

@@ -77,15 +77,16 @@ def is_handler(case, user) -> bool:
     return case.lead_unit_id is not None and case.lead_unit.members.filter(pk=user.pk).exists()
 
 
-def allowed(case, verb: str, user) -> bool:
-    """Whether `user` may run `verb` on `case` now (state, capability at the case's node, unit membership)."""
+def allowed(case, verb: str, user, *, handler=is_handler) -> bool:
+    """Whether `user` may run `verb` on `case` now (state, capability at the case's node, unit membership).
+    `handler(case, user)` answers whether the user handles the case (is_handler, or a memo of it)."""
     t = TRANSITIONS[verb]
     if case.status not in t.sources:
         return False
     if user is None:  # the system itself (deadline clock, domain apps' automatic steps)
         return True
     if t.handler_only:
-        return user.has_cap(t.capability) and is_handler(case, user)
+        return user.has_cap(t.capability) and handler(case, user)
     if user.has_cap(t.capability, case.node):
         return True
     if verb == "supervise" and case.key_leader_id == user.pk:
@@ -109,4 +110,12 @@ def check(case, verb: str, user) -> Transition:
 
 
 def available(case, user) -> list[str]:
-    return [verb for verb in TRANSITIONS if allowed(case, verb, user)]
+    """The steps `user` may take on `case` now; whether they handle it is asked once (a query), not per step."""
+    known: list[bool] = []
+
+    def handler_once(case, user) -> bool:
+        if not known:
+            known.append(is_handler(case, user))
+        return known[0]
+
+    return [verb for verb in TRANSITIONS if allowed(case, verb, user, handler=handler_once)]

@@ -7,6 +7,7 @@ precise message rather than a generic "必填". Choices of places and people are
 """
 
 import datetime as dt
+from typing import NamedTuple
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -16,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.calendar import TZ
+from minsheng.core.tablecache import cached_table
 from minsheng.org.choices import NodeKind
 from minsheng.org.forms.pickers import NodePickerField, UserPickerField
 
 from ..attachments import MAX_FILES, validate_upload
 from ..choices import Channel, Satisfaction, Urgency
 from ..models import CaseKind, Category, Unit
+from .selects import QuickSelect
 
 #: Where a case can be placed on the intake form: from a whole 社区 down to one 单元.
 PLACE_KINDS = [
@@ -47,11 +50,35 @@ class _StackedForm(forms.Form):
 # -- categories --------------------------------------------------------------------------------------------
 
 
-def category_tree() -> list[tuple[Category, list[tuple[Category, list[Category]]]]]:
-    """The active tree as [(大类, [(中类, [小类 …]) …]) …], read in one query."""
+class CategoryRow(NamedTuple):
+    """A category as the forms need it, from the cached table (the attributes a Category has)."""
+
+    pk: int
+    path: str
+    depth: int
+    code: str
+    name: str
+    is_active: bool
+
+
+def category_rows() -> list[CategoryRow]:
+    """Every category, active or not, in tree order — kept in the cache until a category is saved or deleted
+    (core.tablecache; decision 0075)."""
+    fields = ("pk", "path", "depth", "code", "name", "is_active")
+    return cached_table(
+        "cases.category-rows",
+        Category,
+        lambda: [CategoryRow(*row) for row in Category.objects.order_by("path").values_list(*fields)],
+    )
+
+
+def category_tree() -> list[tuple[CategoryRow, list[tuple[CategoryRow, list[CategoryRow]]]]]:
+    """The active tree as [(大类, [(中类, [小类 …]) …]) …], from the cached table."""
     top: list = []
     mids: dict[str, list] = {}
-    for c in Category.objects.filter(is_active=True).order_by("path"):
+    for c in category_rows():
+        if not c.is_active:
+            continue
         if c.depth == 1:
             top.append((c, []))
             mids[c.path] = top[-1][1]
@@ -89,9 +116,52 @@ def category_filter_choices() -> list:
     return [("", _("全部分类")), *groups]
 
 
+# -- the filter bar's other choices, read from cached tables (decision 0075) ----------------------------------
+#
+# Every list page, the map and the exports build the filter bar; its choices come from small configuration tables
+# that change a few times a year. core.tablecache keeps each in the cache (Redis in a deployment, shared by every
+# process) and drops it when a row of its tables is saved or deleted, so a new category or unit is offered on the
+# next page; changes made behind Django's back show within the cache's TTL.
+
+
+def kind_filter_choices() -> list[tuple[str, str]]:
+    """(code, name) of every case kind, as the kind filter's queryset (CaseKind.objects.all()) lists them."""
+    return cached_table(
+        "cases.kind-choices", CaseKind, lambda: [(k.code, str(k)) for k in CaseKind.objects.order_by("pk")]
+    )
+
+
+def unit_filter_choices() -> list[tuple[int, str]]:
+    """(id, name) of the active units, by kind and name."""
+    return cached_table(
+        "cases.unit-choices",
+        Unit,
+        lambda: list(Unit.objects.filter(is_active=True).order_by("kind", "name").values_list("pk", "name")),
+    )
+
+
+def grid_filter_choices(user) -> list[tuple[int, str]]:
+    """(id, name) of the grids the user sees cases of — Grid.objects.visible_to(user, Cap.CASES_VIEW) by code —
+    picked from the cached list of every grid with its 社区's path (a node moved re-reads it)."""
+    from minsheng.org.models import Grid, Node
+
+    rows = cached_table(
+        "cases.grid-rows",
+        (Grid, Node),
+        lambda: list(Grid.objects.order_by("code").values_list("pk", "name", "community__path")),
+    )
+    if not user.is_active:
+        return []
+    if user.is_superuser:
+        return [(pk, name) for pk, name, _path in rows]
+    paths = tuple(user.scope_paths(Cap.CASES_VIEW))
+    return [(pk, name) for pk, name, path in rows if path.startswith(paths)] if paths else []
+
+
 class CategoryField(forms.ModelChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("诉求分类"))
+        kwargs.setdefault("widget", QuickSelect)
         super().__init__(queryset=Category.objects.filter(is_active=True), **kwargs)
         self.choices = category_choices()
 

@@ -149,6 +149,7 @@ def test_list_query_count_does_not_grow_with_the_page(cw, client_for):
 
     for i in range(3):
         actions.do_accept(register(cw, description=f"第{i}处下水道堵塞"), actor=w.worker_a)
+    queries("/cases/all/?per_page=20")  # the first page reads the filter bar's tables into the cache
     few = queries("/cases/all/?per_page=20")
     for i in range(30):
         actions.do_accept(register(cw, description=f"另一处井盖缺失{i}"), actor=w.worker_a)
@@ -463,6 +464,7 @@ def test_export_query_count_does_not_grow_with_rows(cw, client_for):
         return len(ctx.captured_queries)
 
     register(cw)
+    queries()  # the first export reads the filter bar's tables into the cache
     few = queries()
     for i in range(10):
         actions.do_dispatch(

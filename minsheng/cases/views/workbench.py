@@ -9,7 +9,6 @@ row itself (cases.deadlines.state_of), not per row in the database.
 from dataclasses import dataclass
 
 import django_filters as df
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -28,7 +27,7 @@ from minsheng.core.badges import badge_class
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.pagination import capped_count, paginate
 from minsheng.core.views import staff_required
-from minsheng.org.models import Grid, Node
+from minsheng.org.models import Node
 
 from .. import actions, routing
 from ..choices import (
@@ -43,8 +42,15 @@ from ..choices import (
 )
 from ..deadlines import CLOCKS, governing, overdue_q, state_of, yellow_q
 from ..filtersets import CaseFilter
-from ..forms.workbench import category_filter_choices
+from ..forms.selects import OneOfMany, QuickSelect
+from ..forms.workbench import (
+    category_filter_choices,
+    grid_filter_choices,
+    kind_filter_choices,
+    unit_filter_choices,
+)
 from ..models import ApprovalRequest, Case, CaseEvent, Supervision, Unit, in_subtrees
+from .list_rows import render_rows
 
 S = Status
 PAGE_SIZES = (20, 50, 100)
@@ -127,11 +133,12 @@ LISTS = {
 }
 
 
-def list_queryset(name: str, user, now):
-    """One of the lists, scoped and ordered (most urgent or most recent first), before the filters."""
-    qs = Case.objects.visible_to(user)
+def list_queryset(name: str, user, now, *, visible=None, todo=None):
+    """One of the lists, scoped and ordered (most urgent or most recent first), before the filters (`visible`
+    and `todo`: the user's visible cases and todo_condition, when the caller has them already)."""
+    qs = Case.objects.visible_to(user) if visible is None else visible
     if name == "todo":
-        return qs.filter(todo_condition(user)).order_by(
+        return qs.filter(todo_condition(user) if todo is None else todo).order_by(
             Coalesce("finish_due", "accept_due").asc(nulls_last=True), "pk"
         )
     if name == "done":
@@ -154,13 +161,6 @@ def list_queryset(name: str, user, now):
 
 
 # -- filters ---------------------------------------------------------------------------------------------------
-
-
-class OneOfMany(forms.SelectMultiple):
-    """One status picked in a plain select, read as the list the status filter expects (?status=a&status=b links
-    still work)."""
-
-    allow_multiple_selected = False
 
 
 class WorkbenchFilter(CaseFilter):
@@ -186,17 +186,19 @@ class WorkbenchFilter(CaseFilter):
         self.now = now
         self.user = user
         fields = self.form.fields
+        # The selects are drawn in Python (forms.selects) from cached choices (decision 0075).
         fields["status"].widget = OneOfMany(choices=[("", _("全部状态")), *Status.choices])
-        fields["category"].widget = forms.Select(choices=category_filter_choices())
-        grids = Grid.objects.visible_to(user, Cap.CASES_VIEW).order_by("code").values_list("pk", "name")
-        fields["grid"].widget = forms.Select(choices=[("", _("全部网格")), *grids])
-        units = Unit.objects.filter(is_active=True).order_by("kind", "name").values_list("pk", "name")
-        fields["unit"].widget = forms.Select(choices=[("", _("全部主办单位")), *units])
-        # The widget lists its own copy of the choices (django-filter puts "---------" first): say what empty means.
-        fields["channel"].widget.choices = [("", _("全部渠道")), *Channel.choices]
-        fields["urgency"].widget.choices = [("", _("全部")), *Urgency.choices]
-        fields["deadline"].widget.choices = [("", _("全部")), *self.filters["deadline"].extra["choices"]]
-        fields["kind"].empty_label = _("全部类型")
+        fields["category"].widget = QuickSelect(choices=category_filter_choices())
+        fields["grid"].widget = QuickSelect(choices=[("", _("全部网格")), *grid_filter_choices(user)])
+        fields["unit"].widget = QuickSelect(choices=[("", _("全部主办单位")), *unit_filter_choices()])
+        # django-filter puts "---------" first: say what empty means.
+        fields["channel"].widget = QuickSelect(choices=[("", _("全部渠道")), *Channel.choices])
+        fields["urgency"].widget = QuickSelect(choices=[("", _("全部")), *Urgency.choices])
+        fields["deadline"].widget = QuickSelect(
+            choices=[("", _("全部")), *self.filters["deadline"].extra["choices"]]
+        )
+        # The kind field keeps its queryset to check a submitted code; only what it offers comes from the cache.
+        fields["kind"].widget = QuickSelect(choices=[("", _("全部类型")), *kind_filter_choices()])
         fields["q"].widget.attrs.update({"placeholder": _("编号、标题或拼音"), "type": "search"})
 
     def filter_deadline(self, qs, name, value):
@@ -228,10 +230,10 @@ class WorkbenchFilter(CaseFilter):
         return any(k in self.MORE for k in self.data)
 
 
-def filtered(request, name: str, now):
-    """(the filter, the filtered queryset) of list `name` for this request."""
+def filtered(request, name: str, now, *, visible=None, todo=None):
+    """(the filter, the filtered queryset) of list `name` for this request (`visible`, `todo`: as list_queryset)."""
     user = request.user
-    base = list_queryset(name, user, now)
+    base = list_queryset(name, user, now, visible=visible, todo=todo)
     f = WorkbenchFilter(request.GET, queryset=base, user=user, now=now, request=request)
     return f, f.qs
 
@@ -277,17 +279,53 @@ def export_url(request, name: str) -> str:
     return f"{reverse('cases:export')}?{query.urlencode()}"
 
 
+#: What a list row reads of a case and its related rows (rows_of, list_rows.render_rows and the deadline clocks);
+#: the rest — long texts, a place's outline, a grid's boundary — stays in the database. A field missing here would
+#: be read one row at a time: tests/test_list_cost.py renders every list with cases in every state to catch it.
+ROW_FIELDS = (
+    "number",
+    "title",
+    "channel",
+    "urgency",
+    "status",
+    "is_key",
+    "is_supervised",
+    "signed_at",
+    "replied_at",
+    "category__name",
+    "category__path",
+    "node__name",
+    "node__path",
+    "grid__name",
+    "lead_unit__name",
+    "handler__display_name",
+    "handler__username",
+)
+
+
+def row_fields() -> tuple[str, ...]:
+    """ROW_FIELDS and every field a registered deadline clock reads (its due, start and warning fields)."""
+    clocks = {f for c in CLOCKS for f in (c.due_field, c.start_field, c.warn_field) if f}
+    return (*ROW_FIELDS, *sorted(clocks))
+
+
 @staff_required
 def case_list(request, name: str):
     user = request.user
     now = clock.now()
-    f, qs = filtered(request, name, now)
-    qs = qs.select_related("category", "node", "grid", "lead_unit", "handler").annotate(
-        pending=Exists(ApprovalRequest.objects.filter(case=OuterRef("pk"), status=RequestStatus.PENDING))
+    visible = Case.objects.visible_to(user)
+    todo = todo_condition(user)  # the 待办 list and its tab's badge
+    f, qs = filtered(request, name, now, visible=visible, todo=todo)
+    qs = (
+        qs.select_related("category", "node", "grid", "lead_unit", "handler")
+        .only(*row_fields())
+        .annotate(
+            pending=Exists(ApprovalRequest.objects.filter(case=OuterRef("pk"), status=RequestStatus.PENDING))
+        )
     )
     page = paginate(request, qs, per_page=page_size(request), capped=True)
     rows = rows_of(page, user, now)
-    visible = Case.objects.visible_to(user)
+    can_dispatch = any(r["dispatchable"] for r in rows)
     return render(
         request,
         "cases/workbench/list.html",
@@ -298,23 +336,27 @@ def case_list(request, name: str):
             "under": f.under_node(),
             "page_obj": page,
             "rows": rows,
+            "rows_html": render_rows(rows, can_dispatch=can_dispatch, list_name=name),
             "counts": {
-                "todo": capped_count(visible.filter(todo_condition(user))),
+                "todo": capped_count(visible.filter(todo)),
                 "overdue": capped_count(visible.filter(overdue_condition(now))),
             },
             "can_create": user.has_cap(Cap.CASES_CREATE),
             "can_export": user.has_cap(Cap.ORG_EXPORT),
             "can_unmask": user.has_cap(Cap.ORG_EXPORT) and user.has_cap(Cap.ORG_VIEW_PII),
             "export_url": export_url(request, name),
-            "can_dispatch": any(r["dispatchable"] for r in rows),
-            "units": [
-                u
-                for u in Unit.objects.filter(is_active=True).select_related("node").order_by("kind", "name")
-                if routing.may_dispatch_to(user, u)  # the org tree decides whom this user may send work to
-            ],
+            "can_dispatch": can_dispatch,
+            # the bulk bar's units, only when the page shows the bar
+            "units": dispatch_units(user) if can_dispatch else [],
             "page_sizes": PAGE_SIZES,
         },
     )
+
+
+def dispatch_units(user) -> list[Unit]:
+    """The active units this user may send work to (the org tree decides), by kind and name."""
+    units = Unit.objects.filter(is_active=True).select_related("node").order_by("kind", "name")
+    return [u for u in units if routing.may_dispatch_to(user, u)]
 
 
 # -- bulk dispatch ---------------------------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from minsheng.core.errors import IllegalTransition
 from minsheng.core.forms import apply_action_errors
 from minsheng.core.masking import mask_phone
 from minsheng.core.models import AuditLog
-from minsheng.core.scoping import get_visible_or_404
 from minsheng.core.views import staff_required
 
 from .. import actions, duplicates, routing, sources, workflow
@@ -58,6 +57,7 @@ from ..forms.workbench import (
     SetKeyForm,
     SuperviseForm,
     VerifyForm,
+    category_rows,
 )
 from ..models import Case, CaseAttachment, Category, Unit
 
@@ -303,8 +303,9 @@ def event_details(event) -> list[str]:
 
 
 def category_path(category: Category) -> str:
+    """大类 › 中类 › 小类 of `category`, from the cached category table."""
     prefixes = [category.path[:i] for i in range(Category.steplen, len(category.path) + 1, Category.steplen)]
-    names = dict(Category.objects.filter(path__in=prefixes).values_list("path", "name"))
+    names = {c.path: c.name for c in category_rows()}
     return " › ".join(names.get(p, "") for p in prefixes)
 
 
@@ -393,20 +394,31 @@ def _dispatch_context(case, form, user=None) -> dict:
     }
 
 
+def _visible(request):
+    """Case.objects.visible_to(request.user), built once a request (it reads the user's units)."""
+    if not hasattr(request, "_cases_visible"):
+        request._cases_visible = Case.objects.visible_to(request.user)
+    return request._cases_visible
+
+
+#: The people a case page names, fetched together after the case: joined into its query, they made it a
+#: twelve-table join that the database took longer to plan than to run (decision 0075).
+CASE_PEOPLE = ("handler", "first_receiver", "key_leader", "reporter_user")
+
+
 def _visible_case(request, pk) -> Case:
-    queryset = Case.objects.select_related(
-        "kind",
-        "category",
-        "node",
-        "grid",
-        "lead_unit__leader",
-        "handler",
-        "first_receiver",
-        "key_leader",
-        "merged_into",
-        "reporter_user",
-    )
-    return get_visible_or_404(queryset, request.user, Cap.CASES_VIEW, pk=pk)
+    """The case, if the user may see it (404 otherwise), with what its page shows of the related rows."""
+    try:
+        case = _visible(request).select_related("kind", "category", "node", "grid", "lead_unit").get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError, OverflowError, ValidationError) as exc:
+        raise Http404 from exc
+    ids = {getattr(case, f"{name}_id") for name in CASE_PEOPLE} - {None}
+    people = get_user_model().objects.in_bulk(ids) if ids else {}
+    for name in CASE_PEOPLE:
+        person = people.get(getattr(case, f"{name}_id"))
+        if person is not None:
+            Case._meta.get_field(name).set_cached_value(case, person)
+    return case
 
 
 def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status: int = 200):
@@ -438,9 +450,7 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
         "revealed": reveal,
         "can_reveal": bool(case.reporter_phone) and user.has_cap(Cap.ORG_VIEW_PII, case.node),
         "co_units": list(case.co_units.all()),
-        "merged_cases": list(
-            Case.objects.visible_to(user).filter(merged_into=case).only("pk", "number", "title")
-        ),
+        "merged_cases": list(_visible(request).filter(merged_into=case).only("pk", "number", "title")),
         "events": [
             {
                 "event": e,
@@ -466,9 +476,7 @@ def detail_page(request, case: Case, *, reveal: bool = False, bound=None, status
             description=case.description, node=case.node, grid=case.grid, category=case.category, exclude=case
         )
         visible = set(
-            Case.objects.visible_to(user)
-            .filter(pk__in=[m.case.pk for m in matches])
-            .values_list("pk", flat=True)
+            _visible(request).filter(pk__in=[m.case.pk for m in matches]).values_list("pk", flat=True)
         )
         context["similar"] = [m for m in matches if m.case.pk in visible]
     return render(request, "cases/workbench/detail.html", context, status=status)
