@@ -596,7 +596,7 @@ class ActivitiesDemo:
                     dual.do_claim_need(need, actor=worker, unit=unit)
                     project = dual.do_create_project(
                         actor=worker, node=community, title=f"{title}共建项目", units=[unit], need=need,
-                        start_on=clock.now().date(), end_on=(clock.now() + dt.timedelta(days=120)).date(),
+                        start_on=clock.today(), end_on=clock.today() + dt.timedelta(days=120),
                     )  # fmt: skip
                     if i < 3:
                         dual.do_set_project_status(project, actor=worker, status="done")
@@ -666,13 +666,14 @@ class ActivitiesDemo:
         if me is not None:  # the demo resident helped at a market three weeks ago: the organiser records it
             with self.at(self.day(21, 17)):
                 volunteers.do_record_service(
-                    me, actor=worker, content="公益市集 · 签到引导", served_on=clock.now().date(), hours="3",
+                    me, actor=worker, content="公益市集 · 签到引导", served_on=clock.today(), hours="3",
                     node=home, confirm=True,
                 )  # fmt: skip
         # the demo resident's own certificate, issued by 颐和社区 over the confirmed hours
         if me is not None and me.records.filter(status="confirmed", node=home).exists():
             volunteers.do_issue_certificate(
-                me, actor=worker, period_start=self.start.date(), period_end=self.now.date(), node=home,
+                me, actor=worker, period_start=timezone.localdate(self.start), period_end=timezone.localdate(self.now),
+                node=home,
                 issuer=f"{home.name}居民委员会", person_in_charge="社区党委书记", handler=str(worker), contact="0536-3112345",
             )  # fmt: skip
 

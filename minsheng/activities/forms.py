@@ -1,10 +1,10 @@
 """Forms of the staff pages and the residents' H5. They validate shapes; the actions decide what is allowed, and
 their errors are put back on the form's fields (core.forms.apply_action_errors)."""
 
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from minsheng.core import clock
 
 from .choices import Grade, IdType, OrganiserKind, TeamKind, UnitKind, VenueKind
 from .models import EventKind, Venue
@@ -176,7 +176,7 @@ class UnitForm(forms.Form):
     agreement_text = forms.CharField(
         label=_("共建协议要点"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    reported_on = forms.DateField(label=_("报到日期"), widget=DateInput(), initial=dt.date.today)
+    reported_on = forms.DateField(label=_("报到日期"), widget=DateInput(), initial=clock.today)
     resources = forms.CharField(
         label=_("资源清单"), widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text=_("每行一项")
     )
@@ -192,7 +192,7 @@ class MemberForm(forms.Form):
     node = forms.ModelChoiceField(label=_("居住社区"), queryset=None)
     unit = forms.ModelChoiceField(label=_("工作单位（已报到）"), queryset=None, required=False)
     work_unit_name = forms.CharField(label=_("工作单位名称"), max_length=100, required=False)
-    reported_on = forms.DateField(label=_("报到日期"), widget=DateInput(), initial=dt.date.today)
+    reported_on = forms.DateField(label=_("报到日期"), widget=DateInput(), initial=clock.today)
 
     def __init__(self, *args, nodes, units, **kwargs):
         super().__init__(*args, **kwargs)

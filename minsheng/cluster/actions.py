@@ -192,7 +192,7 @@ def do_add_orchard(
         errors["variety"] = _("请选择品种")
     if kind not in OrchardKind.values:
         errors["kind"] = _("请选择类型")
-    this_year = clock.now().year
+    this_year = clock.today().year
     try:
         year = int(planted_year)
     except (TypeError, ValueError):
@@ -398,7 +398,7 @@ def _agreement_values(
     amount = None if amount_yuan in (None, "") else _decimal(amount_yuan, "amount_yuan", errors)
     if signed_on is None:
         errors["signed_on"] = _("请填写签订日期")
-    elif signed_on > clock.now().date():
+    elif signed_on > clock.today():
         errors["signed_on"] = _("签订日期不能晚于今天")
     _raise(errors)
     assert enterprise is not None
@@ -503,7 +503,7 @@ def do_record_harvest(
         errors["yield_kg"] = _("产量超过每亩 5000 千克，请核对")
     if grade not in Grade.values:
         errors["grade"] = _("请选择等级")
-    today = clock.now().date()
+    today = clock.today()
     if harvested_on is None:
         errors["harvested_on"] = _("请填写采收日期")
     elif harvested_on > today:
@@ -553,7 +553,7 @@ def do_record_sale(
         errors["seller"] = _("该种植户还没有直播记录，不是带货达人")
     if sold_on is None:
         errors["sold_on"] = _("请填写销售日期")
-    elif sold_on > clock.now().date():
+    elif sold_on > clock.today():
         errors["sold_on"] = _("销售日期不能晚于今天")
     elif sold_on < harvest.harvested_on:
         errors["sold_on"] = _("销售日期不能早于采收日期")
@@ -610,7 +610,7 @@ def do_add_technique(
         errors["institution"] = _("请填写引进单位（如 中国农科院、山东农业大学）")
     if kind not in TechniqueKind.values:
         errors["kind"] = _("请选择类型")
-    if not 1980 <= int(introduced_year or 0) <= clock.now().year:
+    if not 1980 <= int(introduced_year or 0) <= clock.today().year:
         errors["introduced_year"] = _("引进年份无效")
     _raise(errors)
     require(actor, None)
@@ -629,7 +629,7 @@ def do_add_technique(
 
 def do_adopt(technique: Technique, orchard: Orchard, *, actor: User | None, adopted_on: dt.date) -> Adoption:
     """An orchard adopts a technique on a date; a second adoption of the same technique is refused."""
-    if adopted_on is None or adopted_on > clock.now().date():
+    if adopted_on is None or adopted_on > clock.today():
         raise ValidationError({"adopted_on": _("采用日期不能为空或晚于今天")})
     require(actor, orchard.village)
     with transaction.atomic():
@@ -836,7 +836,7 @@ def do_record_session(
     errors: dict[str, str] = {}
     if platform not in Platform.values:
         errors["platform"] = _("请选择直播平台")
-    if held_on is None or held_on > clock.now().date():
+    if held_on is None or held_on > clock.today():
         errors["held_on"] = _("直播日期不能为空或晚于今天")
     products = (products or "").strip()
     if not products:

@@ -46,7 +46,7 @@ class HarvestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["orchard"].queryset = orchards
         self.fields["orchard"].label_from_instance = lambda o: f"{o.grower.name} · {o.name}（{o.area_mu}亩）"
-        self.fields["harvested_on"].initial = clock.now().date()
+        self.fields["harvested_on"].initial = clock.today()
 
 
 class SaleForm(forms.Form):
@@ -80,7 +80,7 @@ class SaleForm(forms.Form):
 
     def __init__(self, *args, sellers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sold_on"].initial = clock.now().date()
+        self.fields["sold_on"].initial = clock.today()
         if sellers is None:
             del self.fields["seller"]
         else:
@@ -135,7 +135,7 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["seller"].queryset = growers
         self.fields["seller"].label_from_instance = lambda g: f"{g.name}（{g.village.name}）"
-        self.fields["held_on"].initial = clock.now().date()
+        self.fields["held_on"].initial = clock.today()
 
 
 class AdoptionForm(forms.Form):
@@ -148,7 +148,7 @@ class AdoptionForm(forms.Form):
         self.fields["orchard"].queryset = orchards
         self.fields["orchard"].label_from_instance = lambda o: f"{o.grower.name} · {o.name}"
         self.fields["technique"].queryset = techniques
-        self.fields["adopted_on"].initial = clock.now().date()
+        self.fields["adopted_on"].initial = clock.today()
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -237,7 +237,7 @@ class AgreementForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         self.fields["grower"].queryset = growers
         self.fields["grower"].label_from_instance = lambda g: f"{g.name}（{g.village.name}）"
-        self.fields["signed_on"].initial = clock.now().date()
+        self.fields["signed_on"].initial = clock.today()
 
 
 class CentreForm(forms.Form):

@@ -15,6 +15,12 @@ def now() -> dt.datetime:
     return _frozen.get() or timezone.now()
 
 
+def today() -> dt.date:
+    """The 街道's date now (settings.TIME_ZONE), not UTC's: before 08:00 Beijing time `now().date()` is still
+    yesterday."""
+    return timezone.localdate(now())
+
+
 @contextlib.contextmanager
 def at(moment: dt.datetime) -> Iterator[dt.datetime]:
     """Run the block as if it were `moment` (an aware datetime)."""

@@ -39,12 +39,23 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.db.models.enums import TextChoices
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 Value = int | Decimal | Fraction | float | None
 
 
 class Unit(TextChoices):
+    """What a figure counts or measures, said after it (12 件, 3 户). 件 is for cases and other matters handled
+    (disputes, petitions, referrals, problems); a count of things has its own word. The newer words carry the
+    context "unit", as the same characters mean other things elsewhere (户 is a household record too)."""
+
     COUNT = "count", _("件")
+    ITEMS = "items", pgettext_lazy("unit", "个")
+    HOUSEHOLDS = "households", pgettext_lazy("unit", "户")
+    ENTERPRISES = "enterprises", pgettext_lazy("unit", "家")
+    BATCHES = "batches", pgettext_lazy("unit", "批次")
+    COPIES = "copies", pgettext_lazy("unit", "份")
+    POINTS = "points", pgettext_lazy("unit", "分")
     PEOPLE = "people", _("人")
     PERSON_TIMES = "person_times", _("人次")
     TIMES = "times", _("次")
@@ -88,6 +99,10 @@ class Metric:
     #: The figure for many sibling org nodes at once ({node pk: value}), in a grouped query; without it a ranking
     #: calls `compute` once per node.
     by_node: Callable[[Scope, list[Any]], dict[int, Value]] | None = None
+
+    def get_unit_display(self) -> str:
+        """The unit's word (件, 个, 户 …), as a model field's choices would give it."""
+        return str(Unit(self.unit).label)
 
 
 _registry: dict[str, Metric] = {}

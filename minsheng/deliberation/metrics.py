@@ -193,7 +193,7 @@ def register_all() -> None:
             "linked_overdue",
             _("联户超期未联系"),
             _("党员联系户中，期末（或今天）距上次联系已超过该党员联系周期（默认30天）或从未联系的户次"),
-            Unit.COUNT,
+            Unit.HOUSEHOLDS,
             overdue,
             overdue_rows,
             False,

@@ -23,7 +23,7 @@ from .models import Bank, Enterprise, EnterpriseTag, Industry, Policy
 from .validators import validate_uscc
 
 PLACES = [NodeKind.COMMUNITY, NodeKind.VILLAGE]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # a date input takes ISO dates only
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 

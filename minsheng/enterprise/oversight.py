@@ -1,7 +1,8 @@
 """What enterprise services give the leaders' view beyond its figures (registered from EnterpriseConfig.ready()):
 
-- stalled investment projects — a pipeline stage past its time limit (decision 0030) — and overdue items of the
-  problem ledger wait on a leader (core.attention);
+- stalled investment projects — a pipeline stage past its time limit (decision 0030) — wait on a leader
+  (core.attention). An overdue item of the problem ledger is an overdue case, listed once under the engine's
+  超期案件 (cases.overdue), not a second time here (decision 0071);
 - on the 效能 board (core.duties), a stage past its limit counts against the project's owner (本阶段负责人), and a
   ledger item handled late counts against the enterprise's 包靠干部, who follows it to 销号. The case engine already
   charges the late case to its lead unit and handler (cases.overdue); this is the cadre's own duty beside it.
@@ -68,38 +69,9 @@ def _problems(scope: Scope):
     return in_node(Problem.objects.visible_to(scope.viewer), scope.node, "enterprise__node__path")
 
 
-def overdue_problems(scope: Scope):
-    """Ledger items not closed whose case is past a running deadline, now (the engine's one definition)."""
-    return (
-        _problems(scope)
-        .filter(closed_at__isnull=True, case__isnull=False)
-        .filter(case__in=_late_cases(overdue_q(clock.now())))
-        .exclude(case__status=Status.SHELVED)
-    )
-
-
 def _late_cases(q: Q):
     """The engine's cases matching `q`, as a subquery the ledger items are filtered by."""
     return Case.objects.filter(q).values("pk")
-
-
-def overdue_problem_items(scope: Scope, limit: int) -> list[attention.Item]:
-    rows = (
-        overdue_problems(scope)
-        .select_related("case", "enterprise", "enterprise__node")
-        .order_by("case__finish_due")[:limit]
-    )
-    ledger = reverse("enterprise:ledger")
-    return [
-        attention.Item(
-            title=str(p),
-            url=f"{ledger}?q={p.case.number}",
-            where=p.enterprise.node.name,
-            since=p.case.finish_due,
-            note=p.enterprise.name,
-        )
-        for p in rows
-    ]
 
 
 def late_problem_misses(scope: Scope) -> list[duties.Miss]:
@@ -138,18 +110,6 @@ def register_all() -> None:
             severity=attention.Severity.YELLOW,
             list_url_name="enterprise:board",
             order=50,
-        )
-    )
-    attention.register(
-        attention.Source(
-            code="enterprise.problems_overdue",
-            domain=DOMAIN,
-            label=_("企业问题超期未办结"),
-            count=lambda scope: overdue_problems(scope).count(),
-            build=overdue_problem_items,
-            severity=attention.Severity.YELLOW,
-            list_url_name="enterprise:ledger",
-            order=51,
         )
     )
     duties.register(

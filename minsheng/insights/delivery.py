@@ -45,7 +45,7 @@ def _body(user, period: periods.Period) -> str:
 
 def send_due(today: dt.date | None = None) -> int:
     """Tell every leader of each due report; returns how many notifications were written this time."""
-    today = today or clock.now().date()
+    today = today or clock.today()
     written = 0
     for period in due_periods(today):
         title = (

@@ -36,7 +36,7 @@ class Period:
 
 def current(kind: str, today: dt.date | None = None) -> Period:
     """The calendar week/month/quarter/year holding today, up to today."""
-    today = today or clock.now().date()
+    today = today or clock.today()
     if kind == "week":
         return Period(today - dt.timedelta(days=today.weekday()), today, "week")
     if kind == "quarter":

@@ -5,6 +5,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from minsheng.core import clock
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -24,7 +26,7 @@ def validate_id_number(value: str) -> None:
         born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
         raise ValidationError(_("身份证号码中的出生日期无效"), code="id_birth") from exc
-    if born.year < 1890 or born > dt.date.today():
+    if born.year < 1890 or born > clock.today():
         raise ValidationError(_("身份证号码中的出生日期无效"), code="id_birth")
     if id_check_digit(number[:17]) != number[17]:
         raise ValidationError(_("身份证号码校验位错误"), code="id_check")

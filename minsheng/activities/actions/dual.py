@@ -194,9 +194,7 @@ def do_create_project(
         need=need,
         start_on=start_on,
         end_on=end_on,
-        status=ProjectStatus.ONGOING
-        if start_on and start_on <= clock.now().date()
-        else ProjectStatus.PLANNED,
+        status=ProjectStatus.ONGOING if start_on and start_on <= clock.today() else ProjectStatus.PLANNED,
     )
     project.units.set(units)
     return project

@@ -399,7 +399,7 @@ def do_record_service(
     hours = _hours(hours)
     if not (content or "").strip():
         raise ValidationError({"content": _("请填写服务内容")})
-    if served_on is None or served_on > timezone.localtime(clock.now()).date():
+    if served_on is None or served_on > clock.today():
         raise ValidationError({"served_on": _("服务日期不能晚于今天")})
     if shift is not None:
         span = Decimal((shift.end - shift.start).total_seconds() / 3600).quantize(Decimal("0.1"))

@@ -1,8 +1,6 @@
 """Staff pages of 双报到: units and members, the needs / resources / projects lists, the annual evaluation and its
 spreadsheet."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -103,16 +101,16 @@ def index(request):
             "member_form": member_form,
             "need_form": need_form,
             "can_manage": user.has_cap(Cap.ACTIVITIES_MANAGE),
-            "year": clock.now().year,
+            "year": clock.today().year,
         },
     )
 
 
 def _year(request) -> int:
     try:
-        return int(request.GET.get("year") or request.POST.get("year") or clock.now().year)
+        return int(request.GET.get("year") or request.POST.get("year") or clock.today().year)
     except ValueError:
-        return clock.now().year
+        return clock.today().year
 
 
 @activities_required(Cap.ACTIVITIES_VIEW)
@@ -152,7 +150,7 @@ def evaluations(request):
         {
             "rows": [{"e": e, "suggested": dual.suggested_grade(e)} for e in rows],
             "year": year,
-            "years": list(range(clock.now().year, clock.now().year - 4, -1)),
+            "years": list(range(clock.today().year, clock.today().year - 4, -1)),
             "grade_form": GradeForm(),
             "can_manage": user.has_cap(Cap.ACTIVITIES_MANAGE),
         },
@@ -189,7 +187,7 @@ def unit_detail(request, pk):
             "events": unit.events.order_by("-start")[:30],
             "records": unit.records.select_related("volunteer").order_by("-served_on")[:30],
             "projects": unit.projects.all(),
-            "today": dt.date.today(),
+            "today": clock.today(),
         },
     )
 
@@ -210,7 +208,7 @@ def project_create(request):
             title=request.POST.get("title") or need.title,
             units=[need.claimed_by] if need.claimed_by_id else [],
             need=need,
-            start_on=clock.now().date(),
+            start_on=clock.today(),
         )
     except ACTION_ERRORS as exc:
         messages.error(request, error_text(exc))

@@ -321,7 +321,7 @@ def figures(request):
 
     from .. import metrics
 
-    today = clock.now().date()
+    today = clock.today()
     try:
         start = dt.date.fromisoformat(request.GET.get("start") or f"{today.year}-01-01")
         end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())

@@ -94,7 +94,9 @@ def venue_edit(request, pk):
 @activities_required(Cap.ACTIVITIES_MANAGE)
 @require_http_methods(["GET", "POST"])
 def series_create(request):
-    form = SeriesForm(request.POST or None, nodes=nodes_for(request.user), initial={"year": clock.now().year})
+    form = SeriesForm(
+        request.POST or None, nodes=nodes_for(request.user), initial={"year": clock.today().year}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             series = actions.do_create_series(actor=request.user, **form.cleaned_data)

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -21,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from minsheng.accounts.api.base import CapabilityViewMixin
+from minsheng.core import clock
 from minsheng.core import metrics as registry
 
 from .. import actions, queries
@@ -412,7 +412,7 @@ class FiguresView(_Base, APIView):
     def get(self, request: Request) -> Response:
         query = s.CherryFigureQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        today = timezone.localdate()
+        today = clock.today()
         start = query.validated_data.get("start") or dt.date(today.year, 1, 1)
         end = query.validated_data.get("end") or today
         if start > end:

@@ -12,10 +12,10 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minsheng.core import clock
 from minsheng.core import metrics as registry
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.forms import apply_action_errors
@@ -66,7 +66,7 @@ def _require(user: Any, capability: str) -> None:
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date, int]:
     """A calendar year (?year=), by default the year of the latest recorded sale: cherries are sold in May and
     June, so in spring "this year" would show an empty season."""
-    today = timezone.localdate()
+    today = clock.today()
     raw = request.GET.get("year") or ""
     if raw.isdigit():
         year = min(max(int(raw), 2000), today.year)
@@ -112,7 +112,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "groups": groups,
         "year": year,
-        "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
+        "years": list(range(clock.today().year, clock.today().year - 5, -1)),
         "start": start,
         "end": end,
         "by_channel": _display(queries.sales_breakdown(sales, "channel"), "channel", Channel),

@@ -54,3 +54,55 @@ def test_rates_read_as_percentages():
     assert metrics.as_number(Fraction(963, 1000)) == 96.3
     assert metrics.as_number(None) is None
     assert metrics.as_number(7) == 7
+
+
+def test_a_count_of_things_says_what_it_counts_not_cases():
+    """件 is for cases and the matters handled like them; every other count has its own word."""
+    from django.utils import translation
+
+    units = {m.code: m.unit for m in metrics.all_metrics()}
+    assert {code: units[code] for code in THINGS} == THINGS
+    case_like = {code for code, unit in units.items() if unit == metrics.Unit.COUNT}
+    assert {code.split(".")[0] for code in case_like} == {"cases", "mediation", "deliberation", "enterprise"}
+    assert {code for code in case_like if code.startswith(("deliberation.", "enterprise."))} == {
+        "deliberation.items_raised",
+        "deliberation.items_cases",
+        "deliberation.items_solved",
+        "enterprise.problems_raised",
+        "enterprise.problems_closed",
+    }
+    sensors = metrics.get("iot.sensors")
+    with translation.override("zh-hans"):
+        assert sensors.get_unit_display() == "个"
+        assert metrics.get("cluster.growers").get_unit_display() == "户"
+    with translation.override("en"):
+        assert sensors.get_unit_display() == "items"
+        assert (
+            metrics.get("cluster.growers").get_unit_display() == "households"
+        )  # not the registry's "Households"
+        assert metrics.get("cases.reported").get_unit_display() == "cases"
+
+
+#: The counts of things, each with its word (hand-listed).
+THINGS = {
+    "iot.sensors": metrics.Unit.ITEMS,
+    "iot.alarms": metrics.Unit.TIMES,
+    "iot.critical_alarms": metrics.Unit.TIMES,
+    "activities.points_earned": metrics.Unit.POINTS,
+    "activities.points_spent": metrics.Unit.POINTS,
+    "agri.samples": metrics.Unit.BATCHES,
+    "agri.failed_samples": metrics.Unit.BATCHES,
+    "agri.letters": metrics.Unit.COPIES,
+    "agri.publicity": metrics.Unit.COPIES,
+    "cluster.growers": metrics.Unit.HOUSEHOLDS,
+    "cluster.driven_growers": metrics.Unit.HOUSEHOLDS,
+    "cluster.agreements": metrics.Unit.COPIES,
+    "cluster.centres": metrics.Unit.ITEMS,
+    "cluster.organisations": metrics.Unit.ITEMS,
+    "cluster.techniques": metrics.Unit.ITEMS,
+    "deliberation.linked_overdue": metrics.Unit.HOUSEHOLDS,
+    "enterprise.leads": metrics.Unit.ITEMS,
+    "enterprise.signed_projects": metrics.Unit.ITEMS,
+    "enterprise.plans_reviewed": metrics.Unit.ITEMS,
+    "enterprise.matchmaking_enterprises": metrics.Unit.ENTERPRISES,
+}

@@ -79,7 +79,7 @@ def do_record_event(
     event.banks.set(banks)
     event.policies.set(policies)
     _host_on_engine(event, actor, enterprises, banks)
-    if kind == EventKind.POLICY and held_on <= clock.now().date():
+    if kind == EventKind.POLICY and held_on <= clock.today():
         for enterprise in enterprises:
             for policy in policies:
                 if not PolicyDelivery.objects.filter(policy=policy, enterprise=enterprise).exists():
@@ -286,7 +286,7 @@ def do_deliver_policy(
     errors: dict[str, str | list[str]] = {}
     if method not in DeliveryMethod.values:
         errors["method"] = _("请选择送达方式")
-    if delivered_on is None or delivered_on > clock.now().date():
+    if delivered_on is None or delivered_on > clock.today():
         errors["delivered_on"] = _("送达日期不能晚于今天")
     elif delivered_on < policy.issued_on:
         errors["delivered_on"] = _("送达日期不能早于政策发布日期")

@@ -77,7 +77,7 @@ def do_record_visit(
     """组团式服务: the team (departments and people) that went, and what they found."""
     require_cap(actor, Cap.ENTERPRISE_MANAGE, enterprise.node)
     errors: dict[str, str | list[str]] = {}
-    if visited_on is None or visited_on > clock.now().date():
+    if visited_on is None or visited_on > clock.today():
         errors["visited_on"] = _("走访日期不能晚于今天")
     if not (findings or "").strip():
         errors["findings"] = _("请填写走访情况")

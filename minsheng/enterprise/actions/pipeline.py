@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Cap
@@ -112,7 +113,7 @@ def days_in_stage(project: Project, now: dt.datetime | None = None) -> int:
 
 
 def _next_number(now: dt.datetime) -> str:
-    year = now.year
+    year = timezone.localdate(now).year
     prefix = f"ZS{year}"
     last = (
         Project.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True)
@@ -129,7 +130,7 @@ def _default_owner(node: Node) -> User | None:
     paths = [node.path[: i * node.steplen] for i in range(node.depth, 0, -1)]
     membership = (
         Membership.objects.filter(role=Role.ENTERPRISE_OFFICER, node__path__in=paths, user__is_active=True)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=clock.now().date()))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=clock.today()))
         .select_related("user")
         .order_by("-node__depth", "pk")
         .first()
@@ -252,7 +253,7 @@ def do_advance(
     now = clock.now()
     days = days_in_stage(project, now)
     project.stage = to
-    today = now.date()
+    today = timezone.localdate(now)
     if to == Stage.PRODUCTION:
         project.production_on = today
     if to == Stage.OPERATING:
@@ -344,7 +345,7 @@ def do_record_signing(
     amount = _amount(amount, "amount")
     if kind not in SigningKind.values:
         raise ValidationError({"kind": _("请选择签约类型")})
-    if signed_on is None or signed_on > clock.now().date():
+    if signed_on is None or signed_on > clock.today():
         raise ValidationError({"signed_on": _("签约日期不能晚于今天")})
     project = _locked(project)
     require_cap(actor, Cap.ENTERPRISE_MANAGE, project.node)
@@ -416,7 +417,7 @@ def do_record_milestone(
     """落地推进 by the 专班: 立项, 供地, 开工 — each once, 开工 only after 立项."""
     if milestone not in Milestone.values:
         raise ValidationError({"milestone": _("请选择节点")})
-    if on is None or on > clock.now().date():
+    if on is None or on > clock.today():
         raise ValidationError({"on": _("日期不能晚于今天")})
     project = _locked(project)
     require_cap(actor, Cap.ENTERPRISE_MANAGE, project.node)
@@ -444,7 +445,7 @@ def do_record_funds(
 ) -> FundsRecord:
     """资金到位: money actually in, counted toward 资金到位率 against the signed amount."""
     amount = _amount(amount, "amount")
-    if on is None or on > clock.now().date():
+    if on is None or on > clock.today():
         raise ValidationError({"on": _("日期不能晚于今天")})
     project = _locked(project)
     require_cap(actor, Cap.ENTERPRISE_MANAGE, project.node)

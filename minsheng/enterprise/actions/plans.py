@@ -115,7 +115,7 @@ def do_update_progress(
         raise ValidationError({"progress": _("进度应为0至100")})
     action.progress = int(progress)
     action.progress_note = (note or "").strip()
-    action.done_on = clock.now().date() if action.progress == 100 else None
+    action.done_on = clock.today() if action.progress == 100 else None
     action.save(update_fields=["progress", "progress_note", "done_on", "updated_at"])
     return action
 

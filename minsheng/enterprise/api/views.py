@@ -6,7 +6,6 @@ value 400 with field messages, a row outside the caller's scope 404 and a missin
 
 import datetime as dt
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 
 from minsheng.accounts.api.base import CapabilityViewMixin
 from minsheng.accounts.choices import Cap
+from minsheng.core import clock
 from minsheng.core import metrics as registry
 
 from .. import actions, filtersets, queries
@@ -396,7 +396,7 @@ class FiguresView(CapabilityViewMixin, APIView):
     def get(self, request):
         query = s.EntFigureQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        today = timezone.localdate()
+        today = clock.today()
         start = query.validated_data.get("start") or dt.date(today.year, 1, 1)
         end = query.validated_data.get("end") or today
         if start > end:

@@ -1,6 +1,6 @@
-"""What enterprise services give the leaders' view (enterprise/oversight.py): stalled projects and overdue ledger
-items wait on a leader; a stage past its limit counts against the project's owner and a late ledger item against
-the enterprise's 包靠干部 on the 效能 board. Fixed data, hand-counted.
+"""What enterprise services give the leaders' view (enterprise/oversight.py): stalled projects wait on a leader (an
+overdue ledger item waits once, as the overdue case it is); a stage past its limit counts against the project's
+owner and a late ledger item against the enterprise's 包靠干部 on the 效能 board. Fixed data, hand-counted.
 
 Everything starts on Monday 2 March 2026; the clock then stands on Tuesday 10 March.
 Projects (线索 has 3 working days → due Thursday 5 March):
@@ -93,14 +93,29 @@ def test_stalled_projects_wait_on_a_leader(story):
         assert source.count(_scope(story.leader)) == 0
 
 
-def test_overdue_ledger_items_wait_on_a_leader(story):
-    source = _source("enterprise.problems_overdue")
+def test_an_overdue_ledger_item_waits_once_under_the_engines_overdue_cases(story, client):
+    """A1 and B1 are overdue (two cases); each is one row of the waiting list, under 超期案件 (decision 0071)."""
+    assert "enterprise.problems_overdue" not in {s.code for s in attention.sources()}
+    client.force_login(story.leader)
     with time_machine.travel(NOW, tick=False):
-        assert source.count(_scope(story.leader)) == 2
-        assert source.count(_scope(story.leader, story.w.community_a)) == 1
-        items = source.build(_scope(story.leader), 5)
-    assert {i.title.split(" ", 1)[1].split("：")[-1] for i in items} == {"A1", "B1"}
-    assert all(i.url.startswith("/enterprise/ledger/?q=") for i in items)
+        cockpit = client.get(reverse("insights:cockpit") + Q)
+    waiting = cockpit.context["waiting"]
+    assert {w.source.code: w.count for w in waiting} == {"cases.overdue": 2, "enterprise.stalled_projects": 3}
+    titles = [item.title for w in waiting for item in w.items]
+    assert sum(t.endswith("A1") for t in titles) == 1 and sum(t.endswith("B1") for t in titles) == 1
+    overdue = next(w for w in waiting if w.source.code == "cases.overdue")
+    # the case keeps the enterprise in its title
+    assert sorted(i.title.split(" ", 1)[1] for i in overdue.items) == [
+        "颐和食品有限公司：A1",
+        "龙泉机械有限公司：B1",
+    ]
+    assert all(i.url.startswith("/cases/") for i in overdue.items)
+    assert "企业问题超期未办结" not in cockpit.content.decode()
+    # from the case the leader goes on to the ledger item
+    first = overdue.items[0]
+    number = first.title.split(" ", 1)[0]
+    page = client.get(first.url).content.decode()
+    assert f'href="/enterprise/ledger/?q={number}"' in page
 
 
 def test_stage_and_ledger_duties_per_person(story):
@@ -123,7 +138,7 @@ def test_they_appear_on_the_cockpit_and_on_the_board_for_the_right_person(story,
         cockpit = client.get(reverse("insights:cockpit") + Q)
         board = client.get(reverse("insights:efficiency") + Q)
     waiting = {w.source.code: w.count for w in cockpit.context["waiting"]}
-    assert waiting["enterprise.stalled_projects"] == 3 and waiting["enterprise.problems_overdue"] == 2
+    assert waiting["enterprise.stalled_projects"] == 3 and waiting["cases.overdue"] == 2
     assert "招商项目阶段超期" in cockpit.content.decode()
     records = {r.key: r for r in board.context["records"]}
     officer = records[f"user:{story.officer.pk}"]

@@ -3,8 +3,8 @@
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from minsheng.core import clock
 from minsheng.core.errors import IllegalTransition
 from minsheng.core.forms import apply_action_errors
 
@@ -24,7 +24,7 @@ def run(request, form, action, *args, **kwargs):
 def year_period(request) -> tuple[dt.date, dt.date, int | None]:
     """The figures' period: the last twelve months by default (what a work report says "过去一年" of), or a
     calendar year with ?year=."""
-    today = timezone.localdate()
+    today = clock.today()
     raw = request.GET.get("year") or ""
     if not raw.isdigit():
         return today - dt.timedelta(days=364), today, None

@@ -97,7 +97,7 @@ def event_outcome(request, pk):
 @require_http_methods(["GET", "POST"])
 def event_new(request):
     require_cap(request.user, Cap.ENTERPRISE_MANAGE)
-    form = EventForm(request.POST or None, user=request.user, initial={"held_on": clock.now().date()})
+    form = EventForm(request.POST or None, user=request.user, initial={"held_on": clock.today()})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -151,7 +151,7 @@ def policy_detail(request, pk, form=None, status=200):
             "rows": rows,
             "pending": sum(1 for r in rows if r["delivery"] is None),
             "others": [d for eid, d in delivered.items() if eid not in {e.pk for e in matched}],
-            "form": form or DeliveryForm(initial={"delivered_on": clock.now().date()}),
+            "form": form or DeliveryForm(initial={"delivered_on": clock.today()}),
             "can_manage": request.user.has_cap(Cap.ENTERPRISE_MANAGE),
         },
         status=status,

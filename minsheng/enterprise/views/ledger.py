@@ -54,7 +54,7 @@ def ledger(request):
 @require_http_methods(["GET", "POST"])
 def visit_new(request, pk):
     enterprise = get_visible_or_404(Enterprise, request.user, Cap.ENTERPRISE_MANAGE, pk=pk)
-    form = VisitForm(request.POST or None, initial={"visited_on": clock.now().date()})
+    form = VisitForm(request.POST or None, initial={"visited_on": clock.today()})
     status = 200
     if request.method == "POST":
         if form.is_valid():

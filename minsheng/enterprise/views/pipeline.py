@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -122,11 +123,14 @@ def _project_context(request, project, forms=None, status_forms=None):
         built["advance"] = AdvanceForm(initial={"to": next_stage})
     if "sign" not in forms:
         built["sign"] = SigningForm(
-            initial={"signed_on": now.date(), "kind": "first" if not project.first_signed_on else "increase"}
+            initial={
+                "signed_on": timezone.localdate(now),
+                "kind": "first" if not project.first_signed_on else "increase",
+            }
         )
     for name in ("milestone", "funds"):
         if name not in forms:
-            built[name] = FORMS[name](initial={"on": now.date()})
+            built[name] = FORMS[name](initial={"on": timezone.localdate(now)})
     steps = []
     reached = (
         PIPELINE.index(project.stage)

@@ -42,7 +42,7 @@ def _context(request, plan, **forms):
         "plan": plan,
         "needs": plan.needs.all(),
         "actions": plan.actions.select_related("owner", "need"),
-        "today": clock.now().date(),
+        "today": clock.today(),
         "can_manage": user.has_cap(Cap.ENTERPRISE_MANAGE, plan.enterprise.node),
         "can_review": user.has_cap(Cap.ENTERPRISE_SUPERVISE, plan.enterprise.node)
         and plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED),
@@ -65,7 +65,7 @@ def plan_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def plan_new(request, pk):
     enterprise = get_visible_or_404(Enterprise, request.user, Cap.ENTERPRISE_MANAGE, pk=pk)
-    form = PlanForm(request.POST or None, initial={"year": clock.now().year})
+    form = PlanForm(request.POST or None, initial={"year": clock.today().year})
     status = 200
     if request.method == "POST":
         if form.is_valid():

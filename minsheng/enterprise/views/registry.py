@@ -4,13 +4,12 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minsheng.accounts.choices import Cap
-from minsheng.core import audit, metrics
+from minsheng.core import audit, clock, metrics
 from minsheng.core.badges import badge_class
 from minsheng.core.masking import mask_phone
 from minsheng.core.models import AuditLog
@@ -84,7 +83,7 @@ def home(request):
         {
             "groups": figures(request.user, start, end),
             "year": year,
-            "years": list(range(end.year if year is None else timezone.localdate().year, 2019, -1))[:6],
+            "years": list(range(end.year if year is None else clock.today().year, 2019, -1))[:6],
             "start": start,
             "end": end,
             "stage_counts": counts,

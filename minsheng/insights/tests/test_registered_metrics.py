@@ -73,8 +73,10 @@ def test_every_domain_registered():
         "mediation.high_risk",
         "mediation.weekly_missed",
         "enterprise.stalled_projects",
-        "enterprise.problems_overdue",
     }
+    assert "enterprise.problems_overdue" not in {
+        s.code for s in attention.sources()
+    }  # one row per case: 0071
     assert {d.code for d in duties.all_duties()} >= {
         "cases.overdue",
         "agri.stores_uninspected",
