@@ -180,6 +180,14 @@ def shared(fn: Callable[..., Any], scope: Scope, *args: Any) -> Any:
     return memo[key]
 
 
+def remember(fn: Callable[..., Any], scope: Scope, value: Any, *args: Any) -> None:
+    """Within a batch, record what `shared(fn, scope, *args)` would compute, when another query already gave it
+    (a breakdown's groups summed to the whole); outside a batch, nothing."""
+    memo = _memo.get()
+    if memo is not None:
+        memo.setdefault((fn, scope, args), value)
+
+
 def per_node(
     qs: QuerySet[Any], path_field: str, nodes: list[Any], **aggregates: Any
 ) -> dict[int, dict[str, Any]]:

@@ -223,8 +223,9 @@ def board(viewer, period: Period, node=None, *, only_user=None) -> tuple[list[du
 MAP_POINTS = 500
 
 
-def map_data(viewer, period: Period, node=None) -> dict[str, Any]:
-    """The grids as the base and every registered layer's points, for the cockpit's map (json_script)."""
+def map_data(viewer, period: Period, node=None, *, titled: bool = True) -> dict[str, Any]:
+    """The grids as the base and every registered layer's points, for the cockpit's map (json_script); not
+    `titled` (the big screen): the points are dots, without the title and link of the case or place behind them."""
     from minsheng.core import places
     from minsheng.org.models import Grid
 
@@ -240,7 +241,13 @@ def map_data(viewer, period: Period, node=None) -> dict[str, Any]:
                 "label": str(layer.label),
                 "colour": layer.colour,
                 "points": [
-                    {"lat": p.lat, "lng": p.lng, "title": p.title, "url": p.url, "alert": p.alert}
+                    {
+                        "lat": p.lat,
+                        "lng": p.lng,
+                        "title": p.title if titled else "",
+                        "url": p.url if titled else "",
+                        "alert": p.alert,
+                    }
                     for p in points
                 ],
             }

@@ -72,19 +72,24 @@ def _context(request, default="month"):
     )
 
 
-def _cockpit_context(viewer, period, node, *, public: bool = False) -> dict:
-    """The cockpit's figures. `public` (a display link's screen): aggregate figures only — counts of what waits,
-    never its items, and no map (its points are cases and people's places)."""
+def _cockpit_context(viewer, period, node, *, public: bool = False, wall: bool = False) -> dict:
+    """The cockpit's figures. `wall` (the big screen of a command centre, read by whoever is in the room): what
+    waits is counted, never listed, and the map's points are dots without titles (decision 0078). `public` (a
+    display link's screen, nobody logged in): the same and no map at all (its points are cases and people's places).
+
+    The ranking is computed before the headline: its one grouped query of the cases also gives the whole's summary
+    (cases.metrics._by_org), so the headline's case figures need no query of their own."""
+    wall = wall or public
     chosen, rows = queries.ranking(viewer, period, node)
     ctx = {
         "headline": queries.headline(viewer, period, node),
-        "waiting": queries.waiting(viewer, period, node, limit=0 if public else 5),
+        "waiting": queries.waiting(viewer, period, node, limit=0 if wall else 5),
         "rank_metrics": chosen,
         "ranking": rows,
         "public": public,
     }
     if not public:
-        ctx["map_data"] = queries.map_data(viewer, period, node)
+        ctx["map_data"] = queries.map_data(viewer, period, node, titled=not wall)
         ctx["map_tiles"] = getattr(settings, "MINSHENG_MAP_TILES", "")
     return ctx
 
@@ -94,7 +99,7 @@ def _cockpit_context(viewer, period, node, *, public: bool = False) -> dict:
 def cockpit(request, big=False):
     _gate(request)
     period, node, ctx = _context(request)
-    ctx.update(_cockpit_context(request.user, period, node), big=big)
+    ctx.update(_cockpit_context(request.user, period, node, wall=big), big=big)
     return render(request, "insights/cockpit/big.html" if big else "insights/cockpit/cockpit.html", ctx)
 
 

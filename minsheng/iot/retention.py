@@ -114,7 +114,24 @@ def run(now: dt.datetime | None = None) -> dict:
     deleted = purge(now)
     if deleted:
         log.info("iot retention: %d raw readings older than %d days purged", deleted, raw_days())
-    return {"hours": hours, "deleted": deleted}
+    letters = purge_dead_letters(now)
+    return {"hours": hours, "deleted": deleted, "dead_letters": letters}
+
+
+def dead_letter_days() -> int:
+    return int(getattr(settings, "IOT_DEAD_LETTER_DAYS", raw_days()))
+
+
+def purge_dead_letters(now: dt.datetime | None = None) -> int:
+    """Messages set aside (deadletters.py) and not delivered again for `IOT_DEAD_LETTER_DAYS` (default: as long as
+    raw readings are kept) are deleted; one still failing, or redelivered within the window, stays."""
+    from .models import DeadLetter
+
+    before = (now or clock.now()) - dt.timedelta(days=dead_letter_days())
+    deleted, _ = DeadLetter.objects.filter(set_aside_at__isnull=False, last_seen__lt=before).delete()
+    if deleted:
+        log.info("iot retention: %d dead letters not seen for %d days deleted", deleted, dead_letter_days())
+    return deleted
 
 
 def series(sensor, start: dt.datetime, end: dt.datetime, limit: int = 50000) -> list[dict]:

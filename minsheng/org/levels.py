@@ -24,3 +24,21 @@ def street_path(path: str) -> str:
     from .models import Node
 
     return path[: street_depth() * Node.steplen]
+
+
+def root_paths() -> frozenset[str]:
+    """The paths of the tree's roots (the one 街道, the county, the city — or several side by side)."""
+    from .models import Node
+
+    def load():
+        return frozenset(Node.objects.filter(depth=1).values_list("path", flat=True))
+
+    return cached_table("org.root_paths", Node, load)
+
+
+def covers_tree(paths) -> bool:
+    """Whether subtrees at `paths` hold the whole tree: a scope at every root needs no condition on place (the
+    county's administrator of a county deployment sees all its cases without the database matching ten million
+    rows against the list of every node)."""
+    roots = root_paths()
+    return bool(roots) and roots <= set(paths)

@@ -150,3 +150,30 @@ def test_the_street_page_sets_its_case_prefix(county, client_for):
     county.dc.node.refresh_from_db()
     assert county.dc.node.case_prefix == "DCJ"
     assert register(county.dc.admin, county.dc.estate, county.sewer).number.startswith("DCJ-")
+
+
+def test_a_scope_holding_every_root_reads_no_place_condition(county):
+    """The county's people see every case of a county deployment: their list is not matched against every node
+    (at ten million cases that match was most of a page's time); kinds they may not see stay out, and once a
+    second root stands beside the county, the condition on place is back."""
+    from minsheng.cases.models import CaseKind
+
+    register(county.cg.admin, county.cg.estate, county.sewer)
+    petition = register(county.dc.admin, county.dc.estate, county.sewer, text="楼道灯坏了")
+    Case.objects.filter(pk=petition.pk).update(
+        kind=CaseKind.objects.get(code="petition")
+    )  # petition.view only
+    assert "org_node" not in str(Case.objects.visible_to(county.leader).query)
+    assert Case.objects.visible_to(county.leader).count() == 2
+    # the county's 12345 desk holds no petition.view: the petition stays out of his list
+    assert "org_node" not in str(Case.objects.visible_to(county.hotline).query)
+    assert list(Case.objects.visible_to(county.hotline).values_list("number", flat=True)) == [
+        n for n in Case.objects.values_list("number", flat=True) if n.startswith("CG-")
+    ]
+    assert "org_node" in str(Case.objects.visible_to(county.cg.admin).query)
+
+    other = org.create_node(parent=None, kind=NodeKind.COUNTY, name="昌乐县", code="370725000000")
+    street = org.create_node(parent=other, kind=NodeKind.STREET, name="宝城街道", code="370725001000")
+    register(None, street, county.sewer, text="井盖缺失")  # registered by the system (a hotline order)
+    assert "org_node" in str(Case.objects.visible_to(county.leader).query)
+    assert not Case.objects.visible_to(county.leader).filter(node=street).exists()

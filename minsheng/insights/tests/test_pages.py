@@ -101,3 +101,28 @@ def test_a_domain_without_headline_tags_shows_its_first_figures(monkeypatch):
     codes = [m.code for m in queries.headline_metrics()]
     assert [c for c in codes if c.startswith("later.")] == [f"later.figure{i}" for i in range(4)]
     assert "cases.accepted" not in codes  # cases tagged its own headline figures
+
+
+@pytest.mark.django_db
+def test_the_big_screen_counts_what_waits_and_names_no_case(leader_client):
+    """The command centre's wall is read by whoever is in the room: the cockpit lists the overdue cases by title,
+    the big screen of the same leader over the same days only counts them, and its map's points are dots."""
+    from minsheng.cases.models import Case
+
+    for i, case in enumerate(Case.objects.order_by("pk")):  # on the map
+        Case.objects.filter(pk=case.pk).update(lat=36.495 + i * 0.001, lng=118.495)
+    with clock.at(NOW):
+        cockpit = leader_client.get(reverse("insights:cockpit") + Q)
+        screen = leader_client.get(reverse("insights:screen") + Q)
+    assert any(p["title"] for layer in cockpit.context["map_data"]["layers"] for p in layer["points"])
+    listed = [item for w in cockpit.context["waiting"] for item in w.items]
+    assert listed, "the cockpit lists what waits"
+    html = screen.content.decode()
+    overdue = next(w for w in screen.context["waiting"] if w.source.code == "cases.overdue")
+    assert overdue.count == 2 and overdue.items == []
+    for item in listed:
+        assert item.title not in html and f'href="{item.url}"' not in html
+    for case in Case.objects.all():
+        assert f"/cases/{case.pk}/" not in html
+    points = [p for layer in screen.context["map_data"]["layers"] for p in layer["points"]]
+    assert points and all(p["title"] == "" and p["url"] == "" for p in points)

@@ -112,3 +112,23 @@ def test_a_batch_runs_the_cases_summary_once_per_scope(story, cw):
         values = [metrics.value(code, scope) for code in codes]
     assert values[1] == 8
     assert len(ctx.captured_queries) <= 3  # one summary (plus the viewer's scope lookups)
+
+
+@pytest.mark.django_db
+def test_the_ranking_query_also_gives_the_whole(story, cw, django_assert_num_queries):
+    """The cockpit ranks the 社区 first: their groups, added up, are the 街道's summary — the same figures as the
+    summary's own query, the average handling time weighted by the cases behind each group's average."""
+    from minsheng.cases import metrics as case_metrics
+    from minsheng.org.models import Node
+
+    scope = Scope(cw.w.admin, *DEC)
+    with clock.at(NOW):
+        alone = case_metrics._summary_of(scope)
+        communities = list(Node.objects.filter(depth=cw.w.street.depth + 1).order_by("path"))
+        assert len(communities) >= 2
+        with metrics.batch():
+            metrics.get("cases.reported").by_node(scope, communities)
+            with django_assert_num_queries(0):
+                added = metrics.shared(case_metrics._summary_of, scope)
+    assert added == alone
+    assert alone.reported == EXPECTED_DECEMBER["reported"] and alone.handling_hours is not None

@@ -79,3 +79,31 @@ def test_the_readings_api_serves_hourly_means_before_the_raw_window_and_raw_read
     assert body[0]["min"] == 10 and body[0]["max"] == 16
     old = api.get(url, {"start": OLD.isoformat(), "end": (OLD + dt.timedelta(days=1)).isoformat()})
     assert old.status_code == 200 and old.json() == []
+
+
+def test_dead_letters_set_aside_leave_after_the_window_unless_seen_again(settings):
+    """A message set aside and never delivered again is deleted by the retention job once it has not been seen for
+    IOT_DEAD_LETTER_DAYS; one that failed recently, or was never set aside (still being retried), stays."""
+    from minsheng.iot.models import DeadLetter
+
+    settings.IOT_DEAD_LETTER_DAYS = 30
+
+    def letter(name, last_seen_days_ago, aside=True):
+        seen = NOW - dt.timedelta(days=last_seen_days_ago)
+        return DeadLetter.objects.create(
+            digest=name.ljust(64, "0"),
+            topic=f"minsheng/c1/{name}",
+            payload=b"{",
+            error="bad json",
+            deliveries=3,
+            first_seen=seen - dt.timedelta(days=1),
+            last_seen=seen,
+            set_aside_at=seen if aside else None,
+        )
+
+    letter("old", 31)
+    kept = [letter("recent", 29), letter("retrying", 40, aside=False)]
+    assert retention.purge_dead_letters(NOW) == 1
+    assert set(DeadLetter.objects.values_list("pk", flat=True)) == {k.pk for k in kept}
+    with time_machine.travel(NOW, tick=False):
+        assert retention.run()["dead_letters"] == 0

@@ -30,10 +30,12 @@
         var marker = L.circleMarker([p.lat, p.lng], {
           radius: p.alert ? 7 : 5, color: colour, fillColor: colour, fillOpacity: 0.8, weight: 1,
         });
-        var link = document.createElement("a");
-        link.href = p.url;
-        link.textContent = p.title;
-        marker.bindPopup(link);
+        if (p.url) {  // the big screen's points carry no title or link (a wall is read by the whole room)
+          var link = document.createElement("a");
+          link.href = p.url;
+          link.textContent = p.title;
+          marker.bindPopup(link);
+        }
         marker.addTo(group);
       });
       group.addTo(map);
