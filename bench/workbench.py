@@ -189,8 +189,10 @@ def load_cases(url: str) -> None:
         for _, definition in indexes:
             q(definition)
         conn.commit()
-        q("ANALYZE cases_case")
-        conn.commit()
+        # What autovacuum does to a live table: statistics, and the visibility map that lets a count be answered
+        # from an index alone.
+        conn.autocommit = True
+        q("VACUUM (ANALYZE) cases_case")
 
 
 def timed(fn, n: int = REPEAT) -> list[float]:
