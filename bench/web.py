@@ -108,21 +108,11 @@ def add_people(url: str, names: list[str]) -> None:
         raise RuntimeError(done.stderr[-3000:])
 
 
-def in_time_order(url: str) -> None:
-    """The loader writes cases in random order of their reporting time; a live table is written in the order the
-    appeals arrive, so a month's cases lie together. Rewrite the loaded table in that order once (CLUSTER)."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        index = conn.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'cases_case' AND indexdef LIKE '%(reported_at)'"
-        ).fetchone()[0]
-        conn.execute(f'CLUSTER cases_case USING "{index}"')
-        conn.execute("ANALYZE cases_case")
 
 
 def prepare(url: str, names: list[str]) -> None:
     if os.environ.get("BENCH_REUSE") != "1":
-        workbench.prepare(url)
-        in_time_order(url)
+        workbench.prepare(url)  # in reporting order, vacuumed, as a live table is
     env = {
         **os.environ,
         "DATABASE_URL": url,

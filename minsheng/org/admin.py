@@ -17,11 +17,24 @@ from .models import (
 
 
 @admin.register(Node)
-class NodeAdmin(TreeAdmin):
-    form = movenodeform_factory(Node, exclude=["full_name", "lat", "lng"])
-    list_display = ["name", "kind", "code"]
+class NodeAdmin(admin.ModelAdmin):
+    """Read-only. The tree changes through the org pages and `org.actions` (a node's 调整隶属 on the 行政层级 page):
+    there a move rewrites the full names, the stored scopes and the case-number prefixes below it, which a raw
+    edit or a drag here would skip."""
+
+    list_display = ["name", "kind", "code", "full_name"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "search_key"]
+    ordering = ["path"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Grid)
