@@ -74,7 +74,12 @@ def measure() -> dict:
     print(f"  cockpit, this year to date: p50 {med(year_ms):.0f} ms, max {max(year_ms):.0f} ms")
     print(f"  report {year}: p50 {med(report_ms):.0f} ms, max {max(report_ms):.0f} ms; "
           f"bare COUNT of the year {med(bare_ms):.0f} ms")  # fmt: skip
-    return {"cockpit_p95": p95(cockpit_ms), "whole_month_p95": p95(whole_ms), "report_max": max(report_ms), "queries": queries}
+    return {
+        "cockpit_p95": p95(cockpit_ms),
+        "whole_month_p95": p95(whole_ms),
+        "report_max": max(report_ms),
+        "queries": queries,
+    }
 
 
 def main() -> None:

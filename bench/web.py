@@ -108,8 +108,6 @@ def add_people(url: str, names: list[str]) -> None:
         raise RuntimeError(done.stderr[-3000:])
 
 
-
-
 def prepare(url: str, names: list[str]) -> None:
     if os.environ.get("BENCH_REUSE") != "1":
         workbench.prepare(url)  # in reporting order, vacuumed, as a live table is

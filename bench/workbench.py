@@ -141,7 +141,9 @@ def load_cases(url: str) -> None:
         )
         # A case of the last month may still be anywhere in the loop; an older one is nearly always done — one
         # in five hundred still handled (a long job, or one forgotten: what the overdue figures are for).
-        recent = ["archived"] * 80 + ["resolved"] * 5 + ["handling"] * 6 + ["dispatched"] * 4 + ["replied"] * 2
+        recent = (
+            ["archived"] * 80 + ["resolved"] * 5 + ["handling"] * 6 + ["dispatched"] * 4 + ["replied"] * 2
+        )
         recent += ["rejected", "merged", "accepted"]
         older = ["archived"] * 96 + ["resolved"] * 2 + ["rejected", "merged"]
         month = 30 * 86400

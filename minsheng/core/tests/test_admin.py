@@ -36,7 +36,9 @@ def test_the_org_tree_is_read_only_in_the_admin(world, client):
     assert client.get(reverse("admin:org_node_add")).status_code == 403
     page = client.get(reverse("admin:org_node_change", args=[node.pk]))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
-    posted = client.post(reverse("admin:org_node_change", args=[node.pk]), {"name": "改名", "_ref_node_id": ""})
+    posted = client.post(
+        reverse("admin:org_node_change", args=[node.pk]), {"name": "改名", "_ref_node_id": ""}
+    )
     assert posted.status_code == 403
     assert client.post(reverse("admin:org_node_delete", args=[node.pk]), {"post": "yes"}).status_code == 403
     node.refresh_from_db()
