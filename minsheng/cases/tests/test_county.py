@@ -177,3 +177,14 @@ def test_a_scope_holding_every_root_reads_no_place_condition(county):
     register(None, street, county.sewer, text="井盖缺失")  # registered by the system (a hotline order)
     assert "org_node" in str(Case.objects.visible_to(county.leader).query)
     assert not Case.objects.visible_to(county.leader).filter(node=street).exists()
+
+
+def test_recurring_places_name_the_street_for_the_county_only(county, client_for):
+    """未诉先办's places: a 街道's people read the 社区 (every row is in their 街道), the county's people, whose rows
+    span 街道, read the 街道 and the 社区 — never the county every row shares."""
+    for i in range(3):
+        register(county.cg.admin, county.cg.estate, county.sewer, text=f"第{i}次反映下水道堵塞")
+    own = client_for(county.cg.admin).get(reverse("cases:recurring"), {"days": 30, "min_count": 3})
+    wide = client_for(county.leader).get(reverse("cases:recurring"), {"days": 30, "min_count": 3})
+    assert [r["area"] for r in own.context["estate_rows"]] == ["城关社区"]
+    assert [r["area"] for r in wide.context["estate_rows"]] == ["城关街道 城关社区"]

@@ -21,6 +21,7 @@ from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.calendar import TZ
 from minsheng.core.views import staff_required
+from minsheng.org.levels import street_depth
 from minsheng.org.models import Grid, Node
 
 from .. import duplicates, efficiency, metrics
@@ -85,9 +86,17 @@ class RecurringForm(forms.Form):
         return data.get("days") or 90, data.get("min_count") or 3
 
 
-def _parents(node: Node) -> str:
-    """A 小区's 社区/村, from its full name without the street (every row shares it) and without itself."""
-    return " ".join(node.full_name.split(" ")[1:-1])
+def _area_from(user) -> int:
+    """How many leading parts of a full name every row of this viewer shares: the levels down to his own node (a
+    county's people see their 街道 named), and at most down to the 街道 (a 社区 worker still sees his 社区)."""
+    depths = [len(path) // Node.steplen for path in user.scope_paths(Cap.CASES_VIEW)]
+    return min(min(depths, default=street_depth()), street_depth())
+
+
+def _parents(node: Node, start: int) -> str:
+    """A 小区's 社区/村 (and 街道, for a county's people), from its full name without the levels every row shares
+    and without itself."""
+    return " ".join(node.full_name.split(" ")[start:-1])
 
 
 @staff_required
@@ -105,6 +114,7 @@ def recurring(request):
     def link(**params):
         return reverse("cases:all") + "?" + urlencode({**params, "reported_after": after})
 
+    start = _area_from(user)
     by_grid = duplicates.recurring(visible, since=since, min_count=min_count, by="grid")
     grid_ids = {r["grid"] for r in by_grid}
     grids = {g.pk: g for g in Grid.objects.filter(pk__in=grid_ids).select_related("community")}
@@ -124,7 +134,7 @@ def recurring(request):
     estate_rows = [
         {
             "place": estates[r["place"]].name if r["place"] in estates else "—",
-            "area": _parents(estates[r["place"]]) if r["place"] in estates else "",
+            "area": _parents(estates[r["place"]], start) if r["place"] in estates else "",
             "category": r["category_name"],
             "count": r["n"],
             "last": r["last"],
