@@ -10,10 +10,11 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.choices import Cap
-from minsheng.core import attention, duties, metrics
+from minsheng.core import attention, clock, duties, metrics
 from minsheng.core.metrics import Metric, Scope
 from minsheng.org.models import Node
 
@@ -62,12 +63,33 @@ class Figure:
         return "" if self.metric.unit == metrics.Unit.PERCENT else str(metrics.Unit(self.metric.unit).label)
 
 
+#: How long the figure of a period that has ended is kept for the comparison beside this period's (decision 0080);
+#: settings.MINSHENG_INSIGHTS_ENDED_SECONDS overrides, 0 computes it every time.
+ENDED_SECONDS = 300
+_MISSING = object()
+
+
+def ended_value(metric: Metric, viewer, period: Period, node=None) -> Any:
+    """The metric over a period that has ended, computed once per viewer, node and period for ENDED_SECONDS: the
+    cockpit compares every headline figure with the period before, and that figure moves only when an old case is
+    closed or rated — not worth half of every load's queries. A period still running is always computed."""
+    scope = Scope(viewer, period.start, period.end, node)
+    seconds = getattr(settings, "MINSHENG_INSIGHTS_ENDED_SECONDS", ENDED_SECONDS)
+    if not seconds or period.end >= clock.today() or viewer is None or viewer.pk is None:
+        return metric.compute(scope)
+    key = f"insights:ended:{viewer.pk}:{metric.code}:{period.start}:{period.end}:{node.pk if node else ''}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = metric.compute(scope)
+        cache.set(key, value, seconds)
+    return value
+
+
 def figure(metric: Metric, viewer, period: Period, node=None, compare: bool = True) -> Figure:
     value = metric.compute(Scope(viewer, period.start, period.end, node))
     f = Figure(metric, value, text=display(metric, value))
     if compare:
-        prev = period.previous()
-        f.previous = metric.compute(Scope(viewer, prev.start, prev.end, node))
+        f.previous = ended_value(metric, viewer, period.previous(), node)
         f.previous_text = display(metric, f.previous)
         a, b = metrics.as_number(value), metrics.as_number(f.previous)
         if a is not None and b is not None and a != b:

@@ -126,3 +126,47 @@ def test_the_big_screen_counts_what_waits_and_names_no_case(leader_client):
         assert f"/cases/{case.pk}/" not in html
     points = [p for layer in screen.context["map_data"]["layers"] for p in layer["points"]]
     assert points and all(p["title"] == "" and p["url"] == "" for p in points)
+
+
+@pytest.mark.django_db
+def test_the_period_before_is_kept_a_while_this_period_is_fresh(leader_client, cw, settings):
+    """The cockpit's comparison figures are of a period that has ended (decision 0080): kept a few minutes per
+    viewer, so a reload runs only this period's queries; a case reported now counts at once, a late change to the
+    period before shows once the kept figure expires (here: when keeping is switched off)."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minsheng.cases import actions
+    from minsheng.cases.choices import Channel
+    from minsheng.core.calendar import TZ
+
+    def register():
+        actions.do_register(
+            actor=cw.w.grid_a,
+            kind="appeal",
+            channel=Channel.GRID_PATROL,
+            category=cw.cat_sewer,
+            description="楼道里堆放杂物，堵塞消防通道",
+            node=cw.w.building_a,
+        )
+
+    def reported(response):
+        f = next(f for _d, _l, fs in response.context["headline"] for f in fs if f.metric.code == "cases.reported")
+        return f.value, f.previous
+
+    url = reverse("insights:cockpit") + Q
+    with clock.at(NOW):
+        with CaptureQueriesContext(connection) as cold:
+            now, before = reported(leader_client.get(url))
+        register()
+        with CaptureQueriesContext(connection) as warm:
+            assert reported(leader_client.get(url)) == (now + 1, before)
+    assert len(warm) < len(cold)
+    with clock.at(dt.datetime(2025, 11, 20, 10, 0, tzinfo=TZ)):
+        register()  # late: in the period before
+    with clock.at(NOW):
+        assert reported(leader_client.get(url)) == (now + 1, before)  # kept
+        settings.MINSHENG_INSIGHTS_ENDED_SECONDS = 0
+        assert reported(leader_client.get(url)) == (now + 1, before + 1)
