@@ -153,7 +153,9 @@ def test_the_period_before_is_kept_a_while_this_period_is_fresh(leader_client, c
         )
 
     def reported(response):
-        f = next(f for _d, _l, fs in response.context["headline"] for f in fs if f.metric.code == "cases.reported")
+        f = next(
+            f for _d, _l, fs in response.context["headline"] for f in fs if f.metric.code == "cases.reported"
+        )
         return f.value, f.previous
 
     url = reverse("insights:cockpit") + Q
