@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from minsheng.accounts.choices import Cap
 from minsheng.core import attention, clock, duties, metrics
 from minsheng.core.metrics import Metric, Scope
+from minsheng.org import levels
 from minsheng.org.models import Node
 
 from .periods import Period
@@ -141,7 +142,7 @@ def waiting(viewer, period: Period, node=None, limit: int = 5) -> list[Waiting]:
 def top_depth(viewer) -> int:
     """The depth of the highest node the viewer's leaders' view reaches: 1 for the root's people, 2 for a 街道's
     under a county (docs/decisions/0039)."""
-    return min((len(p) // Node.steplen for p in viewer.scope_paths(Cap.INSIGHTS_VIEW)), default=1)
+    return levels.top_depth(viewer, Cap.INSIGHTS_VIEW)
 
 
 def communities(viewer, node=None):

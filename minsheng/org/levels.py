@@ -42,3 +42,11 @@ def covers_tree(paths) -> bool:
     rows against the list of every node)."""
     roots = root_paths()
     return bool(roots) and roots <= set(paths)
+
+
+def top_depth(user, capability: str, default: int = 1) -> int:
+    """The depth of the highest node where `user` holds `capability` (1 for the root's people, 2 for a 街道's under
+    a county); `default` when he holds it nowhere (docs/decisions/0039)."""
+    from .models import Node
+
+    return min((len(p) // Node.steplen for p in user.scope_paths(capability)), default=default)

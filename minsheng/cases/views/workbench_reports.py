@@ -21,7 +21,7 @@ from minsheng.accounts.choices import Cap
 from minsheng.core import clock
 from minsheng.core.calendar import TZ
 from minsheng.core.views import staff_required
-from minsheng.org.levels import street_depth
+from minsheng.org.levels import street_depth, top_depth
 from minsheng.org.models import Grid, Node
 
 from .. import duplicates, efficiency, metrics
@@ -89,8 +89,7 @@ class RecurringForm(forms.Form):
 def _area_from(user) -> int:
     """How many leading parts of a full name every row of this viewer shares: the levels down to his own node (a
     county's people see their 街道 named), and at most down to the 街道 (a 社区 worker still sees his 社区)."""
-    depths = [len(path) // Node.steplen for path in user.scope_paths(Cap.CASES_VIEW)]
-    return min(min(depths, default=street_depth()), street_depth())
+    return min(top_depth(user, Cap.CASES_VIEW, default=street_depth()), street_depth())
 
 
 def _parents(node: Node, start: int) -> str:
