@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.core import clock
+from minsheng.core import clock, parsing
 
 KINDS = {"week": _("本周"), "month": _("本月"), "quarter": _("本季度"), "year": _("本年")}
 
@@ -61,9 +61,9 @@ def from_request(params, default: str = "month") -> Period:
     """`period=week|month|quarter|year`, or `start`/`end` dates; anything unreadable falls back to the default."""
     start, end = params.get("start"), params.get("end")
     if start and end:
-        try:
-            s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-        except ValueError:
+        try:  # inside the product's calendar (core.parsing): the period before 0001-01-01 does not exist
+            s, e = parsing.parse_date(start), parsing.parse_date(end)
+        except parsing.InvalidValue:
             s = e = None
         if s and e and s <= e:
             return Period(s, e)

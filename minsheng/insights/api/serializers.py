@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from minsheng.core import parsing
+
 
 class MetricSerializer(serializers.Serializer):
     code = serializers.CharField()
@@ -32,11 +34,25 @@ class RowSerializer(serializers.Serializer):
         return metric.row_url(obj) if metric is not None and metric.row_url else ""
 
 
+def _in_calendar(value):
+    """A date the product can compute a period (and the period before it) for: core.parsing's calendar."""
+    try:
+        return parsing.parse_date(value)
+    except parsing.InvalidValue as exc:
+        raise serializers.ValidationError(str(exc)) from None
+
+
 class ScopeQuerySerializer(serializers.Serializer):
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
     period = serializers.ChoiceField(choices=["week", "month", "quarter", "year"], required=False)
     node = serializers.IntegerField(required=False, min_value=1)
+
+    def validate_start(self, value):
+        return _in_calendar(value)
+
+    def validate_end(self, value):
+        return _in_calendar(value)
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:

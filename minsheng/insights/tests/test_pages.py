@@ -172,3 +172,17 @@ def test_the_period_before_is_kept_a_while_this_period_is_fresh(leader_client, c
         assert reported(leader_client.get(url)) == (now + 1, before)  # kept
         settings.MINSHENG_INSIGHTS_ENDED_SECONDS = 0
         assert reported(leader_client.get(url)) == (now + 1, before + 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "dates", [("0001-01-01", "0001-01-01"), ("9999-12-31", "9999-12-31"), ("2025-02-30", "x")]
+)
+def test_dates_outside_the_calendar_are_bad_input_not_a_crash(leader_client, dates):
+    """The period before 0001-01-01 does not exist: a page falls back to this month, the API answers 400."""
+    query = {"start": dates[0], "end": dates[1]}
+    with clock.at(NOW):
+        page = leader_client.get(reverse("insights:cockpit"), query)
+        assert page.status_code == 200 and page.context["period"].kind == "month"
+        api = leader_client.get("/api/v1/insights/metrics/cases.resolved/", query)
+        assert api.status_code == 400
